@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of redoubt from Debian 12 packages.
+# Idempotent: packages already present are left alone, so it is safe to run on every build.
+# Usage: scripts/install-deps.sh [build|test]   (default: test = build + test tools)
+set -euo pipefail
+
+what=${1:-test}
+
+build_pkgs=(
+  build-essential g++ clang libclang-rt-14-dev llvm meson ninja-build pkg-config
+  libgtest-dev libgmock-dev libssl-dev
+)
+# Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver.
+test_pkgs=(
+  ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
+  pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 iproute2 procps
+)
+
+pkgs=("${build_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+# Debian starts daemons (named, nsd, knot, pdns, unbound) as they are installed; the tests start
+# their own instances on loopback, so keep the packaged services from starting at all.
+policy=/usr/sbin/policy-rc.d
+had_policy=0
+[ -e "$policy" ] && had_policy=1
+if [ $had_policy -eq 0 ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod +x "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Update the package lists when they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mtime -1 2>/dev/null | head -1)" ]; then
+  apt-get update -q
+fi
+echo "install-deps: installing ${missing[*]}"
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# Some packages' maintainer scripts start their daemon anyway when there is no init system.
+for svc in named nsd knotd pdns_server unbound; do
+  pkill -x "$svc" 2>/dev/null || true
+done
