@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every dependency, builds redoubt and runs the whole test suite:
+#   unit tests (GoogleTest), the layering check, the real-world corpus tests (zones signed by
+#   ldns and BIND, responses from real authoritative servers), the lab check (when tests/lab
+#   exists), and a short bounded run of every libFuzzer target.
+# Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
+#
+# Usage: scripts/test.sh [--no-install] [--skip-fuzz]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/tally.sh
+
+install=1 fuzz=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-install) install=0 ;;
+    --skip-fuzz) fuzz=0 ;;
+    *) echo "usage: $0 [--no-install] [--skip-fuzz]" >&2; exit 2 ;;
+  esac
+done
+
+if [ $install -eq 1 ]; then
+  bash scripts/install-deps.sh test || { echo "test: dependency installation failed" >&2; exit 1; }
+fi
+
+tally_reset
+step "build" bash scripts/build.sh build
+run_gtests build unit
+step "layering" bash tests/check_layering.sh
+if [ -x tests/corpus/run.sh ]; then
+  run_counted "corpus" bash tests/corpus/run.sh build
+fi
+if [ -x tests/lab/lab ] && [ -x tests/lab/check ]; then
+  run_counted "lab" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/lab/check; rc=$?; tests/lab/lab down; exit $rc'
+fi
+if [ $fuzz -eq 1 ]; then
+  run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
+fi
+tally_summary "test"

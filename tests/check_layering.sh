@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Checks every #include against the layering table of docs/architecture.md: each library may
+# include only itself, the layers below it, and its allowed third-party headers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# dir | allowed project prefixes | allowed system include patterns (regex)
+rules=(
+  "net/base|net/base/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/"
+  "net/dns|net/base/ net/dns/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
+  "net/io|net/base/ net/dns/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
+  "crypto|net/base/ net/dns/ crypto/|^<[a-z_0-9]+>$|^<openssl/|^<(gssapi|krb5)|^<gtest/|^<gmock/"
+  "cache|net/base/ net/dns/ cache/|^<[a-z_0-9]+>$|^<lmdb\.h>$|^<gtest/|^<gmock/"
+)
+bad=0
+for rule in "${rules[@]}"; do
+  IFS='|' read -r dir prefixes system <<<"$rule"
+  [ -d "$dir" ] || continue
+  while IFS= read -r line; do
+    file=${line%%:*}
+    inc=$(sed -E 's/.*#include[[:space:]]*//' <<<"${line#*:}")
+    case "$inc" in
+      \"*)
+        path=${inc//\"/}
+        ok=0
+        for p in $prefixes; do [[ "$path" == "$p"* ]] && ok=1; done
+        [ $ok -eq 1 ] || { echo "layering: $file includes $inc (allowed: $prefixes)"; bad=1; }
+        ;;
+      \<*)
+        # base/dns headers may only use the standard library; tests may use gtest.
+        if [ "$dir" = net/base ] && [[ "$file" == *_test.cc ]] && [[ "$inc" =~ ^\<g(test|mock)/ ]]; then continue; fi
+        [[ "$inc" =~ $system ]] || { echo "layering: $file includes $inc (not allowed in $dir)"; bad=1; }
+        ;;
+    esac
+  done < <(grep -rHn --include='*.h' --include='*.cc' -E '^[[:space:]]*#include' "$dir" | sed -E 's/^([^:]+):[0-9]+:/\1:/')
+done
+if [ $bad -eq 0 ]; then echo "layering: every #include respects docs/architecture.md"; fi
+exit $bad
