@@ -67,7 +67,7 @@ sign_bind() {  # sign_bind NAME ALG [dnssec-signzone options...]
   local bits=(); [[ $alg == RSA* ]] && bits=(-b 2048)
   dnssec-keygen -q -K "$dir" -a "$alg" "${bits[@]}" -f KSK "$origin" >/dev/null || return 1
   dnssec-keygen -q -K "$dir" -a "$alg" "${bits[@]}" "$origin" >/dev/null || return 1
-  dnssec-signzone -q -S -K "$dir" -o "$origin" -O full "$@" -f "$dir/signed.zone" \
+  dnssec-signzone -q -S -K "$dir" -d "$dir" -o "$origin" -O full "$@" -f "$dir/signed.zone" \
     "$here/corpus.example.zone" >/dev/null 2>"$dir/sign.log" || { cat "$dir/sign.log"; return 1; }
 }
 
