@@ -82,6 +82,11 @@ Status WireWriter::WriteName(const Name& name, bool compress, bool lowercase) {
   return {};
 }
 
+void WireWriter::SetCapacity(size_t capacity) {
+  CHECK(capacity >= buf_.size());
+  capacity_ = capacity;
+}
+
 void WireWriter::PatchU16(size_t offset, uint16_t v) {
   CHECK(offset + 2 <= buf_.size());
   buf_[offset] = static_cast<uint8_t>(v >> 8);

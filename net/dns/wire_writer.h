@@ -40,6 +40,10 @@ class WireWriter {
   // lowercase=true, ASCII letters are written lowercased (canonical form, RFC 4034 6.2).
   Status WriteName(const Name& name, bool compress, bool lowercase = false);
 
+  // Changes the bound (>= size()): MessageBuilder lowers it to keep room for OPT and TSIG, and
+  // raises it again to write them.
+  void SetCapacity(size_t capacity);
+
   // Overwrites two octets at `offset` (< size()-1): used for RDLENGTH and section counts.
   void PatchU16(size_t offset, uint16_t v);
   // Drops everything from `size` on (size <= size()), and forgets compression targets there.
