@@ -1,7 +1,8 @@
 # Counting helpers shared by scripts/test.sh and .ci/run. Each step adds to a passed/failed tally
 # kept in $TALLY_FILE; tally_summary prints "<label>: N passed, N failed".
-TALLY_FILE=${TALLY_FILE:-$(mktemp /tmp/redoubt-tally.XXXXXX)}
-export TALLY_FILE
+# Each script that sources this keeps its own tally, so a nested run is counted once, by the
+# "<label>: N passed, N failed" line it prints.
+TALLY_FILE=$(mktemp /tmp/redoubt-tally.XXXXXX)
 
 tally_reset() { : >"$TALLY_FILE"; }
 tally_add() { echo "$1 $2 $3" >>"$TALLY_FILE"; }  # name passed failed
