@@ -13,7 +13,8 @@ build_pkgs=(
 # Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver.
 test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
-  pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 iproute2 procps
+  pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
+  python3-cryptography openssl iproute2 procps
 )
 
 pkgs=("${build_pkgs[@]}")
