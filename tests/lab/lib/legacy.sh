@@ -19,6 +19,7 @@ legacy_signer() {
 
 sign_legacy_zones() {
   local sign; sign=$(legacy_signer)
+  [ -x "$sign" ] || lab_die "no legacy signer (see $LAB_DIR/work/build.log)"
   local keys="$LAB_DIR/keys/legacy" zones="$LAB_DIR/zones" work="$LAB_DIR/work"
   mkdir -p "$keys"
   openssl genrsa -out "$keys/legacy.pem" 1024 2>/dev/null || lab_die "openssl genrsa failed"
