@@ -1,0 +1,69 @@
+// redoubt's configuration: every setting with its default, so the daemon runs with no file at
+// all, and a strict YAML loader. Unknown keys, duplicate keys, wrong types and bad values are
+// errors naming file:line and the reason (docs/config.md is the reference).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/base/endpoint.h"
+#include "net/base/result.h"
+#include "net/dns/name.h"
+#include "resolver/iterator/query_budget.h"
+
+namespace redoubt::resolver {
+
+// An address prefix such as 127.0.0.0/8 or ::1/128 (RFC 4632 section 3.1, RFC 4291 2.3).
+struct Prefix {
+  IpAddress network;
+  unsigned length = 0;
+  // Parses "addr/len" or a bare address (a host prefix). Fails with kSyntax, or
+  // kInvalidArgument when bits beyond the length are set.
+  static Result<Prefix> Parse(std::string_view text);
+  bool Contains(const IpAddress& address) const noexcept { return address.InPrefix(network, length); }
+  friend bool operator==(const Prefix&, const Prefix&) = default;
+};
+
+// A zone sent to listed upstream servers instead of iterated.
+struct ForwardZone {
+  dns::Name name;
+  std::vector<Endpoint> servers;
+};
+
+enum class QnameMinimisation : uint8_t { kOff, kRelaxed, kStrict };
+
+struct Config {
+  std::vector<Endpoint> listen;          // Default: 127.0.0.1:53 and [::1]:53.
+  unsigned workers = 0;                  // 0: one per CPU core ("auto").
+  std::string root_hints;                // Empty: the built-in IANA hints.
+  std::vector<std::string> trust_anchors;  // Empty: the built-in root anchor.
+  bool allow_loopback_upstreams = false;   // Query servers on 127/8 and ::1 (labs, tests).
+  std::vector<Prefix> access_allow;      // Default: 127.0.0.0/8 and ::1/128.
+  std::string cache_directory = "/var/cache/redoubt";
+  uint64_t cache_max_size = 512ull << 20;
+  std::vector<ForwardZone> forward_zones;
+  QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
+  uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
+  uint16_t checksum_option_code = 65434;  // specs/checksum.md: configurable, private range.
+  QueryLimits limits;
+
+  // The built-in defaults (what an empty file or no file gives).
+  static Config Defaults();
+};
+
+// Why a configuration could not be loaded: "<file>:<line>: <reason>".
+struct ConfigError {
+  std::string file;
+  size_t line = 0;
+  std::string reason;
+  std::string ToString() const { return file + ":" + std::to_string(line) + ": " + reason; }
+};
+
+// Reads a YAML configuration file; missing keys keep their defaults.
+Result<Config, ConfigError> LoadConfigFile(const std::string& path);
+// The same for text in memory; `display_name` is used in errors.
+Result<Config, ConfigError> LoadConfigText(std::string_view text, const std::string& display_name);
+
+}  // namespace redoubt::resolver

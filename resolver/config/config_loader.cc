@@ -1,0 +1,313 @@
+// The strict YAML loader for Config. yaml-cpp throws on malformed YAML; that happens only at
+// start-up and is turned into a ConfigError here (design guide section 3).
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "resolver/config/config.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using Handler = std::function<bool(const YAML::Node&)>;
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  Result<Config, ConfigError> Load(const YAML::Node& root) {
+    if (root.IsNull()) return config_;
+    if (!root.IsMap()) return Unexpected(Error(root, "the configuration must be a mapping of settings"));
+    if (!ReadMap(root, TopLevelHandlers())) return Unexpected(*error_);
+    return config_;
+  }
+
+ private:
+  ConfigError Error(const YAML::Node& node, std::string reason) {
+    return ConfigError{file_, static_cast<size_t>(node.Mark().line + 1), std::move(reason)};
+  }
+  bool Fails(const YAML::Node& node, std::string reason) {
+    if (!error_) error_ = Error(node, std::move(reason));
+    return false;
+  }
+
+  // Every key must be known and appear once; each value goes to its handler.
+  bool ReadMap(const YAML::Node& map, const std::map<std::string, Handler>& handlers) {
+    std::map<std::string, int> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) return Fails(it->first, "a key must be a plain name");
+      std::string key = it->first.Scalar();
+      auto handler = handlers.find(key);
+      if (handler == handlers.end()) return Fails(it->first, "unknown setting '" + key + "'");
+      if (seen.contains(key)) {
+        return Fails(it->first, "'" + key + "' given twice (first on line " +
+                                    std::to_string(seen[key]) + ")");
+      }
+      seen[key] = it->first.Mark().line + 1;
+      if (!handler->second(it->second)) return false;
+    }
+    return true;
+  }
+
+  bool Scalar(const YAML::Node& node, const std::string& what, std::string& out) {
+    if (!node.IsScalar()) return Fails(node, what + " must be a single value");
+    out = node.Scalar();
+    return true;
+  }
+
+  bool Unsigned(const YAML::Node& node, const std::string& what, uint64_t max, uint64_t& out) {
+    std::string text;
+    if (!Scalar(node, what, text)) return false;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec != std::errc() || end != text.data() + text.size() || out > max) {
+      return Fails(node, what + " must be a whole number from 0 to " + std::to_string(max));
+    }
+    return true;
+  }
+
+  template <class T>
+  Handler UnsignedInto(const std::string& what, uint64_t min, uint64_t max, T& field) {
+    return [this, what, min, max, &field](const YAML::Node& node) {
+      uint64_t value = 0;
+      if (!Unsigned(node, what, max, value)) return false;
+      if (value < min) return Fails(node, what + " must be at least " + std::to_string(min));
+      field = static_cast<T>(value);
+      return true;
+    };
+  }
+
+  Handler Bool(const std::string& what, bool& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      std::string text;
+      if (!Scalar(node, what, text)) return false;
+      if (text != "true" && text != "false") return Fails(node, what + " must be true or false");
+      field = text == "true";
+      return true;
+    };
+  }
+
+  Handler String(const std::string& what, std::string& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      if (!Scalar(node, what, field)) return false;
+      return !field.empty() || Fails(node, what + " must not be empty");
+    };
+  }
+
+  // A sequence whose every element goes through `each`.
+  bool Sequence(const YAML::Node& node, const std::string& what,
+                const std::function<bool(const YAML::Node&)>& each) {
+    if (!node.IsSequence()) return Fails(node, what + " must be a list");
+    for (const auto& element : node) {
+      if (!each(element)) return false;
+    }
+    return true;
+  }
+
+  bool EndpointFrom(const YAML::Node& node, const std::string& what, Endpoint& out) {
+    std::string text;
+    if (!Scalar(node, what, text)) return false;
+    auto endpoint = Endpoint::Parse(text);
+    if (!endpoint) return Fails(node, "'" + text + "' is not an address or address:port");
+    out = *endpoint;
+    return true;
+  }
+
+  Handler Endpoints(const std::string& what, std::vector<Endpoint>& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      field.clear();
+      return Sequence(node, what, [&](const YAML::Node& element) {
+        Endpoint endpoint;
+        if (!EndpointFrom(element, what, endpoint)) return false;
+        field.push_back(endpoint);
+        return true;
+      });
+    };
+  }
+
+  Handler Strings(const std::string& what, std::vector<std::string>& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      field.clear();
+      return Sequence(node, what, [&](const YAML::Node& element) {
+        std::string text;
+        if (!Scalar(element, what, text)) return false;
+        field.push_back(text);
+        return true;
+      });
+    };
+  }
+
+  bool Workers(const YAML::Node& node) {
+    if (node.IsScalar() && node.Scalar() == "auto") {
+      config_.workers = 0;
+      return true;
+    }
+    return UnsignedInto("workers", 1, 256, config_.workers)(node);
+  }
+
+  bool AccessControl(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "access-control must be a mapping with 'allow'");
+    return ReadMap(node, {{"allow", [this](const YAML::Node& list) {
+      config_.access_allow.clear();
+      return Sequence(list, "access-control.allow", [&](const YAML::Node& element) {
+        std::string text;
+        if (!Scalar(element, "an access-control prefix", text)) return false;
+        auto prefix = Prefix::Parse(text);
+        if (!prefix) return Fails(element, "'" + text + "' is not an address prefix (such as "
+                                           "192.0.2.0/24) with no bits set past its length");
+        config_.access_allow.push_back(*prefix);
+        return true;
+      });
+    }}});
+  }
+
+  bool Size(const YAML::Node& node, const std::string& what, uint64_t& out) {
+    std::string text;
+    if (!Scalar(node, what, text)) return false;
+    uint64_t unit = 1;
+    if (!text.empty() && std::string_view("KMG").find(text.back()) != std::string_view::npos) {
+      unit = text.back() == 'K' ? 1ull << 10 : text.back() == 'M' ? 1ull << 20 : 1ull << 30;
+      text.pop_back();
+    }
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+        value > (1ull << 44) / unit) {
+      return Fails(node, what + " must be a size such as 512M, 2G or 1048576");
+    }
+    out = value * unit;
+    return true;
+  }
+
+  bool Cache(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "cache must be a mapping");
+    return ReadMap(node, {
+        {"directory", String("cache.directory", config_.cache_directory)},
+        {"max-size", [this](const YAML::Node& n) { return Size(n, "cache.max-size", config_.cache_max_size); }},
+    });
+  }
+
+  bool ForwardZoneFrom(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "each forward zone must be a mapping");
+    ForwardZone zone;
+    std::string name;
+    bool ok = ReadMap(node, {
+        {"name", [&](const YAML::Node& n) {
+          if (!Scalar(n, "forward-zones.name", name)) return false;
+          auto parsed = dns::Name::FromText(name);
+          if (!parsed) return Fails(n, "'" + name + "' is not a domain name");
+          zone.name = *parsed;
+          return true;
+        }},
+        {"servers", Endpoints("forward-zones.servers", zone.servers)},
+    });
+    if (!ok) return false;
+    if (name.empty()) return Fails(node, "a forward zone needs a name");
+    if (zone.servers.empty()) return Fails(node, "forward zone " + name + " needs servers");
+    for (const ForwardZone& other : config_.forward_zones) {
+      if (other.name == zone.name) return Fails(node, "forward zone " + name + " given twice");
+    }
+    config_.forward_zones.push_back(std::move(zone));
+    return true;
+  }
+
+  bool QnameMinimisationFrom(const YAML::Node& node) {
+    std::string text;
+    if (!Scalar(node, "qname-minimisation", text)) return false;
+    static const std::map<std::string, QnameMinimisation> kModes = {
+        {"off", QnameMinimisation::kOff}, {"relaxed", QnameMinimisation::kRelaxed},
+        {"strict", QnameMinimisation::kStrict}};
+    auto mode = kModes.find(text);
+    if (mode == kModes.end()) return Fails(node, "qname-minimisation must be off, relaxed or strict");
+    config_.qname_minimisation = mode->second;
+    return true;
+  }
+
+  bool Limits(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "limits must be a mapping");
+    QueryLimits& l = config_.limits;
+    return ReadMap(node, {
+        {"upstream-queries", UnsignedInto("limits.upstream-queries", 1, 10000, l.upstream_queries)},
+        {"queries-per-name", UnsignedInto("limits.queries-per-name", 1, 10000, l.queries_per_name)},
+        {"cname-hops", UnsignedInto("limits.cname-hops", 0, 100, l.cname_hops)},
+        {"dependency-depth", UnsignedInto("limits.dependency-depth", 1, 100, l.dependency_depth)},
+        {"referrals", UnsignedInto("limits.referrals", 1, 10000, l.referrals)},
+        {"ns-per-delegation", UnsignedInto("limits.ns-per-delegation", 1, 100, l.ns_per_delegation)},
+        {"ns-address-lookups", UnsignedInto("limits.ns-address-lookups", 0, 100, l.ns_address_lookups)},
+        {"deadline-ms", UnsignedInto("limits.deadline-ms", 100, 600000, l.deadline_ms)},
+    });
+  }
+
+  std::map<std::string, Handler> TopLevelHandlers() {
+    return {
+        {"listen", Endpoints("listen", config_.listen)},
+        {"workers", [this](const YAML::Node& n) { return Workers(n); }},
+        {"root-hints", String("root-hints", config_.root_hints)},
+        {"trust-anchors", Strings("trust-anchors", config_.trust_anchors)},
+        {"allow-loopback-upstreams", Bool("allow-loopback-upstreams", config_.allow_loopback_upstreams)},
+        {"access-control", [this](const YAML::Node& n) { return AccessControl(n); }},
+        {"cache", [this](const YAML::Node& n) { return Cache(n); }},
+        {"forward-zones", [this](const YAML::Node& n) {
+          return Sequence(n, "forward-zones", [this](const YAML::Node& e) { return ForwardZoneFrom(e); });
+        }},
+        {"qname-minimisation", [this](const YAML::Node& n) { return QnameMinimisationFrom(n); }},
+        {"edns-buffer-size", UnsignedInto("edns-buffer-size", 512, 4096, config_.edns_buffer_size)},
+        {"checksum-option-code", UnsignedInto("checksum-option-code", 1, 65535, config_.checksum_option_code)},
+        {"limits", [this](const YAML::Node& n) { return Limits(n); }},
+    };
+  }
+
+  std::string file_;
+  Config config_ = Config::Defaults();
+  std::optional<ConfigError> error_;
+};
+
+}  // namespace
+
+Result<Prefix> Prefix::Parse(std::string_view text) {
+  size_t slash = text.find('/');
+  ASSIGN_OR_RETURN(IpAddress network, IpAddress::Parse(text.substr(0, slash)));
+  unsigned max = network.is_v4() ? 32 : 128, length = max;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
+    if (ec != std::errc() || end != digits.data() + digits.size() || length > max) {
+      return Fail(Errc::kSyntax);
+    }
+  }
+  for (unsigned bit = length; bit < max; ++bit) {
+    if (network.data()[bit / 8] & (0x80 >> (bit % 8))) return Fail(Errc::kInvalidArgument);
+  }
+  return Prefix{network, length};
+}
+
+Config Config::Defaults() {
+  Config config;
+  config.listen = {*Endpoint::Parse("127.0.0.1:53"), *Endpoint::Parse("[::1]:53")};
+  config.access_allow = {*Prefix::Parse("127.0.0.0/8"), *Prefix::Parse("::1/128")};
+  return config;
+}
+
+Result<Config, ConfigError> LoadConfigText(std::string_view text, const std::string& display_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Unexpected(ConfigError{display_name, static_cast<size_t>(e.mark.line + 1), e.msg});
+  }
+  return Loader(display_name).Load(root);
+}
+
+Result<Config, ConfigError> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Unexpected(ConfigError{path, 0, "cannot open the file"});
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadConfigText(text.str(), path);
+}
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,143 @@
+#include "resolver/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace redoubt::resolver {
+namespace {
+
+Config Load(const std::string& text) {
+  auto config = LoadConfigText(text, "test.yaml");
+  EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().ToString());
+  return config ? *config : Config{};
+}
+
+std::string ErrorOf(const std::string& text) {
+  auto config = LoadConfigText(text, "test.yaml");
+  EXPECT_FALSE(config.has_value()) << text;
+  return config ? "" : config.error().ToString();
+}
+
+TEST(ConfigTest, EmptyFileGivesTheDefaults) {
+  for (const char* text : {"", "# nothing\n"}) {
+    Config config = Load(text);
+    ASSERT_EQ(config.listen.size(), 2u);
+    EXPECT_EQ(config.listen[0].ToString(), "127.0.0.1:53");
+    EXPECT_EQ(config.listen[1].ToString(), "[::1]:53");
+    EXPECT_EQ(config.workers, 0u);
+    EXPECT_FALSE(config.allow_loopback_upstreams);
+    ASSERT_EQ(config.access_allow.size(), 2u);
+    EXPECT_TRUE(config.access_allow[0].Contains(*IpAddress::Parse("127.1.2.3")));
+    EXPECT_FALSE(config.access_allow[0].Contains(*IpAddress::Parse("192.0.2.1")));
+    EXPECT_EQ(config.cache_max_size, 512ull << 20);
+    EXPECT_EQ(config.edns_buffer_size, 1232);
+    EXPECT_EQ(config.checksum_option_code, 65434);
+    EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kRelaxed);
+  }
+}
+
+TEST(ConfigTest, TheIssueExampleLoads) {
+  Config config = Load(R"(
+listen: ["127.0.0.1:53", "[::1]:53"]
+workers: 2
+root-hints: /path/to/hints.zone
+trust-anchors: [/path/to/root.key]
+allow-loopback-upstreams: false
+access-control: { allow: [127.0.0.0/8, "::1/128"] }
+cache: { directory: /var/cache/redoubt, max-size: 512M }
+forward-zones: [{ name: corp.example, servers: ["192.0.2.1:53"] }]
+)");
+  EXPECT_EQ(config.workers, 2u);
+  EXPECT_EQ(config.root_hints, "/path/to/hints.zone");
+  ASSERT_EQ(config.trust_anchors.size(), 1u);
+  ASSERT_EQ(config.forward_zones.size(), 1u);
+  EXPECT_EQ(config.forward_zones[0].name.ToText(), "corp.example.");
+  EXPECT_EQ(config.forward_zones[0].servers[0].ToString(), "192.0.2.1:53");
+  EXPECT_EQ(config.cache_directory, "/var/cache/redoubt");
+}
+
+TEST(ConfigTest, SettingsReplaceDefaults) {
+  Config config = Load(
+      "listen: ['127.53.1.1:5300']\nworkers: auto\nallow-loopback-upstreams: true\n"
+      "cache: {max-size: 2G}\nqname-minimisation: strict\nedns-buffer-size: 1400\n"
+      "checksum-option-code: 65001\nlimits: {upstream-queries: 50, deadline-ms: 3000}\n");
+  ASSERT_EQ(config.listen.size(), 1u);
+  EXPECT_EQ(config.listen[0].port, 5300);
+  EXPECT_EQ(config.workers, 0u);
+  EXPECT_TRUE(config.allow_loopback_upstreams);
+  EXPECT_EQ(config.cache_max_size, 2ull << 30);
+  EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kStrict);
+  EXPECT_EQ(config.edns_buffer_size, 1400);
+  EXPECT_EQ(config.checksum_option_code, 65001);
+  EXPECT_EQ(config.limits.upstream_queries, 50u);
+  EXPECT_EQ(config.limits.deadline_ms, 3000u);
+  EXPECT_EQ(config.limits.cname_hops, 11u);  // Untouched.
+}
+
+TEST(ConfigTest, ErrorsNameFileLineAndReason) {
+  EXPECT_EQ(ErrorOf("workers: 2\nlisen: []\n"), "test.yaml:2: unknown setting 'lisen'");
+  EXPECT_EQ(ErrorOf("workers: 2\nworkers: 3\n"),
+            "test.yaml:2: 'workers' given twice (first on line 1)");
+  EXPECT_EQ(ErrorOf("\n\nworkers: many\n"),
+            "test.yaml:3: workers must be a whole number from 0 to 256");
+  EXPECT_EQ(ErrorOf("workers: 0\n"), "test.yaml:1: workers must be at least 1");
+  EXPECT_EQ(ErrorOf("allow-loopback-upstreams: yes\n"),
+            "test.yaml:1: allow-loopback-upstreams must be true or false");
+  EXPECT_EQ(ErrorOf("cache:\n  directory: /x\n  size: 1G\n"), "test.yaml:3: unknown setting 'size'");
+  EXPECT_EQ(ErrorOf("cache: {max-size: 12X}\n"),
+            "test.yaml:1: cache.max-size must be a size such as 512M, 2G or 1048576");
+  EXPECT_EQ(ErrorOf("listen: 127.0.0.1\n"), "test.yaml:1: listen must be a list");
+  EXPECT_EQ(ErrorOf("listen:\n  - 127.0.0.1\n  - nowhere:53\n"),
+            "test.yaml:3: 'nowhere:53' is not an address or address:port");
+  EXPECT_EQ(ErrorOf("qname-minimisation: maybe\n"),
+            "test.yaml:1: qname-minimisation must be off, relaxed or strict");
+  EXPECT_EQ(ErrorOf("- just\n- a list\n"),
+            "test.yaml:1: the configuration must be a mapping of settings");
+}
+
+TEST(ConfigTest, AccessControlPrefixesAreChecked) {
+  EXPECT_EQ(ErrorOf("access-control: {allow: [10.0.0.1/8]}\n"),
+            "test.yaml:1: '10.0.0.1/8' is not an address prefix (such as 192.0.2.0/24) with no "
+            "bits set past its length");
+  EXPECT_FALSE(ErrorOf("access-control: {allow: [10.0.0.0/33]}\n").empty());
+  Config config = Load("access-control: {allow: [192.0.2.0/24, '2001:db8::/32', 198.51.100.7]}\n");
+  ASSERT_EQ(config.access_allow.size(), 3u);
+  EXPECT_TRUE(config.access_allow[1].Contains(*IpAddress::Parse("2001:db8::53")));
+  EXPECT_EQ(config.access_allow[2].length, 32u);
+  EXPECT_FALSE(config.access_allow[0].Contains(*IpAddress::Parse("127.0.0.1")));
+}
+
+TEST(ConfigTest, ForwardZonesAreValidated) {
+  EXPECT_EQ(ErrorOf("forward-zones: [{name: corp.example}]\n"),
+            "test.yaml:1: forward zone corp.example needs servers");
+  EXPECT_EQ(ErrorOf("forward-zones:\n  - servers: ['192.0.2.1']\n"),
+            "test.yaml:2: a forward zone needs a name");
+  EXPECT_EQ(ErrorOf("forward-zones:\n  - {name: a.example, servers: ['192.0.2.1']}\n"
+                    "  - {name: A.example., servers: ['192.0.2.2']}\n"),
+            "test.yaml:3: forward zone A.example. given twice");
+  EXPECT_EQ(ErrorOf("forward-zones: [{name: a.example, servers: ['192.0.2.1'], tsig: x}]\n"),
+            "test.yaml:1: unknown setting 'tsig'");
+}
+
+TEST(ConfigTest, MalformedYamlIsAnErrorWithALine) {
+  std::string error = ErrorOf("workers: 2\nlisten: [\"127.0.0.1\"\n");
+  EXPECT_EQ(error.rfind("test.yaml:", 0), 0u) << error;
+}
+
+TEST(ConfigTest, FilesAreReadAndMissingOnesReported) {
+  std::string path = ::testing::TempDir() + "/redoubt-config-test.yaml";
+  std::ofstream(path) << "workers: 3\n";
+  auto config = LoadConfigFile(path);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->workers, 3u);
+  std::remove(path.c_str());
+  auto missing = LoadConfigFile("/nonexistent/redoubt.yaml");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().ToString(), "/nonexistent/redoubt.yaml:0: cannot open the file");
+}
+
+}  // namespace
+}  // namespace redoubt::resolver
