@@ -1,0 +1,57 @@
+// One query, one reply, with an upstream server: over UDP from a fresh connected socket on a
+// caller-chosen random source port with path-MTU discovery off, or over TCP with the two-octet
+// length prefix (RFC 1035 section 4.2, RFC 7766). Every exchange is bounded by a timeout and
+// ends in a status; nothing throws. The caller's filter decides whether a datagram is the reply
+// (ID, question, 0x20 case, later CHECKSUM): the first datagram it refuses ends the exchange
+// with kRejected, which the resolver answers by retrying over TCP (security.md section 5).
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "net/base/endpoint.h"
+#include "net/base/task.h"
+
+namespace redoubt::io {
+
+enum class ExchangeStatus : uint8_t {
+  kReply,         // `reply` holds the accepted message.
+  kTimeout,       // Nothing acceptable before the timeout.
+  kRejected,      // The filter refused a datagram (mismatch, malformed, forged).
+  kNetworkError,  // Could not send, connection refused or reset, ICMP unreachable.
+};
+
+struct ExchangeResult {
+  ExchangeStatus status = ExchangeStatus::kNetworkError;
+  std::vector<uint8_t> reply;
+  uint32_t elapsed_ms = 0;
+  int uv_error = 0;        // The libuv error code behind kNetworkError.
+  uint16_t source_port = 0;
+};
+
+// Decides whether a received message is the reply to the query sent.
+using ReplyFilter = std::function<bool(std::span<const uint8_t>)>;
+
+struct UdpOptions {
+  uint32_t timeout_ms = 1000;
+  // Candidate source ports, tried in order until one binds (callers pass CSPRNG values in
+  // 1024-65535, RFC 5452 section 9.2); empty lets the kernel choose.
+  std::vector<uint16_t> source_ports;
+};
+
+// Sends `query` to `server` over UDP and waits for the reply.
+Task<ExchangeResult> UdpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
+                                 ReplyFilter filter, UdpOptions options);
+
+// Sends `query` to `server` over a new TCP connection and waits for one reply.
+Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
+                                 ReplyFilter filter, uint32_t timeout_ms);
+
+// Waits `ms` milliseconds on `loop`.
+Task<void> Sleep(uv_loop_t* loop, uint64_t ms);
+
+}  // namespace redoubt::io

@@ -1,0 +1,180 @@
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "net/io/address.h"
+#include "net/io/exchange.h"
+#include "net/io/listener.h"
+
+namespace redoubt::io {
+namespace {
+
+Endpoint Loopback(uint16_t port = 0) { return {IpAddress::V4({127, 0, 0, 1}), port}; }
+
+// Runs `task` on a fresh loop until every handle is closed.
+void RunOnLoop(const std::function<Task<void>(uv_loop_t*)>& body) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  Detach(body(&loop));
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(uv_loop_close(&loop), 0);
+}
+
+// Replies with the query's bytes and the first octet flipped, after `delay_ms` when the first
+// octet is 'S' (slow); an 'N' query gets no reply at all.
+QueryHandler EchoHandler(uv_loop_t* loop) {
+  return [loop](std::vector<uint8_t> query, QueryContext) -> Task<std::vector<uint8_t>> {
+    if (!query.empty() && query[0] == 'S') co_await Sleep(loop, 100);
+    if (!query.empty() && query[0] == 'N') co_return std::vector<uint8_t>{};
+    query.insert(query.begin(), '>');
+    co_return query;
+  };
+}
+
+std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
+ReplyFilter AcceptAll() { return [](std::span<const uint8_t>) { return true; }; }
+
+TEST(IoTest, UdpExchangeGetsTheReplyFromTheChosenSourcePort) {
+  ListenerStats stats;
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    EXPECT_TRUE(listener.has_value());
+    if (!listener) co_return;
+    UdpOptions options;
+    options.source_ports = {0};
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("hello"), AcceptAll(), options);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kReply);
+  EXPECT_EQ(result.reply, Bytes(">hello"));
+  EXPECT_NE(result.source_port, 0);
+  EXPECT_EQ(stats.queries, 1u);
+  EXPECT_EQ(stats.replies, 1u);
+}
+
+TEST(IoTest, RefusedDatagramEndsTheExchange) {
+  ListenerStats stats;
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("x"),
+                                  [](std::span<const uint8_t>) { return false; }, {});
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kRejected);
+  EXPECT_TRUE(result.reply.empty());
+}
+
+TEST(IoTest, SilentServerTimesOut) {
+  ListenerStats stats;
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    UdpOptions options;
+    options.timeout_ms = 150;
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("N"), AcceptAll(), options);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kTimeout);
+  EXPECT_GE(result.elapsed_ms, 140u);
+}
+
+TEST(IoTest, ClosedUdpPortIsANetworkError) {
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    // Bind a port and close it again, so nothing listens there.
+    int fd = OpenBoundSocket(Loopback(), SOCK_DGRAM);
+    Endpoint dead = BoundAddress(fd);
+    close(fd);
+    result = co_await UdpExchange(loop, dead, Bytes("x"), AcceptAll(), {});
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kNetworkError);
+  EXPECT_NE(result.uv_error, 0);
+}
+
+TEST(IoTest, TcpExchangeAndRefusedConnection) {
+  ListenerStats stats;
+  ExchangeResult ok, refused;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    ok = co_await TcpExchange(loop, (*listener)->local(), Bytes("over tcp"), AcceptAll(), 1000);
+    Endpoint where = (*listener)->local();
+    (*listener)->Close();
+    co_await Sleep(loop, 10);
+    refused = co_await TcpExchange(loop, where, Bytes("x"), AcceptAll(), 1000);
+  });
+  EXPECT_EQ(ok.status, ExchangeStatus::kReply);
+  EXPECT_EQ(ok.reply, Bytes(">over tcp"));
+  EXPECT_EQ(refused.status, ExchangeStatus::kNetworkError);
+  EXPECT_EQ(stats.tcp_connections, 1u);
+}
+
+// A blocking client on another thread: sends two framed queries at once, reads two replies.
+std::vector<std::string> PipelinedClient(Endpoint server) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_storage address;
+  socklen_t length = ToSockaddr(server, address);
+  std::vector<std::string> replies;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return replies;
+  std::string frames = std::string("\0\4Slow", 6) + std::string("\0\4fast", 6);
+  if (write(fd, frames.data(), frames.size()) != static_cast<ssize_t>(frames.size())) return replies;
+  for (int i = 0; i < 2; ++i) {
+    uint8_t prefix[2];
+    if (read(fd, prefix, 2) != 2) break;
+    std::string body(size_t{prefix[0]} << 8 | prefix[1], '\0');
+    size_t got = 0;
+    while (got < body.size()) {
+      ssize_t n = read(fd, body.data() + got, body.size() - got);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    replies.push_back(body);
+  }
+  close(fd);
+  return replies;
+}
+
+TEST(IoTest, TcpQueriesArePipelinedAndAnsweredOutOfOrder) {
+  ListenerStats stats;
+  std::vector<std::string> replies;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    std::atomic<bool> done = false;
+    std::thread client([&, server = (*listener)->local()] {
+      replies = PipelinedClient(server);
+      done = true;
+    });
+    while (!done) co_await Sleep(loop, 10);
+    client.join();
+    (*listener)->Close();
+  });
+  EXPECT_EQ(replies, (std::vector<std::string>{">fast", ">Slow"}));
+  EXPECT_EQ(stats.queries, 2u);
+}
+
+TEST(IoTest, TooManyTcpClientsAreTurnedAway) {
+  ListenerStats stats;
+  TcpLimits limits;
+  limits.max_clients = 0;
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), EchoHandler(loop), &stats, limits);
+    if (!listener) co_return;
+    result = co_await TcpExchange(loop, (*listener)->local(), Bytes("x"), AcceptAll(), 1000);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kNetworkError);
+  EXPECT_EQ(stats.tcp_refused, 1u);
+}
+
+}  // namespace
+}  // namespace redoubt::io

@@ -1,0 +1,87 @@
+// Client-facing listeners: UDP and TCP sockets on one loop, each bound with SO_REUSEPORT so that
+// every worker thread has its own and the kernel spreads clients across them (design guide
+// section 4). Each query runs as its own coroutine; replies go back whenever they are ready, so
+// TCP queries are pipelined and answered out of order (RFC 7766 sections 6.2.1 and 7).
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "net/base/endpoint.h"
+#include "net/base/result.h"
+#include "net/base/task.h"
+
+namespace redoubt::io {
+
+struct QueryContext {
+  Endpoint client;
+  bool tcp = false;
+};
+
+// Turns a query into reply bytes; an empty reply means send nothing.
+using QueryHandler =
+    std::function<Task<std::vector<uint8_t>>(std::vector<uint8_t> query, QueryContext context)>;
+
+// Counters a listener keeps; the metrics layer exports them.
+struct ListenerStats {
+  uint64_t queries = 0;
+  uint64_t replies = 0;
+  uint64_t send_failures = 0;     // UDP replies the kernel would not take.
+  uint64_t tcp_connections = 0;
+  uint64_t tcp_refused = 0;       // Connections closed at once: too many clients.
+  uint64_t tcp_bad_frames = 0;
+};
+
+struct TcpLimits {
+  uint32_t max_clients = 150;
+  uint32_t idle_timeout_ms = 30000;
+  uint32_t max_in_flight = 100;   // Per connection; reading pauses beyond it.
+};
+
+class UdpListener {
+ public:
+  // Binds `address` (port 0 picks a free one) and starts serving on `loop`. `stats` must outlive
+  // the listener. Fails with kIo (detail: errno) when the socket cannot be bound.
+  static Result<std::unique_ptr<UdpListener>> Open(uv_loop_t* loop, const Endpoint& address,
+                                                   QueryHandler handler, ListenerStats* stats);
+  ~UdpListener();
+  // The bound address (with the port the kernel chose for port 0).
+  Endpoint local() const noexcept { return local_; }
+  // Stops receiving; replies still in preparation are dropped. Idempotent.
+  void Close();
+
+  struct State;
+
+ private:
+  UdpListener(std::shared_ptr<State> state, Endpoint local);
+  std::shared_ptr<State> state_;
+  Endpoint local_;
+};
+
+class TcpListener {
+ public:
+  static Result<std::unique_ptr<TcpListener>> Open(uv_loop_t* loop, const Endpoint& address,
+                                                   QueryHandler handler, ListenerStats* stats,
+                                                   const TcpLimits& limits = {});
+  ~TcpListener();
+  Endpoint local() const noexcept { return local_; }
+  // Stops accepting and closes every connection. Idempotent.
+  void Close();
+
+  struct State;
+
+ private:
+  TcpListener(std::shared_ptr<State> state, Endpoint local);
+  std::shared_ptr<State> state_;
+  Endpoint local_;
+};
+
+// A socket bound to `address` with SO_REUSEADDR and SO_REUSEPORT (and IPV6_V6ONLY for IPv6;
+// path-MTU discovery off for UDP). Returns the descriptor, or -errno.
+int OpenBoundSocket(const Endpoint& address, int type);
+
+}  // namespace redoubt::io

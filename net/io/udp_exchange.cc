@@ -1,0 +1,150 @@
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+
+#include "net/io/address.h"
+#include "net/io/exchange.h"
+
+namespace redoubt::io {
+namespace {
+
+// State of one UDP exchange. Freed when both handles have closed, which libuv reports on a
+// later loop turn than the one that finished the exchange, so the awaiting coroutine can still
+// read `result` when it is resumed.
+struct UdpOp {
+  uv_loop_t* loop = nullptr;
+  uv_udp_t udp{};
+  uv_timer_t timer{};
+  int open_handles = 0;
+  bool udp_open = false;
+  bool done = false;
+  uint64_t started = 0;
+  std::coroutine_handle<> waiter;
+  ReplyFilter filter;
+  ExchangeResult result;
+  std::array<char, 65536> buffer{};
+};
+
+void OnClosed(uv_handle_t* handle) {
+  auto* op = static_cast<UdpOp*>(handle->data);
+  if (--op->open_handles == 0) delete op;
+}
+
+void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
+  if (op->done) return;
+  op->done = true;
+  op->result.status = status;
+  op->result.uv_error = error;
+  op->result.elapsed_ms = static_cast<uint32_t>(uv_now(op->loop) - op->started);
+  uv_timer_stop(&op->timer);
+  uv_close(reinterpret_cast<uv_handle_t*>(&op->timer), OnClosed);
+  if (op->udp_open) uv_udp_recv_stop(&op->udp);
+  uv_close(reinterpret_cast<uv_handle_t*>(&op->udp), OnClosed);
+  if (op->waiter) op->waiter.resume();
+}
+
+void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  auto* op = static_cast<UdpOp*>(handle->data);
+  *buf = uv_buf_init(op->buffer.data(), static_cast<unsigned>(op->buffer.size()));
+}
+
+void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr*,
+               unsigned flags) {
+  auto* op = static_cast<UdpOp*>(handle->data);
+  if (op->done || nread == 0) return;
+  if (nread < 0) return Finish(op, ExchangeStatus::kNetworkError, static_cast<int>(nread));
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(buf->base),
+                                 static_cast<size_t>(nread));
+  if ((flags & UV_UDP_PARTIAL) != 0 || !op->filter(bytes)) {
+    return Finish(op, ExchangeStatus::kRejected);
+  }
+  op->result.reply.assign(bytes.begin(), bytes.end());
+  Finish(op, ExchangeStatus::kReply);
+}
+
+void OnTimeout(uv_timer_t* timer) { Finish(static_cast<UdpOp*>(timer->data), ExchangeStatus::kTimeout); }
+
+// A UDP socket connected to `server`, bound to the first free port of `ports`, with path-MTU
+// discovery off so replies are never fragmented by our own PMTU guess (security.md section 5).
+int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& ports,
+                        uint16_t& bound_port) {
+  sockaddr_storage remote;
+  socklen_t remote_length = ToSockaddr(server, remote);
+  int family = remote.ss_family;
+  int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  int omit = family == AF_INET ? IP_PMTUDISC_OMIT : IPV6_PMTUDISC_OMIT;
+  setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+             family == AF_INET ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, &omit, sizeof(omit));
+  Endpoint local{family == AF_INET ? IpAddress::V4({0, 0, 0, 0}) : IpAddress::V6({}), 0};
+  int error = 0;
+  for (uint16_t port : ports) {
+    local.port = port;
+    sockaddr_storage address;
+    socklen_t length = ToSockaddr(local, address);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) {
+      error = 0;
+      break;
+    }
+    error = -errno;
+    if (errno != EADDRINUSE) break;
+  }
+  if (error == 0 && connect(fd, reinterpret_cast<sockaddr*>(&remote), remote_length) != 0) {
+    error = -errno;
+  }
+  if (error != 0) {
+    close(fd);
+    return error;
+  }
+  sockaddr_storage bound;
+  socklen_t bound_length = sizeof(bound);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
+  bound_port = FromSockaddr(reinterpret_cast<sockaddr*>(&bound)).port;
+  return fd;
+}
+
+void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
+           const UdpOptions& options) {
+  uv_udp_init(op->loop, &op->udp);
+  uv_timer_init(op->loop, &op->timer);
+  op->udp.data = op->timer.data = op;
+  op->open_handles = 2;
+  op->started = uv_now(op->loop);
+  int fd = OpenConnectedSocket(server, options.source_ports, op->result.source_port);
+  if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, fd);
+  if (int rc = uv_udp_open(&op->udp, fd); rc != 0) {
+    close(fd);
+    return Finish(op, ExchangeStatus::kNetworkError, rc);
+  }
+  op->udp_open = true;
+  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(const_cast<uint8_t*>(query.data())),
+                             static_cast<unsigned>(query.size()));
+  int sent = uv_udp_try_send(&op->udp, &buf, 1, nullptr);
+  if (sent < 0) return Finish(op, ExchangeStatus::kNetworkError, sent);
+  uv_udp_recv_start(&op->udp, OnAlloc, OnReceive);
+  uv_timer_start(&op->timer, OnTimeout, options.timeout_ms, 0);
+}
+
+struct UdpAwaiter {
+  UdpOp* op;
+  bool await_ready() const noexcept { return op->done; }
+  void await_suspend(std::coroutine_handle<> waiter) noexcept { op->waiter = waiter; }
+  ExchangeResult await_resume() { return std::move(op->result); }
+};
+
+}  // namespace
+
+Task<ExchangeResult> UdpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
+                                 ReplyFilter filter, UdpOptions options) {
+  if (options.source_ports.empty()) options.source_ports.push_back(0);
+  auto* op = new UdpOp;
+  op->loop = loop;
+  op->filter = std::move(filter);
+  Start(op, server, query, options);
+  co_return co_await UdpAwaiter{op};
+}
+
+}  // namespace redoubt::io

@@ -1,0 +1,117 @@
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+
+#include "net/io/address.h"
+#include "net/io/listener.h"
+
+namespace redoubt::io {
+
+struct UdpListener::State {
+  uv_udp_t udp{};
+  QueryHandler handler;
+  ListenerStats* stats = nullptr;
+  bool closed = false;
+  std::shared_ptr<State> self;  // Keeps the state alive until libuv has closed the handle.
+  std::array<char, 65536> buffer{};
+};
+
+namespace {
+
+using State = UdpListener::State;
+
+void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  auto* state = static_cast<State*>(handle->data);
+  *buf = uv_buf_init(state->buffer.data(), static_cast<unsigned>(state->buffer.size()));
+}
+
+Task<void> Answer(std::shared_ptr<State> state, std::vector<uint8_t> query, Endpoint client) {
+  std::vector<uint8_t> reply = co_await state->handler(std::move(query), {client, false});
+  if (state->closed || reply.empty()) co_return;
+  sockaddr_storage address;
+  ToSockaddr(client, address);
+  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(reply.data()),
+                             static_cast<unsigned>(reply.size()));
+  if (uv_udp_try_send(&state->udp, &buf, 1, reinterpret_cast<sockaddr*>(&address)) < 0) {
+    ++state->stats->send_failures;
+  } else {
+    ++state->stats->replies;
+  }
+}
+
+void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr* from,
+               unsigned flags) {
+  auto* state = static_cast<State*>(handle->data);
+  if (state->closed || nread <= 0 || from == nullptr || (flags & UV_UDP_PARTIAL) != 0) return;
+  ++state->stats->queries;
+  std::vector<uint8_t> query(buf->base, buf->base + nread);
+  Detach(Answer(state->self, std::move(query), FromSockaddr(from)));
+}
+
+}  // namespace
+
+int OpenBoundSocket(const Endpoint& address, int type) {
+  sockaddr_storage storage;
+  socklen_t length = ToSockaddr(address, storage);
+  int family = storage.ss_family;
+  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+  if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+  if (type == SOCK_DGRAM) {
+    int omit = family == AF_INET ? IP_PMTUDISC_OMIT : IPV6_PMTUDISC_OMIT;
+    setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+               family == AF_INET ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, &omit, sizeof(omit));
+  }
+  if (bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+    int error = errno;
+    close(fd);
+    return -error;
+  }
+  return fd;
+}
+
+Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const Endpoint& address,
+                                                       QueryHandler handler,
+                                                       ListenerStats* stats) {
+  int fd = OpenBoundSocket(address, SOCK_DGRAM);
+  if (fd < 0) return Fail(Errc::kIo, static_cast<uint32_t>(-fd));
+  auto state = std::make_shared<State>();
+  state->handler = std::move(handler);
+  state->stats = stats;
+  uv_udp_init(loop, &state->udp);
+  state->udp.data = state.get();
+  state->self = state;
+  Endpoint local = BoundAddress(fd);
+  if (uv_udp_open(&state->udp, fd) != 0) {
+    close(fd);
+    UdpListener failed(state, local);  // Closes the handle.
+    return Fail(Errc::kIo);
+  }
+  if (uv_udp_recv_start(&state->udp, OnAlloc, OnReceive) != 0) {
+    UdpListener failed(state, local);
+    return Fail(Errc::kIo);
+  }
+  return std::unique_ptr<UdpListener>(new UdpListener(std::move(state), local));
+}
+
+UdpListener::UdpListener(std::shared_ptr<State> state, Endpoint local)
+    : state_(std::move(state)), local_(local) {}
+
+UdpListener::~UdpListener() { Close(); }
+
+void UdpListener::Close() {
+  if (!state_ || state_->closed) return;
+  state_->closed = true;
+  uv_udp_recv_stop(&state_->udp);
+  uv_close(reinterpret_cast<uv_handle_t*>(&state_->udp), [](uv_handle_t* handle) {
+    static_cast<State*>(handle->data)->self.reset();
+  });
+}
+
+}  // namespace redoubt::io
