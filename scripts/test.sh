@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every dependency, builds redoubt and runs the whole test suite:
 #   unit tests (GoogleTest), the layering check, the real-world corpus tests (zones signed by
-#   ldns and BIND, responses from real authoritative servers), the lab check (when tests/lab
-#   exists), and a short bounded run of every libFuzzer target.
+#   ldns and BIND, responses from real authoritative servers), the lab check, redoubt itself
+#   resolving against the lab (tests/integration), and a short bounded run of every libFuzzer
+#   target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -32,6 +33,9 @@ if [ -x tests/corpus/run.sh ]; then
 fi
 if [ -x tests/lab/lab ] && [ -x tests/lab/check ]; then
   run_counted "lab" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/lab/check; rc=$?; tests/lab/lab down; exit $rc'
+fi
+if [ -x tests/integration/resolve_lab.sh ]; then
+  run_counted "resolver" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/integration/resolve_lab.sh; rc=$?; tests/lab/lab down; exit $rc'
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"

@@ -4,10 +4,15 @@
 --silent: reads every query over UDP and TCP and never answers (a dead server).
 --delay S --zone FILE --origin NAME: answers from a tiny zone (SOA, NS, A records written by
 tests/lab/lib/zones.sh) after S seconds (a slow server). NXDOMAIN and NODATA carry the SOA.
+--spoof: over UDP, before the real answer (sent 50 ms later), sends a forged reply carrying
+the poisoned address 6.6.6.6, chosen by the query's first label: "id" a wrong DNS ID,
+"question" another question, "case" the question in different letter case (a 0x20 miss),
+"port" the right reply from another source port. Over TCP it answers truthfully.
 It binds only the one loopback address it is given.
 """
 import argparse
 import asyncio
+import socket
 import struct
 
 TYPES = {"A": 1, "NS": 2, "SOA": 6}
@@ -102,6 +107,37 @@ def answer(query, zone, origin):
     return msg
 
 
+POISON = bytes([6, 6, 6, 6])
+
+
+def forged(query, zone, origin):
+    """The forgery for this query (see --spoof), or None when its first label names none."""
+    parsed = parse_question(query)
+    real = answer(query, zone, origin)
+    if parsed is None or real is None:
+        return None
+    qid, _, qname, _, question, _ = parsed
+    kind = qname.split(".")[0].lower()
+    # Put the poison in place of the real answer's address (the A record after the question).
+    pos = real.rfind(bytes([0, 1, 0, 1]))  # TYPE A, CLASS IN
+    if pos > 12 + len(question):
+        rdata = pos + 4 + 4 + 2  # type, class, TTL, RDLENGTH
+        real = real[:rdata] + POISON + real[rdata + 4:]
+    header, body = real[:12], real[12:]
+    if kind == "id":
+        return struct.pack("!H", (qid + 1) & 0xFFFF) + header[2:] + body
+    if kind == "question":
+        other = b"\x05other" + question
+        return header + other + body[len(question):]
+    if kind == "case":
+        name, tail = question[:-4], question[-4:]
+        flipped = bytes(c ^ 0x20 if chr(c).isalpha() else c for c in name) + tail
+        return header + flipped + body[len(question):]
+    if kind == "port":
+        return header + body
+    return None
+
+
 class Udp(asyncio.DatagramProtocol):
     def __init__(self, args, zone):
         self.args, self.zone = args, zone
@@ -113,8 +149,22 @@ class Udp(asyncio.DatagramProtocol):
         if self.args.silent:
             return
         reply = answer(data, self.zone, self.args.origin)
-        if reply is not None:
-            asyncio.get_running_loop().call_later(self.args.delay, self.transport.sendto, reply, addr)
+        if reply is None:
+            return
+        delay = self.args.delay
+        if self.args.spoof:
+            fake = forged(data, self.zone, self.args.origin)
+            if fake is not None:
+                kind = parse_question(data)[2].split(".")[0].lower()
+                if kind == "port":  # From another socket: another source port.
+                    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    other.bind((self.args.address, 0))
+                    other.sendto(fake, addr)
+                    other.close()
+                else:
+                    self.transport.sendto(fake, addr)
+                delay = max(delay, 0.05)
+        asyncio.get_running_loop().call_later(delay, self.transport.sendto, reply, addr)
 
 
 async def tcp_client(reader, writer, args, zone):
@@ -141,6 +191,7 @@ async def main():
     parser.add_argument("--address", required=True)
     parser.add_argument("--port", type=int, default=53)
     parser.add_argument("--silent", action="store_true")
+    parser.add_argument("--spoof", action="store_true")
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--zone")
     parser.add_argument("--origin", default=".")

@@ -25,6 +25,7 @@ LAB_ZONES=(
   "sib2.beta.|127.53.23.1|named|unsigned"
   "halflame.beta.|127.53.24.1|named|unsigned; one of two NS is lame"
   "slow.beta.|127.53.26.1|slow|unsigned; python responder delaying every answer"
+  "spoof.beta.|127.53.27.1|spoof|unsigned; python responder sending a forgery before each answer"
   "big.gamma.|127.53.30.1|knot|unsigned; 100000 names"
   "legacy.|127.53.50.1|nsd|RFC 2065: RSA/MD5 KEY, SIG, NXT (redoubt-legacy-sign)"
   "child.legacy.|127.53.50.2|nsd|RFC 2065: RSA/SHA-1; its KEY signed by legacy. too"

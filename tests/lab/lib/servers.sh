@@ -156,6 +156,9 @@ start_responders() {
   python3 "$LAB_SRC/responder.py" --address "$(addresses_of slow)" --delay 0.3 \
     --zone "$LAB_DIR/signed/slow.beta.zone" --origin slow.beta. >"$dir/slow.log" 2>&1 &
   remember slow-responder $!
+  python3 "$LAB_SRC/responder.py" --address "$(addresses_of spoof)" --spoof \
+    --zone "$LAB_DIR/signed/spoof.beta.zone" --origin spoof.beta. >"$dir/spoof.log" 2>&1 &
+  remember spoof-responder $!
   python3 "$LAB_SRC/responder.py" --address "$LAB_DEAD" --silent >"$dir/dead.log" 2>&1 &
   remember silent-responder $!
 }

@@ -71,6 +71,8 @@ dead NS ns.dead
 ns.dead A $LAB_DEAD
 slow NS ns.slow
 ns.slow A $(zone_address slow.beta.)
+spoof NS ns.spoof
+ns.spoof A $(zone_address spoof.beta.)
 EOF2
   write_zone gamma. <<EOF2
 @ NS ns
@@ -149,6 +151,14 @@ ns A $(zone_address slow.beta.)
 www A 192.0.2.26
 EOF2
   write_legacy_zones
+  write_zone spoof.beta. <<EOF2
+@ NS ns
+ns A $(zone_address spoof.beta.)
+id A 192.0.2.41
+question A 192.0.2.42
+case A 192.0.2.43
+port A 192.0.2.44
+EOF2
   write_zone big.gamma. < <(echo "@ NS ns"; echo "ns A $(zone_address big.gamma.)"; big_zone_body)
 }
 
