@@ -1,0 +1,96 @@
+// redoubt: the daemon. Loads the configuration (built-in defaults when no file is given), starts
+// one worker per core, serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "resolver/config/config.h"
+#include "resolver/daemon/root_hints.h"
+#include "resolver/daemon/worker.h"
+
+namespace {
+
+using redoubt::resolver::Config;
+
+void Log(const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); }
+
+unsigned WorkerCount(const Config& config) {
+  if (config.workers != 0) return config.workers;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
+  for (const auto& w : workers) {
+    const auto& s = w->stats();
+    queries += s.responder.queries;
+    noerror += s.responder.noerror;
+    nxdomain += s.responder.nxdomain;
+    servfail += s.responder.servfail;
+    refused += s.responder.refused;
+    upstream += s.upstream.udp_queries + s.upstream.tcp_queries;
+  }
+  Log("served " + std::to_string(queries) + " queries (" + std::to_string(noerror) + " NOERROR, " +
+      std::to_string(nxdomain) + " NXDOMAIN, " + std::to_string(servfail) + " SERVFAIL, " +
+      std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"redoubt: a recursive, validating DNS resolver"};
+  std::string config_path;
+  bool check_only = false;
+  app.add_option("-c,--config", config_path, "YAML configuration file (default: built-in settings)");
+  app.add_flag("--check-config", check_only, "check the configuration and root hints, then exit");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = config_path.empty() ? Config::Defaults() : redoubt::resolver::LoadConfigFile(config_path);
+  if (!config) {
+    Log(config.error().ToString());
+    return 1;
+  }
+  auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
+  if (!hints) {
+    Log(hints.error().ToString());
+    return 1;
+  }
+  if (check_only) {
+    Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
+    return 0;
+  }
+  if (!config->trust_anchors.empty()) Log("note: DNSSEC validation is not built yet; trust-anchors are read later");
+
+  // Workers must not see the termination signals: the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
+  for (unsigned i = 0; i < WorkerCount(*config); ++i) {
+    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints);
+    if (auto started = worker->Start(); !started) {
+      Log(started.error());
+      for (auto& w : workers) w->Stop();
+      return 1;
+    }
+    workers.push_back(std::move(worker));
+  }
+  std::string addresses;
+  for (const auto& endpoint : config->listen) addresses += " " + endpoint.ToString();
+  Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
+
+  int received = 0;
+  sigwait(&signals, &received);
+  Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+  for (auto& w : workers) w->Stop();
+  LogTotals(workers);
+  return 0;
+}

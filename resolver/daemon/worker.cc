@@ -1,0 +1,70 @@
+#include "resolver/daemon/worker.h"
+
+namespace redoubt::resolver {
+namespace {
+
+IteratorOptions IteratorOptionsFrom(const Config& config) {
+  IteratorOptions options;
+  options.limits = config.limits;
+  options.qname_minimisation = config.qname_minimisation;
+  options.allow_loopback_upstreams = config.allow_loopback_upstreams;
+  options.forward_zones = config.forward_zones;
+  return options;
+}
+
+}  // namespace
+
+Worker::Worker(const Config& config, const Delegation& root_hints)
+    : config_(config),
+      cache_(clock_),
+      upstream_(&loop_, &stats_.upstream, {config.edns_buffer_size, true}),
+      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
+      responder_(iterator_, {config.access_allow, config.edns_buffer_size}, &stats_.responder) {
+  uv_loop_init(&loop_);
+  cache_.SetRoot(root_hints);
+}
+
+Worker::~Worker() {
+  Stop();
+  uv_loop_close(&loop_);
+}
+
+Result<void, std::string> Worker::Start() {
+  auto handler = [this](std::vector<uint8_t> query, io::QueryContext context) {
+    return responder_.Answer(std::move(query), context);
+  };
+  for (const Endpoint& address : config_.listen) {
+    auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener);
+    auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener);
+    if (!udp || !tcp) {
+      CloseListeners();
+      uv_run(&loop_, UV_RUN_DEFAULT);  // Let the closed handles go.
+      uint32_t error = udp ? tcp.error().detail : udp.error().detail;
+      return Unexpected("cannot listen on " + address.ToString() + ": " +
+                        std::string(uv_strerror(-static_cast<int>(error))));
+    }
+    udp_.push_back(std::move(*udp));
+    tcp_.push_back(std::move(*tcp));
+  }
+  uv_async_init(&loop_, &stop_, [](uv_async_t* async) {
+    auto* worker = static_cast<Worker*>(async->data);
+    worker->CloseListeners();
+    uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);
+  });
+  stop_.data = this;
+  thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+  return {};
+}
+
+void Worker::CloseListeners() {
+  for (auto& listener : udp_) listener->Close();
+  for (auto& listener : tcp_) listener->Close();
+}
+
+void Worker::Stop() {
+  if (!thread_.joinable()) return;
+  uv_async_send(&stop_);
+  thread_.join();
+}
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,58 @@
+// One worker thread: its own libuv loop, its own listeners on every configured address
+// (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state. Workers
+// share nothing (design guide section 4); the LMDB cache will be the one shared piece.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/base/clock.h"
+#include "net/io/listener.h"
+#include "resolver/config/config.h"
+#include "resolver/iterator/iterator.h"
+#include "resolver/server/responder.h"
+#include "resolver/upstream/upstream.h"
+
+namespace redoubt::resolver {
+
+struct WorkerStats {
+  io::ListenerStats listener;
+  UpstreamStats upstream;
+  ResponderStats responder;
+};
+
+class Worker {
+ public:
+  Worker(const Config& config, const Delegation& root_hints);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Opens the listeners (an error names the address) and starts the thread.
+  Result<void, std::string> Start();
+  // Stops accepting queries, lets the ones in flight finish, and joins the thread.
+  void Stop();
+  const WorkerStats& stats() const noexcept { return stats_; }
+
+ private:
+  void CloseListeners();
+
+  Config config_;
+  uv_loop_t loop_{};
+  uv_async_t stop_{};
+  RealClock clock_;
+  WorkerStats stats_;
+  DelegationCache cache_;
+  NetworkUpstream upstream_;
+  Iterator iterator_;
+  Responder responder_;
+  std::vector<std::unique_ptr<io::UdpListener>> udp_;
+  std::vector<std::unique_ptr<io::TcpListener>> tcp_;
+  std::thread thread_;
+};
+
+}  // namespace redoubt::resolver

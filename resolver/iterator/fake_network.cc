@@ -1,0 +1,126 @@
+#include "resolver/iterator/fake_network.h"
+
+#include "net/dns/message_builder.h"
+#include "net/dns/zone_parser.h"
+
+namespace redoubt::resolver::testing {
+namespace {
+
+using dns::Name;
+using dns::Record;
+using dns::RrType;
+using dns::Section;
+
+struct ReplyParts {
+  bool aa = true;
+  uint8_t rcode = 0;
+  std::vector<const Record*> answer, authority, additional;
+};
+
+std::vector<const Record*> At(const std::vector<Record>& records, const Name& owner, RrType type) {
+  std::vector<const Record*> out;
+  for (const Record& r : records) {
+    if (r.owner == owner && r.type == type) out.push_back(&r);
+  }
+  return out;
+}
+
+bool Exists(const std::vector<Record>& records, const Name& name) {
+  for (const Record& r : records) {
+    if (r.owner.IsSubdomainOf(name)) return true;
+  }
+  return false;
+}
+
+// The delegation (NS set below the apex) that `qname` falls under, if any.
+std::vector<const Record*> Cut(const std::vector<Record>& records, const Name& apex, const Name& qname) {
+  for (Name n = qname; !(n == apex) && n.IsSubdomainOf(apex); n = n.Parent()) {
+    auto ns = At(records, n, RrType::NS);
+    if (!ns.empty()) return ns;
+  }
+  return {};
+}
+
+std::vector<uint8_t> Build(const dns::Question& q, const ReplyParts& parts) {
+  dns::MessageBuilder builder(65535);
+  builder.header().qr = true;
+  builder.header().aa = parts.aa;
+  builder.header().rcode = parts.rcode;
+  (void)builder.AddQuestion(q.qname, q.qtype, q.qclass);
+  const std::pair<Section, const std::vector<const Record*>*> sections[] = {
+      {Section::kAnswer, &parts.answer}, {Section::kAuthority, &parts.authority},
+      {Section::kAdditional, &parts.additional}};
+  for (const auto& [section, records] : sections) {
+    for (const Record* r : *records) (void)builder.AddRecord(section, r->owner, r->type, r->klass, r->ttl, r->rdata);
+  }
+  auto wire = std::move(builder).Finish();
+  return wire ? *wire : std::vector<uint8_t>{};
+}
+
+}  // namespace
+
+void FakeNetwork::Serve(const std::string& address, const std::string& apex,
+                        const std::string& text) {
+  dns::ZoneParseOptions options;
+  options.origin = *Name::FromText(apex);
+  auto records = dns::ParseZoneText("$TTL 3600\n" + text, apex, options);
+  servers_[*IpAddress::Parse(address)].push_back({options.origin, records ? *records : std::vector<Record>{}});
+}
+
+size_t FakeNetwork::AskedOf(const std::string& address) const {
+  size_t count = 0;
+  for (const std::string& line : log_) count += line.rfind(address + " ", 0) == 0;
+  return count;
+}
+
+std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const dns::Question& q) const {
+  const Zone* zone = nullptr;
+  for (const Zone& z : zones) {
+    if (q.qname.IsSubdomainOf(z.apex) && (!zone || z.apex.LabelCount() > zone->apex.LabelCount())) zone = &z;
+  }
+  ReplyParts parts;
+  if (zone == nullptr) {
+    parts.aa = false;
+    parts.rcode = 5;  // REFUSED
+    return Build(q, parts);
+  }
+  if (auto ns = Cut(zone->records, zone->apex, q.qname); !ns.empty()) {
+    parts.aa = false;
+    parts.authority = ns;
+    for (const Record* r : ns) {
+      auto target = Name::FromWire(r->rdata);
+      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
+    }
+    return Build(q, parts);
+  }
+  parts.answer = At(zone->records, q.qname, q.qtype);
+  if (parts.answer.empty()) parts.answer = At(zone->records, q.qname, RrType::CNAME);
+  if (parts.answer.empty()) {
+    parts.rcode = Exists(zone->records, q.qname) ? 0 : 3;
+    parts.authority = At(zone->records, zone->apex, RrType::SOA);
+  }
+  return Build(q, parts);
+}
+
+Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, AskOptions options) {
+  log_.push_back(server.address.ToString() + " " + question.qname.ToText() + " " +
+                 std::string(dns::RrTypeToText(question.qtype)) + (options.recursion_desired ? " +rd" : ""));
+  UpstreamReply reply;
+  if (silent_.contains(server.address)) {
+    reply.status = UpstreamReply::Status::kTimeout;
+    reply.rtt_ms = options.timeout_ms;
+    co_return reply;
+  }
+  auto it = servers_.find(server.address);
+  std::vector<Zone> none;
+  reply.wire = Respond(it == servers_.end() ? none : it->second, question);
+  if (refusing_.contains(server.address) && reply.wire.size() > 3) {
+    reply.wire[2] &= static_cast<uint8_t>(~0x04);  // AA off
+    reply.wire[3] = static_cast<uint8_t>((reply.wire[3] & 0xF0) | 5);  // REFUSED
+  }
+  reply.status = UpstreamReply::Status::kReply;
+  reply.rtt_ms = 5;
+  co_return reply;
+}
+
+}  // namespace redoubt::resolver::testing

@@ -1,0 +1,43 @@
+// A fake upstream network for the iterator's tests: each address serves zones from zone-file
+// text and answers like a small authoritative server (referrals with glue, answers, CNAMEs
+// unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. Every question is
+// logged so tests can check what was asked of whom. No sockets, no loop: Ask never suspends.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "net/dns/record.h"
+#include "resolver/upstream/upstream.h"
+
+namespace redoubt::resolver::testing {
+
+class FakeNetwork final : public Upstream {
+ public:
+  // `address` serves the zone `apex` with the records in `text` ($TTL given, names relative
+  // to the apex allowed).
+  void Serve(const std::string& address, const std::string& apex, const std::string& text);
+  void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }
+  void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
+
+  Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
+
+  // "address qname TYPE" (with "+rd" when RD was set), in order.
+  const std::vector<std::string>& log() const { return log_; }
+  size_t AskedOf(const std::string& address) const;
+
+ private:
+  struct Zone {
+    dns::Name apex;
+    std::vector<dns::Record> records;
+  };
+  std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q) const;
+
+  std::map<IpAddress, std::vector<Zone>> servers_;
+  std::set<IpAddress> silent_, refusing_;
+  std::vector<std::string> log_;
+};
+
+}  // namespace redoubt::resolver::testing

@@ -1,0 +1,83 @@
+// Iterative resolution from the root (RFC 1034 section 5.3.3, RFC 9156): the coroutine that
+// drives the pure decisions of this directory. For each name it starts at the deepest known
+// zone cut, asks that zone's servers (chosen by RTT, lame and dead ones skipped), follows
+// referrals down with QNAME minimisation, looks up name-server addresses when a referral has no
+// usable glue, chases CNAME and DNAME across zones, and stops with an answer, NXDOMAIN, NODATA
+// or SERVFAIL (with an Extended DNS Error, RFC 8914) within the per-query limits.
+// Forward zones are asked of their configured servers with RD set instead.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/base/clock.h"
+#include "net/base/task.h"
+#include "net/dns/rrset.h"
+#include "resolver/config/config.h"
+#include "resolver/iterator/delegation_cache.h"
+#include "resolver/iterator/query_budget.h"
+#include "resolver/iterator/reply_classifier.h"
+#include "resolver/upstream/upstream.h"
+
+namespace redoubt::resolver {
+
+// The outcome of resolving one client question.
+struct Resolution {
+  uint16_t rcode = 2;                  // SERVFAIL until proven otherwise.
+  std::vector<dns::RRset> answer;      // CNAME/DNAME chain, then the data.
+  std::vector<dns::RRset> authority;   // The SOA of a negative answer (RFC 2308 section 3).
+  std::optional<uint16_t> ede;         // Extended DNS Error code (RFC 8914 section 4).
+  std::string ede_text;
+  uint32_t upstream_queries = 0;
+};
+
+struct IteratorOptions {
+  QueryLimits limits;
+  QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
+  bool allow_loopback_upstreams = false;
+  std::vector<ForwardZone> forward_zones;
+  uint32_t max_server_attempts = 8;   // Questions sent for one question before giving up.
+  uint32_t tries_per_server = 3;      // Times one address is asked after timeouts.
+};
+
+// The work one client question may still do: the counters of its budget and its deadline.
+struct IterationWork {
+  QueryBudget budget;
+  MonoTime deadline;
+};
+
+class Iterator {
+ public:
+  // The cache holds the root hints; the first resolution on it primes them (RFC 8109).
+  Iterator(Upstream& upstream, DelegationCache& cache, const Clock& clock,
+           IteratorOptions options);
+
+  Task<Resolution> Resolve(dns::Question question);
+
+  struct Attempt;   // One question asked of a zone's servers (internal).
+  struct NameStep;  // The outcome of resolving one name (internal).
+
+ private:
+  Task<Resolution> ResolveChain(dns::Question question, IterationWork& work, uint32_t depth);
+  Task<NameStep> ResolveName(dns::Question question, IterationWork& work, uint32_t depth);
+  Task<NameStep> ResolveForwarded(const ForwardZone& zone, dns::Question question,
+                                  IterationWork& work);
+  Task<Attempt> AskZone(Delegation& cut, dns::Question question, IterationWork& work,
+                        uint32_t depth);
+  Task<bool> LookUpOneServerAddress(Delegation& cut, IterationWork& work, uint32_t depth);
+  Task<void> Prime(IterationWork& work);
+  NameStep Failure(uint16_t ede, std::string why) const;
+  bool Usable(const IpAddress& address) const;
+
+  Upstream& upstream_;
+  DelegationCache& cache_;
+  const Clock& clock_;
+  IteratorOptions options_;
+};
+
+// Builds a Delegation from a referral's NS set and glue.
+Delegation DelegationFromReferral(const ClassifiedReply& referral);
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,199 @@
+#include "resolver/iterator/iterator.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "resolver/iterator/fake_network.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using dns::Name;
+using dns::RrType;
+using testing::FakeNetwork;
+
+Name N(const char* text) { return *Name::FromText(text); }
+
+// A small Internet: a root on 10.0.0.1, com. on 10.0.1.1, example.com. on 10.0.2.1 and
+// 10.0.2.2, other.net. (under net. on 10.0.3.1) on 10.0.4.1.
+class IteratorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_.Serve("10.0.0.1", ".",
+               "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\na.root. A 10.0.0.1\n"
+               "com. NS ns.com.\nns.com. A 10.0.1.1\nnet. NS ns.net.\nns.net. A 10.0.3.1\n");
+    net_.Serve("10.0.1.1", "com.",
+               "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+               "example NS ns1.example\nexample NS ns2.example\n"
+               "ns1.example A 10.0.2.1\nns2.example A 10.0.2.2\n"
+               "glueless NS ns.other.net.\n");
+    const char* example =
+        "@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\n@ NS ns2\nns1 A 10.0.2.1\nns2 A 10.0.2.2\n"
+        "www A 192.0.2.1\nalias CNAME www\nout CNAME www.glueless.com.\n"
+        "loop1 CNAME loop2\nloop2 CNAME loop1\nsub.deep A 192.0.2.9\n";
+    net_.Serve("10.0.2.1", "example.com.", example);
+    net_.Serve("10.0.2.2", "example.com.", example);
+    net_.Serve("10.0.3.1", "net.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.3.1\n"
+                                   "other NS ns.other\nns.other A 10.0.4.1\n");
+    net_.Serve("10.0.4.1", "other.net.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.4.1\n");
+    net_.Serve("10.0.4.1", "glueless.com.", "@ SOA ns.other.net. h 1 2 3 4 300\n"
+                                            "@ NS ns.other.net.\nwww A 192.0.2.7\n");
+    cache_.SetRoot(Delegation{Name::Root(), {{N("a.root."), {*IpAddress::Parse("10.0.0.1")}, false}}});
+  }
+
+  Resolution Resolve(const char* name, RrType type, IteratorOptions options = {}) {
+    options.allow_loopback_upstreams = true;
+    Iterator iterator(net_, cache_, clock_, options);
+    Resolution result;
+    Detach([](Iterator& it, Resolution& out, dns::Question q) -> Task<void> {
+      out = co_await it.Resolve(q);
+    }(iterator, result, {N(name), type, dns::RrClass::IN}));
+    return result;
+  }
+
+  static std::vector<std::string> Owners(const std::vector<dns::RRset>& sets) {
+    std::vector<std::string> out;
+    for (const auto& s : sets) out.push_back(s.owner.ToText() + " " + dns::RrTypeToText(s.type));
+    return out;
+  }
+
+  FakeNetwork net_;
+  SimulatedClock clock_;
+  DelegationCache cache_{clock_};
+};
+
+TEST_F(IteratorTest, PrimesThenFollowsReferralsWithMinimisedQuestions) {
+  Resolution r = Resolve("www.example.com.", RrType::AAAA);
+  EXPECT_EQ(r.rcode, 0);  // NODATA
+  EXPECT_TRUE(r.answer.empty());
+  ASSERT_EQ(r.authority.size(), 1u);
+  EXPECT_EQ(r.authority[0].type, RrType::SOA);
+  EXPECT_EQ(net_.log(), (std::vector<std::string>{
+                            "10.0.0.1 . NS", "10.0.0.1 com. A", "10.0.1.1 example.com. A",
+                            net_.log()[3]}));
+  EXPECT_TRUE(net_.log()[3].ends_with(" www.example.com. AAAA"));  // Either example server.
+}
+
+TEST_F(IteratorTest, AnswersAndCachesTheDelegations) {
+  Resolution first = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(first.rcode, 0);
+  ASSERT_EQ(first.answer.size(), 1u);
+  size_t asked = net_.log().size();
+  Resolution second = Resolve("alias.example.com.", RrType::A);
+  EXPECT_EQ(Owners(second.answer),
+            (std::vector<std::string>{"alias.example.com. CNAME", "www.example.com. A"}));
+  // Straight to example.com.'s servers: one question (the CNAME target is in the same zone,
+  // asked again from the cut).
+  EXPECT_LE(net_.log().size() - asked, 3u);
+  EXPECT_EQ(net_.AskedOf("10.0.0.1"), 2u);  // Priming and the first referral only.
+}
+
+TEST_F(IteratorTest, NxDomainCarriesTheSoa) {
+  Resolution r = Resolve("nope.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 3);
+  ASSERT_EQ(r.authority.size(), 1u);
+  EXPECT_EQ(r.authority[0].owner, N("example.com."));
+}
+
+TEST_F(IteratorTest, EmptyNonTerminalIsNotNxDomainWhileMinimising) {
+  Resolution r = Resolve("sub.deep.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 0);
+  ASSERT_EQ(r.answer.size(), 1u);
+}
+
+TEST_F(IteratorTest, GluelessDelegationLooksUpTheServerAddress) {
+  Resolution r = Resolve("www.glueless.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 0);
+  ASSERT_EQ(r.answer.size(), 1u);
+  EXPECT_GE(net_.AskedOf("10.0.3.1"), 1u);  // net. was asked on the way to ns.other.net.
+}
+
+TEST_F(IteratorTest, CnameIntoAnotherZoneIsChased) {
+  Resolution r = Resolve("out.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 0);
+  EXPECT_EQ(Owners(r.answer),
+            (std::vector<std::string>{"out.example.com. CNAME", "www.glueless.com. A"}));
+}
+
+TEST_F(IteratorTest, CnameLoopEndsInServfailWithoutData) {
+  Resolution r = Resolve("loop1.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 2);
+  EXPECT_TRUE(r.answer.empty());
+  ASSERT_TRUE(r.ede.has_value());
+  EXPECT_EQ(*r.ede, 0);
+  EXPECT_LT(net_.log().size(), 40u);
+}
+
+TEST_F(IteratorTest, LameServerIsSkippedAndRemembered) {
+  net_.Refuse("10.0.2.1");
+  for (int i = 0; i < 4; ++i) {
+    Resolution r = Resolve("www.example.com.", RrType::A);
+    EXPECT_EQ(r.rcode, 0) << i;
+  }
+  EXPECT_LE(net_.AskedOf("10.0.2.1"), 1u);
+  EXPECT_TRUE(cache_.IsLame(N("example.com."), *IpAddress::Parse("10.0.2.1")));
+}
+
+TEST_F(IteratorTest, DeadServersGiveServfailWithNoReachableAuthority) {
+  net_.Silence("10.0.2.1");
+  net_.Silence("10.0.2.2");
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, 2);
+  ASSERT_TRUE(r.ede.has_value());
+  EXPECT_EQ(*r.ede, 22);
+  EXPECT_LE(net_.AskedOf("10.0.2.1"), 3u);  // Each address at most tries_per_server times.
+  EXPECT_LE(net_.AskedOf("10.0.2.2"), 3u);
+}
+
+TEST_F(IteratorTest, LoopbackServersAreNotAskedByDefault) {
+  cache_.SetRoot(Delegation{Name::Root(), {{N("a.root."), {*IpAddress::Parse("127.0.0.1")}, false}}});
+  Iterator iterator(net_, cache_, clock_, IteratorOptions{});
+  Resolution r;
+  Detach([](Iterator& it, Resolution& out) -> Task<void> {
+    out = co_await it.Resolve({N("www.example.com."), RrType::A, dns::RrClass::IN});
+  }(iterator, r));
+  EXPECT_EQ(r.rcode, 2);
+  EXPECT_TRUE(net_.log().empty());
+}
+
+TEST_F(IteratorTest, ForwardZonesGoToTheirServersWithRd) {
+  net_.Serve("10.0.9.9", "corp.", "@ SOA ns h 1 2 3 4 300\nwww A 192.0.2.99\n");
+  IteratorOptions options;
+  options.forward_zones = {{N("corp."), {Endpoint{*IpAddress::Parse("10.0.9.9"), 53}}}};
+  Resolution r = Resolve("www.corp.", RrType::A, options);
+  EXPECT_EQ(r.rcode, 0);
+  ASSERT_EQ(r.answer.size(), 1u);
+  EXPECT_EQ(net_.log().back(), "10.0.9.9 www.corp. A +rd");
+}
+
+TEST_F(IteratorTest, QueryLimitEndsResolution) {
+  IteratorOptions options;
+  options.limits.upstream_queries = 2;
+  Resolution r = Resolve("www.example.com.", RrType::A, options);
+  EXPECT_EQ(r.rcode, 2);
+  EXPECT_LE(net_.log().size(), 2u);
+}
+
+TEST_F(IteratorTest, MinimisationOffAsksTheFullName) {
+  IteratorOptions options;
+  options.qname_minimisation = QnameMinimisation::kOff;
+  Resolution r = Resolve("www.example.com.", RrType::A, options);
+  EXPECT_EQ(r.rcode, 0);
+  for (size_t i = 1; i < net_.log().size(); ++i) {
+    EXPECT_TRUE(net_.log()[i].ends_with("www.example.com. A")) << net_.log()[i];
+  }
+}
+
+TEST(DelegationCacheTest, DelegationsExpireWithTheirTtl) {
+  SimulatedClock clock;
+  DelegationCache cache(clock);
+  cache.SetRoot(Delegation{Name::Root(), {}});
+  cache.Store(Delegation{N("example."), {}}, 60);
+  EXPECT_EQ(cache.Closest(N("www.example."))->zone, N("example."));
+  clock.Advance(std::chrono::seconds(61));
+  EXPECT_EQ(cache.Closest(N("www.example."))->zone, Name::Root());
+}
+
+}  // namespace
+}  // namespace redoubt::resolver
