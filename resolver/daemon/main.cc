@@ -25,6 +25,7 @@ unsigned WorkerCount(const Config& config) {
 
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
+  uint64_t coalesced = 0, mismatched = 0, tcp = 0;
   for (const auto& w : workers) {
     const auto& s = w->stats();
     queries += s.responder.queries;
@@ -33,10 +34,15 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
     servfail += s.responder.servfail;
     refused += s.responder.refused;
     upstream += s.upstream.udp_queries + s.upstream.tcp_queries;
+    coalesced += s.iterator.coalesced;
+    mismatched += s.upstream.mismatched;
+    tcp += s.upstream.tcp_queries;
   }
   Log("served " + std::to_string(queries) + " queries (" + std::to_string(noerror) + " NOERROR, " +
       std::to_string(nxdomain) + " NXDOMAIN, " + std::to_string(servfail) + " SERVFAIL, " +
-      std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries");
+      std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries (" +
+      std::to_string(tcp) + " over TCP, " + std::to_string(mismatched) + " mismatched replies dropped), " +
+      std::to_string(coalesced) + " coalesced");
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints)
     : config_(config),
       cache_(clock_),
       upstream_(&loop_, &stats_.upstream, {config.edns_buffer_size, true}),
-      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
+      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), &store_, &stats_.iterator),
       responder_(iterator_, {config.access_allow, config.edns_buffer_size}, &stats_.responder) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);

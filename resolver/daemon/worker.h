@@ -23,6 +23,7 @@ struct WorkerStats {
   io::ListenerStats listener;
   UpstreamStats upstream;
   ResponderStats responder;
+  IteratorStats iterator;
 };
 
 class Worker {
@@ -47,6 +48,7 @@ class Worker {
   RealClock clock_;
   WorkerStats stats_;
   DelegationCache cache_;
+  NoAnswerStore store_;  // The LMDB cache takes its place (its own issue).
   NetworkUpstream upstream_;
   Iterator iterator_;
   Responder responder_;

@@ -102,7 +102,26 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
   return Build(q, parts);
 }
 
+namespace {
+struct HoldAwaiter {
+  std::vector<std::coroutine_handle<>>& held;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) { held.push_back(h); }
+  void await_resume() const noexcept {}
+};
+}  // namespace
+
+void FakeNetwork::Release() {
+  holding_ = false;
+  while (!held_.empty()) {
+    std::vector<std::coroutine_handle<>> now = std::move(held_);
+    held_.clear();
+    for (auto h : now) h.resume();
+  }
+}
+
 Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, AskOptions options) {
+  if (holding_) co_await HoldAwaiter{held_};
   log_.push_back(server.address.ToString() + " " + question.qname.ToText() + " " +
                  std::string(dns::RrTypeToText(question.qtype)) + (options.recursion_desired ? " +rd" : ""));
   UpstreamReply reply;

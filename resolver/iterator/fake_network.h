@@ -22,6 +22,11 @@ class FakeNetwork final : public Upstream {
   void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }
   void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
 
+  // While held, every Ask suspends until Release(), as a real network would.
+  void Hold() { holding_ = true; }
+  // Resumes every suspended Ask (and any that suspend while doing so) and stops holding.
+  void Release();
+
   Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
 
   // "address qname TYPE" (with "+rd" when RD was set), in order.
@@ -38,6 +43,8 @@ class FakeNetwork final : public Upstream {
   std::map<IpAddress, std::vector<Zone>> servers_;
   std::set<IpAddress> silent_, refusing_;
   std::vector<std::string> log_;
+  bool holding_ = false;
+  std::vector<std::coroutine_handle<>> held_;
 };
 
 }  // namespace redoubt::resolver::testing

@@ -82,9 +82,32 @@ Delegation DelegationFromReferral(const ClassifiedReply& referral) {
   return delegation;
 }
 
+// One question in flight and the coroutines waiting for its result.
+struct Iterator::InFlight {
+  std::vector<std::coroutine_handle<>> waiters;
+  std::optional<Resolution> result;
+};
+
+namespace {
+
+struct WaitForResult {
+  Iterator::InFlight& entry;
+  bool await_ready() const noexcept { return entry.result.has_value(); }
+  void await_suspend(std::coroutine_handle<> waiter) { entry.waiters.push_back(waiter); }
+  void await_resume() const noexcept {}
+};
+
+std::string InFlightKey(const dns::Question& q) {
+  return q.qname.LookupKey() + "/" + std::to_string(static_cast<uint16_t>(q.qtype)) + "/" +
+         std::to_string(static_cast<uint16_t>(q.qclass));
+}
+
+}  // namespace
+
 Iterator::Iterator(Upstream& upstream, DelegationCache& cache, const Clock& clock,
-                   IteratorOptions options)
-    : upstream_(upstream), cache_(cache), clock_(clock), options_(std::move(options)) {}
+                   IteratorOptions options, AnswerStore* store, IteratorStats* stats)
+    : upstream_(upstream), cache_(cache), clock_(clock), options_(std::move(options)),
+      store_(store), stats_(stats ? stats : &own_stats_) {}
 
 Iterator::NameStep Iterator::Failure(uint16_t ede, std::string why) const {
   NameStep step;
@@ -101,6 +124,33 @@ bool Iterator::Usable(const IpAddress& address) const {
 }
 
 Task<Resolution> Iterator::Resolve(dns::Question question) {
+  if (store_ != nullptr) {
+    if (std::optional<Resolution> stored = store_->Lookup(question)) {
+      ++stats_->from_store;
+      co_return std::move(*stored);
+    }
+  }
+  std::string key = InFlightKey(question);
+  if (auto it = in_flight_.find(key);
+      it != in_flight_.end() && it->second->waiters.size() < options_.max_coalesced) {
+    std::shared_ptr<InFlight> entry = it->second;
+    ++stats_->coalesced;
+    co_await WaitForResult{*entry};
+    co_return *entry->result;
+  }
+  auto entry = std::make_shared<InFlight>();
+  in_flight_.emplace(key, entry);
+  Resolution result = co_await ResolveFresh(question);
+  if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == entry) in_flight_.erase(it);
+  if (store_ != nullptr) store_->Store(question, result);
+  entry->result = result;
+  std::vector<std::coroutine_handle<>> waiters = std::move(entry->waiters);
+  for (std::coroutine_handle<> waiter : waiters) waiter.resume();
+  co_return result;
+}
+
+Task<Resolution> Iterator::ResolveFresh(dns::Question question) {
+  ++stats_->resolutions;
   IterationWork work{QueryBudget(options_.limits),
                      clock_.Now() + std::chrono::milliseconds(options_.limits.deadline_ms)};
   if (!cache_.primed()) co_await Prime(work);

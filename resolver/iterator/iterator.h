@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,22 +18,13 @@
 #include "net/base/task.h"
 #include "net/dns/rrset.h"
 #include "resolver/config/config.h"
+#include "resolver/iterator/answer_store.h"
 #include "resolver/iterator/delegation_cache.h"
 #include "resolver/iterator/query_budget.h"
 #include "resolver/iterator/reply_classifier.h"
 #include "resolver/upstream/upstream.h"
 
 namespace redoubt::resolver {
-
-// The outcome of resolving one client question.
-struct Resolution {
-  uint16_t rcode = 2;                  // SERVFAIL until proven otherwise.
-  std::vector<dns::RRset> answer;      // CNAME/DNAME chain, then the data.
-  std::vector<dns::RRset> authority;   // The SOA of a negative answer (RFC 2308 section 3).
-  std::optional<uint16_t> ede;         // Extended DNS Error code (RFC 8914 section 4).
-  std::string ede_text;
-  uint32_t upstream_queries = 0;
-};
 
 struct IteratorOptions {
   QueryLimits limits;
@@ -40,6 +33,14 @@ struct IteratorOptions {
   std::vector<ForwardZone> forward_zones;
   uint32_t max_server_attempts = 8;   // Questions sent for one question before giving up.
   uint32_t tries_per_server = 3;      // Times one address is asked after timeouts.
+  uint32_t max_coalesced = 100;       // Clients waiting on one in-flight question (BIND: 100).
+};
+
+// Counters of the iterator, exported by the metrics layer.
+struct IteratorStats {
+  uint64_t resolutions = 0;  // Questions resolved (not answered from the store or coalesced).
+  uint64_t coalesced = 0;    // Client questions that waited on an identical one in flight.
+  uint64_t from_store = 0;
 };
 
 // The work one client question may still do: the counters of its budget and its deadline.
@@ -51,15 +52,21 @@ struct IterationWork {
 class Iterator {
  public:
   // The cache holds the root hints; the first resolution on it primes them (RFC 8109).
+  // `store` may be null (nothing kept); `stats` may be null.
   Iterator(Upstream& upstream, DelegationCache& cache, const Clock& clock,
-           IteratorOptions options);
+           IteratorOptions options, AnswerStore* store = nullptr, IteratorStats* stats = nullptr);
 
+  // Resolves a client's question. Identical questions (name case aside) already in flight on
+  // this iterator are not asked again: the later callers wait for the first one's result
+  // (security.md section 5: coalescing, at most max_coalesced waiters).
   Task<Resolution> Resolve(dns::Question question);
 
   struct Attempt;   // One question asked of a zone's servers (internal).
+  struct InFlight;  // A question in flight and its waiters (internal).
   struct NameStep;  // The outcome of resolving one name (internal).
 
  private:
+  Task<Resolution> ResolveFresh(dns::Question question);
   Task<Resolution> ResolveChain(dns::Question question, IterationWork& work, uint32_t depth);
   Task<NameStep> ResolveName(dns::Question question, IterationWork& work, uint32_t depth);
   Task<NameStep> ResolveForwarded(const ForwardZone& zone, dns::Question question,
@@ -75,6 +82,10 @@ class Iterator {
   DelegationCache& cache_;
   const Clock& clock_;
   IteratorOptions options_;
+  AnswerStore* store_;
+  IteratorStats* stats_;
+  IteratorStats own_stats_;
+  std::unordered_map<std::string, std::shared_ptr<InFlight>> in_flight_;
 };
 
 // Builds a Delegation from a referral's NS set and glue.

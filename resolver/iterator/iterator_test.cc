@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "resolver/iterator/fake_network.h"
 
@@ -183,6 +184,65 @@ TEST_F(IteratorTest, MinimisationOffAsksTheFullName) {
   for (size_t i = 1; i < net_.log().size(); ++i) {
     EXPECT_TRUE(net_.log()[i].ends_with("www.example.com. A")) << net_.log()[i];
   }
+}
+
+TEST_F(IteratorTest, IdenticalQuestionsInFlightAreAskedOnce) {
+  IteratorOptions options;
+  options.allow_loopback_upstreams = true;
+  IteratorStats stats;
+  Iterator iterator(net_, cache_, clock_, options, nullptr, &stats);
+  net_.Hold();
+  std::vector<Resolution> results(3);
+  const char* names[] = {"www.example.com.", "WWW.Example.com.", "alias.example.com."};
+  for (int i = 0; i < 3; ++i) {
+    Detach([](Iterator& it, Resolution& out, dns::Question q) -> Task<void> {
+      out = co_await it.Resolve(q);
+    }(iterator, results[i], {N(names[i]), RrType::A, dns::RrClass::IN}));
+  }
+  net_.Release();
+  for (const Resolution& r : results) EXPECT_EQ(r.rcode, 0);
+  EXPECT_EQ(stats.coalesced, 1u);   // The second name differs from the first only in case.
+  EXPECT_EQ(stats.resolutions, 2u);
+  EXPECT_EQ(std::count_if(net_.log().begin(), net_.log().end(), [](const std::string& line) {
+              return line.ends_with(" www.example.com. A");
+            }), 2);  // Once for the first question, once as alias.'s CNAME target.
+}
+
+// A store that keeps results in a map, to show the iterator consults it.
+class MapStore final : public AnswerStore {
+ public:
+  std::optional<Resolution> Lookup(const dns::Question& q) override {
+    auto it = results.find(q.qname.ToLower().ToText());
+    if (it == results.end()) return std::nullopt;
+    return it->second;
+  }
+  void Store(const dns::Question& q, const Resolution& r) override {
+    results[q.qname.ToLower().ToText()] = r;
+  }
+  std::map<std::string, Resolution> results;
+};
+
+TEST_F(IteratorTest, TheAnswerStoreIsAskedFirstAndGivenEveryResult) {
+  IteratorOptions options;
+  options.allow_loopback_upstreams = true;
+  MapStore store;
+  IteratorStats stats;
+  Iterator iterator(net_, cache_, clock_, options, &store, &stats);
+  auto resolve = [&](const char* name) {
+    Resolution out;
+    Detach([](Iterator& it, Resolution& result, dns::Question q) -> Task<void> {
+      result = co_await it.Resolve(q);
+    }(iterator, out, {N(name), RrType::A, dns::RrClass::IN}));
+    return out;
+  };
+  EXPECT_EQ(resolve("www.example.com.").rcode, 0);
+  ASSERT_EQ(store.results.size(), 1u);
+  size_t asked = net_.log().size();
+  Resolution again = resolve("www.example.com.");
+  EXPECT_EQ(again.rcode, 0);
+  ASSERT_EQ(again.answer.size(), 1u);
+  EXPECT_EQ(net_.log().size(), asked);  // Nothing sent.
+  EXPECT_EQ(stats.from_store, 1u);
 }
 
 TEST(DelegationCacheTest, DelegationsExpireWithTheirTtl) {

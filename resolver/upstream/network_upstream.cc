@@ -1,12 +1,20 @@
 #include <array>
+#include <memory>
+#include <optional>
 
 #include "crypto/random.h"
 #include "net/dns/message_builder.h"
 #include "net/dns/reply_match.h"
-#include "net/io/exchange.h"
 #include "resolver/upstream/upstream.h"
 
 namespace redoubt::resolver {
+
+// One query as sent: what the reply must match, and the bytes.
+struct NetworkUpstream::Sent {
+  dns::SentQuery match;
+  std::vector<uint8_t> wire;
+};
+
 namespace {
 
 using Status = UpstreamReply::Status;
@@ -17,15 +25,23 @@ std::vector<uint16_t> RandomSourcePorts() {
   return ports;
 }
 
-// Accepts a message only if it parses and answers exactly the query sent.
-io::ReplyFilter MatchFilter(dns::SentQuery sent) {
-  return [sent](std::span<const uint8_t> bytes) {
+// Accepts a message only if it parses and answers exactly the query sent; with
+// `case_mismatch` set, a reply differing only in letter case is accepted and reported there.
+io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
+  return [sent, case_mismatch](std::span<const uint8_t> bytes) {
     auto view = dns::MessageView::Parse(bytes);
-    return view && dns::MatchReply(*view, sent) == dns::ReplyMatch::kMatch;
+    if (!view) return false;
+    dns::ReplyMatch match = dns::MatchReply(*view, sent);
+    if (match == dns::ReplyMatch::kCaseMismatch && case_mismatch) {
+      *case_mismatch = true;
+      return true;
+    }
+    return match == dns::ReplyMatch::kMatch;
   };
 }
 
 bool Truncated(const std::vector<uint8_t>& wire) { return wire.size() >= 3 && (wire[2] & 0x02); }
+bool FormErr(const std::vector<uint8_t>& wire) { return wire.size() >= 4 && (wire[3] & 0x0F) == 1; }
 
 UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* stats) {
   UpstreamReply reply;
@@ -52,43 +68,73 @@ UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* s
   return reply;
 }
 
+std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool rd, bool edns,
+                                              uint16_t udp_size) {
+  dns::QueryOptions options;
+  options.id = sent.id;
+  options.recursion_desired = rd;
+  options.edns = edns;
+  options.udp_size = udp_size;
+  auto wire = dns::BuildQuery(sent.question.qname, sent.question.qtype, sent.question.qclass, options);
+  if (!wire) return std::nullopt;
+  return *wire;
+}
+
 }  // namespace
 
 NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
                                  const NetworkUpstreamOptions& options)
     : loop_(loop), stats_(stats), options_(options) {}
 
+Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
+                                                  uint32_t timeout_ms) {
+  ++stats_->udp_queries;
+  io::UdpOptions udp{timeout_ms, RandomSourcePorts()};
+  co_return co_await io::UdpExchange(loop_, server, sent.wire, MatchFilter(sent.match), std::move(udp));
+}
+
+Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms) {
+  ++stats_->tcp_queries;
+  auto case_mismatch = std::make_shared<bool>(false);
+  io::ExchangeResult result = co_await io::TcpExchange(
+      loop_, server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms);
+  if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
+  co_return FromExchange(std::move(result), true, stats_);
+}
+
 Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
                                          AskOptions options) {
-  dns::SentQuery sent{crypto::RandomU16(), question};
-  if (options_.randomize_case) {
+  bool edns = !no_edns_.contains(server.address);
+  Sent sent{{crypto::RandomU16(), question}, {}};
+  if (options_.randomize_case && !no_case_.contains(server.address)) {
     std::array<uint8_t, 32> bits;
     crypto::RandomBytes(bits);
-    sent.question.qname = dns::RandomizeCase(question.qname, bits);
+    sent.match.question.qname = dns::RandomizeCase(question.qname, bits);
   }
-  dns::QueryOptions query_options;
-  query_options.id = sent.id;
-  query_options.recursion_desired = options.recursion_desired;
-  query_options.udp_size = options_.edns_buffer_size;
-  auto query = dns::BuildQuery(sent.question.qname, question.qtype, question.qclass, query_options);
-  if (!query) co_return UpstreamReply{};
-  ++stats_->udp_queries;
-  io::UdpOptions udp{options.timeout_ms, RandomSourcePorts()};
-  io::ExchangeResult udp_result =
-      co_await io::UdpExchange(loop_, server, *query, MatchFilter(sent), std::move(udp));
-  bool retry_tcp = udp_result.status == io::ExchangeStatus::kRejected ||
-                   (udp_result.status == io::ExchangeStatus::kReply && Truncated(udp_result.reply));
-  if (!retry_tcp) co_return FromExchange(std::move(udp_result), false, stats_);
-  if (udp_result.status == io::ExchangeStatus::kRejected) {
-    ++stats_->mismatched;
-  } else {
-    ++stats_->truncated;
+  auto wire = BuildWire(sent.match, options.recursion_desired, edns, options_.edns_buffer_size);
+  if (!wire) co_return UpstreamReply{};
+  sent.wire = std::move(*wire);
+  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms);
+  if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
+    // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
+    Sent plain{{crypto::RandomU16(), sent.match.question}, {}};
+    auto plain_wire = BuildWire(plain.match, options.recursion_desired, false, 512);
+    if (plain_wire) {
+      plain.wire = std::move(*plain_wire);
+      io::ExchangeResult retry = co_await OverUdp(server, plain, options.timeout_ms);
+      if (retry.status == io::ExchangeStatus::kReply && !FormErr(retry.reply)) {
+        if (no_edns_.insert(server.address).second) ++stats_->edns_fallbacks;
+        sent = std::move(plain);
+        udp = std::move(retry);
+      }
+    }
   }
-  ++stats_->tcp_queries;
-  io::ExchangeResult tcp_result = co_await io::TcpExchange(
-      loop_, server, *query, MatchFilter(sent), options.timeout_ms * 2);
-  UpstreamReply reply = FromExchange(std::move(tcp_result), true, stats_);
-  reply.rtt_ms += udp_result.elapsed_ms;
+  bool rejected = udp.status == io::ExchangeStatus::kRejected;
+  bool truncated = udp.status == io::ExchangeStatus::kReply && Truncated(udp.reply);
+  if (!rejected && !truncated) co_return FromExchange(std::move(udp), false, stats_);
+  ++(rejected ? stats_->mismatched : stats_->truncated);
+  UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2);
+  reply.rtt_ms += udp.elapsed_ms;
   co_return reply;
 }
 

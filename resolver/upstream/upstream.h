@@ -3,17 +3,22 @@
 // a random ID and source port from the CSPRNG for every query, 0x20 case randomisation, EDNS
 // with a 1232-octet buffer, and a reply accepted only when it matches ID and question exactly
 // (RFC 5452). A truncated reply, or a datagram that does not match, moves the exchange to TCP
-// (RFC 7766 section 5; security.md section 5: "ignore packet, retry over TCP once").
+// (RFC 7766 section 5; security.md section 5: "ignore packet, retry over TCP once"). Per-server
+// fallbacks, remembered for the worker's lifetime: a server whose TCP reply shows it does not
+// preserve the question's case is asked without 0x20 from then on (Knot's approach), and one
+// that answers an EDNS query with FORMERR is asked without EDNS (RFC 6891 section 7).
 #pragma once
 
 #include <uv.h>
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "net/base/endpoint.h"
 #include "net/base/task.h"
 #include "net/dns/message_view.h"
+#include "net/io/exchange.h"
 
 namespace redoubt::resolver {
 
@@ -45,6 +50,8 @@ struct UpstreamStats {
   uint64_t mismatched = 0;       // Datagrams refused (ID, question, case, malformed).
   uint64_t timeouts = 0;
   uint64_t network_errors = 0;
+  uint64_t case_fallbacks = 0;   // Servers found not to echo 0x20 case (asked plainly since).
+  uint64_t edns_fallbacks = 0;   // Servers answering EDNS with FORMERR (asked without since).
 };
 
 struct NetworkUpstreamOptions {
@@ -58,9 +65,14 @@ class NetworkUpstream final : public Upstream {
   Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
 
  private:
+  struct Sent;
+  Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms);
+  Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms);
+
   uv_loop_t* loop_;
   UpstreamStats* stats_;
   NetworkUpstreamOptions options_;
+  std::set<IpAddress> no_case_, no_edns_;
 };
 
 }  // namespace redoubt::resolver
