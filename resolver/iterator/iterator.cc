@@ -31,7 +31,7 @@ using dns::RrType;
 
 constexpr uint16_t kEdeOther = 0;
 constexpr uint16_t kEdeNoReachableAuthority = 22;
-constexpr uint16_t kRcodeNoError = 0, kRcodeServFail = 2, kRcodeNxDomain = 3;
+constexpr uint16_t kRcodeNoError = 0, kRcodeNxDomain = 3;
 
 std::vector<IpAddress> AddressesIn(const std::vector<dns::RRset>& rrsets, const Name* owner) {
   std::vector<IpAddress> out;
