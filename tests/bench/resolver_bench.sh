@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Benchmark: redoubt and Unbound (from Debian) side by side on the lab, same run, same load.
+# Prints figures; it never passes or fails on them.
+#
+#   tests/bench/resolver_bench.sh [SECONDS]     (default 10 s per hot workload)
+#
+# Workloads, each sent by dnsperf (bounded by -l seconds or -n passes):
+#   hot   a few names asked again and again (cache hits for a resolver with a cache);
+#   cold  20,000 distinct names of big.gamma. (100,000 names), each asked once;
+# and each resolver's resident memory after them. Both resolvers run with two threads, QNAME
+# minimisation on, and no DNSSEC validation (redoubt's validator is not built yet, so Unbound
+# runs with module-config "iterator" to compare like with like).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$root/tests/lab/lib/common.sh"
+seconds=${1:-10}
+bin=${REDOUBT_BIN:-$root/${REDOUBT_BUILD_DIR:-build}/resolver/redoubt}
+work=$(mktemp -d /tmp/redoubt-bench.XXXXXX)
+redoubt_addr=127.53.201.1 unbound_addr=127.53.200.1
+pids=() started_lab=0
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  ip addr del "$redoubt_addr/32" dev lo 2>/dev/null
+  [ $started_lab -eq 1 ] && "$root/tests/lab/lab" down >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_up() {
+  local i
+  for i in $(seq 1 50); do
+    dig +time=1 +tries=1 @"$1" . SOA 2>/dev/null | grep -q "status: NOERROR" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+start_redoubt() {
+  ip addr add "$redoubt_addr/32" dev lo 2>/dev/null
+  printf '%s\n' "listen: [\"$redoubt_addr:53\"]" "workers: 2" "root-hints: $LAB_DIR/root.hints" \
+    "allow-loopback-upstreams: true" >"$work/redoubt.yaml"
+  "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
+  pids+=($!); redoubt_pid=$!
+  wait_up "$redoubt_addr"
+}
+
+start_unbound() {
+  cat >"$work/unbound.conf" <<CONF
+server:
+  interface: $unbound_addr
+  num-threads: 2
+  do-ip6: no
+  do-daemonize: no
+  chroot: ""
+  username: ""
+  directory: "$work"
+  pidfile: "$work/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  verbosity: 0
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  root-hints: "$LAB_DIR/root.hints"
+  module-config: "iterator"
+  qname-minimisation: yes
+  edns-buffer-size: 1232
+remote-control:
+  control-enable: no
+CONF
+  unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
+  pids+=($!); unbound_pid=$!
+  wait_up "$unbound_addr"
+}
+
+# perf ADDRESS FILE ARGS...: prints "qps completed lost"
+perf() {
+  local address=$1 file=$2; shift 2
+  local out; out=$(dnsperf -s "$address" -d "$file" -c 4 -q 64 -t 5 "$@" 2>&1)
+  local qps completed lost
+  qps=$(sed -n 's/.*Queries per second: *\([0-9.]*\).*/\1/p' <<<"$out")
+  completed=$(sed -n 's/.*Queries completed: *\([0-9]*\).*/\1/p' <<<"$out")
+  lost=$(sed -n 's/.*Queries lost: *\([0-9]*\).*/\1/p' <<<"$out")
+  echo "${qps:-0} ${completed:-0} ${lost:-0}"
+}
+
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+main() {
+  [ -x "$bin" ] || { echo "bench: $bin is missing (build first)"; exit 1; }
+  command -v dnsperf >/dev/null || { echo "bench: dnsperf is missing (scripts/install-deps.sh test)"; exit 1; }
+  if ! dig +time=1 +tries=1 +short @"$(zone_address .)" . SOA 2>/dev/null | grep -q .; then
+    "$root/tests/lab/lab" up >/dev/null || { echo "bench: the lab did not come up"; exit 1; }
+    started_lab=1
+  fi
+  start_redoubt || { echo "bench: redoubt did not start"; cat "$work/redoubt.log"; exit 1; }
+  start_unbound || { echo "bench: unbound did not start"; cat "$work/unbound.log"; exit 1; }
+
+  printf '%s A\n' www.alpha. www.beta. www.gamma. www.plain. www.sec.alpha. www.n3.beta. \
+    c1.sec.alpha. www.insecure.alpha. >"$work/hot.txt"
+  awk 'BEGIN { srand(7); for (i = 0; i < 20000; i++) printf "h%d.big.gamma. A\n", (i * 4999) % 100000 }' \
+    >"$work/cold-redoubt.txt"
+  # Unbound gets other names of the same zone, so neither warms the other's upstream (the
+  # authoritative servers cache nothing per resolver anyway).
+  awk 'BEGIN { for (i = 0; i < 20000; i++) printf "h%d.big.gamma. A\n", (i * 4999 + 1) % 100000 }' \
+    >"$work/cold-unbound.txt"
+
+  local r_hot u_hot r_cold u_cold
+  dig +short @"$redoubt_addr" www.alpha. A >/dev/null; dig +short @"$unbound_addr" www.alpha. A >/dev/null
+  r_hot=$(perf "$redoubt_addr" "$work/hot.txt" -l "$seconds")
+  u_hot=$(perf "$unbound_addr" "$work/hot.txt" -l "$seconds")
+  r_cold=$(perf "$redoubt_addr" "$work/cold-redoubt.txt" -n 1 -l 120)
+  u_cold=$(perf "$unbound_addr" "$work/cold-unbound.txt" -n 1 -l 120)
+
+  echo "bench: redoubt $(git -C "$root" rev-parse --short HEAD 2>/dev/null) vs $(unbound -V | head -1), lab on loopback, 2 threads each, dnsperf -c 4 -q 64"
+  printf '%-34s %14s %14s\n' "workload" "redoubt" "unbound"
+  printf '%-34s %14s %14s\n' "hot names, queries/s (${seconds} s)" "$(cut -d' ' -f1 <<<"$r_hot")" "$(cut -d' ' -f1 <<<"$u_hot")"
+  printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_hot")/$(cut -d' ' -f3 <<<"$r_hot")" "$(cut -d' ' -f2 <<<"$u_hot")/$(cut -d' ' -f3 <<<"$u_hot")"
+  printf '%-34s %14s %14s\n' "cold big.gamma. names, queries/s" "$(cut -d' ' -f1 <<<"$r_cold")" "$(cut -d' ' -f1 <<<"$u_cold")"
+  printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_cold")/$(cut -d' ' -f3 <<<"$r_cold")" "$(cut -d' ' -f2 <<<"$u_cold")/$(cut -d' ' -f3 <<<"$u_cold")"
+  printf '%-34s %14s %14s\n' "resident memory after, MB" "$(rss_mb "$redoubt_pid")" "$(rss_mb "$unbound_pid")"
+  echo "bench: redoubt has no answer cache yet (the LMDB cache issue): its 'hot' queries iterate"
+  echo "bench: from the cached zone cut every time, where Unbound answers from its cache."
+}
+
+main "$@"
