@@ -4,6 +4,7 @@
 // ends in a status; nothing throws. The caller's filter decides whether a datagram is the reply
 // (ID, question, 0x20 case, later CHECKSUM): the first datagram it refuses ends the exchange
 // with kRejected, which the resolver answers by retrying over TCP (security.md section 5).
+// A stop token cancels an exchange at once (kCancelled), for a clean and quick shutdown.
 #pragma once
 
 #include <uv.h>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stop_token>
 #include <vector>
 
 #include "net/base/endpoint.h"
@@ -23,6 +25,7 @@ enum class ExchangeStatus : uint8_t {
   kTimeout,       // Nothing acceptable before the timeout.
   kRejected,      // The filter refused a datagram (mismatch, malformed, forged).
   kNetworkError,  // Could not send, connection refused or reset, ICMP unreachable.
+  kCancelled,     // The caller's stop token was triggered (shutdown).
 };
 
 struct ExchangeResult {
@@ -38,6 +41,9 @@ using ReplyFilter = std::function<bool(std::span<const uint8_t>)>;
 
 struct UdpOptions {
   uint32_t timeout_ms = 1000;
+  // Ends the exchange with kCancelled when triggered; request_stop() must be called on the
+  // loop's thread (the daemon does it from a uv_async callback).
+  std::stop_token stop;
   // Candidate source ports, tried in order until one binds (callers pass CSPRNG values in
   // 1024-65535, RFC 5452 section 9.2); empty lets the kernel choose.
   std::vector<uint16_t> source_ports;
@@ -49,7 +55,8 @@ Task<ExchangeResult> UdpExchange(uv_loop_t* loop, Endpoint server, std::vector<u
 
 // Sends `query` to `server` over a new TCP connection and waits for one reply.
 Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
-                                 ReplyFilter filter, uint32_t timeout_ms);
+                                 ReplyFilter filter, uint32_t timeout_ms,
+                                 std::stop_token stop = {});
 
 // Waits `ms` milliseconds on `loop`.
 Task<void> Sleep(uv_loop_t* loop, uint64_t ms);

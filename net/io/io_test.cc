@@ -86,6 +86,42 @@ TEST(IoTest, SilentServerTimesOut) {
   EXPECT_GE(result.elapsed_ms, 140u);
 }
 
+TEST(IoTest, StopTokenCancelsExchangesAtOnce) {
+  ListenerStats stats;
+  ExchangeResult udp_result, tcp_result, early;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto udp = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!udp) co_return;
+    auto tcp = TcpListener::Open(loop, (*udp)->local(), EchoHandler(loop), &stats);
+    if (!tcp) co_return;
+    std::stop_source stop;
+    // Stops both exchanges 50 ms in; each would otherwise wait 5 s for a silent server.
+    Detach([](uv_loop_t* l, std::stop_source& s) -> Task<void> {
+      co_await Sleep(l, 50);
+      s.request_stop();
+    }(loop, stop));
+    UdpOptions options;
+    options.timeout_ms = 5000;
+    options.stop = stop.get_token();
+    udp_result = co_await UdpExchange(loop, (*udp)->local(), Bytes("N"), AcceptAll(), options);
+    early = co_await TcpExchange(loop, (*tcp)->local(), Bytes("N"), AcceptAll(), 5000, stop.get_token());
+    std::stop_source second;
+    Detach([](uv_loop_t* l, std::stop_source& s) -> Task<void> {
+      co_await Sleep(l, 50);
+      s.request_stop();
+    }(loop, second));
+    tcp_result = co_await TcpExchange(loop, (*tcp)->local(), Bytes("N"), AcceptAll(), 5000,
+                                      second.get_token());
+    (*udp)->Close();
+    (*tcp)->Close();
+  });
+  EXPECT_EQ(udp_result.status, ExchangeStatus::kCancelled);
+  EXPECT_LT(udp_result.elapsed_ms, 1000u);
+  EXPECT_EQ(early.status, ExchangeStatus::kCancelled);  // Already stopped: never starts.
+  EXPECT_EQ(tcp_result.status, ExchangeStatus::kCancelled);
+  EXPECT_LT(tcp_result.elapsed_ms, 1000u);
+}
+
 TEST(IoTest, ClosedUdpPortIsANetworkError) {
   ExchangeResult result;
   RunOnLoop([&](uv_loop_t* loop) -> Task<void> {

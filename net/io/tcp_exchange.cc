@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <optional>
+#include <stop_token>
 
 #include "net/io/address.h"
 #include "net/io/exchange.h"
@@ -19,6 +22,8 @@ struct TcpOp {
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
   ReplyFilter filter;
+  // Destroyed with the op, on the loop thread, after the handles closed.
+  std::optional<std::stop_callback<std::function<void()>>> on_stop;
   std::vector<uint8_t> framed;  // Length prefix and query, alive until the write completes.
   std::vector<uint8_t> received;
   ExchangeResult result;
@@ -111,7 +116,7 @@ struct SleepAwaiter {
 }  // namespace
 
 Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
-                                 ReplyFilter filter, uint32_t timeout_ms) {
+                                 ReplyFilter filter, uint32_t timeout_ms, std::stop_token stop) {
   auto* op = new TcpOp;
   op->loop = loop;
   op->filter = std::move(filter);
@@ -130,8 +135,11 @@ Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<u
                           OnConnected);
   if (rc != 0) {
     Finish(op, ExchangeStatus::kNetworkError, rc);
+  } else if (stop.stop_requested()) {
+    Finish(op, ExchangeStatus::kCancelled);
   } else {
     uv_timer_start(&op->timer, OnTimeout, timeout_ms, 0);
+    op->on_stop.emplace(stop, std::function<void()>([op] { Finish(op, ExchangeStatus::kCancelled); }));
   }
   co_return co_await TcpAwaiter{op};
 }

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <functional>
+#include <optional>
+#include <stop_token>
 
 #include "net/io/address.h"
 #include "net/io/exchange.h"
@@ -24,6 +27,8 @@ struct UdpOp {
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
   ReplyFilter filter;
+  // Destroyed with the op, on the loop thread, after the handles closed.
+  std::optional<std::stop_callback<std::function<void()>>> on_stop;
   ExchangeResult result;
   std::array<char, 65536> buffer{};
 };
@@ -120,6 +125,8 @@ void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
     return Finish(op, ExchangeStatus::kNetworkError, rc);
   }
   op->udp_open = true;
+  if (options.stop.stop_requested()) return Finish(op, ExchangeStatus::kCancelled);
+  op->on_stop.emplace(options.stop, std::function<void()>([op] { Finish(op, ExchangeStatus::kCancelled); }));
   uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(const_cast<uint8_t*>(query.data())),
                              static_cast<unsigned>(query.size()));
   int sent = uv_udp_try_send(&op->udp, &buf, 1, nullptr);

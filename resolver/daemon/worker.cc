@@ -19,7 +19,8 @@ Worker::Worker(const Config& config, const Delegation& root_hints)
       cache_(clock_),
       upstream_(&loop_, &stats_.upstream, {config.edns_buffer_size, true}),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), &store_, &stats_.iterator),
-      responder_(iterator_, {config.access_allow, config.edns_buffer_size}, &stats_.responder) {
+      responder_(iterator_, {config.access_allow, config.edns_buffer_size}, &stats_.responder,
+                 stopping_.get_token()) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);
 }
@@ -49,6 +50,7 @@ Result<void, std::string> Worker::Start() {
   uv_async_init(&loop_, &stop_, [](uv_async_t* async) {
     auto* worker = static_cast<Worker*>(async->data);
     worker->CloseListeners();
+    worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
     uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);
   });
   stop_.data = this;

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -45,6 +46,7 @@ class Worker {
   Config config_;
   uv_loop_t loop_{};
   uv_async_t stop_{};
+  std::stop_source stopping_;  // Requested on the loop thread when the worker stops.
   RealClock clock_;
   WorkerStats stats_;
   DelegationCache cache_;

@@ -123,7 +123,7 @@ bool Iterator::Usable(const IpAddress& address) const {
   return !address.IsLoopback() && !unspecified;
 }
 
-Task<Resolution> Iterator::Resolve(dns::Question question) {
+Task<Resolution> Iterator::Resolve(dns::Question question, std::stop_token stop) {
   if (store_ != nullptr) {
     if (std::optional<Resolution> stored = store_->Lookup(question)) {
       ++stats_->from_store;
@@ -140,7 +140,7 @@ Task<Resolution> Iterator::Resolve(dns::Question question) {
   }
   auto entry = std::make_shared<InFlight>();
   in_flight_.emplace(key, entry);
-  Resolution result = co_await ResolveFresh(question);
+  Resolution result = co_await ResolveFresh(question, stop);
   if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == entry) in_flight_.erase(it);
   if (store_ != nullptr) store_->Store(question, result);
   entry->result = result;
@@ -149,10 +149,11 @@ Task<Resolution> Iterator::Resolve(dns::Question question) {
   co_return result;
 }
 
-Task<Resolution> Iterator::ResolveFresh(dns::Question question) {
+Task<Resolution> Iterator::ResolveFresh(dns::Question question, std::stop_token stop) {
   ++stats_->resolutions;
   IterationWork work{QueryBudget(options_.limits),
-                     clock_.Now() + std::chrono::milliseconds(options_.limits.deadline_ms)};
+                     clock_.Now() + std::chrono::milliseconds(options_.limits.deadline_ms),
+                     std::move(stop)};
   if (!cache_.primed()) co_await Prime(work);
   co_return co_await ResolveChain(std::move(question), work, 0);
 }
@@ -247,8 +248,8 @@ Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, Iteration
 Task<Iterator::NameStep> Iterator::ResolveForwarded(const ForwardZone& zone,
                                                     dns::Question question, IterationWork& work) {
   for (const Endpoint& server : zone.servers) {
-    if (!work.budget.TryUpstreamQuery()) break;
-    UpstreamReply reply = co_await upstream_.Ask(server, question, {2000, true});
+    if (!work.budget.TryUpstreamQuery() || work.stop.stop_requested()) break;
+    UpstreamReply reply = co_await upstream_.Ask(server, question, {2000, true, work.stop});
     if (reply.status != UpstreamReply::Status::kReply) continue;
     auto view = dns::MessageView::Parse(reply.wire);
     if (!view) continue;
@@ -277,6 +278,10 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
       attempt.why = "deadline reached asking " + cut.zone.ToText();
       co_return attempt;
     }
+    if (work.stop.stop_requested()) {
+      attempt.why = "shutting down";
+      co_return attempt;
+    }
     std::vector<IpAddress> addresses;
     std::vector<ServerCandidate> candidates;
     size_t considered = std::min<size_t>(cut.servers.size(), options_.limits.ns_per_delegation);
@@ -303,7 +308,7 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
       co_return attempt;
     }
     uint32_t timeout = std::clamp<uint32_t>(cache_.Rtt(address).RtoMs(), 200, 3000);
-    UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, {timeout, false});
+    UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, {timeout, false, work.stop});
     if (reply.status != UpstreamReply::Status::kReply) {
       if (reply.status == UpstreamReply::Status::kTimeout) {
         cache_.Rtt(address).Timeout();

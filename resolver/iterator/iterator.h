@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <unordered_map>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ struct IteratorStats {
 struct IterationWork {
   QueryBudget budget;
   MonoTime deadline;
+  std::stop_token stop;
 };
 
 class Iterator {
@@ -59,14 +61,15 @@ class Iterator {
   // Resolves a client's question. Identical questions (name case aside) already in flight on
   // this iterator are not asked again: the later callers wait for the first one's result
   // (security.md section 5: coalescing, at most max_coalesced waiters).
-  Task<Resolution> Resolve(dns::Question question);
+  // `stop` cancels the resolution (SERVFAIL at once, exchanges in flight ended): shutdown.
+  Task<Resolution> Resolve(dns::Question question, std::stop_token stop = {});
 
   struct Attempt;   // One question asked of a zone's servers (internal).
   struct InFlight;  // A question in flight and its waiters (internal).
   struct NameStep;  // The outcome of resolving one name (internal).
 
  private:
-  Task<Resolution> ResolveFresh(dns::Question question);
+  Task<Resolution> ResolveFresh(dns::Question question, std::stop_token stop);
   Task<Resolution> ResolveChain(dns::Question question, IterationWork& work, uint32_t depth);
   Task<NameStep> ResolveName(dns::Question question, IterationWork& work, uint32_t depth);
   Task<NameStep> ResolveForwarded(const ForwardZone& zone, dns::Question question,

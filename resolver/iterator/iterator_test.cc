@@ -245,6 +245,21 @@ TEST_F(IteratorTest, TheAnswerStoreIsAskedFirstAndGivenEveryResult) {
   EXPECT_EQ(stats.from_store, 1u);
 }
 
+TEST_F(IteratorTest, StoppedResolutionFailsWithoutAsking) {
+  IteratorOptions options;
+  options.allow_loopback_upstreams = true;
+  Iterator iterator(net_, cache_, clock_, options);
+  std::stop_source stop;
+  stop.request_stop();
+  Resolution r;
+  Detach([](Iterator& it, Resolution& out, std::stop_token token) -> Task<void> {
+    out = co_await it.Resolve({N("www.example.com."), RrType::A, dns::RrClass::IN}, token);
+  }(iterator, r, stop.get_token()));
+  EXPECT_EQ(r.rcode, 2);
+  EXPECT_EQ(r.ede_text, "shutting down");
+  EXPECT_TRUE(net_.log().empty());
+}
+
 TEST(DelegationCacheTest, DelegationsExpireWithTheirTtl) {
   SimulatedClock clock;
   DelegationCache cache(clock);

@@ -81,8 +81,9 @@ std::vector<uint8_t> FormErr(std::span<const uint8_t> bytes) {
 
 }  // namespace
 
-Responder::Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats)
-    : iterator_(iterator), options_(std::move(options)), stats_(stats) {}
+Responder::Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats,
+                     std::stop_token stop)
+    : iterator_(iterator), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {}
 
 Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::QueryContext context) {
   ++stats_->queries;
@@ -120,7 +121,7 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     auto reply = BuildReply(query, refusal, nullptr, limit, options_.edns_buffer_size);
     co_return reply ? *reply : std::vector<uint8_t>{};
   }
-  Resolution resolution = co_await iterator_.Resolve(query.question);
+  Resolution resolution = co_await iterator_.Resolve(query.question, stop_);
   ++(resolution.rcode == 0 ? stats_->noerror
      : resolution.rcode == 3 ? stats_->nxdomain : stats_->servfail);
   auto reply = BuildReply(query, resolution.rcode, &resolution, limit, options_.edns_buffer_size);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stop_token>
 #include <vector>
 
 #include "net/base/task.h"
@@ -36,7 +37,9 @@ struct ResponderOptions {
 
 class Responder {
  public:
-  Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats);
+  // `stop` is passed to every resolution (the worker's shutdown signal).
+  Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats,
+            std::stop_token stop = {});
   // The reply to `query` from the client in `context`; empty means send nothing.
   Task<std::vector<uint8_t>> Answer(std::vector<uint8_t> query, io::QueryContext context);
 
@@ -44,6 +47,7 @@ class Responder {
   Iterator& iterator_;
   ResponderOptions options_;
   ResponderStats* stats_;
+  std::stop_token stop_;
 };
 
 }  // namespace redoubt::resolver

@@ -64,6 +64,9 @@ UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* s
       ++stats->network_errors;
       reply.status = Status::kNetworkError;
       break;
+    case io::ExchangeStatus::kCancelled:
+      reply.status = Status::kCancelled;
+      break;
   }
   return reply;
 }
@@ -87,17 +90,18 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
     : loop_(loop), stats_(stats), options_(options) {}
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
-                                                  uint32_t timeout_ms) {
+                                                  uint32_t timeout_ms, std::stop_token stop) {
   ++stats_->udp_queries;
-  io::UdpOptions udp{timeout_ms, RandomSourcePorts()};
+  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts()};
   co_return co_await io::UdpExchange(loop_, server, sent.wire, MatchFilter(sent.match), std::move(udp));
 }
 
-Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms) {
+Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
+                                             std::stop_token stop) {
   ++stats_->tcp_queries;
   auto case_mismatch = std::make_shared<bool>(false);
   io::ExchangeResult result = co_await io::TcpExchange(
-      loop_, server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms);
+      loop_, server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop));
   if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
   co_return FromExchange(std::move(result), true, stats_);
 }
@@ -114,14 +118,14 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   auto wire = BuildWire(sent.match, options.recursion_desired, edns, options_.edns_buffer_size);
   if (!wire) co_return UpstreamReply{};
   sent.wire = std::move(*wire);
-  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms);
+  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
     Sent plain{{crypto::RandomU16(), sent.match.question}, {}};
     auto plain_wire = BuildWire(plain.match, options.recursion_desired, false, 512);
     if (plain_wire) {
       plain.wire = std::move(*plain_wire);
-      io::ExchangeResult retry = co_await OverUdp(server, plain, options.timeout_ms);
+      io::ExchangeResult retry = co_await OverUdp(server, plain, options.timeout_ms, options.stop);
       if (retry.status == io::ExchangeStatus::kReply && !FormErr(retry.reply)) {
         if (no_edns_.insert(server.address).second) ++stats_->edns_fallbacks;
         sent = std::move(plain);
@@ -133,7 +137,7 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   bool truncated = udp.status == io::ExchangeStatus::kReply && Truncated(udp.reply);
   if (!rejected && !truncated) co_return FromExchange(std::move(udp), false, stats_);
   ++(rejected ? stats_->mismatched : stats_->truncated);
-  UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2);
+  UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
   reply.rtt_ms += udp.elapsed_ms;
   co_return reply;
 }

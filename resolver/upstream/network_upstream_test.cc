@@ -69,7 +69,7 @@ class NetworkUpstreamTest : public ::testing::Test {
         out.push_back(co_await upstream.Ask((*udp)->local(),
                                             {*Name::FromText("www.example.test."), RrType::A,
                                              dns::RrClass::IN},
-                                            {1000, false}));
+                                            {1000, false, {}}));
       }
       (*udp)->Close();
       (*tcp)->Close();

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <set>
+#include <stop_token>
 #include <vector>
 
 #include "net/base/endpoint.h"
@@ -23,7 +24,7 @@
 namespace redoubt::resolver {
 
 struct UpstreamReply {
-  enum class Status : uint8_t { kReply, kTimeout, kNetworkError, kBadReply };
+  enum class Status : uint8_t { kReply, kTimeout, kNetworkError, kBadReply, kCancelled };
   Status status = Status::kNetworkError;
   std::vector<uint8_t> wire;  // The reply message (status kReply).
   uint32_t rtt_ms = 0;
@@ -33,6 +34,7 @@ struct UpstreamReply {
 struct AskOptions {
   uint32_t timeout_ms = 1000;
   bool recursion_desired = false;  // True towards forwarders.
+  std::stop_token stop;            // Cancels the exchange (shutdown).
 };
 
 class Upstream {
@@ -66,8 +68,10 @@ class NetworkUpstream final : public Upstream {
 
  private:
   struct Sent;
-  Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms);
-  Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms);
+  Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms,
+                                   std::stop_token stop);
+  Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
+                              std::stop_token stop);
 
   uv_loop_t* loop_;
   UpstreamStats* stats_;
