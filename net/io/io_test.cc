@@ -9,6 +9,7 @@
 #include "net/io/address.h"
 #include "net/io/exchange.h"
 #include "net/io/listener.h"
+#include "net/io/tcp_pool.h"
 
 namespace redoubt::io {
 namespace {
@@ -195,6 +196,54 @@ TEST(IoTest, TcpQueriesArePipelinedAndAnsweredOutOfOrder) {
   });
   EXPECT_EQ(replies, (std::vector<std::string>{">fast", ">Slow"}));
   EXPECT_EQ(stats.queries, 2u);
+}
+
+TEST(IoTest, TcpPoolReusesConnections) {
+  ListenerStats stats;
+  std::vector<ExchangeResult> results;
+  TcpPoolStats pool_stats;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    TcpPool pool(loop);
+    for (const char* q : {"one", "two", "three"}) {
+      results.push_back(co_await pool.Exchange((*listener)->local(), Bytes(q), AcceptAll(), 1000));
+    }
+    EXPECT_EQ(pool.idle_connections(), 1u);
+    pool_stats = pool.stats();
+    pool.Shutdown();
+    EXPECT_EQ(pool.idle_connections(), 0u);
+    (*listener)->Close();
+  });
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2].reply, Bytes(">three"));
+  EXPECT_EQ(stats.tcp_connections, 1u);
+  EXPECT_EQ(pool_stats.opened, 1u);
+  EXPECT_EQ(pool_stats.reused, 2u);
+}
+
+TEST(IoTest, TcpPoolRetiresConnectionsTheServerClosed) {
+  ListenerStats stats;
+  TcpLimits limits;
+  limits.idle_timeout_ms = 50;
+  ExchangeResult first, second;
+  TcpPoolStats pool_stats;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), EchoHandler(loop), &stats, limits);
+    if (!listener) co_return;
+    TcpPool pool(loop);
+    first = co_await pool.Exchange((*listener)->local(), Bytes("a"), AcceptAll(), 1000);
+    co_await Sleep(loop, 200);  // The server closes the idle connection after 50 ms.
+    EXPECT_EQ(pool.idle_connections(), 0u);
+    second = co_await pool.Exchange((*listener)->local(), Bytes("b"), AcceptAll(), 1000);
+    pool_stats = pool.stats();
+    (*listener)->Close();
+  });
+  EXPECT_EQ(first.status, ExchangeStatus::kReply);
+  EXPECT_EQ(second.status, ExchangeStatus::kReply);
+  EXPECT_EQ(second.reply, Bytes(">b"));
+  EXPECT_EQ(pool_stats.opened, 2u);
+  EXPECT_EQ(stats.tcp_connections, 2u);
 }
 
 TEST(IoTest, TooManyTcpClientsAreTurnedAway) {

@@ -51,6 +51,7 @@ Result<void, std::string> Worker::Start() {
     auto* worker = static_cast<Worker*>(async->data);
     worker->CloseListeners();
     worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
+    worker->upstream_.Shutdown();
     uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);
   });
   stop_.data = this;

@@ -24,6 +24,10 @@ struct Iterator::NameStep {
   std::string why;
 };
 
+// A note on temporaries: GCC 12 may destroy a braced temporary of a class type twice when it
+// appears inside a co_await expression (a std::stop_token inside one freed its shared state
+// early). Arguments of class type to awaited calls are therefore named locals, moved in.
+
 namespace {
 
 using dns::Name;
@@ -249,7 +253,8 @@ Task<Iterator::NameStep> Iterator::ResolveForwarded(const ForwardZone& zone,
                                                     dns::Question question, IterationWork& work) {
   for (const Endpoint& server : zone.servers) {
     if (!work.budget.TryUpstreamQuery() || work.stop.stop_requested()) break;
-    UpstreamReply reply = co_await upstream_.Ask(server, question, {2000, true, work.stop});
+    AskOptions ask{2000, true, work.stop};  // Named: see the note on temporaries above.
+    UpstreamReply reply = co_await upstream_.Ask(server, question, std::move(ask));
     if (reply.status != UpstreamReply::Status::kReply) continue;
     auto view = dns::MessageView::Parse(reply.wire);
     if (!view) continue;
@@ -308,7 +313,8 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
       co_return attempt;
     }
     uint32_t timeout = std::clamp<uint32_t>(cache_.Rtt(address).RtoMs(), 200, 3000);
-    UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, {timeout, false, work.stop});
+    AskOptions ask{timeout, false, work.stop};
+    UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, std::move(ask));
     if (reply.status != UpstreamReply::Status::kReply) {
       if (reply.status == UpstreamReply::Status::kTimeout) {
         cache_.Rtt(address).Timeout();
@@ -345,8 +351,8 @@ Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, IterationWork& work
     }
     server.lookup_done = true;
     if (!work.budget.TryNsAddressLookup() || !work.budget.TryEnterDependency()) co_return false;
-    Resolution found = co_await ResolveChain({server.name, RrType::A, dns::RrClass::IN}, work,
-                                             depth + 1);
+    dns::Question address_question{server.name, RrType::A, dns::RrClass::IN};
+    Resolution found = co_await ResolveChain(std::move(address_question), work, depth + 1);
     work.budget.LeaveDependency();
     server.addresses = AddressesIn(found.answer, nullptr);
     cache_.SetAddresses(cut.zone, server.name, server.addresses);
@@ -360,7 +366,8 @@ Task<void> Iterator::Prime(IterationWork& work) {
   cache_.MarkPrimed();
   std::optional<Delegation> root = cache_.Closest(Name::Root());
   if (!root) co_return;
-  Attempt attempt = co_await AskZone(*root, {Name::Root(), RrType::NS, dns::RrClass::IN}, work, 0);
+  dns::Question root_ns{Name::Root(), RrType::NS, dns::RrClass::IN};
+  Attempt attempt = co_await AskZone(*root, std::move(root_ns), work, 0);
   if (!attempt.ok || attempt.reply.kind != ReplyKind::kAnswer) co_return;
   auto view = dns::MessageView::Parse(attempt.wire);
   if (!view) co_return;

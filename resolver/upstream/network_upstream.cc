@@ -87,7 +87,7 @@ std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool r
 
 NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
                                  const NetworkUpstreamOptions& options)
-    : loop_(loop), stats_(stats), options_(options) {}
+    : loop_(loop), stats_(stats), options_(options), tcp_pool_(loop) {}
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop) {
@@ -100,8 +100,8 @@ Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, 
                                              std::stop_token stop) {
   ++stats_->tcp_queries;
   auto case_mismatch = std::make_shared<bool>(false);
-  io::ExchangeResult result = co_await io::TcpExchange(
-      loop_, server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop));
+  io::ExchangeResult result = co_await tcp_pool_.Exchange(
+      server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop));
   if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
   co_return FromExchange(std::move(result), true, stats_);
 }

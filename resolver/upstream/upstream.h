@@ -2,11 +2,12 @@
 // interface lets the iterator's tests use a fake network; NetworkUpstream is the real one:
 // a random ID and source port from the CSPRNG for every query, 0x20 case randomisation, EDNS
 // with a 1232-octet buffer, and a reply accepted only when it matches ID and question exactly
-// (RFC 5452). A truncated reply, or a datagram that does not match, moves the exchange to TCP
-// (RFC 7766 section 5; security.md section 5: "ignore packet, retry over TCP once"). Per-server
-// fallbacks, remembered for the worker's lifetime: a server whose TCP reply shows it does not
-// preserve the question's case is asked without 0x20 from then on (Knot's approach), and one
-// that answers an EDNS query with FORMERR is asked without EDNS (RFC 6891 section 7).
+// (RFC 5452). A truncated reply, or a datagram that does not match, moves the exchange to TCP,
+// on a pooled connection when one is open (RFC 7766 sections 5 and 6.2.1; security.md
+// section 5: "ignore packet, retry over TCP once"). Per-server fallbacks, remembered for the
+// worker's lifetime: a server whose TCP reply shows it does not preserve the question's case is
+// asked without 0x20 from then on (Knot's approach), and one that answers an EDNS query with
+// FORMERR is asked without EDNS (RFC 6891 section 7).
 #pragma once
 
 #include <uv.h>
@@ -20,6 +21,7 @@
 #include "net/base/task.h"
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
+#include "net/io/tcp_pool.h"
 
 namespace redoubt::resolver {
 
@@ -65,6 +67,9 @@ class NetworkUpstream final : public Upstream {
  public:
   NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats, const NetworkUpstreamOptions& options = {});
   Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
+  // Closes pooled TCP connections and keeps no more (worker shutdown).
+  void Shutdown() { tcp_pool_.Shutdown(); }
+  const io::TcpPoolStats& tcp_pool_stats() const { return tcp_pool_.stats(); }
 
  private:
   struct Sent;
@@ -77,6 +82,7 @@ class NetworkUpstream final : public Upstream {
   UpstreamStats* stats_;
   NetworkUpstreamOptions options_;
   std::set<IpAddress> no_case_, no_edns_;
+  io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
 };
 
 }  // namespace redoubt::resolver
