@@ -260,6 +260,23 @@ TEST_F(IteratorTest, StoppedResolutionFailsWithoutAsking) {
   EXPECT_TRUE(net_.log().empty());
 }
 
+TEST_F(IteratorTest, ResolvesWithALiveStopToken) {
+  // A stop token travels into every upstream question; under ASan this caught a compiler bug
+  // that destroyed the token's carrier twice (see iterator.cc).
+  IteratorOptions options;
+  options.allow_loopback_upstreams = true;
+  Iterator iterator(net_, cache_, clock_, options);
+  std::stop_source stop;
+  for (int i = 0; i < 3; ++i) {
+    Resolution r;
+    Detach([](Iterator& it, Resolution& out, std::stop_token token) -> Task<void> {
+      out = co_await it.Resolve({N("www.glueless.com."), RrType::A, dns::RrClass::IN}, token);
+    }(iterator, r, stop.get_token()));
+    EXPECT_EQ(r.rcode, 0) << i;
+  }
+  EXPECT_FALSE(stop.stop_requested());
+}
+
 TEST(DelegationCacheTest, DelegationsExpireWithTheirTtl) {
   SimulatedClock clock;
   DelegationCache cache(clock);
