@@ -206,6 +206,8 @@ ZoneStatus ZoneReader::RecordLine(const LogicalLine& line, const std::string& fi
     record.ttl = *state.last_ttl;
   } else if (record.type == RrType::SOA) {
     record.ttl = Decode<rdata::SOA>(record.rdata)->minimum;  // RFC 1035 section 5.2 behaviour.
+  } else if (options_.default_ttl) {
+    record.ttl = *options_.default_ttl;
   } else {
     return Error(file, line.line, Errc::kSyntax, "no TTL given and no $TTL in effect");
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct ZoneParseOptions {
   RrClass default_class = RrClass::IN;
   int max_include_depth = 8;              // Nested $INCLUDE levels.
   bool allow_include = true;              // False for text from untrusted sources.
+  // The TTL of records that give none when no $TTL or earlier TTL applies; unset makes that an
+  // error. Trust anchor files (root.ds, root.key) usually carry no TTL.
+  std::optional<uint32_t> default_ttl;
 };
 
 // Parses a file. Relative $INCLUDE paths are taken from the including file's directory.

@@ -22,9 +22,20 @@ std::vector<Record> Parse(std::string_view text, std::string_view origin = "exam
 }
 
 ZoneError ParseError(std::string_view text) {
-  auto r = ParseZoneText(text, "test.zone", {N("example."), RrClass::IN, 8, true});
+  auto r = ParseZoneText(text, "test.zone", {N("example."), RrClass::IN, 8, true, std::nullopt});
   EXPECT_FALSE(r.has_value());
   return r.has_value() ? ZoneError{} : r.error();
+}
+
+TEST(ZoneParserDefaultTtlTest, DefaultTtlAppliesOnlyWhenNothingElseDoes) {
+  ZoneParseOptions options;
+  EXPECT_FALSE(ParseZoneText(". IN DS 1 8 2 00ff\n", "anchors", options).has_value());
+  options.default_ttl = 0;
+  auto r = ParseZoneText(". IN DS 1 8 2 00ff\n$TTL 60\nx. IN A 192.0.2.1\n", "anchors", options);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].ttl, 0u);
+  EXPECT_EQ((*r)[1].ttl, 60u);  // $TTL wins over the default.
 }
 
 TEST(ZoneParserTest, DirectivesOwnersTtlAndClassInEitherOrder) {

@@ -1,0 +1,53 @@
+#include "resolver/daemon/trust_anchors.h"
+
+#include "net/dns/rdata.h"
+
+namespace redoubt::resolver {
+namespace {
+
+// Generated from resolver/data/root.ds; keep the two the same.
+constexpr std::string_view kRootAnchors = R"ANCHORS(. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D
+. IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16
+)ANCHORS";
+
+Result<void, dns::ZoneError> CheckAnchors(const std::vector<dns::Record>& records,
+                                          const std::string& file) {
+  if (records.empty()) return Unexpected(dns::ZoneError{file, 0, Errc::kNotFound, "no trust anchor in the file"});
+  for (const dns::Record& r : records) {
+    if (r.type == dns::RrType::DS) continue;
+    if (r.type == dns::RrType::DNSKEY) {
+      auto key = dns::Decode<dns::rdata::DNSKEY>(r.rdata);
+      if (key && (key->flags & 0x0100) != 0) continue;
+      return Unexpected(dns::ZoneError{file, 0, Errc::kBadRdata,
+                                       r.owner.ToText() + " DNSKEY is not a zone key"});
+    }
+    return Unexpected(dns::ZoneError{file, 0, Errc::kInvalidArgument,
+                                     r.owner.ToText() + " " + dns::RrTypeToText(r.type) +
+                                         " is not a trust anchor (DS or DNSKEY)"});
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view BuiltinRootAnchors() noexcept { return kRootAnchors; }
+
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths) {
+  std::vector<dns::Record> all;
+  dns::ZoneParseOptions options;
+  options.default_ttl = 0;  // Anchor files seldom give TTLs; an anchor does not expire by TTL.
+  if (paths.empty()) {
+    auto records = dns::ParseZoneText(kRootAnchors, "built-in root anchors", options);
+    if (!records) return Unexpected(records.error());
+    return *records;
+  }
+  for (const std::string& path : paths) {
+    auto records = dns::ParseZoneFile(path, options);
+    if (!records) return Unexpected(records.error());
+    if (auto ok = CheckAnchors(*records, path); !ok) return Unexpected(ok.error());
+    all.insert(all.end(), records->begin(), records->end());
+  }
+  return all;
+}
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,23 @@
+// DNSSEC trust anchors: the DS or DNSKEY records a chain of trust starts from (RFC 4033
+// section 2, RFC 4035 section 4.4, RFC 7958 for the root's). Loaded and checked at start-up;
+// the validator (its own issue) is what will use them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/dns/zone_parser.h"
+
+namespace redoubt::resolver {
+
+// The root zone's anchors built into redoubt: the DS records of KSK-2017 (20326) and KSK-2024
+// (38696), as IANA publishes them (root-anchors.xml; Debian's dns-root-data has the same).
+std::string_view BuiltinRootAnchors() noexcept;
+
+// The DS and DNSKEY records of every file in `paths`, or of the built-in anchors when `paths`
+// is empty. Any other record type, a DNSKEY without the zone-key flag, or a file with no anchor
+// is an error naming file:line.
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths);
+
+}  // namespace redoubt::resolver
