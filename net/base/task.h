@@ -2,7 +2,8 @@
 //
 // A Task is lazy: nothing runs until it is awaited, and the awaiting coroutine owns it, so
 // parents own their children and a child's frame dies with its Task. Completion resumes the
-// awaiting coroutine directly (symmetric transfer), so deep chains do not grow the stack.
+// awaiting coroutine directly (symmetric transfer): in optimised builds deep chains do not grow
+// the stack (unoptimised GCC builds do not make it a tail call; see task_test.cc).
 // Nothing inside a Task throws (errors are Result values); an escaping exception is a bug and
 // terminates. Detach() starts a root task that owns itself, for work started by a callback (a
 // client's query). Cancellation is cooperative: pass a std::stop_token by value.
