@@ -1,5 +1,7 @@
 #include "tools/blocking_exchange.h"
 
+#include "net/io/address.h"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -25,22 +27,6 @@ class Fd {
  private:
   int fd_;
 };
-
-socklen_t ToSockaddr(const Endpoint& ep, sockaddr_storage& ss) {
-  std::memset(&ss, 0, sizeof ss);
-  if (ep.address.is_v4()) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(ep.port);
-    std::memcpy(&sin->sin_addr, ep.address.data(), 4);
-    return sizeof(sockaddr_in);
-  }
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons(ep.port);
-  std::memcpy(&sin6->sin6_addr, ep.address.data(), 16);
-  return sizeof(sockaddr_in6);
-}
 
 // Waits until fd is readable/writable or the deadline passes.
 Status WaitFor(int fd, short events, Clock::time_point deadline) {
@@ -69,7 +55,7 @@ Result<std::vector<uint8_t>> ExchangeUdp(const Endpoint& server, std::span<const
                                          std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   sockaddr_storage ss;
-  socklen_t len = ToSockaddr(server, ss);
+  socklen_t len = io::ToSockaddr(server, ss);
   Fd fd(socket(ss.ss_family, SOCK_DGRAM, 0));
   if (fd.get() < 0) return Fail(Errc::kIo);
   // A connected socket only receives datagrams from the server's address and port.
@@ -90,7 +76,7 @@ Result<std::vector<uint8_t>> ExchangeTcp(const Endpoint& server, std::span<const
   auto deadline = Clock::now() + timeout;
   if (query.size() > 65535) return Fail(Errc::kInvalidArgument);
   sockaddr_storage ss;
-  socklen_t len = ToSockaddr(server, ss);
+  socklen_t len = io::ToSockaddr(server, ss);
   Fd fd(socket(ss.ss_family, SOCK_STREAM, 0));
   if (fd.get() < 0) return Fail(Errc::kIo);
   if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) return Fail(Errc::kIo);

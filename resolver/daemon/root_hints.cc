@@ -1,7 +1,6 @@
 #include "resolver/daemon/root_hints.h"
 
 #include <algorithm>
-#include <array>
 
 namespace redoubt::resolver {
 namespace {
@@ -9,14 +8,7 @@ namespace {
 void AddAddress(Delegation& root, const dns::Record& record) {
   for (NameServer& server : root.servers) {
     if (!(server.name == record.owner)) continue;
-    if (record.type == dns::RrType::A && record.rdata.size() == 4) {
-      server.addresses.push_back(
-          IpAddress::V4({record.rdata[0], record.rdata[1], record.rdata[2], record.rdata[3]}));
-    } else if (record.type == dns::RrType::AAAA && record.rdata.size() == 16) {
-      std::array<uint8_t, 16> bytes;
-      std::copy(record.rdata.begin(), record.rdata.end(), bytes.begin());
-      server.addresses.push_back(IpAddress::V6(bytes));
-    }
+    if (auto address = AddressFromRdata(record.type, record.rdata)) server.addresses.push_back(*address);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "resolver/iterator/delegation_cache.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace redoubt::resolver {
@@ -8,6 +9,18 @@ namespace {
 constexpr uint32_t kMaxDelegationTtl = 86400;
 constexpr std::chrono::seconds kLameTime{900};  // Unbound's infra-lame-ttl.
 }  // namespace
+
+std::optional<IpAddress> AddressFromRdata(dns::RrType type, std::span<const uint8_t> rdata) {
+  if (type == dns::RrType::A && rdata.size() == 4) {
+    return IpAddress::V4({rdata[0], rdata[1], rdata[2], rdata[3]});
+  }
+  if (type == dns::RrType::AAAA && rdata.size() == 16) {
+    std::array<uint8_t, 16> bytes;
+    std::copy(rdata.begin(), rdata.end(), bytes.begin());
+    return IpAddress::V6(bytes);
+  }
+  return std::nullopt;
+}
 
 void DelegationCache::SetRoot(Delegation root) {
   dns::Name zone = root.zone;

@@ -6,15 +6,21 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "net/base/clock.h"
 #include "net/base/endpoint.h"
 #include "net/dns/name.h"
+#include "net/dns/types.h"
 #include "resolver/iterator/server_selection.h"
 
 namespace redoubt::resolver {
+
+// The address in A or AAAA RDATA (RFC 1035 section 3.4.1, RFC 3596 section 2.2), or nothing
+// for any other type or a wrong length.
+std::optional<IpAddress> AddressFromRdata(dns::RrType type, std::span<const uint8_t> rdata);
 
 struct NameServer {
   dns::Name name;

@@ -42,13 +42,7 @@ std::vector<IpAddress> AddressesIn(const std::vector<dns::RRset>& rrsets, const 
   for (const dns::RRset& set : rrsets) {
     if (owner != nullptr && !(set.owner == *owner)) continue;
     for (const auto& rdata : set.rdatas) {
-      if (set.type == RrType::A && rdata.size() == 4) {
-        out.push_back(IpAddress::V4({rdata[0], rdata[1], rdata[2], rdata[3]}));
-      } else if (set.type == RrType::AAAA && rdata.size() == 16) {
-        std::array<uint8_t, 16> bytes;
-        std::copy(rdata.begin(), rdata.end(), bytes.begin());
-        out.push_back(IpAddress::V6(bytes));
-      }
+      if (auto address = AddressFromRdata(set.type, rdata)) out.push_back(*address);
     }
   }
   return out;

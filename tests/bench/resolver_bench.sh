@@ -29,22 +29,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_up() {
-  local i
-  for i in $(seq 1 50); do
-    dig +time=1 +tries=1 @"$1" . SOA 2>/dev/null | grep -q "status: NOERROR" && return 0
-    sleep 0.2
-  done
-  return 1
-}
-
 start_redoubt() {
   ip addr add "$redoubt_addr/32" dev lo 2>/dev/null
   printf '%s\n' "listen: [\"$redoubt_addr:53\"]" "workers: 2" "root-hints: $LAB_DIR/root.hints" \
     "allow-loopback-upstreams: true" >"$work/redoubt.yaml"
   "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
   pids+=($!); redoubt_pid=$!
-  wait_up "$redoubt_addr"
+  wait_for_resolver "$redoubt_addr"
 }
 
 start_unbound() {
@@ -72,7 +63,7 @@ remote-control:
 CONF
   unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
   pids+=($!); unbound_pid=$!
-  wait_up "$unbound_addr"
+  wait_for_resolver "$unbound_addr"
 }
 
 # perf ADDRESS FILE ARGS...: prints "qps completed lost"

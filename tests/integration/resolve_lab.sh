@@ -44,12 +44,7 @@ start_redoubt() {
   "$bin" --check-config -c "$work/$name.yaml" || return 1
   "$bin" -c "$work/$name.yaml" >"$work/$name.log" 2>&1 &
   pids+=($!)
-  local i
-  for i in $(seq 1 50); do
-    dig +time=1 +tries=1 @"$address" . SOA 2>/dev/null | grep -q "status: NOERROR" && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_for_resolver "$address"
 }
 
 status_of() { sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$1" | head -1; }

@@ -55,3 +55,13 @@ zone_address() {  # zone_address ZONE
   done
   return 1
 }
+
+# wait_for_resolver ADDRESS: up to 10 s for a resolver there to answer ". SOA" with NOERROR.
+wait_for_resolver() {
+  local i
+  for i in $(seq 1 50); do
+    dig +time=1 +tries=1 @"$1" . SOA 2>/dev/null | grep -q "status: NOERROR" && return 0
+    sleep 0.2
+  done
+  return 1
+}
