@@ -53,6 +53,13 @@ Status VerifyChecksumDigest(std::span<const uint8_t> message, size_t digest_offs
   return {};
 }
 
+Status SealChecksumOption(std::span<uint8_t> message, uint16_t option_code) {
+  auto found = dns::FindChecksumOption(message, option_code);
+  if (!found) return Unexpected<Error>(found.error());
+  if (!*found) return Fail(Errc::kNotFound);
+  return SealChecksum(message, (*found)->digest_offset, (*found)->algorithm);
+}
+
 ChecksumVerdict CheckReply(std::span<const uint8_t> message, uint16_t option_code,
                            const dns::ChecksumNonce& expected_nonce) {
   auto found = dns::FindChecksumOption(message, option_code);

@@ -20,6 +20,11 @@ namespace redoubt::crypto {
 // the digest does not lie inside the message. Writes nothing on failure.
 Status SealChecksum(std::span<uint8_t> message, size_t digest_offset, uint8_t algorithm);
 
+// Server side, whole message: finds the one CHECKSUM option with `option_code` in a rendered
+// reply (added with dns::MakeChecksumReplyOption) and seals it with its own algorithm. Fails
+// with kNotFound when the message has no such option and the errors of SealChecksum.
+Status SealChecksumOption(std::span<uint8_t> message, uint16_t option_code);
+
 // Client side (section 5, verification): hashes `message` as if its digest_length octets at
 // digest_offset were zero (no copy of the packet) and compares with those octets in constant
 // time. kUnsupported for unknown algorithms, kOutOfRange for a span outside the message,

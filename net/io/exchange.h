@@ -34,6 +34,9 @@ struct ExchangeResult {
   uint32_t elapsed_ms = 0;
   int uv_error = 0;        // The libuv error code behind kNetworkError.
   uint16_t source_port = 0;
+  // UDP: the largest IP fragment the kernel reassembled the datagram from, 0 when it arrived
+  // whole (IP_RECVFRAGSIZE). A reassembled reply may hold a forged fragment (security.md A5).
+  uint16_t fragment_size = 0;
 };
 
 // Decides whether a received message is the reply to the query sent.

@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <stop_token>
@@ -19,10 +21,11 @@ namespace {
 // read `result` when it is resumed.
 struct UdpOp {
   uv_loop_t* loop = nullptr;
-  uv_udp_t udp{};
+  uv_poll_t poll{};
   uv_timer_t timer{};
+  int fd = -1;
   int open_handles = 0;
-  bool udp_open = false;
+  bool poll_open = false;
   bool done = false;
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
@@ -35,7 +38,9 @@ struct UdpOp {
 
 void OnClosed(uv_handle_t* handle) {
   auto* op = static_cast<UdpOp*>(handle->data);
-  if (--op->open_handles == 0) delete op;
+  if (--op->open_handles > 0) return;
+  if (op->fd >= 0) close(op->fd);  // uv_poll_t does not own the descriptor.
+  delete op;
 }
 
 void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
@@ -46,24 +51,52 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
   op->result.elapsed_ms = static_cast<uint32_t>(uv_now(op->loop) - op->started);
   uv_timer_stop(&op->timer);
   uv_close(reinterpret_cast<uv_handle_t*>(&op->timer), OnClosed);
-  if (op->udp_open) uv_udp_recv_stop(&op->udp);
-  uv_close(reinterpret_cast<uv_handle_t*>(&op->udp), OnClosed);
+  if (op->poll_open) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&op->poll), OnClosed);
+  } else {
+    --op->open_handles;  // The poll handle was never initialised.
+  }
   if (op->waiter) op->waiter.resume();
 }
 
-void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* op = static_cast<UdpOp*>(handle->data);
-  *buf = uv_buf_init(op->buffer.data(), static_cast<unsigned>(op->buffer.size()));
+// The largest fragment the kernel reassembled the datagram from, 0 when it came whole
+// (IP_RECVFRAGSIZE, IPV6_RECVFRAGSIZE; Linux 4.11).
+uint16_t FragmentSize(msghdr& message) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVFRAGSIZE;
+    bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVFRAGSIZE;
+    if ((v4 || v6) && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int size = 0;
+      std::memcpy(&size, CMSG_DATA(c), sizeof(size));
+      return static_cast<uint16_t>(std::clamp(size, 1, 65535));
+    }
+  }
+  return 0;
 }
 
-void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr*,
-               unsigned flags) {
+// Reads one datagram with recvmsg, so the kernel's fragment information is seen (libuv's
+// uv_udp_recv_cb does not pass control messages on).
+void OnReadable(uv_poll_t* handle, int status, int) {
   auto* op = static_cast<UdpOp*>(handle->data);
-  if (op->done || nread == 0) return;
-  if (nread < 0) return Finish(op, ExchangeStatus::kNetworkError, static_cast<int>(nread));
-  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(buf->base),
+  if (op->done) return;
+  if (status < 0) return Finish(op, ExchangeStatus::kNetworkError, status);
+  iovec io{op->buffer.data(), op->buffer.size()};
+  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int)) * 2> control{};
+  msghdr message{};
+  message.msg_iov = &io;
+  message.msg_iovlen = 1;
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  ssize_t nread = recvmsg(op->fd, &message, MSG_DONTWAIT);
+  if (nread < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
+  }
+  if (nread == 0) return;
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(op->buffer.data()),
                                  static_cast<size_t>(nread));
-  if ((flags & UV_UDP_PARTIAL) != 0 || !op->filter(bytes)) {
+  op->result.fragment_size = FragmentSize(message);
+  if ((message.msg_flags & MSG_TRUNC) != 0 || !op->filter(bytes)) {
     return Finish(op, ExchangeStatus::kRejected);
   }
   op->result.reply.assign(bytes.begin(), bytes.end());
@@ -82,8 +115,11 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
   int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   int omit = family == AF_INET ? IP_PMTUDISC_OMIT : IPV6_PMTUDISC_OMIT;
-  setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-             family == AF_INET ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, &omit, sizeof(omit));
+  int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+  setsockopt(fd, level, family == AF_INET ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, &omit, sizeof(omit));
+  // Report reassembled replies (fragment defence, specs/checksum.md section 2).
+  int on = 1;
+  setsockopt(fd, level, family == AF_INET ? IP_RECVFRAGSIZE : IPV6_RECVFRAGSIZE, &on, sizeof(on));
   Endpoint local{family == AF_INET ? IpAddress::V4({0, 0, 0, 0}) : IpAddress::V6({}), 0};
   int error = 0;
   for (uint16_t port : ports) {
@@ -113,25 +149,24 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
 
 void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
            const UdpOptions& options) {
-  uv_udp_init(op->loop, &op->udp);
   uv_timer_init(op->loop, &op->timer);
-  op->udp.data = op->timer.data = op;
+  op->timer.data = op;
   op->open_handles = 2;
   op->started = uv_now(op->loop);
   int fd = OpenConnectedSocket(server, options.source_ports, op->result.source_port);
-  if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, fd);
-  if (int rc = uv_udp_open(&op->udp, fd); rc != 0) {
-    close(fd);
+  if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
+  op->fd = fd;
+  if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {
     return Finish(op, ExchangeStatus::kNetworkError, rc);
   }
-  op->udp_open = true;
+  op->poll.data = op;
+  op->poll_open = true;
   if (options.stop.stop_requested()) return Finish(op, ExchangeStatus::kCancelled);
   op->on_stop.emplace(options.stop, std::function<void()>([op] { Finish(op, ExchangeStatus::kCancelled); }));
-  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(const_cast<uint8_t*>(query.data())),
-                             static_cast<unsigned>(query.size()));
-  int sent = uv_udp_try_send(&op->udp, &buf, 1, nullptr);
-  if (sent < 0) return Finish(op, ExchangeStatus::kNetworkError, sent);
-  uv_udp_recv_start(&op->udp, OnAlloc, OnReceive);
+  if (send(fd, query.data(), query.size(), MSG_DONTWAIT) < 0) {
+    return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
+  }
+  uv_poll_start(&op->poll, UV_READABLE, OnReadable);
   uv_timer_start(&op->timer, OnTimeout, options.timeout_ms, 0);
 }
 

@@ -46,6 +46,7 @@ struct Config {
   std::vector<ForwardZone> forward_zones;
   QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
+  bool checksum = true;                   // CHECKSUM on upstream UDP queries (specs/checksum.md).
   uint16_t checksum_option_code = 65434;  // specs/checksum.md: configurable, private range.
   QueryLimits limits;
 

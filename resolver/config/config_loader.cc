@@ -256,6 +256,7 @@ class Loader {
         }},
         {"qname-minimisation", [this](const YAML::Node& n) { return QnameMinimisationFrom(n); }},
         {"edns-buffer-size", UnsignedInto("edns-buffer-size", 512, 4096, config_.edns_buffer_size)},
+        {"checksum", Bool("checksum", config_.checksum)},
         {"checksum-option-code", UnsignedInto("checksum-option-code", 1, 65535, config_.checksum_option_code)},
         {"limits", [this](const YAML::Node& n) { return Limits(n); }},
     };

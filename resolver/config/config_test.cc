@@ -35,6 +35,7 @@ TEST(ConfigTest, EmptyFileGivesTheDefaults) {
     EXPECT_EQ(config.cache_max_size, 512ull << 20);
     EXPECT_EQ(config.edns_buffer_size, 1232);
     EXPECT_EQ(config.checksum_option_code, 65434);
+    EXPECT_TRUE(config.checksum);
     EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kRelaxed);
   }
 }
@@ -63,7 +64,7 @@ TEST(ConfigTest, SettingsReplaceDefaults) {
   Config config = Load(
       "listen: ['127.53.1.1:5300']\nworkers: auto\nallow-loopback-upstreams: true\n"
       "cache: {max-size: 2G}\nqname-minimisation: strict\nedns-buffer-size: 1400\n"
-      "checksum-option-code: 65001\nlimits: {upstream-queries: 50, deadline-ms: 3000}\n");
+      "checksum: false\nchecksum-option-code: 65001\nlimits: {upstream-queries: 50, deadline-ms: 3000}\n");
   ASSERT_EQ(config.listen.size(), 1u);
   EXPECT_EQ(config.listen[0].port, 5300);
   EXPECT_EQ(config.workers, 0u);
@@ -72,6 +73,7 @@ TEST(ConfigTest, SettingsReplaceDefaults) {
   EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kStrict);
   EXPECT_EQ(config.edns_buffer_size, 1400);
   EXPECT_EQ(config.checksum_option_code, 65001);
+  EXPECT_FALSE(config.checksum);
   EXPECT_EQ(config.limits.upstream_queries, 50u);
   EXPECT_EQ(config.limits.deadline_ms, 3000u);
   EXPECT_EQ(config.limits.cname_hops, 11u);  // Untouched.

@@ -24,6 +24,30 @@ unsigned WorkerCount(const Config& config) {
   return cores == 0 ? 1 : cores;
 }
 
+// The fragment defence's counters (specs/checksum.md; docs/fragment-defence.md).
+void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  redoubt::resolver::UpstreamStats sum;
+  uint64_t sealed = 0;
+  for (const auto& w : workers) {
+    const auto& u = w->stats().upstream;
+    sum.checksum_verified += u.checksum_verified;
+    sum.checksum_nonce_mismatch += u.checksum_nonce_mismatch;
+    sum.checksum_digest_mismatch += u.checksum_digest_mismatch;
+    sum.checksum_downgrades += u.checksum_downgrades;
+    sum.fragmented += u.fragmented;
+    sum.fragmented_dropped += u.fragmented_dropped;
+    sum.tcp_retries += u.tcp_retries;
+    sealed += w->stats().responder.checksum_replies;
+  }
+  Log("checksum: " + std::to_string(sum.checksum_verified) + " verified, " +
+      std::to_string(sum.checksum_digest_mismatch) + " digest mismatches, " +
+      std::to_string(sum.checksum_nonce_mismatch) + " nonce mismatches, " +
+      std::to_string(sum.checksum_downgrades) + " downgrades; " + std::to_string(sum.fragmented) +
+      " fragmented replies (" + std::to_string(sum.fragmented_dropped) + " dropped); " +
+      std::to_string(sum.tcp_retries) + " TCP retries; " + std::to_string(sealed) +
+      " client replies sealed");
+}
+
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
   uint64_t coalesced = 0, mismatched = 0, tcp = 0;
@@ -44,6 +68,7 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries (" +
       std::to_string(tcp) + " over TCP, " + std::to_string(mismatched) + " mismatched replies dropped), " +
       std::to_string(coalesced) + " coalesced");
+  LogFragmentDefence(workers);
 }
 
 }  // namespace

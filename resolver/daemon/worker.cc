@@ -17,9 +17,11 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 Worker::Worker(const Config& config, const Delegation& root_hints)
     : config_(config),
       cache_(clock_),
-      upstream_(&loop_, &stats_.upstream, {config.edns_buffer_size, true}),
+      upstream_(&loop_, &stats_.upstream,
+                {config.edns_buffer_size, true, config.checksum, config.checksum_option_code}),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), &store_, &stats_.iterator),
-      responder_(iterator_, {config.access_allow, config.edns_buffer_size}, &stats_.responder,
+      responder_(iterator_, {config.access_allow, config.edns_buffer_size, config.checksum_option_code},
+                 &stats_.responder,
                  stopping_.get_token()) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);

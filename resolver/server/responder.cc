@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crypto/checksum.h"
+#include "net/dns/checksum_option.h"
 #include "net/dns/edns.h"
 #include "net/dns/message_builder.h"
 
@@ -16,7 +18,22 @@ struct ParsedQuery {
   dns::Header header;
   dns::Question question;
   std::optional<dns::Edns> edns;
+  std::optional<dns::ChecksumNonce> checksum;  // To echo in a sealed CHECKSUM option.
 };
+
+// What the query's CHECKSUM options ask of the reply (specs/checksum.md section 7): nothing,
+// an echo of the nonce, or FORMERR (several options, or one too short to hold a nonce).
+enum class ChecksumRequest : uint8_t { kNone, kEcho, kFormErr };
+ChecksumRequest ReadChecksum(std::span<const uint8_t> bytes, uint16_t code, ParsedQuery& query) {
+  auto found = dns::FindChecksumOption(bytes, code);
+  if (!found) return ChecksumRequest::kFormErr;
+  if (!*found) return ChecksumRequest::kNone;
+  if ((*found)->count > 1) return ChecksumRequest::kFormErr;
+  // A query's ALGORITHM must be 0; any other value means "ignore the option" (-01 text).
+  if ((*found)->algorithm != 0) return ChecksumRequest::kNone;
+  query.checksum = (*found)->nonce;
+  return ChecksumRequest::kEcho;
+}
 
 bool Allowed(const std::vector<Prefix>& allow, const IpAddress& client) {
   return std::any_of(allow.begin(), allow.end(), [&](const Prefix& p) { return p.Contains(client); });
@@ -32,7 +49,7 @@ size_t ReplyLimit(const ParsedQuery& query, const io::QueryContext& context, uin
 // A reply with only the header and question (and OPT when the client sent one).
 Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode,
                                         const Resolution* resolution, size_t limit,
-                                        uint16_t edns_size) {
+                                        const ResponderOptions& ours) {
   dns::MessageBuilder builder(limit);
   dns::Header& h = builder.header();
   h.id = query.header.id;
@@ -46,10 +63,14 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
                                       query.question.qclass));
   if (query.edns) {
     dns::Edns edns;
-    edns.udp_size = edns_size;
+    edns.udp_size = ours.edns_buffer_size;
     edns.extended_rcode = static_cast<uint8_t>(rcode >> 4);
     if (resolution && resolution->ede) {
       edns.options.push_back(dns::MakeExtendedErrorOption({*resolution->ede, resolution->ede_text}));
+    }
+    if (query.checksum) {
+      edns.options.push_back(dns::MakeChecksumReplyOption(ours.checksum_option_code, *query.checksum,
+                                                          dns::ChecksumAlgorithm::kSha256));
     }
     RETURN_IF_ERROR(builder.SetEdns(edns));
   }
@@ -61,7 +82,10 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
       if (!builder.AddRRset(dns::Section::kAuthority, set)) break;
     }
   }
-  return std::move(builder).Finish();
+  ASSIGN_OR_RETURN(std::vector<uint8_t> wire, std::move(builder).Finish());
+  // Sealed last: nothing may change the message after its digest (spec section 5).
+  if (query.checksum) RETURN_IF_ERROR(crypto::SealChecksumOption(wire, ours.checksum_option_code));
+  return wire;
 }
 
 // FORMERR for a query whose header could be read: only the ID and opcode are echoed.
@@ -97,13 +121,18 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     ++stats_->dropped;
     co_return std::vector<uint8_t>{};
   }
-  ParsedQuery query{view->header(), view->questions().front(), std::nullopt};
+  ParsedQuery query{view->header(), view->questions().front(), std::nullopt, std::nullopt};
   auto edns = dns::ReadEdns(*view);
   if (!edns) {
     ++stats_->formerr;
     co_return FormErr(bytes);
   }
   query.edns = *edns;
+  if (ReadChecksum(bytes, options_.checksum_option_code, query) == ChecksumRequest::kFormErr) {
+    ++stats_->formerr;
+    co_return FormErr(bytes);
+  }
+  if (query.checksum) ++stats_->checksum_replies;
   size_t limit = ReplyLimit(query, context, options_.edns_buffer_size);
   uint16_t refusal = 0;
   if (query.header.opcode != dns::Opcode::QUERY) {
@@ -118,13 +147,13 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     ++stats_->refused;
   }
   if (refusal != 0) {
-    auto reply = BuildReply(query, refusal, nullptr, limit, options_.edns_buffer_size);
+    auto reply = BuildReply(query, refusal, nullptr, limit, options_);
     co_return reply ? *reply : std::vector<uint8_t>{};
   }
   Resolution resolution = co_await iterator_.Resolve(query.question, stop_);
   ++(resolution.rcode == 0 ? stats_->noerror
      : resolution.rcode == 3 ? stats_->nxdomain : stats_->servfail);
-  auto reply = BuildReply(query, resolution.rcode, &resolution, limit, options_.edns_buffer_size);
+  auto reply = BuildReply(query, resolution.rcode, &resolution, limit, options_);
   if (!reply) co_return std::vector<uint8_t>{};
   if (reply->size() >= 3 && ((*reply)[2] & 0x02)) ++stats_->truncated;
   co_return *reply;

@@ -4,7 +4,10 @@
 // access list and queries without RD get REFUSED (security.md section 5), and everything else
 // is resolved by the iterator. Replies set RA, echo RD and CD, never set AA, answer EDNS with
 // redoubt's buffer size, carry an Extended DNS Error on failure, and are truncated (TC) to what
-// the client can take over UDP.
+// the client can take over UDP. A query with a CHECKSUM option gets it back with its nonce and
+// a SHA-256 digest over the whole reply; a query with several gets FORMERR (specs/checksum.md
+// section 7, -02 text). An upstream's options are never carried onward: replies are built
+// from the resolution's records.
 #pragma once
 
 #include <cstdint>
@@ -28,11 +31,13 @@ struct ResponderStats {
   uint64_t nxdomain = 0;
   uint64_t servfail = 0;
   uint64_t truncated = 0;
+  uint64_t checksum_replies = 0;  // Replies sealed with a CHECKSUM digest.
 };
 
 struct ResponderOptions {
   std::vector<Prefix> allow;         // Who may recurse.
   uint16_t edns_buffer_size = 1232;  // Offered to clients; also the largest UDP reply.
+  uint16_t checksum_option_code = 65434;
 };
 
 class Responder {

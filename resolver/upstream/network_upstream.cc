@@ -2,9 +2,11 @@
 #include <memory>
 #include <optional>
 
+#include "crypto/checksum.h"
 #include "crypto/random.h"
 #include "net/dns/message_builder.h"
 #include "net/dns/reply_match.h"
+#include "resolver/upstream/checksum_policy.h"
 #include "resolver/upstream/upstream.h"
 
 namespace redoubt::resolver {
@@ -13,6 +15,7 @@ namespace redoubt::resolver {
 struct NetworkUpstream::Sent {
   dns::SentQuery match;
   std::vector<uint8_t> wire;
+  std::optional<dns::ChecksumNonce> nonce;  // Set when the query carries CHECKSUM.
 };
 
 namespace {
@@ -72,8 +75,10 @@ UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* s
 }
 
 std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool rd, bool edns,
-                                              uint16_t udp_size) {
+                                              uint16_t udp_size,
+                                              std::optional<dns::EdnsOption> checksum = {}) {
   dns::QueryOptions options;
+  if (checksum) options.options.push_back(std::move(*checksum));
   options.id = sent.id;
   options.recursion_desired = rd;
   options.edns = edns;
@@ -83,7 +88,45 @@ std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool r
   return *wire;
 }
 
+void Count(ChecksumOutcome outcome, uint16_t fragment_size, UpstreamStats* stats) {
+  if (fragment_size != 0) ++stats->fragmented;
+  switch (outcome) {
+    case ChecksumOutcome::kVerified: ++stats->checksum_verified; break;
+    case ChecksumOutcome::kNonceMismatch: ++stats->checksum_nonce_mismatch; break;
+    case ChecksumOutcome::kDigestMismatch: ++stats->checksum_digest_mismatch; break;
+    case ChecksumOutcome::kDowngrade: ++stats->checksum_downgrades; break;
+    case ChecksumOutcome::kFragmentedUnverified: ++stats->fragmented_dropped; break;
+    case ChecksumOutcome::kMalformed: ++stats->mismatched; break;
+    case ChecksumOutcome::kNotOffered: break;
+  }
+  if (fragment_size != 0 && !Accepted(outcome) && outcome != ChecksumOutcome::kFragmentedUnverified) {
+    ++stats->fragmented_dropped;
+  }
+}
+
 }  // namespace
+
+bool NetworkUpstream::AcceptUdpReply(const Endpoint& server, const Sent& sent,
+                                     const io::ExchangeResult& udp) {
+  auto verdict = sent.nonce ? crypto::CheckReply(udp.reply, options_.checksum_option_code, *sent.nonce)
+                            : crypto::ChecksumVerdict::kAbsent;
+  bool capable = sent.nonce && checksum_capable_.contains(server.address);
+  ChecksumOutcome outcome = JudgeUdpReply(verdict, udp.fragment_size, capable);
+  Count(outcome, udp.fragment_size, stats_);
+  if (outcome == ChecksumOutcome::kVerified) checksum_capable_.insert(server.address);
+  return Accepted(outcome);
+}
+
+void NetworkUpstream::NoteTcpReply(const Endpoint& server, const Sent& sent,
+                                   const UpstreamReply& reply) {
+  if (!sent.nonce || reply.status != Status::kReply) return;
+  // An off-path attacker cannot strip the option from a TCP reply: the server really dropped
+  // CHECKSUM support, so its UDP replies without it are no longer suspicious.
+  if (crypto::CheckReply(reply.wire, options_.checksum_option_code, *sent.nonce) ==
+      crypto::ChecksumVerdict::kAbsent) {
+    checksum_capable_.erase(server.address);
+  }
+}
 
 NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
                                  const NetworkUpstreamOptions& options)
@@ -109,19 +152,27 @@ Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, 
 Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
                                          AskOptions options) {
   bool edns = !no_edns_.contains(server.address);
-  Sent sent{{crypto::RandomU16(), question}, {}};
+  Sent sent{{crypto::RandomU16(), question}, {}, std::nullopt};
   if (options_.randomize_case && !no_case_.contains(server.address)) {
     std::array<uint8_t, 32> bits;
     crypto::RandomBytes(bits);
     sent.match.question.qname = dns::RandomizeCase(question.qname, bits);
   }
-  auto wire = BuildWire(sent.match, options.recursion_desired, edns, options_.edns_buffer_size);
+  std::optional<dns::EdnsOption> checksum;
+  if (edns && options_.checksum) {
+    dns::ChecksumNonce nonce;
+    crypto::RandomBytes(nonce);  // All 64 bits fresh for every query (spec section 3.1).
+    sent.nonce = nonce;
+    checksum = dns::MakeChecksumQueryOption(options_.checksum_option_code, nonce);
+  }
+  auto wire = BuildWire(sent.match, options.recursion_desired, edns, options_.edns_buffer_size,
+                        std::move(checksum));
   if (!wire) co_return UpstreamReply{};
   sent.wire = std::move(*wire);
   io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
-    Sent plain{{crypto::RandomU16(), sent.match.question}, {}};
+    Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt};
     auto plain_wire = BuildWire(plain.match, options.recursion_desired, false, 512);
     if (plain_wire) {
       plain.wire = std::move(*plain_wire);
@@ -134,10 +185,14 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
     }
   }
   bool rejected = udp.status == io::ExchangeStatus::kRejected;
-  bool truncated = udp.status == io::ExchangeStatus::kReply && Truncated(udp.reply);
-  if (!rejected && !truncated) co_return FromExchange(std::move(udp), false, stats_);
-  ++(rejected ? stats_->mismatched : stats_->truncated);
+  if (rejected) ++stats_->mismatched;
+  bool dropped = udp.status == io::ExchangeStatus::kReply && !AcceptUdpReply(server, sent, udp);
+  bool truncated = udp.status == io::ExchangeStatus::kReply && !dropped && Truncated(udp.reply);
+  if (truncated) ++stats_->truncated;
+  if (!rejected && !dropped && !truncated) co_return FromExchange(std::move(udp), false, stats_);
+  ++stats_->tcp_retries;
   UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
+  NoteTcpReply(server, sent, reply);
   reply.rtt_ms += udp.elapsed_ms;
   co_return reply;
 }

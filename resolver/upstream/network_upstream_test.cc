@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 
+#include "crypto/checksum.h"
+#include "net/dns/checksum_option.h"
 #include "net/dns/edns.h"
 #include "net/dns/message_builder.h"
 #include "net/io/listener.h"
@@ -17,9 +20,43 @@ using dns::RrType;
 // What the fake server saw of each query, and how it misbehaves.
 struct FakeServer {
   enum class Mode { kGood, kLowercaseQuestion, kFormErrOnEdns, kWrongIdOverUdp, kTruncateUdp };
+  // How the server treats CHECKSUM (specs/checksum.md section 7 and the ways it can go wrong
+  // on the path). kUnaware ignores the option like every stock authoritative.
+  enum class Checksum {
+    kUnaware, kGood, kWrongNonceOverUdp, kCorruptUdp, kStripUdpAfterFirst, kStripAllAfterFirst,
+    kUnknownAlgorithm, kTwoOptions
+  };
   Mode mode = Mode::kGood;
+  Checksum checksum = Checksum::kUnaware;
   std::vector<std::string> seen;  // "udp|tcp qname edns|plain"
+  std::vector<std::string> nonces;  // Hex of each CHECKSUM nonce received.
+  int replies_with_option = 0;
 };
+
+constexpr uint16_t kOptionCode = 65434;
+
+// The CHECKSUM options a reply from `server` carries for a query with `nonce`, or none.
+std::vector<dns::EdnsOption> ReplyChecksumOptions(FakeServer& server, dns::ChecksumNonce nonce,
+                                                  bool tcp) {
+  using C = FakeServer::Checksum;
+  bool strip = (server.checksum == C::kStripUdpAfterFirst && !tcp) || server.checksum == C::kStripAllAfterFirst;
+  if (server.checksum == C::kUnaware || (strip && server.replies_with_option > 0)) return {};
+  ++server.replies_with_option;
+  if (server.checksum == C::kWrongNonceOverUdp && !tcp) nonce[0] ^= 0xFF;
+  auto option = dns::MakeChecksumReplyOption(kOptionCode, nonce, dns::ChecksumAlgorithm::kSha256);
+  if (server.checksum == C::kUnknownAlgorithm) option.data[8] = 200;
+  if (server.checksum == C::kTwoOptions) return {option, option};
+  return {option};
+}
+
+// Seals the reply's option, then damages the reply as the mode says.
+void SealAndDamage(FakeServer& server, std::vector<uint8_t>& wire, bool tcp) {
+  using C = FakeServer::Checksum;
+  if (server.checksum == C::kUnknownAlgorithm || server.checksum == C::kTwoOptions) return;
+  if (!crypto::SealChecksumOption(wire, kOptionCode)) return;
+  // The A record's last octet sits just before the OPT record (11 octets + options).
+  if (server.checksum == C::kCorruptUdp && !tcp) wire[wire.size() - 11 - 45 - 1] ^= 0x01;
+}
 
 std::vector<uint8_t> Reply(FakeServer& server, std::vector<uint8_t> query, bool tcp) {
   auto view = dns::MessageView::Parse(query);
@@ -27,6 +64,13 @@ std::vector<uint8_t> Reply(FakeServer& server, std::vector<uint8_t> query, bool 
   const dns::Question& q = view->questions().front();
   bool edns = view->opt() != nullptr;
   server.seen.push_back(std::string(tcp ? "tcp " : "udp ") + q.qname.ToText() + (edns ? " edns" : " plain"));
+  std::vector<dns::EdnsOption> options;
+  if (auto found = dns::FindChecksumOption(query, kOptionCode); found && *found) {
+    std::string hex;
+    for (uint8_t b : (*found)->nonce) hex += "0123456789abcdef"[b >> 4], hex += "0123456789abcdef"[b & 15];
+    server.nonces.push_back(hex);
+    options = ReplyChecksumOptions(server, (*found)->nonce, tcp);
+  }
   dns::MessageBuilder builder(65535);
   builder.header().id = view->header().id;
   builder.header().qr = true;
@@ -38,19 +82,28 @@ std::vector<uint8_t> Reply(FakeServer& server, std::vector<uint8_t> query, bool 
   if (formerr) builder.header().rcode = 1;
   Name qname = server.mode == Mode::kLowercaseQuestion ? q.qname.ToLower() : q.qname;
   (void)builder.AddQuestion(qname, q.qtype, q.qclass);
+  if (edns && !formerr) {
+    dns::Edns reply_edns;
+    reply_edns.options = options;
+    (void)builder.SetEdns(reply_edns);
+  }
   if (!formerr) {
     const std::vector<uint8_t> address = {192, 0, 2, 1};
     (void)builder.AddRecord(dns::Section::kAnswer, qname, RrType::A, dns::RrClass::IN, 60, address);
   }
   auto wire = std::move(builder).Finish();
-  return wire ? *wire : std::vector<uint8_t>{};
+  if (!wire) return {};
+  if (!options.empty()) SealAndDamage(server, *wire, tcp);
+  return *wire;
 }
 
 class NetworkUpstreamTest : public ::testing::Test {
  protected:
   // Asks `count` questions of a fake server in `mode`; returns the replies.
-  std::vector<UpstreamReply> AskServer(FakeServer::Mode mode, int count) {
+  std::vector<UpstreamReply> AskServer(FakeServer::Mode mode, int count,
+                                       FakeServer::Checksum checksum = FakeServer::Checksum::kUnaware) {
     server_.mode = mode;
+    server_.checksum = checksum;
     std::vector<UpstreamReply> replies;
     uv_loop_t loop;
     uv_loop_init(&loop);
@@ -136,6 +189,89 @@ TEST_F(NetworkUpstreamTest, TruncatedReplyIsFetchedOverTcp) {
   auto view = dns::MessageView::Parse(replies[0].wire);
   ASSERT_TRUE(view.has_value());
   EXPECT_FALSE(view->header().tc);
+}
+
+using Checksum = FakeServer::Checksum;
+using Mode = FakeServer::Mode;
+
+TEST_F(NetworkUpstreamTest, EveryUdpQueryCarriesAFreshNonce) {
+  auto replies = AskServer(Mode::kGood, 300, Checksum::kUnaware);
+  ASSERT_EQ(server_.nonces.size(), 300u);
+  std::set<std::string> distinct(server_.nonces.begin(), server_.nonces.end());
+  EXPECT_EQ(distinct.size(), 300u);
+  // A server that ignores the option is used normally: no retries, nothing counted.
+  EXPECT_EQ(stats_.tcp_queries, 0u);
+  EXPECT_EQ(stats_.checksum_verified, 0u);
+  EXPECT_EQ(stats_.checksum_downgrades, 0u);
+}
+
+TEST_F(NetworkUpstreamTest, VerifiedChecksumIsAcceptedOverUdp) {
+  auto replies = AskServer(Mode::kGood, 3, Checksum::kGood);
+  ASSERT_EQ(replies.size(), 3u);
+  for (const auto& r : replies) {
+    EXPECT_EQ(r.status, UpstreamReply::Status::kReply);
+    EXPECT_FALSE(r.over_tcp);
+  }
+  EXPECT_EQ(stats_.checksum_verified, 3u);
+  EXPECT_EQ(stats_.tcp_retries, 0u);
+}
+
+TEST_F(NetworkUpstreamTest, WrongNonceIsDroppedAndRetriedOverTcp) {
+  auto replies = AskServer(Mode::kGood, 2, Checksum::kWrongNonceOverUdp);
+  ASSERT_EQ(replies.size(), 2u);
+  for (const auto& r : replies) {
+    EXPECT_EQ(r.status, UpstreamReply::Status::kReply);
+    EXPECT_TRUE(r.over_tcp);
+  }
+  EXPECT_EQ(stats_.checksum_nonce_mismatch, 2u);
+  EXPECT_EQ(stats_.tcp_retries, 2u);
+  EXPECT_EQ(stats_.checksum_verified, 0u);
+}
+
+TEST_F(NetworkUpstreamTest, AlteredReplyFailsItsDigestAndIsFetchedOverTcp) {
+  auto replies = AskServer(Mode::kGood, 1, Checksum::kCorruptUdp);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_TRUE(replies[0].over_tcp);
+  EXPECT_EQ(stats_.checksum_digest_mismatch, 1u);
+  auto view = dns::MessageView::Parse(replies[0].wire);
+  ASSERT_TRUE(view.has_value());
+  auto answers = view->section(dns::Section::kAnswer);
+  ASSERT_EQ(answers.size(), 1u);
+  auto rdata = view->UncompressedRdata(answers[0]);
+  ASSERT_TRUE(rdata.has_value());
+  EXPECT_EQ(rdata->back(), 1);  // 192.0.2.1, not the damaged 192.0.2.0.
+}
+
+TEST_F(NetworkUpstreamTest, CapableServerAnsweringWithoutTheOptionIsADowngrade) {
+  auto replies = AskServer(Mode::kGood, 3, Checksum::kStripUdpAfterFirst);
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_FALSE(replies[0].over_tcp);
+  EXPECT_TRUE(replies[1].over_tcp);
+  EXPECT_TRUE(replies[2].over_tcp);  // Still capable: its TCP replies carry the option.
+  EXPECT_EQ(replies[2].status, UpstreamReply::Status::kReply);
+  EXPECT_EQ(stats_.checksum_verified, 1u);
+  EXPECT_EQ(stats_.checksum_downgrades, 2u);
+}
+
+TEST_F(NetworkUpstreamTest, ServerThatDropsSupportIsBelievedOnceTcpConfirmsIt) {
+  auto replies = AskServer(Mode::kGood, 3, Checksum::kStripAllAfterFirst);
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_FALSE(replies[0].over_tcp);
+  EXPECT_TRUE(replies[1].over_tcp);   // Downgrade suspected, TCP shows the option is gone.
+  EXPECT_FALSE(replies[2].over_tcp);  // Treated as a plain server from then on.
+  EXPECT_EQ(stats_.checksum_downgrades, 1u);
+}
+
+TEST_F(NetworkUpstreamTest, UnknownAlgorithmOrTwoOptionsCountAsNoOption) {
+  auto replies = AskServer(Mode::kGood, 2, Checksum::kUnknownAlgorithm);
+  EXPECT_FALSE(replies[0].over_tcp);
+  EXPECT_FALSE(replies[1].over_tcp);
+  stats_ = {};
+  replies = AskServer(Mode::kGood, 2, Checksum::kTwoOptions);
+  EXPECT_FALSE(replies[0].over_tcp);
+  EXPECT_FALSE(replies[1].over_tcp);
+  EXPECT_EQ(stats_.checksum_verified, 0u);
+  EXPECT_EQ(stats_.checksum_downgrades, 0u);
 }
 
 }  // namespace

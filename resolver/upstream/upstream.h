@@ -8,6 +8,13 @@
 // worker's lifetime: a server whose TCP reply shows it does not preserve the question's case is
 // asked without 0x20 from then on (Knot's approach), and one that answers an EDNS query with
 // FORMERR is asked without EDNS (RFC 6891 section 7).
+//
+// Fragment defence (specs/checksum.md, security.md A5/A6): every EDNS query over UDP carries a
+// CHECKSUM option with a fresh nonce; a reply is judged by JudgeUdpReply (checksum_policy.h):
+// a wrong nonce or digest, a capable server's reply without the option (a downgrade), or a
+// reassembled reply that cannot be verified is dropped, counted and fetched again over TCP.
+// A server becomes "capable" with its first verified digest and stops being so only when a TCP
+// reply (which an off-path attacker cannot forge) to a query with the option comes without it.
 #pragma once
 
 #include <uv.h>
@@ -56,11 +63,23 @@ struct UpstreamStats {
   uint64_t network_errors = 0;
   uint64_t case_fallbacks = 0;   // Servers found not to echo 0x20 case (asked plainly since).
   uint64_t edns_fallbacks = 0;   // Servers answering EDNS with FORMERR (asked without since).
+  // Fragment defence (specs/checksum.md, security.md A5/A6).
+  uint64_t tcp_retries = 0;               // UDP exchanges finished over TCP, for any reason.
+  uint64_t checksum_verified = 0;         // UDP replies whose nonce and digest matched.
+  uint64_t checksum_nonce_mismatch = 0;   // Dropped: the nonce was not ours.
+  uint64_t checksum_digest_mismatch = 0;  // Dropped: a forged fragment or altered reply.
+  uint64_t checksum_downgrades = 0;       // Dropped: a capable server's reply without the option.
+  uint64_t fragmented = 0;                // UDP replies the kernel reassembled from fragments.
+  uint64_t fragmented_dropped = 0;        // Of those, dropped for want of a verified digest.
 };
 
 struct NetworkUpstreamOptions {
   uint16_t edns_buffer_size = 1232;
   bool randomize_case = true;  // 0x20 (draft-vixie-dnsext-dns0x20).
+  // A CHECKSUM option with a fresh 64-bit nonce on every EDNS query over UDP
+  // (draft-muks-dnsop-dns-message-checksums-01; specs/checksum.md section 6).
+  bool checksum = true;
+  uint16_t checksum_option_code = 65434;
 };
 
 class NetworkUpstream final : public Upstream {
@@ -81,7 +100,11 @@ class NetworkUpstream final : public Upstream {
   uv_loop_t* loop_;
   UpstreamStats* stats_;
   NetworkUpstreamOptions options_;
-  std::set<IpAddress> no_case_, no_edns_;
+  // Judges a UDP reply's CHECKSUM and fragmentation (counted); true when it may be used.
+  bool AcceptUdpReply(const Endpoint& server, const Sent& sent, const io::ExchangeResult& udp);
+  void NoteTcpReply(const Endpoint& server, const Sent& sent, const UpstreamReply& reply);
+
+  std::set<IpAddress> no_case_, no_edns_, checksum_capable_;
   io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
 };
 

@@ -34,7 +34,7 @@ struct World {
     options.allow_loopback_upstreams = true;
     iterator = std::make_unique<Iterator>(network, cache, clock, options);
     responder = std::make_unique<Responder>(
-        *iterator, ResponderOptions{{*Prefix::Parse("127.0.0.0/8")}, 1232}, &stats);
+        *iterator, ResponderOptions{{*Prefix::Parse("127.0.0.0/8")}, 1232, 65434}, &stats);
   }
 };
 
