@@ -110,9 +110,10 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  redoubt::resolver::SharedServerFlags checksum_capable;  // Outlives the workers.
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
-    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints);
+    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable);
     if (auto started = worker->Start(); !started) {
       Log(started.error());
       for (auto& w : workers) w->Stop();

@@ -14,11 +14,13 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 
 }  // namespace
 
-Worker::Worker(const Config& config, const Delegation& root_hints)
+Worker::Worker(const Config& config, const Delegation& root_hints,
+               SharedServerFlags* checksum_capable)
     : config_(config),
       cache_(clock_),
       upstream_(&loop_, &stats_.upstream,
-                {config.edns_buffer_size, true, config.checksum, config.checksum_option_code}),
+                {config.edns_buffer_size, true, config.checksum, config.checksum_option_code,
+                 checksum_capable}),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), &store_, &stats_.iterator),
       responder_(iterator_, {config.access_allow, config.edns_buffer_size, config.checksum_option_code},
                  &stats_.responder,

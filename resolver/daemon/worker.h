@@ -1,6 +1,7 @@
 // One worker thread: its own libuv loop, its own listeners on every configured address
 // (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state. Workers
-// share nothing (design guide section 4); the LMDB cache will be the one shared piece.
+// share nothing (design guide section 4) but the set of servers known to speak CHECKSUM (a
+// mutex-guarded set) and, later, the LMDB cache.
 #pragma once
 
 #include <uv.h>
@@ -29,7 +30,8 @@ struct WorkerStats {
 
 class Worker {
  public:
-  Worker(const Config& config, const Delegation& root_hints);
+  // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
+  Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

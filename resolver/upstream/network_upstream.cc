@@ -110,10 +110,10 @@ bool NetworkUpstream::AcceptUdpReply(const Endpoint& server, const Sent& sent,
                                      const io::ExchangeResult& udp) {
   auto verdict = sent.nonce ? crypto::CheckReply(udp.reply, options_.checksum_option_code, *sent.nonce)
                             : crypto::ChecksumVerdict::kAbsent;
-  bool capable = sent.nonce && checksum_capable_.contains(server.address);
+  bool capable = sent.nonce && checksum_capable_->Contains(server.address);
   ChecksumOutcome outcome = JudgeUdpReply(verdict, udp.fragment_size, capable);
   Count(outcome, udp.fragment_size, stats_);
-  if (outcome == ChecksumOutcome::kVerified) checksum_capable_.insert(server.address);
+  if (outcome == ChecksumOutcome::kVerified) checksum_capable_->Insert(server.address);
   return Accepted(outcome);
 }
 
@@ -124,13 +124,17 @@ void NetworkUpstream::NoteTcpReply(const Endpoint& server, const Sent& sent,
   // CHECKSUM support, so its UDP replies without it are no longer suspicious.
   if (crypto::CheckReply(reply.wire, options_.checksum_option_code, *sent.nonce) ==
       crypto::ChecksumVerdict::kAbsent) {
-    checksum_capable_.erase(server.address);
+    checksum_capable_->Erase(server.address);
   }
 }
 
 NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
                                  const NetworkUpstreamOptions& options)
-    : loop_(loop), stats_(stats), options_(options), tcp_pool_(loop) {}
+    : loop_(loop),
+      stats_(stats),
+      options_(options),
+      checksum_capable_(options.checksum_capable ? options.checksum_capable : &own_checksum_capable_),
+      tcp_pool_(loop) {}
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop) {

@@ -29,6 +29,7 @@
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
+#include "resolver/upstream/server_flags.h"
 
 namespace redoubt::resolver {
 
@@ -80,6 +81,8 @@ struct NetworkUpstreamOptions {
   // (draft-muks-dnsop-dns-message-checksums-01; specs/checksum.md section 6).
   bool checksum = true;
   uint16_t checksum_option_code = 65434;
+  // Servers known to speak CHECKSUM, shared by the workers; null: this upstream's own set.
+  SharedServerFlags* checksum_capable = nullptr;
 };
 
 class NetworkUpstream final : public Upstream {
@@ -104,7 +107,9 @@ class NetworkUpstream final : public Upstream {
   bool AcceptUdpReply(const Endpoint& server, const Sent& sent, const io::ExchangeResult& udp);
   void NoteTcpReply(const Endpoint& server, const Sent& sent, const UpstreamReply& reply);
 
-  std::set<IpAddress> no_case_, no_edns_, checksum_capable_;
+  std::set<IpAddress> no_case_, no_edns_;
+  SharedServerFlags own_checksum_capable_;
+  SharedServerFlags* checksum_capable_;
   io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
 };
 

@@ -7,7 +7,10 @@
 #   2. TC over UDP at 1232 octets for a large answer, and the full answer over TCP;
 #   3. REFUSED for RD=0 and for clients outside access-control, FORMERR for garbage;
 #   4. forward zones: a forwarded zone is asked of its configured server only;
-#   5. a clean shutdown on SIGTERM.
+#   5. CHECKSUM (specs/checksum.md): upstream queries to the lab's CHECKSUM front carry the
+#      option; forged, re-nonced and stripped replies are fetched again over TCP (the front's
+#      log shows it); a stub's CHECKSUM query gets a sealed reply (checksum_client.py);
+#   6. a clean shutdown on SIGTERM, whose totals count the CHECKSUM drops.
 # Brings the lab up first unless it is already up. Ends with "resolver: N passed, N failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -140,6 +143,43 @@ check_forwarding() {
     || fail "forward zone sec.alpha.: $(status_of "$out")"
 }
 
+# check_front_log FROM: what the CHECKSUM front saw from line FROM of its log on (case-blind:
+# redoubt randomises the question's case).
+check_front_log() {
+  local log="$LAB_DIR/run/responders/checksum.log" seen name
+  seen=$(tail -n +"$1" "$log" 2>/dev/null | tr 'A-Z' 'a-z')
+  grep -q "^udp www.sum.beta. checksum none" <<<"$seen" \
+    && pass "checksum: redoubt's UDP queries to the front carry the option" \
+    || fail "checksum: no UDP query with the option in $log"
+  for name in corrupt nonce strip; do
+    grep -q "^tcp $name.sum.beta. checksum" <<<"$seen" \
+      && pass "checksum: $name.sum.beta. (UDP reply dropped) asked again over TCP" \
+      || fail "checksum: no TCP retry for $name.sum.beta."
+  done
+}
+
+check_checksum_server() {
+  local out
+  out=$(timeout 20 /usr/bin/python3 "$here/checksum_client.py" "$main_addr" 2>&1); local rc=$?
+  while read -r line; do
+    case "$line" in ok*) pass "checksum server: ${line#ok }" ;; *) fail "checksum server: $line" ;; esac
+  done <<<"$out"
+  [ $rc -eq 0 ] || [ -n "$out" ] || fail "checksum server: checksum_client.py failed"
+}
+
+check_checksum_totals() {
+  local line; line=$(grep "checksum:" "$work/main.log" | sed 's/^redoubt: //')
+  local digest nonce down
+  digest=$(sed -n 's/.* \([0-9]*\) digest mismatches.*/\1/p' <<<"$line")
+  nonce=$(sed -n 's/.* \([0-9]*\) nonce mismatches.*/\1/p' <<<"$line")
+  down=$(sed -n 's/.* \([0-9]*\) downgrades.*/\1/p' <<<"$line")
+  if [ "${digest:-0}" -ge 1 ] && [ "${nonce:-0}" -ge 1 ] && [ "${down:-0}" -ge 1 ]; then
+    pass "checksum totals at shutdown: $line"
+  else
+    fail "checksum totals: '$line'"
+  fi
+}
+
 check_shutdown() {
   local pid=${pids[0]}
   kill -TERM "$pid"
@@ -150,6 +190,7 @@ check_shutdown() {
   else
     fail "SIGTERM: exit $rc; log: $(tail -3 "$work/main.log")"
   fi
+  check_checksum_totals
 }
 
 main() {
@@ -162,9 +203,12 @@ main() {
   if ! start_redoubt main $main_addr "access-control: { allow: [127.0.0.1/32, $main_addr/32] }"; then
     fail "redoubt did not start: $(cat "$work/main.log" 2>/dev/null)"
   else
+    local front_from; front_from=$(($(wc -l <"$LAB_DIR/run/responders/checksum.log" 2>/dev/null || echo 0) + 1))
     check_table
+    check_front_log "$front_from"
     check_transport
     check_refusals
+    check_checksum_server
   fi
   if start_redoubt fwd $fwd_addr \
       "forward-zones: [{name: beta., servers: [\"$(zone_address alpha.)\"]}, {name: sec.alpha., servers: [\"$(zone_address sec.alpha.)\"]}]"; then

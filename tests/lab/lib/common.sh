@@ -26,6 +26,7 @@ LAB_ZONES=(
   "halflame.beta.|127.53.24.1|named|unsigned; one of two NS is lame"
   "slow.beta.|127.53.26.1|slow|unsigned; python responder delaying every answer"
   "spoof.beta.|127.53.27.1|spoof|unsigned; python responder sending a forgery before each answer"
+  "sum.beta.|127.53.28.2|knot|unsigned; reached through redoubt-checksum-proxy (CHECKSUM) at 127.53.28.1"
   "big.gamma.|127.53.30.1|knot|unsigned; 100000 names"
   "legacy.|127.53.50.1|nsd|RFC 2065: RSA/MD5 KEY, SIG, NXT (redoubt-legacy-sign)"
   "child.legacy.|127.53.50.2|nsd|RFC 2065: RSA/SHA-1; its KEY signed by legacy. too"
@@ -34,6 +35,7 @@ LAB_ZONES=(
 # Not zones, but places delegations point at.
 LAB_LAME=127.53.4.1     # plain.'s knot: answers REFUSED for lame.beta. and halflame.beta.
 LAB_DEAD=127.53.98.1    # a responder that reads every query and never answers
+LAB_CHECKSUM_FRONT=127.53.28.1  # redoubt-checksum-proxy in front of sum.beta.'s server
 LAB_UNBOUND=127.53.200.1
 LAB_UNBOUND_PORT=53
 
@@ -44,7 +46,7 @@ lab_die() { echo "lab: error: $*" >&2; exit 1; }
 lab_addresses() {
   local z
   for z in "${LAB_ZONES[@]}"; do IFS='|' read -r _ addr _ _ <<<"$z"; echo "$addr"; done
-  echo "$LAB_DEAD"; echo "$LAB_UNBOUND"
+  echo "$LAB_DEAD"; echo "$LAB_UNBOUND"; echo "$LAB_CHECKSUM_FRONT"
 }
 
 zone_address() {  # zone_address ZONE

@@ -7,14 +7,19 @@
 # unsigned.legacy. is proven unsigned by a signed no-key KEY (flags 0xC100) in legacy.
 # The root delegates legacy. without a DS, so a modern validator sees all of it as insecure.
 
-legacy_signer() {
-  local bin=${REDOUBT_LEGACY_SIGNER:-$LAB_SRC/../../build/tests/lab/legacy/redoubt-legacy-sign}
+# lab_binary PATH: a lab tool built under build/tests/lab/ (built first when missing).
+lab_binary() {
+  local bin=$LAB_SRC/../../${REDOUBT_BUILD_DIR:-build}/tests/lab/$1
   if [ ! -x "$bin" ]; then
-    lab_log "building redoubt-legacy-sign"
+    lab_log "building $(basename "$1")"
     "$LAB_SRC/../../scripts/build.sh" >"$LAB_DIR/work/build.log" 2>&1 \
-      || lab_die "building the legacy signer failed; see $LAB_DIR/work/build.log"
+      || lab_die "building $1 failed; see $LAB_DIR/work/build.log"
   fi
   echo "$bin"
+}
+
+legacy_signer() {
+  if [ -n "${REDOUBT_LEGACY_SIGNER:-}" ]; then echo "$REDOUBT_LEGACY_SIGNER"; else lab_binary legacy/redoubt-legacy-sign; fi
 }
 
 sign_legacy_zones() {

@@ -161,6 +161,9 @@ start_responders() {
   remember spoof-responder $!
   python3 "$LAB_SRC/responder.py" --address "$LAB_DEAD" --silent >"$dir/dead.log" 2>&1 &
   remember silent-responder $!
+  "$(lab_binary checksum/redoubt-checksum-proxy)" --listen "$LAB_CHECKSUM_FRONT" \
+    --upstream "$(zone_address sum.beta.)" >"$dir/checksum.log" 2>&1 &
+  remember checksum-proxy $!
 }
 
 wait_for() {  # wait_for ADDRESS ZONE: up to 20 s for an SOA answer
@@ -183,6 +186,7 @@ stop_all() {
   # Anything a crashed earlier run left behind: every lab process names $LAB_DIR or $LAB_SRC.
   pkill -f -- "$LAB_DIR/run/" 2>/dev/null
   pkill -f -- "$LAB_SRC/responder.py" 2>/dev/null
+  pkill -f -- "redoubt-checksum-proxy --listen $LAB_CHECKSUM_FRONT" 2>/dev/null
   remove_addresses
   return 0
 }

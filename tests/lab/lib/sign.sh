@@ -77,7 +77,7 @@ sign_all_but_root() {
 
   sign n3.beta. beta. ECDSAP256SHA256 ksk-zsk -3 a1b2c3d4 -H 0
   local z
-  for z in glueless.beta. sibling.beta. sib2.beta. halflame.beta. slow.beta. spoof.beta.; do
+  for z in glueless.beta. sibling.beta. sib2.beta. halflame.beta. slow.beta. spoof.beta. sum.beta.; do
     copy_unsigned $z
   done
   sign beta. . ECDSAP384SHA384 csk -3 - -H 0 -A

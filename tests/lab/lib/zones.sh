@@ -73,6 +73,8 @@ slow NS ns.slow
 ns.slow A $(zone_address slow.beta.)
 spoof NS ns.spoof
 ns.spoof A $(zone_address spoof.beta.)
+sum NS ns.sum
+ns.sum A $LAB_CHECKSUM_FRONT
 EOF2
   write_zone gamma. <<EOF2
 @ NS ns
@@ -159,6 +161,10 @@ question A 192.0.2.42
 case A 192.0.2.43
 port A 192.0.2.44
 EOF2
+  # Served through the CHECKSUM front; the first label picks a path fault (checksum_front.h).
+  write_zone sum.beta. < <(echo "@ NS ns"; echo "ns A $LAB_CHECKSUM_FRONT"; echo "www A 192.0.2.28"
+    for f in strip corrupt nonce alg dup; do echo "$f A 192.0.2.28"; done
+    for i in $(seq 1 24); do printf 'big TXT "%s-%02d"\n' "$(printf 'y%.0s' $(seq 1 90))" "$i"; done)
   write_zone big.gamma. < <(echo "@ NS ns"; echo "ns A $(zone_address big.gamma.)"; big_zone_body)
 }
 
