@@ -2,8 +2,8 @@
 # Installs every dependency, builds redoubt and runs the whole test suite:
 #   unit tests (GoogleTest), the layering check, the real-world corpus tests (zones signed by
 #   ldns and BIND, responses from real authoritative servers), the lab check, redoubt itself
-#   resolving against the lab (tests/integration), and a short bounded run of every libFuzzer
-#   target.
+#   resolving against the lab (tests/integration), the fragment attack in a network namespace
+#   (tests/attack; redoubt beside Unbound), and a short bounded run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -36,6 +36,9 @@ if [ -x tests/lab/lab ] && [ -x tests/lab/check ]; then
 fi
 if [ -x tests/integration/resolve_lab.sh ]; then
   run_counted "resolver" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/integration/resolve_lab.sh; rc=$?; tests/lab/lab down; exit $rc'
+fi
+if [ -x tests/attack/fragment_attack.sh ]; then
+  run_counted "attack" bash tests/attack/fragment_attack.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"

@@ -1,7 +1,13 @@
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <atomic>
 #include <thread>
@@ -38,6 +44,59 @@ QueryHandler EchoHandler(uv_loop_t* loop) {
 
 std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
 ReplyFilter AcceptAll() { return [](std::span<const uint8_t>) { return true; }; }
+
+// In a new network namespace (root only): loopback up with an MTU of 1280.
+bool LoopbackWithSmallMtu() {
+  if (unshare(CLONE_NEWNET) != 0) return false;
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ifreq request{};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  request.ifr_mtu = 1280;
+  bool ok = ioctl(fd, SIOCSIFMTU, &request) == 0;
+  request.ifr_flags = IFF_UP;
+  ok = ok && ioctl(fd, SIOCSIFFLAGS, &request) == 0;
+  close(fd);
+  return ok;
+}
+
+// The child's half of the fragment test: exit code 0 when a 3000-octet reply is reported as
+// reassembled (IP_RECVFRAGSIZE) and a 500-octet one as whole, 1 otherwise, 77 to skip.
+int FragmentReportInChild() {
+  if (!LoopbackWithSmallMtu()) return 77;
+  ListenerStats stats;
+  ExchangeResult big, small;
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  QueryHandler pad = [](std::vector<uint8_t> query, QueryContext) -> Task<std::vector<uint8_t>> {
+    query.resize(query[0] == 'B' ? 3000 : 500, 'x');
+    co_return query;
+  };
+  Detach([](uv_loop_t* l, QueryHandler handler, ListenerStats& st, ExchangeResult& b,
+            ExchangeResult& s) -> Task<void> {
+    auto listener = UdpListener::Open(l, Loopback(), handler, &st);
+    if (!listener) co_return;
+    b = co_await UdpExchange(l, (*listener)->local(), Bytes("B"), AcceptAll(), {});
+    s = co_await UdpExchange(l, (*listener)->local(), Bytes("s"), AcceptAll(), {});
+    (*listener)->Close();
+  }(&loop, pad, stats, big, small));
+  uv_run(&loop, UV_RUN_DEFAULT);
+  bool ok = big.status == ExchangeStatus::kReply && big.reply.size() == 3000 &&
+            big.fragment_size > 0 && big.fragment_size <= 1280 &&
+            small.status == ExchangeStatus::kReply && small.reply.size() == 500 &&
+            small.fragment_size == 0;
+  return ok ? 0 : 1;
+}
+
+TEST(IoTest, ReassembledUdpReplyIsReportedWithItsFragmentSize) {
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(FragmentReportInChild());
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "needs root for a network namespace";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
 
 TEST(IoTest, UdpExchangeGetsTheReplyFromTheChosenSourcePort) {
   ListenerStats stats;
