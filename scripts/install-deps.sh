@@ -8,13 +8,13 @@ what=${1:-test}
 
 build_pkgs=(
   build-essential g++ clang libclang-rt-14-dev llvm meson ninja-build pkg-config
-  libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev
+  libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev liblmdb-dev
 )
 # Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver.
 test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
-  python3-cryptography openssl iproute2 procps
+  python3-cryptography openssl iproute2 procps lmdb-utils
 )
 
 pkgs=("${build_pkgs[@]}")

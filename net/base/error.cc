@@ -43,6 +43,8 @@ std::string_view ErrcName(Errc code) noexcept {
     REDOUBT_ERRC(CryptoFailure)
     REDOUBT_ERRC(DigestMismatch)
     REDOUBT_ERRC(NonceMismatch)
+    REDOUBT_ERRC(CorruptEntry)
+    REDOUBT_ERRC(CacheFull)
 #undef REDOUBT_ERRC
   }
   return "Unknown";

@@ -53,6 +53,9 @@ enum class Errc : uint16_t {
   kCryptoFailure,
   kDigestMismatch,
   kNonceMismatch,
+  // Cache.
+  kCorruptEntry,         // A stored entry failed its checksum or does not decode.
+  kCacheFull,            // The map is full even after eviction.
 };
 
 // Returns the enumerator name without the leading 'k' ("Truncated"); never null.

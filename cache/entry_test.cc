@@ -1,0 +1,89 @@
+#include "cache/entry.h"
+
+#include <gtest/gtest.h>
+
+namespace redoubt::cache {
+namespace {
+
+dns::RRset ARRset() {
+  dns::RRset set;
+  set.owner = *dns::Name::FromText("www.Example.");
+  set.type = dns::RrType::A;
+  set.ttl = 300;
+  set.rdatas = {{192, 0, 2, 1}, {192, 0, 2, 2}};
+  set.trust = dns::Trust::kAnswerAuth;
+  dns::rdata::RRSIG sig;
+  sig.type_covered = dns::RrType::A;
+  sig.algorithm = 13;
+  sig.labels = 2;
+  sig.original_ttl = 300;
+  sig.expiration.value = 1'900'000'000;
+  sig.inception.value = 1'700'000'000;
+  sig.key_tag = 4242;
+  sig.signer = *dns::Name::FromText("example.");
+  sig.signature.bytes = {1, 2, 3, 4, 5, 6, 7, 8};
+  set.sigs.push_back(sig);
+  return set;
+}
+
+CacheEntry Entry() {
+  CacheEntry e;
+  e.kind = EntryKind::kPositive;
+  e.trust = dns::Trust::kAnswerAuth;
+  e.security = dns::Security::kSecure;
+  e.stored = 1'800'000'123;
+  e.ttl = 300;
+  e.original_ttl = 300;
+  e.signature_expiry = 1'900'000'000;
+  e.rrsets = {ARRset()};
+  return e;
+}
+
+TEST(EntryTest, RoundTripKeepsEveryField) {
+  auto bytes = EncodeEntry(Entry());
+  ASSERT_TRUE(bytes.has_value());
+  auto back = DecodeEntry(*bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->kind, EntryKind::kPositive);
+  EXPECT_EQ(back->trust, dns::Trust::kAnswerAuth);
+  EXPECT_EQ(back->security, dns::Security::kSecure);
+  EXPECT_EQ(back->stored, 1'800'000'123u);
+  EXPECT_EQ(back->ttl, 300u);
+  EXPECT_EQ(back->signature_expiry, 1'900'000'000u);
+  ASSERT_EQ(back->rrsets.size(), 1u);
+  const dns::RRset& set = back->rrsets[0];
+  EXPECT_EQ(set.owner.ToText(), "www.Example.");  // Case kept as received.
+  EXPECT_EQ(set.rdatas, ARRset().rdatas);
+  ASSERT_EQ(set.sigs.size(), 1u);
+  EXPECT_EQ(set.sigs[0].key_tag, 4242);
+  EXPECT_EQ(set.sigs[0].signature.bytes, ARRset().sigs[0].signature.bytes);
+  auto header = DecodeEntryHeader(*bytes);
+  ASSERT_TRUE(header.has_value());
+  EXPECT_TRUE(header->rrsets.empty());
+  EXPECT_EQ(header->ttl, 300u);
+}
+
+TEST(EntryTest, AnyDamagedOctetFailsTheChecksum) {
+  auto bytes = *EncodeEntry(Entry());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto damaged = bytes;
+    damaged[i] ^= 0x40;
+    EXPECT_FALSE(DecodeEntry(damaged).has_value()) << "octet " << i;
+  }
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_FALSE(DecodeEntry(std::span(bytes).first(cut)).has_value()) << "cut " << cut;
+  }
+}
+
+TEST(EntryTest, UnknownFormatIsRefusedEvenWithAValidChecksum) {
+  auto bytes = *EncodeEntry(Entry());
+  bytes[0] = kEntryFormat + 1;
+  uint64_t sum = EntryChecksum(bytes);
+  for (size_t i = 0; i < 8; ++i) bytes[24 + i] = static_cast<uint8_t>(sum >> (56 - 8 * i));
+  auto decoded = DecodeEntry(bytes);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_EQ(decoded.error().code, Errc::kCorruptEntry);
+}
+
+}  // namespace
+}  // namespace redoubt::cache

@@ -1,0 +1,375 @@
+#include "cache/lmdb_cache.h"
+
+#include "cache/cache_key.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+namespace redoubt::cache {
+namespace {
+
+constexpr char kFormatKey[] = "format";
+constexpr char kFormat[] = "redoubt-cache-1";  // Changes with entry.h's kEntryFormat or cache_key.h.
+
+MDB_val Val(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
+MDB_val Val(const std::vector<uint8_t>& v) { return {v.size(), const_cast<uint8_t*>(v.data())}; }
+std::string Str(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+std::span<const uint8_t> Span(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
+
+// The age index key: stored time (8 octets, big-endian) then the entry's key, so the oldest
+// entries come first.
+std::string AgeKey(uint64_t stored, const std::string& key) {
+  std::string age(8, '\0');
+  for (int i = 0; i < 8; ++i) age[static_cast<size_t>(i)] = static_cast<char>(stored >> (56 - 8 * i));
+  return age + key;
+}
+
+bool Alive(const CacheEntry& e, uint64_t now) { return now < e.stored + e.ttl; }
+
+}  // namespace
+
+// --- Reading -------------------------------------------------------------------------------
+
+CacheReader::~CacheReader() {
+  if (txn_ != nullptr) mdb_txn_abort(txn_);
+}
+
+MDB_txn* CacheReader::Begin() {
+  int rc = txn_ == nullptr ? mdb_txn_begin(cache_.env_, nullptr, MDB_RDONLY, &txn_) : mdb_txn_renew(txn_);
+  if (rc != 0) {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    txn_ = nullptr;
+  }
+  return txn_;
+}
+
+void CacheReader::End() {
+  if (txn_ != nullptr) mdb_txn_reset(txn_);
+}
+
+std::optional<CacheEntry> CacheReader::Get(const std::string& key) {
+  MDB_txn* txn = Begin();
+  if (txn == nullptr) return std::nullopt;
+  MDB_val k = Val(key), v;
+  std::optional<CacheEntry> out;
+  if (mdb_get(txn, cache_.entries_, &k, &v) == 0) {
+    if (auto entry = DecodeEntry(Span(v))) {
+      out = std::move(*entry);
+    } else {
+      cache_.QueueCorrupt(key);
+    }
+  }
+  End();
+  return out;
+}
+
+std::optional<std::pair<std::string, CacheEntry>> CacheReader::GetAtOrBefore(const std::string& prefix,
+                                                                             const std::string& key) {
+  MDB_txn* txn = Begin();
+  if (txn == nullptr) return std::nullopt;
+  MDB_cursor* cursor = nullptr;
+  std::optional<std::pair<std::string, CacheEntry>> out;
+  if (mdb_cursor_open(txn, cache_.entries_, &cursor) == 0) {
+    MDB_val k = Val(key), v;
+    int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    if (rc != 0 || Str(k) != key) rc = mdb_cursor_get(cursor, &k, &v, rc == 0 ? MDB_PREV : MDB_LAST);
+    if (rc == 0 && Str(k).starts_with(prefix)) {
+      if (auto entry = DecodeEntry(Span(v))) {
+        out.emplace(Str(k), std::move(*entry));
+      } else {
+        cache_.QueueCorrupt(Str(k));
+      }
+    }
+    mdb_cursor_close(cursor);
+  }
+  End();
+  return out;
+}
+
+// --- Opening -------------------------------------------------------------------------------
+
+LmdbCache::LmdbCache(CacheOptions options, std::function<void(const std::string&)> log)
+    : options_(std::move(options)), log_(std::move(log)) {}
+
+Result<std::unique_ptr<LmdbCache>, std::string> LmdbCache::Open(
+    const CacheOptions& options, std::function<void(const std::string&)> log) {
+  std::error_code error;
+  std::filesystem::create_directories(options.directory, error);
+  if (error) return Unexpected<std::string>("cache directory " + options.directory + ": " + error.message());
+  std::unique_ptr<LmdbCache> cache(new LmdbCache(options, log ? std::move(log) : [](const std::string&) {}));
+  if (auto opened = cache->OpenEnvironment(true); !opened) return Unexpected<std::string>(opened.error());
+  cache->evictor_ = std::thread([c = cache.get()] { c->EvictorLoop(); });
+  return cache;
+}
+
+Result<void, std::string> LmdbCache::OpenEnvironment(bool retry_after_moving_aside) {
+  auto fail = [&](const std::string& why) -> Result<void, std::string> {
+    if (env_ != nullptr) mdb_env_close(env_);
+    env_ = nullptr;
+    if (!retry_after_moving_aside) return Unexpected<std::string>("cache " + options_.directory + ": " + why);
+    MoveAside(why);
+    return OpenEnvironment(false);
+  };
+  int rc = mdb_env_create(&env_);
+  if (rc == 0) rc = mdb_env_set_maxdbs(env_, 4);
+  if (rc == 0) rc = mdb_env_set_maxreaders(env_, 512);
+  if (rc == 0) rc = mdb_env_set_mapsize(env_, options_.max_size);
+  if (rc == 0) rc = mdb_env_open(env_, options_.directory.c_str(), MDB_NOSYNC | MDB_NOTLS, 0640);
+  if (rc != 0) return fail(mdb_strerror(rc));
+  int dead = 0;
+  mdb_reader_check(env_, &dead);  // Reader slots left by a killed process.
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  if (rc == 0) rc = mdb_dbi_open(txn, "entries", MDB_CREATE, &entries_);
+  if (rc == 0) rc = mdb_dbi_open(txn, "ages", MDB_CREATE, &ages_);
+  if (rc == 0) rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta_);
+  if (rc == 0) rc = mdb_txn_commit(txn);
+  else if (txn != nullptr) mdb_txn_abort(txn);
+  if (rc != 0) return fail(mdb_strerror(rc));
+  if (auto version = CheckVersion(); !version) return fail(version.error());
+  return {};
+}
+
+Result<void, std::string> LmdbCache::CheckVersion() {
+  MDB_txn* txn = nullptr;
+  if (int rc = mdb_txn_begin(env_, nullptr, 0, &txn); rc != 0) return Unexpected<std::string>(mdb_strerror(rc));
+  std::string key = kFormatKey, format = kFormat;
+  MDB_val k = Val(key), v;
+  int rc = mdb_get(txn, meta_, &k, &v);
+  if (rc == 0 && Str(v) != format) {
+    mdb_txn_abort(txn);
+    return Unexpected<std::string>("written by another format (" + Str(v) + ", this is " + format + ")");
+  }
+  MDB_stat stat;
+  mdb_stat(txn, entries_, &stat);
+  if (rc == MDB_NOTFOUND && stat.ms_entries != 0) {
+    mdb_txn_abort(txn);
+    return Unexpected<std::string>("entries without a format key");
+  }
+  if (rc == MDB_NOTFOUND) {
+    MDB_val value = Val(format);
+    rc = mdb_put(txn, meta_, &k, &value, 0);
+  }
+  if (rc == 0 || rc == MDB_NOTFOUND) return mdb_txn_commit(txn) == 0 ? Result<void, std::string>{}
+                                                                     : Unexpected<std::string>("commit failed");
+  mdb_txn_abort(txn);
+  return Unexpected<std::string>(mdb_strerror(rc));
+}
+
+void LmdbCache::MoveAside(const std::string& why) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path data = fs::path(options_.directory) / "data.mdb";
+  fs::path aside = data;
+  aside += ".bad-" + std::to_string(std::time(nullptr));
+  fs::rename(data, aside, error);
+  fs::remove(fs::path(options_.directory) / "lock.mdb", error);
+  log_("cache " + data.string() + " " + why + "; moved aside to " + aside.string() + ", starting empty");
+}
+
+LmdbCache::~LmdbCache() {
+  {
+    std::lock_guard lock(evictor_mutex_);
+    stopping_ = true;
+  }
+  evictor_wake_.notify_all();
+  if (evictor_.joinable()) evictor_.join();
+  if (env_ != nullptr) mdb_env_close(env_);
+}
+
+// --- Writing -------------------------------------------------------------------------------
+
+int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
+  MDB_txn* txn = nullptr;
+  if (int rc = mdb_txn_begin(env_, nullptr, 0, &txn); rc != 0) return rc;
+  int rc = 0;
+  for (const auto& [key, entry] : batch.puts) {
+    MDB_val k = Val(key), old;
+    if (mdb_get(txn, entries_, &k, &old) == 0) {
+      auto existing = DecodeEntryHeader(Span(old));
+      if (existing && Alive(*existing, now) && !dns::MayReplace(existing->trust, entry.trust)) {
+        ++stats_.rank_refusals;
+        continue;
+      }
+      if (existing) {
+        std::string age = AgeKey(existing->stored, key);
+        MDB_val a = Val(age);
+        mdb_del(txn, ages_, &a, nullptr);
+      }
+    }
+    auto value = EncodeEntry(entry);
+    if (!value) continue;
+    MDB_val v = Val(*value);
+    std::string age = AgeKey(entry.stored, key);
+    MDB_val a = Val(age), empty{0, nullptr};
+    rc = mdb_put(txn, entries_, &k, &v, 0);
+    if (rc == 0) rc = mdb_put(txn, ages_, &a, &empty, 0);
+    if (rc != 0) break;
+    ++stats_.writes;
+  }
+  if (rc == 0) return mdb_txn_commit(txn);
+  mdb_txn_abort(txn);
+  return rc;
+}
+
+void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
+  if (batch.puts.empty()) return;
+  int rc = WriteOnce(batch, now);
+  if (rc == MDB_MAP_FULL) {
+    ++stats_.map_full;
+    size_t evicted = EvictOldest(std::max<size_t>(256, EntryCount() / 10));
+    if (evicted == 0 && EntryCount() > 0) {
+      // Not even eviction fits: the one case where everything goes.
+      log_("cache full and eviction impossible; flushing it");
+      FlushAll();
+    }
+    rc = WriteOnce(batch, now);
+  }
+  if (rc != 0) ++stats_.dropped_writes;
+  if ((stats_.writes.load() & 63) == 0) evictor_wake_.notify_one();
+}
+
+void LmdbCache::WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return;
+  MDB_val k = Val(key), v = Val(value);
+  if (mdb_put(txn, entries_, &k, &v, 0) == 0) {
+    mdb_txn_commit(txn);
+  } else {
+    mdb_txn_abort(txn);
+  }
+}
+
+size_t LmdbCache::EvictOldest(size_t count) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
+  MDB_cursor* cursor = nullptr;
+  size_t evicted = 0;
+  if (mdb_cursor_open(txn, ages_, &cursor) == 0) {
+    MDB_val a, v;
+    int rc = mdb_cursor_get(cursor, &a, &v, MDB_FIRST);
+    while (rc == 0 && evicted < count) {
+      std::string key = Str(a).substr(8);
+      MDB_val k = Val(key);
+      mdb_del(txn, entries_, &k, nullptr);
+      if (mdb_cursor_del(cursor, 0) != 0) break;
+      ++evicted;
+      rc = mdb_cursor_get(cursor, &a, &v, MDB_GET_CURRENT);
+      if (rc != 0) rc = mdb_cursor_get(cursor, &a, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cursor);
+  }
+  if (mdb_txn_commit(txn) != 0) return 0;
+  stats_.evicted += evicted;
+  return evicted;
+}
+
+// --- Flushing ------------------------------------------------------------------------------
+
+size_t LmdbCache::DeletePrefix(const std::string& prefix, const std::function<bool(const std::string&)>& keep) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
+  MDB_cursor* cursor = nullptr;
+  size_t removed = 0;
+  if (mdb_cursor_open(txn, entries_, &cursor) == 0) {
+    MDB_val k = Val(prefix), v;
+    int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && Str(k).starts_with(prefix)) {
+      std::string key = Str(k);
+      if (!keep(key)) {
+        if (auto header = DecodeEntryHeader(Span(v))) {
+          std::string age = AgeKey(header->stored, key);
+          MDB_val a = Val(age);
+          mdb_del(txn, ages_, &a, nullptr);
+        }
+        if (mdb_cursor_del(cursor, 0) != 0) break;
+        ++removed;
+        rc = mdb_cursor_get(cursor, &k, &v, MDB_GET_CURRENT);
+        if (rc == 0) continue;
+      }
+      rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cursor);
+  }
+  return mdb_txn_commit(txn) == 0 ? removed : 0;
+}
+
+size_t LmdbCache::FlushName(const dns::Name& name) {
+  std::string prefix = NameKeyPrefix(name);
+  // CACHE_KEY_LAYOUT: after the name's prefix, 'E' and 'X' are the name's own entries.
+  return DeletePrefix(prefix, [&](const std::string& key) {
+    return key.size() <= prefix.size() || (key[prefix.size()] != 'E' && key[prefix.size()] != 'X');
+  });
+}
+
+size_t LmdbCache::FlushSubtree(const dns::Name& name) {
+  return DeletePrefix(name.LookupKey(), [](const std::string&) { return false; });
+}
+
+size_t LmdbCache::FlushAll() {
+  size_t before = EntryCount();
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
+  mdb_drop(txn, entries_, 0);
+  mdb_drop(txn, ages_, 0);
+  return mdb_txn_commit(txn) == 0 ? before : 0;
+}
+
+// --- Housekeeping --------------------------------------------------------------------------
+
+size_t LmdbCache::EntryCount() {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
+  MDB_stat stat;
+  size_t count = mdb_stat(txn, entries_, &stat) == 0 ? stat.ms_entries : 0;
+  mdb_txn_abort(txn);
+  return count;
+}
+
+double LmdbCache::Usage() {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
+  size_t pages = 0, page_size = 4096;
+  for (MDB_dbi dbi : {entries_, ages_}) {
+    MDB_stat stat;
+    if (mdb_stat(txn, dbi, &stat) == 0) {
+      pages += stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+      page_size = stat.ms_psize;
+    }
+  }
+  mdb_txn_abort(txn);
+  return static_cast<double>(pages * page_size) / static_cast<double>(options_.max_size);
+}
+
+void LmdbCache::QueueCorrupt(const std::string& key) {
+  ++stats_.corrupt;
+  std::lock_guard lock(corrupt_mutex_);
+  if (corrupt_keys_.size() < 1024) corrupt_keys_.push_back(key);
+  evictor_wake_.notify_one();
+}
+
+void LmdbCache::EvictorLoop() {
+  std::unique_lock lock(evictor_mutex_);
+  while (!stopping_) {
+    evictor_wake_.wait_for(lock, std::chrono::seconds(1));
+    if (stopping_) break;
+    lock.unlock();
+    std::vector<std::string> corrupt;
+    {
+      std::lock_guard guard(corrupt_mutex_);
+      corrupt.swap(corrupt_keys_);
+    }
+    for (const std::string& key : corrupt) DeletePrefix(key, [&](const std::string& k) { return k != key; });
+    if (Usage() > options_.evict_above) {
+      while (Usage() > options_.evict_below && EvictOldest(1000) > 0) {
+      }
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace redoubt::cache

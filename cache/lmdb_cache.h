@@ -1,0 +1,136 @@
+// redoubt's persistent cache: one LMDB environment shared by every worker thread and kept across
+// restarts (design guide section 5). Keys: cache_key.h; values: entry.h; TTLs: ttl_policy.h.
+//
+// - Reads go through a CacheReader, one per worker, whose read transaction is reset after each
+//   lookup and renewed for the next (LMDB's cheap path); nothing is held across a co_await.
+// - Writes: one write transaction per WriteBatch (one resolved query). Lower-ranked data never
+//   replaces higher-ranked data that is still alive (RFC 2181 section 5.4.1).
+// - Bounded: the map size is the configured maximum. A background thread evicts the oldest
+//   entries when live pages pass 75% of the map, down to 60%; a write that still meets
+//   MDB_MAP_FULL evicts a batch itself and retries once, and is dropped (counted) if it still
+//   does not fit. Clients never see an error because the cache is full.
+// - Damage: every value carries a checksum; a value that fails it is never served and is
+//   deleted. A file LMDB cannot open, or one written by another format version, is moved aside
+//   (data.mdb.bad-<time>) and a new one created, with a log line saying why.
+// - Crash safety: LMDB's copy-on-write B-tree survives kill -9 at any moment (MDB_NOSYNC only
+//   risks the last transactions on an operating-system crash, which the damage rule covers).
+#pragma once
+
+#include <lmdb.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cache/entry.h"
+#include "net/base/result.h"
+
+namespace redoubt::cache {
+
+struct CacheOptions {
+  std::string directory;
+  uint64_t max_size = 512ull << 20;  // The LMDB map size: the cache never grows past it.
+  double evict_above = 0.75;         // Background eviction starts above this share of the map...
+  double evict_below = 0.60;         // ...and stops below this one.
+};
+
+struct CacheStats {
+  std::atomic<uint64_t> hits{0}, misses{0}, writes{0}, rank_refusals{0}, corrupt{0};
+  std::atomic<uint64_t> evicted{0}, map_full{0}, dropped_writes{0};
+};
+
+class LmdbCache;
+
+// A worker's read handle: one reusable read transaction (mdb_txn_reset/renew). Not thread-safe;
+// must be destroyed before the cache.
+class CacheReader {
+ public:
+  explicit CacheReader(LmdbCache& cache) : cache_(cache) {}
+  ~CacheReader();
+  CacheReader(const CacheReader&) = delete;
+  CacheReader& operator=(const CacheReader&) = delete;
+
+  // The entry at `key`, or nothing (absent, or damaged: then it is counted and queued for
+  // deletion). Does not look at TTLs.
+  std::optional<CacheEntry> Get(const std::string& key);
+  // The last entry whose key is at or before `key` and starts with `prefix` (NSEC and NSEC3
+  // lookups, RFC 8198), with its key.
+  std::optional<std::pair<std::string, CacheEntry>> GetAtOrBefore(const std::string& prefix,
+                                                                  const std::string& key);
+
+ private:
+  MDB_txn* Begin();
+  void End();
+  LmdbCache& cache_;
+  MDB_txn* txn_ = nullptr;
+};
+
+// Entries to write together, in one transaction.
+struct WriteBatch {
+  std::vector<std::pair<std::string, CacheEntry>> puts;
+};
+
+class LmdbCache {
+ public:
+  // Opens (or creates) the cache in options.directory. `log` gets one line per notable event
+  // (a damaged or incompatible file moved aside). Fails with a reason when the directory cannot
+  // be used at all.
+  static Result<std::unique_ptr<LmdbCache>, std::string> Open(const CacheOptions& options,
+                                                              std::function<void(const std::string&)> log);
+  ~LmdbCache();
+  LmdbCache(const LmdbCache&) = delete;
+  LmdbCache& operator=(const LmdbCache&) = delete;
+
+  // Writes the batch: each entry replaces what is at its key unless that is alive (at `now`) and
+  // of higher trust. Never fails for lack of room: evicts, retries once, then drops the batch.
+  void Write(const WriteBatch& batch, uint64_t now);
+
+  // Flushes (for the control CLI): the entries of one name, a name and everything below it
+  // (including zones' NSEC records), or everything. Return the number of entries removed.
+  size_t FlushName(const dns::Name& name);
+  size_t FlushSubtree(const dns::Name& name);
+  size_t FlushAll();
+
+  // Stores raw octets at `key`, bypassing encoding and ranks: for tests that damage a value.
+  void WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value);
+
+  // Removes up to `count` of the oldest entries; returns how many went.
+  size_t EvictOldest(size_t count);
+  // Live pages as a share of the map (what eviction watches).
+  double Usage();
+  size_t EntryCount();
+  const CacheStats& stats() const { return stats_; }
+  const CacheOptions& options() const { return options_; }
+
+ private:
+  friend class CacheReader;
+  LmdbCache(CacheOptions options, std::function<void(const std::string&)> log);
+  Result<void, std::string> OpenEnvironment(bool retry_after_moving_aside);
+  Result<void, std::string> CheckVersion();
+  void MoveAside(const std::string& why);
+  int WriteOnce(const WriteBatch& batch, uint64_t now);
+  size_t DeletePrefix(const std::string& prefix, const std::function<bool(const std::string&)>& keep);
+  void QueueCorrupt(const std::string& key);
+  void EvictorLoop();
+
+  CacheOptions options_;
+  std::function<void(const std::string&)> log_;
+  MDB_env* env_ = nullptr;
+  MDB_dbi entries_ = 0, ages_ = 0, meta_ = 0;
+  CacheStats stats_;
+  std::mutex corrupt_mutex_;
+  std::vector<std::string> corrupt_keys_;
+  std::mutex evictor_mutex_;
+  std::condition_variable evictor_wake_;
+  bool stopping_ = false;
+  std::thread evictor_;
+};
+
+}  // namespace redoubt::cache

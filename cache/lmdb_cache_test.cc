@@ -1,0 +1,211 @@
+#include "cache/lmdb_cache.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cache/cache_key.h"
+
+namespace redoubt::cache {
+namespace {
+
+constexpr uint64_t kNow = 1'800'000'000;
+dns::Name N(const std::string& text) { return *dns::Name::FromText(text); }
+
+CacheEntry AEntry(const std::string& owner, uint8_t last_octet, dns::Trust trust,
+                  uint64_t stored = kNow, uint32_t ttl = 300) {
+  CacheEntry e;
+  e.trust = trust;
+  e.stored = stored;
+  e.ttl = ttl;
+  dns::RRset set;
+  set.owner = N(owner);
+  set.ttl = ttl;
+  set.rdatas = {{192, 0, 2, last_octet}};
+  e.rrsets = {set};
+  return e;
+}
+
+class LmdbCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("redoubt-cache-test-" + std::to_string(getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<LmdbCache> Open(uint64_t size = 8 << 20) {
+    CacheOptions options;
+    options.directory = dir_.string();
+    options.max_size = size;
+    auto cache = LmdbCache::Open(options, [this](const std::string& line) { log_.push_back(line); });
+    EXPECT_TRUE(cache.has_value()) << (cache ? "" : cache.error());
+    return cache ? std::move(*cache) : nullptr;
+  }
+
+  static void Put(LmdbCache& cache, const std::string& key, CacheEntry entry, uint64_t now = kNow) {
+    WriteBatch batch;
+    batch.puts.emplace_back(key, std::move(entry));
+    cache.Write(batch, now);
+  }
+
+  static uint8_t LastOctet(const std::optional<CacheEntry>& e) {
+    return e && !e->rrsets.empty() && !e->rrsets[0].rdatas.empty() ? e->rrsets[0].rdatas[0].back() : 0;
+  }
+
+  std::filesystem::path dir_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(LmdbCacheTest, WrittenEntriesSurviveReopening) {
+  std::string key = RRsetKey(N("www.example."), dns::RrType::A);
+  {
+    auto cache = Open();
+    Put(*cache, key, AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  }
+  auto cache = Open();
+  CacheReader reader(*cache);
+  auto entry = reader.Get(key);
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(LastOctet(entry), 1);
+  EXPECT_EQ(entry->stored, kNow);
+  EXPECT_TRUE(log_.empty());
+}
+
+TEST_F(LmdbCacheTest, LowerTrustNeverReplacesLiveHigherTrust) {
+  auto cache = Open();
+  std::string key = RRsetKey(N("ns.example."), dns::RrType::A);
+  Put(*cache, key, AEntry("ns.example.", 1, dns::Trust::kAnswerAuth));
+  Put(*cache, key, AEntry("ns.example.", 2, dns::Trust::kGlue));
+  CacheReader reader(*cache);
+  EXPECT_EQ(LastOctet(reader.Get(key)), 1);
+  EXPECT_EQ(cache->stats().rank_refusals.load(), 1u);
+  Put(*cache, key, AEntry("ns.example.", 3, dns::Trust::kAnswerAuth));  // Equal rank replaces.
+  EXPECT_EQ(LastOctet(reader.Get(key)), 3);
+  // Once the higher-ranked entry has expired, lower-ranked data may take its place.
+  Put(*cache, key, AEntry("ns.example.", 4, dns::Trust::kGlue, kNow + 400), kNow + 400);
+  EXPECT_EQ(LastOctet(reader.Get(key)), 4);
+}
+
+TEST_F(LmdbCacheTest, DamagedValueIsNeverServedAndIsRemoved) {
+  auto cache = Open();
+  std::string key = RRsetKey(N("www.example."), dns::RrType::A);
+  auto good = *EncodeEntry(AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  good[good.size() - 1] ^= 0x01;  // 192.0.2.0 instead of .1, checksum unchanged.
+  cache->WriteRawForTest(key, good);
+  CacheReader reader(*cache);
+  EXPECT_FALSE(reader.Get(key).has_value());
+  EXPECT_EQ(cache->stats().corrupt.load(), 1u);
+  for (int i = 0; i < 50 && cache->EntryCount() != 0; ++i) usleep(100'000);  // The evictor deletes it.
+  EXPECT_EQ(cache->EntryCount(), 0u);
+}
+
+TEST_F(LmdbCacheTest, OldestEntriesAreEvictedFirst) {
+  auto cache = Open();
+  for (int i = 0; i < 100; ++i) {
+    std::string owner = "n" + std::to_string(i) + ".example.";
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth, kNow + i));
+  }
+  EXPECT_EQ(cache->EvictOldest(30), 30u);
+  EXPECT_EQ(cache->EntryCount(), 70u);
+  CacheReader reader(*cache);
+  EXPECT_FALSE(reader.Get(RRsetKey(N("n0.example."), dns::RrType::A)).has_value());
+  EXPECT_FALSE(reader.Get(RRsetKey(N("n29.example."), dns::RrType::A)).has_value());
+  EXPECT_TRUE(reader.Get(RRsetKey(N("n30.example."), dns::RrType::A)).has_value());
+}
+
+TEST_F(LmdbCacheTest, FullMapEvictsInsteadOfFailing) {
+  auto cache = Open(1 << 20);  // 1 MiB: far less than what is written.
+  std::vector<uint8_t> big(200, 7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string owner = "host" + std::to_string(i) + ".big.example.";
+    CacheEntry e = AEntry(owner, 1, dns::Trust::kAnswerAuth, kNow + static_cast<uint64_t>(i));
+    e.rrsets[0].type = dns::RrType::TXT;
+    e.rrsets[0].rdatas = {big};
+    Put(*cache, RRsetKey(N(owner), dns::RrType::TXT), e, kNow + static_cast<uint64_t>(i));
+  }
+  CacheReader reader(*cache);
+  // The newest entry is there; the oldest went; nothing was dropped for good.
+  EXPECT_TRUE(reader.Get(RRsetKey(N("host19999.big.example."), dns::RrType::TXT)).has_value());
+  EXPECT_FALSE(reader.Get(RRsetKey(N("host0.big.example."), dns::RrType::TXT)).has_value());
+  EXPECT_GT(cache->stats().evicted.load(), 10000u);
+  EXPECT_EQ(cache->stats().dropped_writes.load(), 0u);
+  EXPECT_LE(std::filesystem::file_size(dir_ / "data.mdb"), uint64_t{1} << 20);
+}
+
+TEST_F(LmdbCacheTest, FlushNameSubtreeAndAll) {
+  auto cache = Open();
+  for (const char* owner : {"example.", "www.example.", "a.b.example.", "other."}) {
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth));
+  }
+  Put(*cache, NsecKey(N("example."), N("www.example.")), AEntry("www.example.", 9, dns::Trust::kAnswerAuth));
+  EXPECT_EQ(cache->FlushName(N("example.")), 1u);  // Its own A; its zone's NSEC stays.
+  EXPECT_EQ(cache->EntryCount(), 4u);
+  EXPECT_EQ(cache->FlushSubtree(N("example.")), 3u);  // www, a.b and the NSEC.
+  EXPECT_EQ(cache->EntryCount(), 1u);
+  EXPECT_EQ(cache->FlushAll(), 1u);
+  EXPECT_EQ(cache->EntryCount(), 0u);
+}
+
+TEST_F(LmdbCacheTest, CoveringNsecIsTheLastKeyAtOrBeforeTheName) {
+  auto cache = Open();
+  dns::Name zone = N("example.");
+  for (const char* owner : {"example.", "b.example.", "m.example."}) {
+    Put(*cache, NsecKey(zone, N(owner)), AEntry(owner, 1, dns::Trust::kAnswerAuth));
+  }
+  Put(*cache, NsecKey(N("other."), N("a.other.")), AEntry("a.other.", 1, dns::Trust::kAnswerAuth));
+  CacheReader reader(*cache);
+  auto at = [&](const char* name) {
+    auto found = reader.GetAtOrBefore(NsecPrefix(zone), NsecKey(zone, N(name)));
+    return found ? found->second.rrsets[0].owner.ToText() : std::string("-");
+  };
+  EXPECT_EQ(at("c.example."), "b.example.");
+  EXPECT_EQ(at("x.b.example."), "b.example.");
+  EXPECT_EQ(at("b.example."), "b.example.");
+  EXPECT_EQ(at("a.example."), "example.");
+  EXPECT_EQ(at("z.example."), "m.example.");
+  EXPECT_EQ(reader.GetAtOrBefore(NsecPrefix(N("none.")), NsecKey(N("none."), N("x.none."))).has_value(), false);
+}
+
+TEST_F(LmdbCacheTest, DamagedFileIsMovedAsideAndReplaced) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "data.mdb") << std::string(100000, 'x');
+  auto cache = Open();
+  ASSERT_NE(cache, nullptr);
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_NE(log_[0].find("moved aside"), std::string::npos);
+  Put(*cache, RRsetKey(N("www.example."), dns::RrType::A), AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  EXPECT_EQ(cache->EntryCount(), 1u);
+}
+
+TEST_F(LmdbCacheTest, OtherFormatIsMovedAside) {
+  {
+    auto cache = Open();
+    Put(*cache, RRsetKey(N("www.example."), dns::RrType::A), AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  }
+  {  // Rewrite the format key as an older redoubt would have left it.
+    MDB_env* env = nullptr;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0640), 0);
+    MDB_txn* txn = nullptr;
+    mdb_txn_begin(env, nullptr, 0, &txn);
+    MDB_dbi meta;
+    mdb_dbi_open(txn, "meta", 0, &meta);
+    std::string key = "format", value = "redoubt-cache-0";
+    MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
+    mdb_put(txn, meta, &k, &v, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+  }
+  auto cache = Open();
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_NE(log_[0].find("another format"), std::string::npos);
+  EXPECT_EQ(cache->EntryCount(), 0u);
+}
+
+}  // namespace
+}  // namespace redoubt::cache
