@@ -2,7 +2,6 @@
 
 #include "cache/cache_key.h"
 
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -118,7 +117,7 @@ Result<void, std::string> LmdbCache::OpenEnvironment(bool retry_after_moving_asi
   if (rc == 0) rc = mdb_env_set_maxdbs(env_, 4);
   if (rc == 0) rc = mdb_env_set_maxreaders(env_, 512);
   if (rc == 0) rc = mdb_env_set_mapsize(env_, options_.max_size);
-  if (rc == 0) rc = mdb_env_open(env_, options_.directory.c_str(), MDB_NOSYNC | MDB_NOTLS, 0640);
+  if (rc == 0) rc = mdb_env_open(env_, options_.directory.c_str(), MDB_NOSYNC | MDB_NOTLS | MDB_WRITEMAP, 0640);
   if (rc != 0) return fail(mdb_strerror(rc));
   int dead = 0;
   mdb_reader_check(env_, &dead);  // Reader slots left by a killed process.

@@ -2,7 +2,8 @@
 # Installs every dependency, builds redoubt and runs the whole test suite:
 #   unit tests (GoogleTest), the layering check, the real-world corpus tests (zones signed by
 #   ldns and BIND, responses from real authoritative servers), the lab check, redoubt itself
-#   resolving against the lab (tests/integration), the fragment attack in a network namespace
+#   resolving against the lab (tests/integration: the lab table; the LMDB cache across restarts,
+#   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), and a short bounded run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
@@ -36,6 +37,9 @@ if [ -x tests/lab/lab ] && [ -x tests/lab/check ]; then
 fi
 if [ -x tests/integration/resolve_lab.sh ]; then
   run_counted "resolver" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/integration/resolve_lab.sh; rc=$?; tests/lab/lab down; exit $rc'
+fi
+if [ -x tests/integration/cache_lab.sh ]; then
+  run_counted "cache" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/integration/cache_lab.sh; rc=$?; tests/lab/lab down; exit $rc'
 fi
 if [ -x tests/attack/fragment_attack.sh ]; then
   run_counted "attack" bash tests/attack/fragment_attack.sh

@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 rules=(
   "net/base|net/base/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/"
   "net/dns|net/base/ net/dns/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
-  "net/io|net/base/ net/dns/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(unistd|fcntl|errno)\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
+  "net/io|net/base/ net/dns/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(unistd|fcntl|errno|sched)\.h>$|^<(arpa|net|netinet|sys)/|^<gtest/|^<gmock/"
   "crypto|net/base/ net/dns/ crypto/|^<[a-z_0-9]+>$|^<openssl/|^<(gssapi|krb5)|^<gtest/|^<gmock/"
-  "cache|net/base/ net/dns/ cache/|^<[a-z_0-9]+>$|^<lmdb\.h>$|^<gtest/|^<gmock/"
+  "cache|net/base/ net/dns/ cache/|^<[a-z_0-9]+>$|^<lmdb\.h>$|^<unistd\.h>$|^<gtest/|^<gmock/"
 )
 bad=0
 for rule in "${rules[@]}"; do

@@ -41,8 +41,13 @@ struct Config {
   std::vector<std::string> trust_anchors;  // Empty: the built-in root anchor.
   bool allow_loopback_upstreams = false;   // Query servers on 127/8 and ::1 (labs, tests).
   std::vector<Prefix> access_allow;      // Default: 127.0.0.0/8 and ::1/128.
+  bool cache_enabled = true;              // The LMDB answer cache (cache/).
   std::string cache_directory = "/var/cache/redoubt";
   uint64_t cache_max_size = 512ull << 20;
+  uint32_t cache_min_ttl = 0;             // cache/ttl_policy.h TtlBounds.
+  uint32_t cache_max_ttl = 86400;
+  uint32_t cache_max_negative_ttl = 3600;  // RFC 2308 section 5.
+  uint32_t serve_stale = 0;               // RFC 8767 window in seconds; 0: off.
   std::vector<ForwardZone> forward_zones;
   QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.

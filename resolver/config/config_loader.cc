@@ -186,7 +186,12 @@ class Loader {
   bool Cache(const YAML::Node& node) {
     if (!node.IsMap()) return Fails(node, "cache must be a mapping");
     return ReadMap(node, {
+        {"enabled", Bool("cache.enabled", config_.cache_enabled)},
         {"directory", String("cache.directory", config_.cache_directory)},
+        {"min-ttl", UnsignedInto("cache.min-ttl", 0, 86400, config_.cache_min_ttl)},
+        {"max-ttl", UnsignedInto("cache.max-ttl", 1, 604800, config_.cache_max_ttl)},
+        {"max-negative-ttl", UnsignedInto("cache.max-negative-ttl", 0, 86400, config_.cache_max_negative_ttl)},
+        {"serve-stale", UnsignedInto("cache.serve-stale", 0, 604800, config_.serve_stale)},
         {"max-size", [this](const YAML::Node& n) { return Size(n, "cache.max-size", config_.cache_max_size); }},
     });
   }

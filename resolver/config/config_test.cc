@@ -36,6 +36,9 @@ TEST(ConfigTest, EmptyFileGivesTheDefaults) {
     EXPECT_EQ(config.edns_buffer_size, 1232);
     EXPECT_EQ(config.checksum_option_code, 65434);
     EXPECT_TRUE(config.checksum);
+    EXPECT_TRUE(config.cache_enabled);
+    EXPECT_EQ(config.cache_max_ttl, 86400u);
+    EXPECT_EQ(config.serve_stale, 0u);
     EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kRelaxed);
   }
 }
@@ -63,13 +66,16 @@ forward-zones: [{ name: corp.example, servers: ["192.0.2.1:53"] }]
 TEST(ConfigTest, SettingsReplaceDefaults) {
   Config config = Load(
       "listen: ['127.53.1.1:5300']\nworkers: auto\nallow-loopback-upstreams: true\n"
-      "cache: {max-size: 2G}\nqname-minimisation: strict\nedns-buffer-size: 1400\n"
+      "cache: {max-size: 2G, max-ttl: 3600, serve-stale: 86400, enabled: false}\nqname-minimisation: strict\nedns-buffer-size: 1400\n"
       "checksum: false\nchecksum-option-code: 65001\nlimits: {upstream-queries: 50, deadline-ms: 3000}\n");
   ASSERT_EQ(config.listen.size(), 1u);
   EXPECT_EQ(config.listen[0].port, 5300);
   EXPECT_EQ(config.workers, 0u);
   EXPECT_TRUE(config.allow_loopback_upstreams);
   EXPECT_EQ(config.cache_max_size, 2ull << 30);
+  EXPECT_EQ(config.cache_max_ttl, 3600u);
+  EXPECT_EQ(config.serve_stale, 86400u);
+  EXPECT_FALSE(config.cache_enabled);
   EXPECT_EQ(config.qname_minimisation, QnameMinimisation::kStrict);
   EXPECT_EQ(config.edns_buffer_size, 1400);
   EXPECT_EQ(config.checksum_option_code, 65001);

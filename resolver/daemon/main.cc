@@ -48,7 +48,8 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
       " client replies sealed");
 }
 
-void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
+               redoubt::cache::LmdbCache* cache) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
   uint64_t coalesced = 0, mismatched = 0, tcp = 0;
   for (const auto& w : workers) {
@@ -69,6 +70,19 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       std::to_string(tcp) + " over TCP, " + std::to_string(mismatched) + " mismatched replies dropped), " +
       std::to_string(coalesced) + " coalesced");
   LogFragmentDefence(workers);
+  uint64_t hits = 0, misses = 0, stale = 0;
+  for (const auto& w : workers) {
+    hits += w->stats().store.hits;
+    misses += w->stats().store.misses;
+    stale += w->stats().store.stale_served;
+  }
+  if (cache == nullptr) return;
+  const auto& c = cache->stats();
+  Log("cache: " + std::to_string(hits) + " hits, " + std::to_string(misses) + " misses, " +
+      std::to_string(stale) + " served stale; " + std::to_string(cache->EntryCount()) + " entries, " +
+      std::to_string(c.writes.load()) + " written, " + std::to_string(c.evicted.load()) + " evicted, " +
+      std::to_string(c.map_full.load()) + " times full, " + std::to_string(c.dropped_writes.load()) +
+      " writes dropped, " + std::to_string(c.corrupt.load()) + " damaged entries dropped");
 }
 
 }  // namespace
@@ -111,9 +125,23 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   redoubt::resolver::SharedServerFlags checksum_capable;  // Outlives the workers.
+  std::unique_ptr<redoubt::cache::LmdbCache> cache;        // Outlives the workers too.
+  if (config->cache_enabled) {
+    redoubt::cache::CacheOptions options;
+    options.directory = config->cache_directory;
+    options.max_size = config->cache_max_size;
+    auto opened = redoubt::cache::LmdbCache::Open(options, Log);
+    if (!opened) {
+      Log(opened.error());
+      return 1;
+    }
+    cache = std::move(*opened);
+    Log("cache " + config->cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
+        std::to_string(config->cache_max_size >> 20) + " MiB");
+  }
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
-    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable);
+    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get());
     if (auto started = worker->Start(); !started) {
       Log(started.error());
       for (auto& w : workers) w->Stop();
@@ -129,6 +157,6 @@ int main(int argc, char** argv) {
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   for (auto& w : workers) w->Stop();
-  LogTotals(workers);
+  LogTotals(workers, cache.get());
   return 0;
 }

@@ -3,6 +3,14 @@
 namespace redoubt::resolver {
 namespace {
 
+std::unique_ptr<AnswerStore> StoreFor(const Config& config, cache::LmdbCache* cache, const Clock& clock,
+                                      AnswerStoreStats* stats) {
+  if (cache == nullptr) return std::make_unique<NoAnswerStore>();
+  cache::TtlBounds bounds{config.cache_min_ttl, config.cache_max_ttl, config.cache_max_negative_ttl,
+                          config.serve_stale};
+  return std::make_unique<LmdbAnswerStore>(*cache, clock, bounds, stats);
+}
+
 IteratorOptions IteratorOptionsFrom(const Config& config) {
   IteratorOptions options;
   options.limits = config.limits;
@@ -15,13 +23,14 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
 }  // namespace
 
 Worker::Worker(const Config& config, const Delegation& root_hints,
-               SharedServerFlags* checksum_capable)
+               SharedServerFlags* checksum_capable, cache::LmdbCache* cache)
     : config_(config),
       cache_(clock_),
+      store_(StoreFor(config, cache, clock_, &stats_.store)),
       upstream_(&loop_, &stats_.upstream,
                 {config.edns_buffer_size, true, config.checksum, config.checksum_option_code,
                  checksum_capable}),
-      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), &store_, &stats_.iterator),
+      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), store_.get(), &stats_.iterator),
       responder_(iterator_, {config.access_allow, config.edns_buffer_size, config.checksum_option_code},
                  &stats_.responder,
                  stopping_.get_token()) {

@@ -1,7 +1,7 @@
 // One worker thread: its own libuv loop, its own listeners on every configured address
 // (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state. Workers
 // share nothing (design guide section 4) but the set of servers known to speak CHECKSUM (a
-// mutex-guarded set) and, later, the LMDB cache.
+// mutex-guarded set) and the LMDB cache.
 #pragma once
 
 #include <uv.h>
@@ -14,6 +14,8 @@
 
 #include "net/base/clock.h"
 #include "net/io/listener.h"
+#include "cache/lmdb_cache.h"
+#include "resolver/cache_store/lmdb_answer_store.h"
 #include "resolver/config/config.h"
 #include "resolver/iterator/iterator.h"
 #include "resolver/server/responder.h"
@@ -26,12 +28,16 @@ struct WorkerStats {
   UpstreamStats upstream;
   ResponderStats responder;
   IteratorStats iterator;
+  AnswerStoreStats store;
 };
 
 class Worker {
  public:
   // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
-  Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable);
+  // `cache` (null: no answer cache) is the process's one LMDB cache; the worker reads it through
+  // its own LmdbAnswerStore.
+  Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
+         cache::LmdbCache* cache);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -52,7 +58,7 @@ class Worker {
   RealClock clock_;
   WorkerStats stats_;
   DelegationCache cache_;
-  NoAnswerStore store_;  // The LMDB cache takes its place (its own issue).
+  std::unique_ptr<AnswerStore> store_;  // LmdbAnswerStore, or NoAnswerStore without a cache.
   NetworkUpstream upstream_;
   Iterator iterator_;
   Responder responder_;

@@ -140,7 +140,13 @@ Task<Resolution> Iterator::Resolve(dns::Question question, std::stop_token stop)
   in_flight_.emplace(key, entry);
   Resolution result = co_await ResolveFresh(question, stop);
   if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == entry) in_flight_.erase(it);
-  if (store_ != nullptr) store_->Store(question, result);
+  if (store_ != nullptr) {
+    store_->Store(question, result);
+    if (result.rcode == 2) {
+      // RFC 8767: every upstream failed; an expired answer is better than none.
+      if (std::optional<Resolution> stale = store_->LookupStale(question)) result = std::move(*stale);
+    }
+  }
   entry->result = result;
   std::vector<std::coroutine_handle<>> waiters = std::move(entry->waiters);
   for (std::coroutine_handle<> waiter : waiters) waiter.resume();

@@ -47,6 +47,8 @@ setup() {
   printf '. 3600 NS a.root.atk.\na.root.atk. 3600 A %s\n' "$auth_addr" >"$work/hints"
   printf 'listen: ["%s:53"]\nworkers: 2\nroot-hints: %s\nallow-loopback-upstreams: true\n' \
     "$redoubt_addr" "$work/hints" >"$work/redoubt.yaml"
+  # A fresh cache for every start (start_resolver empties it): each round starts cold.
+  printf 'cache: {directory: "%s"}\n' "$work/redoubt-cache" >>"$work/redoubt.yaml"
   cat >"$work/unbound.conf" <<CONF
 server:
   interface: $unbound_addr
@@ -89,6 +91,7 @@ stop_auth() { [ -n "$auth_pid" ] && kill "$auth_pid" 2>/dev/null && wait "$auth_
 
 start_resolver() {  # start_resolver redoubt|unbound
   if [ "$1" = redoubt ]; then
+    rm -rf "$work/redoubt-cache"
     ip netns exec "$ns" "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
     resolver_pid=$!
     wait_udp53 "$redoubt_addr"

@@ -14,8 +14,8 @@ Everything is built with dnspython and hashlib, independently of redoubt's code.
                  "poison" rewrites every A record in it to 6.x.y.z and keeps the UDP checksum
                  valid by adjusting one 16-bit word; "poison-strip" also renames the CHECKSUM
                  option to Padding (12) so that the reply seems to come without it
-UDP replies larger than 1252 octets are sent as IPv4 fragments through a raw socket with a
-random IP ID; the attacker is given that ID (a perfect IP ID predictor, the strongest case).
+UDP replies larger than 1252 octets are sent as IPv4 fragments through a raw socket with
+sequential IP IDs from a random start; the attacker is given that ID (a perfect IP ID predictor, the strongest case).
 TCP is served honestly, with the option when asked. One line per event goes to stdout.
 """
 import argparse
@@ -183,6 +183,7 @@ class Server:
         self.args = args
         self.zone = Zone(args.address)
         self.udp_replies = 0
+        self.next_id = random.randrange(1, 65536)
         self.lock = threading.Lock()
         self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 
@@ -213,7 +214,9 @@ class Server:
 
     def send_fragmented(self, wire, client):
         datagram = udp_datagram(self.args.address, client[0], 53, client[1], wire)
-        ident = random.randrange(1, 65536)
+        with self.lock:  # Sequential IDs (as Linux's counters): no two replies in flight share one.
+            self.next_id = self.next_id % 65535 + 1
+            ident = self.next_id
         first = ip_fragment(self.args.address, client[0], ident, 0, True, datagram[:FIRST_FRAGMENT])
         last = ip_fragment(self.args.address, client[0], ident, FIRST_FRAGMENT, False,
                            datagram[FIRST_FRAGMENT:])

@@ -42,6 +42,7 @@ start_redoubt() {
     echo "workers: 2"
     echo "root-hints: $LAB_DIR/root.hints"
     echo "allow-loopback-upstreams: true"
+    echo "cache: {directory: \"$work/$name-cache\"}"
     printf '%s\n' "$@"
   } >"$work/$name.yaml"
   "$bin" --check-config -c "$work/$name.yaml" || return 1
@@ -186,7 +187,7 @@ check_shutdown() {
   local i; for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   wait "$pid"; local rc=$?
   if [ $rc -eq 0 ] && grep -q "shutting down" "$work/main.log" && grep -q "served" "$work/main.log"; then
-    pass "SIGTERM: clean exit ($(grep served "$work/main.log" | sed 's/^redoubt: //'))"
+    pass "SIGTERM: clean exit ($(grep "redoubt: served" "$work/main.log" | sed 's/^redoubt: //'))"
   else
     fail "SIGTERM: exit $rc; log: $(tail -3 "$work/main.log")"
   fi

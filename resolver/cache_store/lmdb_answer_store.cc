@@ -1,0 +1,174 @@
+#include "resolver/cache_store/lmdb_answer_store.h"
+
+#include <algorithm>
+
+#include "cache/cache_key.h"
+#include "net/dns/rdata.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using cache::CacheEntry;
+using cache::EntryKind;
+
+constexpr int kMaxChain = 11;          // CNAME hops (security.md section 5).
+constexpr uint32_t kStaleTtl = 30;     // RFC 8767 section 4.
+constexpr uint16_t kEdeStaleAnswer = 3;  // RFC 8914 section 4.4.
+
+bool Cacheable(dns::RrType type) {
+  auto t = static_cast<uint16_t>(type);
+  return t != 255 && t != 252 && t != 251 && t != 250;  // ANY, AXFR, IXFR, TSIG.
+}
+
+// The signature bounds of a set: the smallest original TTL and the earliest expiry.
+cache::TtlInputs InputsFor(const dns::RRset& set) {
+  cache::TtlInputs in;
+  in.received_ttl = set.ttl;
+  auto take = [&](uint32_t original, uint32_t expiry) {
+    in.original_ttl = std::min(in.original_ttl.value_or(original), original);
+    in.signature_expiry = std::min(in.signature_expiry.value_or(expiry), expiry);
+  };
+  for (const auto& sig : set.sigs) take(sig.original_ttl, sig.expiration.value);
+  for (const auto& sig : set.legacy_sigs) take(sig.original_ttl, sig.expiration.value);
+  return in;
+}
+
+std::optional<uint32_t> SoaMinimum(const dns::RRset& set) {
+  if (set.type != dns::RrType::SOA || set.rdatas.empty() || set.rdatas[0].size() < 4) return std::nullopt;
+  const auto& r = set.rdatas[0];
+  size_t n = r.size();
+  return (uint32_t{r[n - 4]} << 24) | (uint32_t{r[n - 3]} << 16) | (uint32_t{r[n - 2]} << 8) | r[n - 1];
+}
+
+std::optional<dns::Name> CnameTarget(const dns::RRset& set) {
+  if (set.type != dns::RrType::CNAME || set.rdatas.empty()) return std::nullopt;
+  auto name = dns::Name::FromWire(set.rdatas[0]);
+  if (!name) return std::nullopt;
+  return *name;
+}
+
+void SetTtl(std::vector<dns::RRset>& sets, uint32_t ttl) {
+  for (auto& set : sets) set.ttl = ttl;
+}
+
+}  // namespace
+
+LmdbAnswerStore::LmdbAnswerStore(cache::LmdbCache& cache, const Clock& clock, cache::TtlBounds bounds,
+                                 AnswerStoreStats* stats)
+    : cache_(cache), reader_(cache), clock_(clock), bounds_(bounds), stats_(stats) {}
+
+std::optional<CacheEntry> LmdbAnswerStore::Usable(const std::string& key, uint64_t now, bool stale) {
+  auto entry = reader_.Get(key);
+  if (!entry) return std::nullopt;
+  if (cache::RemainingTtl(entry->stored, entry->ttl, now)) return entry;
+  if (stale && cache::WithinStaleWindow(entry->stored, entry->ttl, now, bounds_)) return entry;
+  return std::nullopt;
+}
+
+std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, bool stale) {
+  if (!Cacheable(question.qtype)) return std::nullopt;
+  uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
+  Resolution out;
+  dns::Name name = question.qname;
+  auto ttl_of = [&](const CacheEntry& e) {
+    return stale ? kStaleTtl : cache::RemainingTtl(e.stored, e.ttl, now).value_or(kStaleTtl);
+  };
+  for (int hop = 0; hop <= kMaxChain; ++hop) {
+    // CACHE_KEY_LAYOUT: the RRset (or NODATA) entry, then NXDOMAIN, then a CNAME to follow.
+    if (auto e = Usable(cache::RRsetKey(name, question.qtype), now, stale)) {
+      SetTtl(e->rrsets, ttl_of(*e));
+      out.rcode = 0;
+      auto& section = e->kind == EntryKind::kPositive ? out.answer : out.authority;
+      section.insert(section.end(), e->rrsets.begin(), e->rrsets.end());
+      return out;
+    }
+    if (auto e = Usable(cache::NxDomainKey(name), now, stale)) {
+      SetTtl(e->rrsets, ttl_of(*e));
+      out.rcode = 3;
+      out.authority = std::move(e->rrsets);
+      return out;
+    }
+    if (question.qtype == dns::RrType::CNAME) return std::nullopt;
+    auto e = Usable(cache::RRsetKey(name, dns::RrType::CNAME), now, stale);
+    if (!e || e->kind != EntryKind::kPositive || e->rrsets.empty()) return std::nullopt;
+    auto target = CnameTarget(e->rrsets[0]);
+    if (!target) return std::nullopt;
+    SetTtl(e->rrsets, ttl_of(*e));
+    out.answer.push_back(std::move(e->rrsets[0]));
+    name = *target;
+  }
+  return std::nullopt;
+}
+
+std::optional<Resolution> LmdbAnswerStore::Lookup(const dns::Question& question) {
+  auto found = Find(question, false);
+  ++(found ? stats_->hits : stats_->misses);
+  if (!found) return std::nullopt;
+  // The first owner takes the client's case (after Unbound: the question's name is reused).
+  for (auto& set : found->answer) {
+    if (set.owner == question.qname) set.owner = question.qname;
+  }
+  return found;
+}
+
+std::optional<Resolution> LmdbAnswerStore::LookupStale(const dns::Question& question) {
+  if (bounds_.stale_window == 0) return std::nullopt;
+  auto found = Find(question, true);
+  if (!found) return std::nullopt;
+  ++stats_->stale_served;
+  found->ede = kEdeStaleAnswer;
+  found->ede_text = "served stale: no upstream answered";
+  for (auto& set : found->answer) {
+    if (set.owner == question.qname) set.owner = question.qname;
+  }
+  return found;
+}
+
+void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& resolution) {
+  if (!Cacheable(question.qtype) || (resolution.rcode != 0 && resolution.rcode != 3)) return;
+  uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
+  cache::WriteBatch batch;
+  dns::Name final_name = question.qname;
+  bool has_data = false;
+  for (const dns::RRset& set : resolution.answer) {
+    CacheEntry e;
+    e.kind = EntryKind::kPositive;
+    e.trust = set.trust == dns::Trust::kNone ? dns::Trust::kAnswerAuth : set.trust;
+    e.security = set.security;
+    e.stored = now;
+    cache::TtlInputs in = InputsFor(set);
+    e.ttl = cache::TtlOnInsert(in, bounds_, now);
+    e.original_ttl = in.original_ttl.value_or(0);
+    e.signature_expiry = in.signature_expiry.value_or(0);
+    e.rrsets = {set};
+    if (set.owner == final_name && set.type == dns::RrType::CNAME && question.qtype != dns::RrType::CNAME) {
+      if (auto target = CnameTarget(set)) final_name = *target;
+    }
+    if (set.owner == final_name && set.type == question.qtype) has_data = true;
+    if (e.ttl > 0) batch.puts.emplace_back(cache::RRsetKey(set.owner, set.type), std::move(e));
+  }
+  if (!has_data) {
+    auto soa = std::find_if(resolution.authority.begin(), resolution.authority.end(),
+                            [](const dns::RRset& s) { return s.type == dns::RrType::SOA; });
+    if (soa != resolution.authority.end() && SoaMinimum(*soa)) {
+      CacheEntry e;
+      e.kind = resolution.rcode == 3 ? EntryKind::kNxDomain : EntryKind::kNoData;
+      e.trust = dns::Trust::kAuthorityAuth;
+      e.security = soa->security;
+      e.stored = now;
+      cache::TtlInputs in = InputsFor(*soa);
+      in.received_ttl = cache::NegativeTtl(soa->ttl, *SoaMinimum(*soa));
+      in.negative = true;
+      e.ttl = cache::TtlOnInsert(in, bounds_, now);
+      e.rrsets = resolution.authority;
+      std::string key = resolution.rcode == 3 ? cache::NxDomainKey(final_name)
+                                              : cache::RRsetKey(final_name, question.qtype);
+      if (e.ttl > 0) batch.puts.emplace_back(std::move(key), std::move(e));
+    }
+  }
+  if (batch.puts.empty()) return;
+  cache_.Write(batch, now);
+  ++stats_->stored;
+}
+
+}  // namespace redoubt::resolver

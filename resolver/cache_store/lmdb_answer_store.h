@@ -1,0 +1,56 @@
+// The iterator's AnswerStore over the shared LMDB cache (cache/): what a resolved question
+// leaves behind, and what a later question finds. One per worker, with the worker's own
+// CacheReader (a reused read transaction).
+//
+// Stored per resolution (one write transaction): every RRset of the answer under its owner and
+// type (CNAME and DNAME chains included, so other questions reuse them), then
+//   - NODATA (RFC 2308 section 2.2): a negative entry at the final name and the asked type, with
+//     the SOA (and any proofs) of the authority section;
+//   - NXDOMAIN (RFC 2308 section 2.1): a negative entry at the final name;
+//   - SERVFAIL: nothing.
+// TTLs come from cache/ttl_policy.h (signature original TTL and expiry, configured bounds,
+// RFC 2308 for negative entries) and count down on every lookup. A lookup follows cached
+// CNAMEs (up to 11 hops, security.md section 5) and answers only when the whole chain is there.
+// Answer owner names equal to the question take the question's letter case.
+// Serve-stale (RFC 8767): LookupStale finds entries expired less than the configured window
+// ago, with a TTL of 30 s (RFC 8767 section 4), for when resolution has failed.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+#include "cache/lmdb_cache.h"
+#include "cache/ttl_policy.h"
+#include "net/base/clock.h"
+#include "resolver/iterator/answer_store.h"
+
+namespace redoubt::resolver {
+
+struct AnswerStoreStats {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t stale_served = 0;
+  uint64_t stored = 0;
+};
+
+class LmdbAnswerStore final : public AnswerStore {
+ public:
+  LmdbAnswerStore(cache::LmdbCache& cache, const Clock& clock, cache::TtlBounds bounds,
+                  AnswerStoreStats* stats);
+  std::optional<Resolution> Lookup(const dns::Question& question) override;
+  std::optional<Resolution> LookupStale(const dns::Question& question) override;
+  void Store(const dns::Question& question, const Resolution& resolution) override;
+
+ private:
+  std::optional<Resolution> Find(const dns::Question& question, bool stale);
+  // The entry at `key` if it may be served at `now` (alive, or within the stale window).
+  std::optional<cache::CacheEntry> Usable(const std::string& key, uint64_t now, bool stale);
+
+  cache::LmdbCache& cache_;
+  cache::CacheReader reader_;
+  const Clock& clock_;
+  cache::TtlBounds bounds_;
+  AnswerStoreStats* stats_;
+};
+
+}  // namespace redoubt::resolver

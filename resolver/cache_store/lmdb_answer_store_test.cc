@@ -1,0 +1,194 @@
+#include "resolver/cache_store/lmdb_answer_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace redoubt::resolver {
+namespace {
+
+using namespace std::chrono_literals;
+
+dns::Name N(const std::string& text) { return *dns::Name::FromText(text); }
+dns::Question Q(const std::string& name, dns::RrType type = dns::RrType::A) {
+  return {N(name), type, dns::RrClass::IN};
+}
+
+dns::RRset Set(const std::string& owner, dns::RrType type, uint32_t ttl, std::vector<uint8_t> rdata) {
+  dns::RRset set;
+  set.owner = N(owner);
+  set.type = type;
+  set.ttl = ttl;
+  set.rdatas = {std::move(rdata)};
+  return set;
+}
+
+std::vector<uint8_t> Wire(const std::string& name) {
+  dns::Name n = N(name);
+  return {n.wire().begin(), n.wire().end()};
+}
+
+dns::RRset Soa(uint32_t ttl, uint32_t minimum) {
+  std::vector<uint8_t> rdata = Wire("ns.example.");
+  std::vector<uint8_t> rname = Wire("host.example.");
+  rdata.insert(rdata.end(), rname.begin(), rname.end());
+  for (uint32_t v : {1u, 3600u, 600u, 86400u, minimum}) {
+    for (int shift = 24; shift >= 0; shift -= 8) rdata.push_back(static_cast<uint8_t>(v >> shift));
+  }
+  return Set("example.", dns::RrType::SOA, ttl, rdata);
+}
+
+class LmdbAnswerStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("redoubt-store-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    cache_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    cache_.reset();
+    cache::CacheOptions options;
+    options.directory = dir_.string();
+    options.max_size = 8 << 20;
+    cache_ = std::move(*cache::LmdbCache::Open(options, nullptr));
+    store_ = std::make_unique<LmdbAnswerStore>(*cache_, clock_, bounds_, &stats_);
+  }
+
+  std::filesystem::path dir_;
+  SimulatedClock clock_;
+  cache::TtlBounds bounds_;
+  AnswerStoreStats stats_;
+  std::unique_ptr<cache::LmdbCache> cache_;
+  std::unique_ptr<LmdbAnswerStore> store_;
+};
+
+TEST_F(LmdbAnswerStoreTest, AnswerComesBackWithItsTtlCountingDown) {
+  Resolution r;
+  r.rcode = 0;
+  r.answer = {Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  auto hit = store_->Lookup(Q("www.example."));
+  ASSERT_TRUE(hit.has_value());
+  ASSERT_EQ(hit->answer.size(), 1u);
+  EXPECT_EQ(hit->answer[0].ttl, 300u);
+  EXPECT_EQ(hit->answer[0].rdatas[0], (std::vector<uint8_t>{192, 0, 2, 1}));
+  clock_.Advance(120s);
+  EXPECT_EQ(store_->Lookup(Q("www.example."))->answer[0].ttl, 180u);
+  clock_.Advance(180s);
+  EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
+  EXPECT_EQ(stats_.hits, 2u);
+  EXPECT_EQ(stats_.misses, 1u);
+}
+
+TEST_F(LmdbAnswerStoreTest, SignatureOriginalTtlCapsAnInflatedTtl) {
+  Resolution r;
+  r.rcode = 0;
+  dns::RRset set = Set("www.example.", dns::RrType::A, 86400, {192, 0, 2, 1});
+  dns::rdata::RRSIG sig;
+  sig.type_covered = dns::RrType::A;
+  sig.original_ttl = 600;
+  sig.expiration.value = static_cast<uint32_t>(clock_.WallSeconds() + 86400);
+  sig.signer = N("example.");
+  set.sigs.push_back(sig);
+  r.answer = {set};
+  store_->Store(Q("www.example."), r);
+  EXPECT_EQ(store_->Lookup(Q("www.example."))->answer[0].ttl, 600u);
+}
+
+TEST_F(LmdbAnswerStoreTest, CnameChainIsFollowedAndItsTargetReused) {
+  Resolution r;
+  r.rcode = 0;
+  r.answer = {Set("alias.example.", dns::RrType::CNAME, 300, Wire("www.example.")),
+              Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
+  store_->Store(Q("alias.example."), r);
+  auto chain = store_->Lookup(Q("alias.example."));
+  ASSERT_TRUE(chain.has_value());
+  ASSERT_EQ(chain->answer.size(), 2u);
+  EXPECT_EQ(chain->answer[0].type, dns::RrType::CNAME);
+  EXPECT_EQ(chain->answer[1].type, dns::RrType::A);
+  EXPECT_TRUE(store_->Lookup(Q("www.example.")).has_value());
+  EXPECT_FALSE(store_->Lookup(Q("www.example.", dns::RrType::AAAA)).has_value());
+}
+
+TEST_F(LmdbAnswerStoreTest, NegativeAnswersLiveForTheSoaMinimum) {
+  Resolution nodata;
+  nodata.rcode = 0;
+  nodata.authority = {Soa(3600, 120)};
+  store_->Store(Q("www.example.", dns::RrType::MX), nodata);
+  Resolution nx;
+  nx.rcode = 3;
+  nx.authority = {Soa(3600, 120)};
+  store_->Store(Q("nx.example."), nx);
+  auto hit = store_->Lookup(Q("www.example.", dns::RrType::MX));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->rcode, 0);
+  EXPECT_TRUE(hit->answer.empty());
+  ASSERT_EQ(hit->authority.size(), 1u);
+  EXPECT_EQ(hit->authority[0].ttl, 120u);
+  auto nxhit = store_->Lookup(Q("nx.example.", dns::RrType::AAAA));  // NXDOMAIN is for every type.
+  ASSERT_TRUE(nxhit.has_value());
+  EXPECT_EQ(nxhit->rcode, 3);
+  clock_.Advance(121s);
+  EXPECT_FALSE(store_->Lookup(Q("nx.example.")).has_value());
+}
+
+TEST_F(LmdbAnswerStoreTest, ServfailIsNotStored) {
+  Resolution failed;
+  failed.rcode = 2;
+  failed.authority = {Soa(3600, 120)};
+  store_->Store(Q("www.example."), failed);
+  EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
+  EXPECT_EQ(stats_.stored, 0u);
+}
+
+TEST_F(LmdbAnswerStoreTest, ServeStaleOnlyInsideItsWindowAndWithEde3) {
+  bounds_.stale_window = 600;
+  Reopen();
+  Resolution r;
+  r.rcode = 0;
+  r.answer = {Set("www.example.", dns::RrType::A, 60, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  EXPECT_FALSE(store_->LookupStale(Q("nothing.example.")).has_value());
+  clock_.Advance(100s);
+  EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
+  auto stale = store_->LookupStale(Q("www.example."));
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_EQ(stale->ede, 3);
+  EXPECT_EQ(stale->answer[0].ttl, 30u);
+  clock_.Advance(600s);
+  EXPECT_FALSE(store_->LookupStale(Q("www.example.")).has_value());
+}
+
+TEST_F(LmdbAnswerStoreTest, AnswerOwnerTakesTheQuestionsCase) {
+  Resolution r;
+  r.rcode = 0;
+  r.answer = {Set("WwW.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
+  store_->Store(Q("WwW.example."), r);
+  auto hit = store_->Lookup(Q("www.EXAMPLE."));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->answer[0].owner.ToText(), "www.EXAMPLE.");
+}
+
+TEST_F(LmdbAnswerStoreTest, EntriesSurviveARestartAndKeepCountingDown) {
+  Resolution r;
+  r.rcode = 0;
+  r.answer = {Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  Reopen();
+  clock_.Advance(100s);
+  auto hit = store_->Lookup(Q("www.example."));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->answer[0].ttl, 200u);
+}
+
+}  // namespace
+}  // namespace redoubt::resolver
