@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cache/cache_key.h"
+#include "net/dns/base_encoding.h"
 #include "net/dns/rdata.h"
 
 namespace redoubt::resolver {
@@ -124,6 +125,64 @@ std::optional<Resolution> LmdbAnswerStore::LookupStale(const dns::Question& ques
   return found;
 }
 
+void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolution& resolution,
+                                  const dns::Name& final_name, uint64_t now, cache::WriteBatch& batch) {
+  auto soa = std::find_if(resolution.authority.begin(), resolution.authority.end(),
+                          [](const dns::RRset& s) { return s.type == dns::RrType::SOA; });
+  if (soa == resolution.authority.end() || !SoaMinimum(*soa)) return;
+  CacheEntry e;
+  e.kind = resolution.rcode == 3 ? EntryKind::kNxDomain : EntryKind::kNoData;
+  e.trust = dns::Trust::kAuthorityAuth;
+  e.security = soa->security;
+  e.stored = now;
+  cache::TtlInputs in = InputsFor(*soa);
+  in.received_ttl = cache::NegativeTtl(soa->ttl, *SoaMinimum(*soa));
+  in.negative = true;
+  e.ttl = cache::TtlOnInsert(in, bounds_, now);
+  if (e.ttl == 0) return;
+  e.rrsets = resolution.authority;
+  // CACHE_KEY_LAYOUT: the proofs also go under their zone, for range lookups (RFC 8198).
+  for (const dns::RRset& proof : resolution.authority) {
+    if (!proof.owner.IsSubdomainOf(soa->owner)) continue;
+    std::optional<std::string> key;
+    if (proof.type == dns::RrType::NSEC) key = cache::NsecKey(soa->owner, proof.owner);
+    if (proof.type == dns::RrType::NSEC3 && proof.owner.LabelCount() > 0) {
+      auto label = proof.owner.Label(0);
+      auto hash = dns::DecodeBase32Hex(std::string_view(reinterpret_cast<const char*>(label.data()), label.size()));
+      if (hash) key = cache::Nsec3Key(soa->owner, *hash);
+    }
+    if (!key) continue;
+    CacheEntry n = e;
+    n.kind = EntryKind::kPositive;
+    n.security = proof.security;
+    n.rrsets = {proof};
+    batch.puts.emplace_back(std::move(*key), std::move(n));
+  }
+  std::string key = resolution.rcode == 3 ? cache::NxDomainKey(final_name)
+                                          : cache::RRsetKey(final_name, question.qtype);
+  batch.puts.emplace_back(std::move(key), std::move(e));
+}
+
+std::optional<dns::RRset> LmdbAnswerStore::NsecAtOrBefore(const dns::Name& zone, const dns::Name& name) {
+  return LiveAtOrBefore(cache::NsecPrefix(zone), cache::NsecKey(zone, name));
+}
+
+std::optional<dns::RRset> LmdbAnswerStore::Nsec3AtOrBefore(const dns::Name& zone,
+                                                           std::span<const uint8_t> hash) {
+  return LiveAtOrBefore(cache::Nsec3Prefix(zone), cache::Nsec3Key(zone, hash));
+}
+
+std::optional<dns::RRset> LmdbAnswerStore::LiveAtOrBefore(const std::string& prefix, const std::string& key) {
+  auto found = reader_.GetAtOrBefore(prefix, key);
+  uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
+  if (!found || found->second.rrsets.empty()) return std::nullopt;
+  auto remaining = cache::RemainingTtl(found->second.stored, found->second.ttl, now);
+  if (!remaining) return std::nullopt;
+  dns::RRset set = std::move(found->second.rrsets[0]);
+  set.ttl = *remaining;
+  return set;
+}
+
 void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& resolution) {
   if (!Cacheable(question.qtype) || (resolution.rcode != 0 && resolution.rcode != 3)) return;
   uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
@@ -147,25 +206,7 @@ void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& res
     if (set.owner == final_name && set.type == question.qtype) has_data = true;
     if (e.ttl > 0) batch.puts.emplace_back(cache::RRsetKey(set.owner, set.type), std::move(e));
   }
-  if (!has_data) {
-    auto soa = std::find_if(resolution.authority.begin(), resolution.authority.end(),
-                            [](const dns::RRset& s) { return s.type == dns::RrType::SOA; });
-    if (soa != resolution.authority.end() && SoaMinimum(*soa)) {
-      CacheEntry e;
-      e.kind = resolution.rcode == 3 ? EntryKind::kNxDomain : EntryKind::kNoData;
-      e.trust = dns::Trust::kAuthorityAuth;
-      e.security = soa->security;
-      e.stored = now;
-      cache::TtlInputs in = InputsFor(*soa);
-      in.received_ttl = cache::NegativeTtl(soa->ttl, *SoaMinimum(*soa));
-      in.negative = true;
-      e.ttl = cache::TtlOnInsert(in, bounds_, now);
-      e.rrsets = resolution.authority;
-      std::string key = resolution.rcode == 3 ? cache::NxDomainKey(final_name)
-                                              : cache::RRsetKey(final_name, question.qtype);
-      if (e.ttl > 0) batch.puts.emplace_back(std::move(key), std::move(e));
-    }
-  }
+  if (!has_data) AddNegative(question, resolution, final_name, now, batch);
   if (batch.puts.empty()) return;
   cache_.Write(batch, now);
   ++stats_->stored;

@@ -141,6 +141,37 @@ TEST_F(LmdbAnswerStoreTest, NegativeAnswersLiveForTheSoaMinimum) {
   EXPECT_FALSE(store_->Lookup(Q("nx.example.")).has_value());
 }
 
+TEST_F(LmdbAnswerStoreTest, NsecProofsAreIndexedForRangeLookups) {
+  Resolution nx;
+  nx.rcode = 3;
+  dns::RRset nsec = Set("b.example.", dns::RrType::NSEC, 300, Wire("m.example."));
+  nsec.rdatas[0].insert(nsec.rdatas[0].end(), {0, 1, 0x40});  // Bitmap: A.
+  nx.authority = {Soa(3600, 120), nsec};
+  store_->Store(Q("c.example."), nx);
+  auto covering = store_->NsecAtOrBefore(N("example."), N("d.example."));
+  ASSERT_TRUE(covering.has_value());
+  EXPECT_EQ(covering->owner.ToText(), "b.example.");
+  EXPECT_EQ(covering->ttl, 120u);  // The negative TTL.
+  EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("a.example.")).has_value());
+  clock_.Advance(121s);
+  EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("d.example.")).has_value());
+}
+
+TEST_F(LmdbAnswerStoreTest, Nsec3ProofsAreIndexedByHash) {
+  Resolution nodata;
+  nodata.rcode = 0;
+  // Owner hash 0x10... (base32hex "2"), next hash 0x30... : an NSEC3 RDATA's content is kept
+  // as received; only its owner's hash matters for the index.
+  dns::RRset nsec3 = Set("2000000000000000000000000000000.example.", dns::RrType::NSEC3, 300, {1, 0, 0, 1, 0, 0});
+  nodata.authority = {Soa(3600, 120), nsec3};
+  store_->Store(Q("www.example.", dns::RrType::MX), nodata);
+  std::vector<uint8_t> after(19, 0x20), before(19, 0x01);
+  auto found = store_->Nsec3AtOrBefore(N("example."), after);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->type, dns::RrType::NSEC3);
+  EXPECT_FALSE(store_->Nsec3AtOrBefore(N("example."), before).has_value());
+}
+
 TEST_F(LmdbAnswerStoreTest, ServfailIsNotStored) {
   Resolution failed;
   failed.rcode = 2;

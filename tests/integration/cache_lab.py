@@ -8,7 +8,10 @@
             aside) and every answer any client got must be the lab's (hN.big.gamma. A is
             10.x.y.z from N, nxN.big.gamma. is NXDOMAIN);
   full      a 1 MiB map and 20,000 cold names: every answer right, no client-visible error,
-            the file within its bound, entries evicted.
+            the file within its bound, entries evicted;
+  stale     serve-stale (RFC 8767): answers cached with max-ttl 2, then redoubt restarted with
+            root hints pointing at a server that never answers: the expired answers come back
+            with TTL 30 and Extended DNS Error 3 (Stale Answer).
 
 usage: cache_lab.py BIN LAB_DIR WORK ADDRESS [restart|crash|full ...]
 Prints PASS/FAIL lines and "cache: N passed, N failed". Bounded: every load in count and time.
@@ -43,12 +46,14 @@ def expected(n):
 
 
 class Redoubt:
-    def __init__(self, binary, lab_dir, work, address, cache_dir, max_size="64M"):
+    def __init__(self, binary, lab_dir, work, address, cache_dir, max_size="64M", extra="", hints=None):
         self.address = address
         self.config = os.path.join(work, "cache-test.yaml")
+        hints = hints or f"{lab_dir}/root.hints"
         with open(self.config, "w") as f:
-            f.write(f'listen: ["{address}:53"]\nworkers: 2\nroot-hints: {lab_dir}/root.hints\n'
-                    f'allow-loopback-upstreams: true\ncache: {{directory: "{cache_dir}", max-size: {max_size}}}\n')
+            f.write(f'listen: ["{address}:53"]\nworkers: 2\nroot-hints: {hints}\n'
+                    f'allow-loopback-upstreams: true\ncache: {{directory: "{cache_dir}", max-size: {max_size}{extra}}}\n'
+                    f'limits: {{deadline-ms: 2000}}\n')
         self.binary = binary
         self.log_path = os.path.join(work, "cache-test.log")
         self.process = None
@@ -81,7 +86,7 @@ class Redoubt:
 
 
 def ask(address, name, timeout=3.0):
-    query = dns.message.make_query(name, "A")
+    query = dns.message.make_query(name, "A", use_edns=0)
     return dns.query.udp(query, address, timeout=timeout)
 
 
@@ -206,15 +211,45 @@ def test_full(binary, lab_dir, work, address, count=20000):
     report(evicted is not None and int(evicted.group(1)) > 0, f"full: {line.replace('redoubt: ', '')}")
 
 
+def test_stale(binary, lab_dir, work, address):
+    cache_dir = os.path.join(work, "cache-stale")
+    names = [f"h{i}.big.gamma." for i in range(3)]
+    daemon = Redoubt(binary, lab_dir, work, address, cache_dir, extra=", max-ttl: 2, serve-stale: 3600")
+    report(daemon.start(), "stale: redoubt started")
+    for name in names:
+        report(check_answer(ask(address, name), name) == "ok", f"stale: {name} answered and cached")
+    daemon.stop()
+    time.sleep(2.5)
+    dead_hints = os.path.join(work, "dead.hints")
+    with open(dead_hints, "w") as f:
+        f.write(". 3600 NS a.root-servers.lab.\na.root-servers.lab. 3600 A 127.53.98.1\n")
+    daemon = Redoubt(binary, lab_dir, work, address, cache_dir, extra=", max-ttl: 2, serve-stale: 3600",
+                     hints=dead_hints)
+    report(daemon.start(), "stale: redoubt restarted with a root that never answers")
+    for name in names:
+        try:
+            reply = ask(address, name, timeout=8)
+        except Exception:  # noqa: BLE001
+            reply = None
+        ede = [o.code for o in reply.options if o.otype == 15] if reply is not None else []
+        ttl = reply.answer[0].ttl if reply is not None and reply.answer else None
+        report(check_answer(reply, name) == "ok" and ttl == 30 and 3 in ede,
+               f"stale: {name} served stale (TTL {ttl}, EDE {ede})")
+    log = daemon.stop()
+    report("3 served stale" in log, "stale: " + next((l for l in log.splitlines() if "served stale" in l), "no cache line"))
+
+
 def main():
     binary, lab_dir, work, address = sys.argv[1:5]
-    tests = sys.argv[5:] or ["restart", "crash", "full"]
+    tests = sys.argv[5:] or ["restart", "crash", "full", "stale"]
     if "restart" in tests:
         test_restart(binary, lab_dir, work, address)
     if "crash" in tests:
         test_crash(binary, lab_dir, work, address)
     if "full" in tests:
         test_full(binary, lab_dir, work, address)
+    if "stale" in tests:
+        test_stale(binary, lab_dir, work, address)
     print(f"cache: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
