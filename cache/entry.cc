@@ -1,5 +1,7 @@
 #include "cache/entry.h"
 
+#include <optional>
+
 #include "net/dns/rdata.h"
 #include "net/dns/wire_reader.h"
 #include "net/dns/wire_writer.h"
@@ -151,19 +153,29 @@ Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& e) {
   return out;
 }
 
-Result<CacheEntry> DecodeEntryHeader(std::span<const uint8_t> value) {
-  auto reader = CheckedReader(value);
-  if (!reader) return Fail(Errc::kCorruptEntry);
+namespace {
+
+// Checks the checksum and reads the header, leaving `reader` at the RRset count.
+Result<CacheEntry> CheckedHeader(std::span<const uint8_t> value, std::optional<dns::WireReader>& reader) {
+  auto checked = CheckedReader(value);
+  if (!checked) return Fail(Errc::kCorruptEntry);
+  reader.emplace(*checked);
   auto header = ReadHeader(*reader);
   if (!header) return Fail(Errc::kCorruptEntry);
   return header;
 }
 
+}  // namespace
+
+Result<CacheEntry> DecodeEntryHeader(std::span<const uint8_t> value) {
+  std::optional<dns::WireReader> reader;
+  return CheckedHeader(value, reader);
+}
+
 Result<CacheEntry> DecodeEntry(std::span<const uint8_t> value) {
-  auto reader = CheckedReader(value);
-  if (!reader) return Fail(Errc::kCorruptEntry);
-  auto entry = ReadHeader(*reader);
-  if (!entry) return Fail(Errc::kCorruptEntry);
+  std::optional<dns::WireReader> reader;
+  auto entry = CheckedHeader(value, reader);
+  if (!entry) return entry;
   auto count = reader->U16();
   if (!count) return Fail(Errc::kCorruptEntry);
   for (uint16_t i = 0; i < *count; ++i) {

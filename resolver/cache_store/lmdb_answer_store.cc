@@ -48,6 +48,14 @@ std::optional<dns::Name> CnameTarget(const dns::RRset& set) {
   return *name;
 }
 
+// Answer owners equal to the question take its letter case (after Unbound, which reuses the
+// question's name).
+void TakeQuestionCase(std::vector<dns::RRset>& answer, const dns::Name& qname) {
+  for (auto& set : answer) {
+    if (set.owner == qname) set.owner = qname;
+  }
+}
+
 void SetTtl(std::vector<dns::RRset>& sets, uint32_t ttl) {
   for (auto& set : sets) set.ttl = ttl;
 }
@@ -104,11 +112,7 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
 std::optional<Resolution> LmdbAnswerStore::Lookup(const dns::Question& question) {
   auto found = Find(question, false);
   ++(found ? stats_->hits : stats_->misses);
-  if (!found) return std::nullopt;
-  // The first owner takes the client's case (after Unbound: the question's name is reused).
-  for (auto& set : found->answer) {
-    if (set.owner == question.qname) set.owner = question.qname;
-  }
+  if (found) TakeQuestionCase(found->answer, question.qname);
   return found;
 }
 
@@ -119,9 +123,7 @@ std::optional<Resolution> LmdbAnswerStore::LookupStale(const dns::Question& ques
   ++stats_->stale_served;
   found->ede = kEdeStaleAnswer;
   found->ede_text = "served stale: no upstream answered";
-  for (auto& set : found->answer) {
-    if (set.owner == question.qname) set.owner = question.qname;
-  }
+  TakeQuestionCase(found->answer, question.qname);
   return found;
 }
 

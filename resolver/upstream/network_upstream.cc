@@ -89,18 +89,18 @@ std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool r
 }
 
 void Count(ChecksumOutcome outcome, uint16_t fragment_size, UpstreamStats* stats) {
-  if (fragment_size != 0) ++stats->fragmented;
+  if (fragment_size != 0) {
+    ++stats->fragmented;
+    if (!Accepted(outcome)) ++stats->fragmented_dropped;
+  }
   switch (outcome) {
     case ChecksumOutcome::kVerified: ++stats->checksum_verified; break;
     case ChecksumOutcome::kNonceMismatch: ++stats->checksum_nonce_mismatch; break;
     case ChecksumOutcome::kDigestMismatch: ++stats->checksum_digest_mismatch; break;
     case ChecksumOutcome::kDowngrade: ++stats->checksum_downgrades; break;
-    case ChecksumOutcome::kFragmentedUnverified: ++stats->fragmented_dropped; break;
     case ChecksumOutcome::kMalformed: ++stats->mismatched; break;
+    case ChecksumOutcome::kFragmentedUnverified:
     case ChecksumOutcome::kNotOffered: break;
-  }
-  if (fragment_size != 0 && !Accepted(outcome) && outcome != ChecksumOutcome::kFragmentedUnverified) {
-    ++stats->fragmented_dropped;
   }
 }
 
