@@ -11,6 +11,19 @@ rules=(
   "net/io|net/base/ net/dns/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(unistd|fcntl|errno|sched)\.h>$|^<(arpa|net|netinet|sys)/|^<gtest/|^<gmock/"
   "crypto|net/base/ net/dns/ crypto/|^<[a-z_0-9]+>$|^<openssl/|^<(gssapi|krb5)|^<gtest/|^<gmock/"
   "cache|net/base/ net/dns/ cache/|^<[a-z_0-9]+>$|^<lmdb\.h>$|^<unistd\.h>$|^<gtest/|^<gmock/"
+  # The resolver floor, room by room (docs/architecture.md "Rooms"): the shared vocabulary at
+  # the bottom; iterator, forwarder and validator never include each other or the pipeline.
+  "resolver/query|net/base/ net/dns/ resolver/query/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/config|net/base/ net/dns/ resolver/query/ resolver/config/|^<[a-z_0-9]+>$|^<yaml-cpp/|^<gtest/|^<gmock/"
+  "resolver/iterator|net/base/ net/dns/ crypto/random.h resolver/query/ resolver/config/ resolver/iterator/ resolver/testing/|^<[a-z_0-9]+>$|^<arpa/|^<gtest/|^<gmock/"
+  "resolver/forwarder|net/base/ net/dns/ resolver/query/ resolver/config/ resolver/forwarder/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/validator|net/base/ net/dns/ crypto/ resolver/query/ resolver/config/ resolver/validator/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/upstream|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/upstream/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
+  "resolver/cache_store|net/base/ net/dns/ cache/ resolver/query/ resolver/cache_store/|^<[a-z_0-9]+>$|^<unistd\.h>$|^<gtest/|^<gmock/"
+  "resolver/pipeline|net/base/ net/dns/ resolver/query/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/server|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/config/ resolver/pipeline/ resolver/server/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/testing|net/base/ net/dns/ resolver/query/ resolver/config/ resolver/iterator/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$"
+  "tools|net/base/ net/dns/ net/io/ crypto/ tools/|^<[a-z_0-9]+>$|^<CLI/|^<(arpa|netinet|sys)/|^<(unistd|fcntl|errno|poll)\.h>$"
 )
 bad=0
 for rule in "${rules[@]}"; do

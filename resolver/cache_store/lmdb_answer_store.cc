@@ -14,7 +14,6 @@ using cache::EntryKind;
 
 constexpr int kMaxChain = 11;          // CNAME hops (security.md section 5).
 constexpr uint32_t kStaleTtl = 30;     // RFC 8767 section 4.
-constexpr uint16_t kEdeStaleAnswer = 3;  // RFC 8914 section 4.4.
 
 bool Cacheable(dns::RrType type) {
   auto t = static_cast<uint16_t>(type);
@@ -86,14 +85,14 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
     // CACHE_KEY_LAYOUT: the RRset (or NODATA) entry, then NXDOMAIN, then a CNAME to follow.
     if (auto e = Usable(cache::RRsetKey(name, question.qtype), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
-      out.rcode = 0;
+      out.rcode = dns::Rcode::NOERROR;
       auto& section = e->kind == EntryKind::kPositive ? out.answer : out.authority;
       section.insert(section.end(), e->rrsets.begin(), e->rrsets.end());
       return out;
     }
     if (auto e = Usable(cache::NxDomainKey(name), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
-      out.rcode = 3;
+      out.rcode = dns::Rcode::NXDOMAIN;
       out.authority = std::move(e->rrsets);
       return out;
     }
@@ -121,7 +120,7 @@ std::optional<Resolution> LmdbAnswerStore::LookupStale(const dns::Question& ques
   auto found = Find(question, true);
   if (!found) return std::nullopt;
   ++stats_->stale_served;
-  found->ede = kEdeStaleAnswer;
+  found->ede = dns::EdeCode::kStaleAnswer;  // RFC 8914 section 4.4.
   found->ede_text = "served stale: no upstream answered";
   TakeQuestionCase(found->answer, question.qname);
   return found;
@@ -133,7 +132,7 @@ void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolutio
                           [](const dns::RRset& s) { return s.type == dns::RrType::SOA; });
   if (soa == resolution.authority.end() || !SoaMinimum(*soa)) return;
   CacheEntry e;
-  e.kind = resolution.rcode == 3 ? EntryKind::kNxDomain : EntryKind::kNoData;
+  e.kind = resolution.rcode == dns::Rcode::NXDOMAIN ? EntryKind::kNxDomain : EntryKind::kNoData;
   e.trust = dns::Trust::kAuthorityAuth;
   e.security = soa->security;
   e.stored = now;
@@ -160,7 +159,7 @@ void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolutio
     n.rrsets = {proof};
     batch.puts.emplace_back(std::move(*key), std::move(n));
   }
-  std::string key = resolution.rcode == 3 ? cache::NxDomainKey(final_name)
+  std::string key = resolution.rcode == dns::Rcode::NXDOMAIN ? cache::NxDomainKey(final_name)
                                           : cache::RRsetKey(final_name, question.qtype);
   batch.puts.emplace_back(std::move(key), std::move(e));
 }
@@ -186,7 +185,7 @@ std::optional<dns::RRset> LmdbAnswerStore::LiveAtOrBefore(const std::string& pre
 }
 
 void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& resolution) {
-  if (!Cacheable(question.qtype) || (resolution.rcode != 0 && resolution.rcode != 3)) return;
+  if (!Cacheable(question.qtype) || (resolution.rcode != dns::Rcode::NOERROR && resolution.rcode != dns::Rcode::NXDOMAIN)) return;
   uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
   cache::WriteBatch batch;
   dns::Name final_name = question.qname;

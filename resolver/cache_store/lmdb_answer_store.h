@@ -24,7 +24,7 @@
 #include "cache/lmdb_cache.h"
 #include "cache/ttl_policy.h"
 #include "net/base/clock.h"
-#include "resolver/iterator/answer_store.h"
+#include "resolver/query/answer_store.h"
 
 namespace redoubt::resolver {
 

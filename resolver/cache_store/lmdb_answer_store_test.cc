@@ -73,7 +73,7 @@ class LmdbAnswerStoreTest : public ::testing::Test {
 
 TEST_F(LmdbAnswerStoreTest, AnswerComesBackWithItsTtlCountingDown) {
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   r.answer = {Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
   store_->Store(Q("www.example."), r);
   auto hit = store_->Lookup(Q("www.example."));
@@ -91,7 +91,7 @@ TEST_F(LmdbAnswerStoreTest, AnswerComesBackWithItsTtlCountingDown) {
 
 TEST_F(LmdbAnswerStoreTest, SignatureOriginalTtlCapsAnInflatedTtl) {
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   dns::RRset set = Set("www.example.", dns::RrType::A, 86400, {192, 0, 2, 1});
   dns::rdata::RRSIG sig;
   sig.type_covered = dns::RrType::A;
@@ -106,7 +106,7 @@ TEST_F(LmdbAnswerStoreTest, SignatureOriginalTtlCapsAnInflatedTtl) {
 
 TEST_F(LmdbAnswerStoreTest, CnameChainIsFollowedAndItsTargetReused) {
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   r.answer = {Set("alias.example.", dns::RrType::CNAME, 300, Wire("www.example.")),
               Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
   store_->Store(Q("alias.example."), r);
@@ -121,29 +121,29 @@ TEST_F(LmdbAnswerStoreTest, CnameChainIsFollowedAndItsTargetReused) {
 
 TEST_F(LmdbAnswerStoreTest, NegativeAnswersLiveForTheSoaMinimum) {
   Resolution nodata;
-  nodata.rcode = 0;
+  nodata.rcode = dns::Rcode::NOERROR;
   nodata.authority = {Soa(3600, 120)};
   store_->Store(Q("www.example.", dns::RrType::MX), nodata);
   Resolution nx;
-  nx.rcode = 3;
+  nx.rcode = dns::Rcode::NXDOMAIN;
   nx.authority = {Soa(3600, 120)};
   store_->Store(Q("nx.example."), nx);
   auto hit = store_->Lookup(Q("www.example.", dns::RrType::MX));
   ASSERT_TRUE(hit.has_value());
-  EXPECT_EQ(hit->rcode, 0);
+  EXPECT_EQ(hit->rcode, dns::Rcode::NOERROR);
   EXPECT_TRUE(hit->answer.empty());
   ASSERT_EQ(hit->authority.size(), 1u);
   EXPECT_EQ(hit->authority[0].ttl, 120u);
   auto nxhit = store_->Lookup(Q("nx.example.", dns::RrType::AAAA));  // NXDOMAIN is for every type.
   ASSERT_TRUE(nxhit.has_value());
-  EXPECT_EQ(nxhit->rcode, 3);
+  EXPECT_EQ(nxhit->rcode, dns::Rcode::NXDOMAIN);
   clock_.Advance(121s);
   EXPECT_FALSE(store_->Lookup(Q("nx.example.")).has_value());
 }
 
 TEST_F(LmdbAnswerStoreTest, NsecProofsAreIndexedForRangeLookups) {
   Resolution nx;
-  nx.rcode = 3;
+  nx.rcode = dns::Rcode::NXDOMAIN;
   dns::RRset nsec = Set("b.example.", dns::RrType::NSEC, 300, Wire("m.example."));
   nsec.rdatas[0].insert(nsec.rdatas[0].end(), {0, 1, 0x40});  // Bitmap: A.
   nx.authority = {Soa(3600, 120), nsec};
@@ -159,7 +159,7 @@ TEST_F(LmdbAnswerStoreTest, NsecProofsAreIndexedForRangeLookups) {
 
 TEST_F(LmdbAnswerStoreTest, Nsec3ProofsAreIndexedByHash) {
   Resolution nodata;
-  nodata.rcode = 0;
+  nodata.rcode = dns::Rcode::NOERROR;
   // Owner hash 0x10... (base32hex "2"), next hash 0x30... : an NSEC3 RDATA's content is kept
   // as received; only its owner's hash matters for the index.
   dns::RRset nsec3 = Set("2000000000000000000000000000000.example.", dns::RrType::NSEC3, 300, {1, 0, 0, 1, 0, 0});
@@ -174,7 +174,7 @@ TEST_F(LmdbAnswerStoreTest, Nsec3ProofsAreIndexedByHash) {
 
 TEST_F(LmdbAnswerStoreTest, ServfailIsNotStored) {
   Resolution failed;
-  failed.rcode = 2;
+  failed.rcode = dns::Rcode::SERVFAIL;
   failed.authority = {Soa(3600, 120)};
   store_->Store(Q("www.example."), failed);
   EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
@@ -185,7 +185,7 @@ TEST_F(LmdbAnswerStoreTest, ServeStaleOnlyInsideItsWindowAndWithEde3) {
   bounds_.stale_window = 600;
   Reopen();
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   r.answer = {Set("www.example.", dns::RrType::A, 60, {192, 0, 2, 1})};
   store_->Store(Q("www.example."), r);
   EXPECT_FALSE(store_->LookupStale(Q("nothing.example.")).has_value());
@@ -193,7 +193,7 @@ TEST_F(LmdbAnswerStoreTest, ServeStaleOnlyInsideItsWindowAndWithEde3) {
   EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
   auto stale = store_->LookupStale(Q("www.example."));
   ASSERT_TRUE(stale.has_value());
-  EXPECT_EQ(stale->ede, 3);
+  EXPECT_EQ(stale->ede, dns::EdeCode::kStaleAnswer);
   EXPECT_EQ(stale->answer[0].ttl, 30u);
   clock_.Advance(600s);
   EXPECT_FALSE(store_->LookupStale(Q("www.example.")).has_value());
@@ -201,7 +201,7 @@ TEST_F(LmdbAnswerStoreTest, ServeStaleOnlyInsideItsWindowAndWithEde3) {
 
 TEST_F(LmdbAnswerStoreTest, AnswerOwnerTakesTheQuestionsCase) {
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   r.answer = {Set("WwW.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
   store_->Store(Q("WwW.example."), r);
   auto hit = store_->Lookup(Q("www.EXAMPLE."));
@@ -211,7 +211,7 @@ TEST_F(LmdbAnswerStoreTest, AnswerOwnerTakesTheQuestionsCase) {
 
 TEST_F(LmdbAnswerStoreTest, EntriesSurviveARestartAndKeepCountingDown) {
   Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   r.answer = {Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
   store_->Store(Q("www.example."), r);
   Reopen();

@@ -11,7 +11,7 @@
 #include "net/base/endpoint.h"
 #include "net/base/result.h"
 #include "net/dns/name.h"
-#include "resolver/iterator/query_budget.h"
+#include "resolver/query/query_budget.h"
 
 namespace redoubt::resolver {
 

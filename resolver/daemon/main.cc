@@ -60,7 +60,7 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
     servfail += s.responder.servfail;
     refused += s.responder.refused;
     upstream += s.upstream.udp_queries + s.upstream.tcp_queries;
-    coalesced += s.iterator.coalesced;
+    coalesced += s.pipeline.coalesced;
     mismatched += s.upstream.mismatched;
     tcp += s.upstream.tcp_queries;
   }

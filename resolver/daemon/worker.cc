@@ -13,10 +13,22 @@ std::unique_ptr<AnswerStore> StoreFor(const Config& config, cache::LmdbCache* ca
 
 IteratorOptions IteratorOptionsFrom(const Config& config) {
   IteratorOptions options;
-  options.limits = config.limits;
   options.qname_minimisation = config.qname_minimisation;
   options.allow_loopback_upstreams = config.allow_loopback_upstreams;
-  options.forward_zones = config.forward_zones;
+  return options;
+}
+
+PipelineOptions PipelineOptionsFrom(const Config& config) {
+  PipelineOptions options;
+  options.limits = config.limits;
+  return options;
+}
+
+ResponderOptions ResponderOptionsFrom(const Config& config) {
+  ResponderOptions options;
+  options.allow = config.access_allow;
+  options.edns_buffer_size = config.edns_buffer_size;
+  options.checksum_option_code = config.checksum_option_code;
   return options;
 }
 
@@ -30,10 +42,11 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
       upstream_(&loop_, &stats_.upstream,
                 {config.edns_buffer_size, true, config.checksum, config.checksum_option_code,
                  checksum_capable}),
-      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config), store_.get(), &stats_.iterator),
-      responder_(iterator_, {config.access_allow, config.edns_buffer_size, config.checksum_option_code},
-                 &stats_.responder,
-                 stopping_.get_token()) {
+      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
+      forwarder_(upstream_, clock_, config.forward_zones),
+      pipeline_(iterator_, &forwarder_, *store_, validator_, clock_, PipelineOptionsFrom(config),
+                &stats_.pipeline),
+      responder_(pipeline_, ResponderOptionsFrom(config), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);
 }

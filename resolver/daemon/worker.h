@@ -1,5 +1,5 @@
 // One worker thread: its own libuv loop, its own listeners on every configured address
-// (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state. Workers
+// (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state and pipeline. Workers
 // share nothing (design guide section 4) but the set of servers known to speak CHECKSUM (a
 // mutex-guarded set) and the LMDB cache.
 #pragma once
@@ -17,7 +17,9 @@
 #include "cache/lmdb_cache.h"
 #include "resolver/cache_store/lmdb_answer_store.h"
 #include "resolver/config/config.h"
+#include "resolver/forwarder/forwarder.h"
 #include "resolver/iterator/iterator.h"
+#include "resolver/pipeline/pipeline.h"
 #include "resolver/server/responder.h"
 #include "resolver/upstream/upstream.h"
 
@@ -27,7 +29,7 @@ struct WorkerStats {
   io::ListenerStats listener;
   UpstreamStats upstream;
   ResponderStats responder;
-  IteratorStats iterator;
+  PipelineStats pipeline;
   AnswerStoreStats store;
 };
 
@@ -61,6 +63,9 @@ class Worker {
   std::unique_ptr<AnswerStore> store_;  // LmdbAnswerStore, or NoAnswerStore without a cache.
   NetworkUpstream upstream_;
   Iterator iterator_;
+  Forwarder forwarder_;
+  PassThroughValidator validator_;
+  Pipeline pipeline_;
   Responder responder_;
   std::vector<std::unique_ptr<io::UdpListener>> udp_;
   std::vector<std::unique_ptr<io::TcpListener>> tcp_;

@@ -1,7 +1,6 @@
 #include "resolver/iterator/iterator.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 
 #include "crypto/random.h"
@@ -13,14 +12,7 @@ struct Iterator::Attempt {
   bool ok = false;
   ClassifiedReply reply;
   std::vector<uint8_t> wire;
-  uint16_t ede = 22;  // No Reachable Authority (RFC 8914 section 4.23).
-  std::string why;
-};
-
-struct Iterator::NameStep {
-  bool ok = false;
-  ClassifiedReply reply;
-  uint16_t ede = 0;
+  dns::EdeCode ede = dns::EdeCode::kNoReachableAuthority;
   std::string why;
 };
 
@@ -30,12 +22,9 @@ struct Iterator::NameStep {
 
 namespace {
 
+using dns::EdeCode;
 using dns::Name;
 using dns::RrType;
-
-constexpr uint16_t kEdeOther = 0;
-constexpr uint16_t kEdeNoReachableAuthority = 22;
-constexpr uint16_t kRcodeNoError = 0, kRcodeNxDomain = 3;
 
 std::vector<IpAddress> AddressesIn(const std::vector<dns::RRset>& rrsets, const Name* owner) {
   std::vector<IpAddress> out;
@@ -61,15 +50,31 @@ std::vector<NameServer> ServersOf(const dns::RRset& ns, const std::vector<dns::R
 
 uint32_t RandomBelow(uint32_t n) { return n == 0 ? 0 : static_cast<uint32_t>(crypto::RandomU64() % n); }
 
-const ForwardZone* ForwardZoneFor(const std::vector<ForwardZone>& zones, const Name& name) {
-  const ForwardZone* best = nullptr;
-  for (const ForwardZone& zone : zones) {
-    if (name.IsSubdomainOf(zone.name) &&
-        (best == nullptr || zone.name.LabelCount() > best->name.LabelCount())) {
-      best = &zone;
+NameStep Failure(EdeCode ede, std::string why) {
+  NameStep step;
+  step.ede = ede;
+  step.why = std::move(why);
+  return step;
+}
+
+// True when `parent_side` names an address that `asked` did not (the parent's glue differs
+// from what the child's own records or a lookup gave).
+bool HasUntriedAddress(const Delegation& parent_side, const Delegation& asked) {
+  for (const NameServer& server : parent_side.servers) {
+    for (const IpAddress& address : server.addresses) {
+      bool known = std::any_of(asked.servers.begin(), asked.servers.end(), [&](const NameServer& s) {
+        return std::find(s.addresses.begin(), s.addresses.end(), address) != s.addresses.end();
+      });
+      if (!known) return true;
     }
   }
-  return best;
+  return false;
+}
+
+MinimisedOutcome OutcomeOf(ReplyKind kind) {
+  if (kind == ReplyKind::kNxDomain) return MinimisedOutcome::kNxDomain;
+  if (kind == ReplyKind::kCname) return MinimisedOutcome::kUnexpected;
+  return MinimisedOutcome::kExists;
 }
 
 }  // namespace
@@ -80,129 +85,22 @@ Delegation DelegationFromReferral(const ClassifiedReply& referral) {
   return delegation;
 }
 
-// One question in flight and the coroutines waiting for its result.
-struct Iterator::InFlight {
-  std::vector<std::coroutine_handle<>> waiters;
-  std::optional<Resolution> result;
-};
-
-namespace {
-
-struct WaitForResult {
-  Iterator::InFlight& entry;
-  bool await_ready() const noexcept { return entry.result.has_value(); }
-  void await_suspend(std::coroutine_handle<> waiter) { entry.waiters.push_back(waiter); }
-  void await_resume() const noexcept {}
-};
-
-std::string InFlightKey(const dns::Question& q) {
-  return q.qname.LookupKey() + "/" + std::to_string(static_cast<uint16_t>(q.qtype)) + "/" +
-         std::to_string(static_cast<uint16_t>(q.qclass));
-}
-
-}  // namespace
-
 Iterator::Iterator(Upstream& upstream, DelegationCache& cache, const Clock& clock,
-                   IteratorOptions options, AnswerStore* store, IteratorStats* stats)
-    : upstream_(upstream), cache_(cache), clock_(clock), options_(std::move(options)),
-      store_(store), stats_(stats ? stats : &own_stats_) {}
-
-Iterator::NameStep Iterator::Failure(uint16_t ede, std::string why) const {
-  NameStep step;
-  step.ede = ede;
-  step.why = std::move(why);
-  return step;
-}
+                   IteratorOptions options)
+    : upstream_(upstream), cache_(cache), clock_(clock), options_(std::move(options)) {}
 
 bool Iterator::Usable(const IpAddress& address) const {
-  if (options_.allow_loopback_upstreams) return true;
-  bool unspecified = std::all_of(address.data(), address.data() + address.size(),
-                                 [](uint8_t b) { return b == 0; });
-  return !address.IsLoopback() && !unspecified;
+  return UsableServerAddress(address, options_.allow_loopback_upstreams, options_.do_ip4,
+                             options_.do_ip6);
 }
 
-Task<Resolution> Iterator::Resolve(dns::Question question, std::stop_token stop) {
-  if (store_ != nullptr) {
-    if (std::optional<Resolution> stored = store_->Lookup(question)) {
-      ++stats_->from_store;
-      co_return std::move(*stored);
-    }
-  }
-  std::string key = InFlightKey(question);
-  if (auto it = in_flight_.find(key);
-      it != in_flight_.end() && it->second->waiters.size() < options_.max_coalesced) {
-    std::shared_ptr<InFlight> entry = it->second;
-    ++stats_->coalesced;
-    co_await WaitForResult{*entry};
-    co_return *entry->result;
-  }
-  auto entry = std::make_shared<InFlight>();
-  in_flight_.emplace(key, entry);
-  Resolution result = co_await ResolveFresh(question, stop);
-  if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == entry) in_flight_.erase(it);
-  if (store_ != nullptr) {
-    store_->Store(question, result);
-    if (result.rcode == 2) {
-      // RFC 8767: every upstream failed; an expired answer is better than none.
-      if (std::optional<Resolution> stale = store_->LookupStale(question)) result = std::move(*stale);
-    }
-  }
-  entry->result = result;
-  std::vector<std::coroutine_handle<>> waiters = std::move(entry->waiters);
-  for (std::coroutine_handle<> waiter : waiters) waiter.resume();
-  co_return result;
-}
-
-Task<Resolution> Iterator::ResolveFresh(dns::Question question, std::stop_token stop) {
-  ++stats_->resolutions;
-  IterationWork work{QueryBudget(options_.limits),
-                     clock_.Now() + std::chrono::milliseconds(options_.limits.deadline_ms),
-                     std::move(stop)};
-  if (!cache_.primed()) co_await Prime(work);
-  co_return co_await ResolveChain(std::move(question), work, 0);
-}
-
-Task<Resolution> Iterator::ResolveChain(dns::Question question, IterationWork& work,
-                                        uint32_t depth) {
-  Resolution out;
-  for (;;) {
-    NameStep step = co_await ResolveName(question, work, depth);
-    if (!step.ok) {
-      out = Resolution{};  // A failure carries no partial chain (RFC 8914 explains why).
-      out.ede = step.ede;
-      out.ede_text = step.why;
-      break;
-    }
-    ClassifiedReply& reply = step.reply;
-    out.answer.insert(out.answer.end(), reply.chain.begin(), reply.chain.end());
-    if (reply.kind == ReplyKind::kCname) {
-      if (!work.budget.TryCnameHop()) {
-        out = Resolution{};
-        out.ede = kEdeOther;
-        out.ede_text = "CNAME/DNAME chain longer than " + std::to_string(options_.limits.cname_hops);
-        break;
-      }
-      question.qname = reply.next_name;
-      continue;
-    }
-    out.answer.insert(out.answer.end(), reply.answer.begin(), reply.answer.end());
-    out.rcode = reply.kind == ReplyKind::kNxDomain ? kRcodeNxDomain : kRcodeNoError;
-    if (reply.soa && reply.kind != ReplyKind::kAnswer) out.authority.push_back(*reply.soa);
-    break;
-  }
-  out.upstream_queries = work.budget.upstream_queries();
-  co_return out;
-}
-
-Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, IterationWork& work,
-                                               uint32_t depth) {
-  if (const ForwardZone* zone = ForwardZoneFor(options_.forward_zones, question.qname)) {
-    co_return co_await ResolveForwarded(*zone, question, work);
-  }
+Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question question) {
+  if (!cache_.primed()) co_await Prime(context);
   std::optional<Delegation> cut = cache_.Closest(question.qname);
-  if (!cut) co_return Failure(kEdeNoReachableAuthority, "no root hints");
+  if (!cut) co_return Failure(EdeCode::kNoReachableAuthority, "no root hints");
   Name known = cut->zone;
   uint32_t steps = 0;
+  std::vector<CutProof> cuts;
   bool minimise = options_.qname_minimisation != QnameMinimisation::kOff;
   bool relaxed = options_.qname_minimisation != QnameMinimisation::kStrict;
   for (;;) {
@@ -210,7 +108,7 @@ Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, Iteration
         ? NextMinimisedQuestion(question.qname, question.qtype, known, steps)
         : MinimisedQuestion{question.qname, question.qtype, true};
     dns::Question asked{next.qname, next.qtype, question.qclass};
-    Attempt attempt = co_await AskZone(*cut, asked, work, depth);
+    Attempt attempt = co_await AskZone(*cut, asked, context);
     if (!attempt.ok) {
       if (!next.complete) {  // A server that fails minimised questions: ask in full.
         minimise = false;
@@ -220,7 +118,8 @@ Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, Iteration
     }
     ClassifiedReply& reply = attempt.reply;
     if (reply.kind == ReplyKind::kReferral) {
-      if (!work.budget.TryReferral()) co_return Failure(kEdeOther, "too many referrals");
+      if (!context.budget().TryReferral()) co_return Failure(EdeCode::kOther, "too many referrals");
+      cuts.push_back(CutProof{reply.delegation, reply.delegation_proofs});
       Delegation child = DelegationFromReferral(reply);
       cache_.Store(child, reply.ns ? reply.ns->ttl : 0);
       cut = std::move(child);
@@ -228,10 +127,7 @@ Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, Iteration
       continue;
     }
     if (!next.complete) {
-      MinimisedOutcome outcome = reply.kind == ReplyKind::kNxDomain ? MinimisedOutcome::kNxDomain
-                                 : reply.kind == ReplyKind::kCname  ? MinimisedOutcome::kUnexpected
-                                                                    : MinimisedOutcome::kExists;
-      MinimisationStep decision = AfterMinimisedReply(outcome, relaxed);
+      MinimisationStep decision = AfterMinimisedReply(OutcomeOf(reply.kind), relaxed);
       if (decision == MinimisationStep::kContinue) {
         known = next.qname;
         ++steps;
@@ -245,51 +141,47 @@ Task<Iterator::NameStep> Iterator::ResolveName(dns::Question question, Iteration
     NameStep step;
     step.ok = true;
     step.reply = std::move(reply);
+    step.cuts = std::move(cuts);
     co_return step;
   }
 }
 
-Task<Iterator::NameStep> Iterator::ResolveForwarded(const ForwardZone& zone,
-                                                    dns::Question question, IterationWork& work) {
-  for (const Endpoint& server : zone.servers) {
-    if (!work.budget.TryUpstreamQuery() || work.stop.stop_requested()) break;
-    AskOptions ask{2000, true, work.stop};  // Named: see the note on temporaries above.
-    UpstreamReply reply = co_await upstream_.Ask(server, question, std::move(ask));
-    if (reply.status != UpstreamReply::Status::kReply) continue;
-    auto view = dns::MessageView::Parse(reply.wire);
-    if (!view) continue;
-    auto classified = ClassifyReply(*view, question, Name::Root());
-    if (!classified || classified->kind == ReplyKind::kReferral ||
-        classified->kind == ReplyKind::kLame || classified->kind == ReplyKind::kServerError) {
-      continue;
-    }
-    NameStep step;
-    step.ok = true;
-    step.reply = std::move(*classified);
-    co_return step;
-  }
-  co_return Failure(kEdeNoReachableAuthority, "no forwarder for " + zone.name.ToText() + " answered");
-}
-
+// Asks the servers of `cut`; when none of them answers and the cut came with addresses the
+// parent did not give (the child's own NS records, looked up), the parent's glue for the same
+// names is tried before giving up (RFC 1034 section 5.3.3 step 4: "the SLIST").
 Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question question,
-                                          IterationWork& work, uint32_t depth) {
+                                          RequestContext& context) {
+  Attempt attempt = co_await AskServers(cut, question, context);
+  if (attempt.ok || context.Over(clock_.Now()) || context.budget().hit() != LimitHit::kNone) {
+    co_return attempt;
+  }
+  std::optional<Delegation> parent_side = cache_.ParentSide(cut.zone);
+  if (!parent_side || !HasUntriedAddress(*parent_side, cut)) co_return attempt;
+  dns::Question again = question;
+  co_return co_await AskServers(*parent_side, std::move(again), context);
+}
+
+Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question question,
+                                             RequestContext& context) {
   Attempt attempt;
   attempt.why = "no server of " + cut.zone.ToText() + " answered";
   // Tries per address: a server that timed out may be asked again (with its back-off), one
   // that answered badly or could not be reached is not.
   std::map<IpAddress, uint32_t> tries;
+  size_t ns_limit = context.budget().limits().ns_per_delegation;
   for (uint32_t round = 0; round < options_.max_server_attempts; ++round) {
-    if (clock_.Now() >= work.deadline) {
+    uint32_t remaining = context.RemainingMs(clock_.Now());
+    if (remaining == 0) {
       attempt.why = "deadline reached asking " + cut.zone.ToText();
       co_return attempt;
     }
-    if (work.stop.stop_requested()) {
+    if (context.stop().stop_requested()) {
       attempt.why = "shutting down";
       co_return attempt;
     }
     std::vector<IpAddress> addresses;
     std::vector<ServerCandidate> candidates;
-    size_t considered = std::min<size_t>(cut.servers.size(), options_.limits.ns_per_delegation);
+    size_t considered = std::min(cut.servers.size(), ns_limit);
     for (size_t i = 0; i < considered; ++i) {
       for (const IpAddress& address : cut.servers[i].addresses) {
         auto count = tries.find(address);
@@ -302,18 +194,19 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
     }
     std::optional<size_t> pick = ChooseServer(candidates, RandomBelow);
     if (!pick) {
-      if (co_await LookUpOneServerAddress(cut, work, depth)) continue;
+      if (co_await LookUpOneServerAddress(cut, context)) continue;
       co_return attempt;
     }
     IpAddress address = addresses[*pick];
     ++tries[address];
-    if (!work.budget.TryUpstreamQuery()) {
-      attempt.ede = kEdeOther;
-      attempt.why = "work limit reached: " + std::string(LimitHitName(work.budget.hit()));
+    if (!context.budget().TryUpstreamQuery()) {
+      attempt.ede = EdeCode::kOther;
+      attempt.why = "work limit reached: " + std::string(LimitHitName(context.budget().hit()));
       co_return attempt;
     }
-    uint32_t timeout = std::clamp<uint32_t>(cache_.Rtt(address).RtoMs(), 200, 3000);
-    AskOptions ask{timeout, false, work.stop};
+    // Never wait past the request's deadline.
+    uint32_t timeout = std::min(std::clamp<uint32_t>(cache_.Rtt(address).RtoMs(), 200, 3000), remaining);
+    AskOptions ask{timeout, false, context.stop()};
     UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, std::move(ask));
     if (reply.status != UpstreamReply::Status::kReply) {
       if (reply.status == UpstreamReply::Status::kTimeout) {
@@ -341,33 +234,45 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
   co_return attempt;
 }
 
-Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, IterationWork& work, uint32_t depth) {
-  size_t considered = std::min<size_t>(cut.servers.size(), options_.limits.ns_per_delegation);
-  for (size_t i = 0; i < considered; ++i) {
+Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, RequestContext& context) {
+  Resolver* sub = context.work().sub_resolver;
+  size_t considered = std::min<size_t>(cut.servers.size(), context.budget().limits().ns_per_delegation);
+  for (size_t i = 0; i < considered && sub != nullptr; ++i) {
     NameServer& server = cut.servers[i];
     // A server inside the zone it serves can only be reached through glue.
     if (server.lookup_done || !server.addresses.empty() || server.name.IsSubdomainOf(cut.zone)) {
       continue;
     }
     server.lookup_done = true;
-    if (!work.budget.TryNsAddressLookup() || !work.budget.TryEnterDependency()) co_return false;
     dns::Question address_question{server.name, RrType::A, dns::RrClass::IN};
-    Resolution found = co_await ResolveChain(std::move(address_question), work, depth + 1);
-    work.budget.LeaveDependency();
+    // An NS name whose address this request is already looking up further up: a cycle
+    // without glue (a.example NS ns.b.example, b.example NS ns.a.example). Waiting on it
+    // would only burn the budget; it counts as a failed lookup.
+    if (context.InProgress(address_question)) {
+      context.budget().NsAddressFailed();
+      continue;
+    }
+    if (context.budget().NsAddressLookupsExhausted() || !context.budget().TryNsAddressLookup() ||
+        !context.budget().TryEnterDependency()) {
+      co_return false;
+    }
+    RequestContext nested = context.Nested(address_question);
+    Resolution found = co_await sub->Resolve(std::move(nested));
+    context.budget().LeaveDependency();
     server.addresses = AddressesIn(found.answer, nullptr);
     cache_.SetAddresses(cut.zone, server.name, server.addresses);
     if (!server.addresses.empty()) co_return true;
-    work.budget.NsAddressFailed();
+    context.budget().NsAddressFailed();
   }
   co_return false;
 }
 
-Task<void> Iterator::Prime(IterationWork& work) {
+Task<void> Iterator::Prime(RequestContext& context) {
   cache_.MarkPrimed();
   std::optional<Delegation> root = cache_.Closest(Name::Root());
   if (!root) co_return;
   dns::Question root_ns{Name::Root(), RrType::NS, dns::RrClass::IN};
-  Attempt attempt = co_await AskZone(*root, std::move(root_ns), work, 0);
+  Attempt attempt = co_await AskServers(*root, std::move(root_ns), context);
   if (!attempt.ok || attempt.reply.kind != ReplyKind::kAnswer) co_return;
   auto view = dns::MessageView::Parse(attempt.wire);
   if (!view) co_return;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "resolver/iterator/fake_network.h"
+#include "resolver/testing/pipeline_rig.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -13,10 +13,12 @@ namespace {
 using dns::Name;
 using dns::RrType;
 using testing::FakeNetwork;
+using dns::Rcode;
 
 Name N(const char* text) { return *Name::FromText(text); }
 
-// A small Internet: a root on 10.0.0.1, com. on 10.0.1.1, example.com. on 10.0.2.1 and
+// The iterator's behaviour, seen through the pipeline that drives it (chains, sub-resolutions)
+// over the fake network. A small Internet: a root on 10.0.0.1, com. on 10.0.1.1, example.com. on 10.0.2.1 and
 // 10.0.2.2, other.net. (under net. on 10.0.3.1) on 10.0.4.1.
 class IteratorTest : public ::testing::Test {
  protected:
@@ -40,17 +42,13 @@ class IteratorTest : public ::testing::Test {
     net_.Serve("10.0.4.1", "other.net.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.4.1\n");
     net_.Serve("10.0.4.1", "glueless.com.", "@ SOA ns.other.net. h 1 2 3 4 300\n"
                                             "@ NS ns.other.net.\nwww A 192.0.2.7\n");
-    cache_.SetRoot(Delegation{Name::Root(), {{N("a.root."), {*IpAddress::Parse("10.0.0.1")}, false}}});
   }
 
-  Resolution Resolve(const char* name, RrType type, IteratorOptions options = {}) {
-    options.allow_loopback_upstreams = true;
-    Iterator iterator(net_, cache_, clock_, options);
-    Resolution result;
-    Detach([](Iterator& it, Resolution& out, dns::Question q) -> Task<void> {
-      out = co_await it.Resolve(q);
-    }(iterator, result, {N(name), type, dns::RrClass::IN}));
-    return result;
+  // Resolves with the rig's current options (the floor is rebuilt each time, the delegation
+  // cache kept).
+  Resolution Resolve(const char* name, RrType type, ClientFlags flags = {}) {
+    rig_.Build();
+    return rig_.Resolve({N(name), type, dns::RrClass::IN}, flags);
   }
 
   static std::vector<std::string> Owners(const std::vector<dns::RRset>& sets) {
@@ -59,14 +57,14 @@ class IteratorTest : public ::testing::Test {
     return out;
   }
 
-  FakeNetwork net_;
-  SimulatedClock clock_;
-  DelegationCache cache_{clock_};
+  testing::PipelineRig rig_;
+  FakeNetwork& net_ = rig_.network;
+  DelegationCache& cache_ = rig_.cache;
 };
 
 TEST_F(IteratorTest, PrimesThenFollowsReferralsWithMinimisedQuestions) {
   Resolution r = Resolve("www.example.com.", RrType::AAAA);
-  EXPECT_EQ(r.rcode, 0);  // NODATA
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);  // NODATA
   EXPECT_TRUE(r.answer.empty());
   ASSERT_EQ(r.authority.size(), 1u);
   EXPECT_EQ(r.authority[0].type, RrType::SOA);
@@ -78,7 +76,7 @@ TEST_F(IteratorTest, PrimesThenFollowsReferralsWithMinimisedQuestions) {
 
 TEST_F(IteratorTest, AnswersAndCachesTheDelegations) {
   Resolution first = Resolve("www.example.com.", RrType::A);
-  EXPECT_EQ(first.rcode, 0);
+  EXPECT_EQ(first.rcode, Rcode::NOERROR);
   ASSERT_EQ(first.answer.size(), 1u);
   size_t asked = net_.log().size();
   Resolution second = Resolve("alias.example.com.", RrType::A);
@@ -92,37 +90,37 @@ TEST_F(IteratorTest, AnswersAndCachesTheDelegations) {
 
 TEST_F(IteratorTest, NxDomainCarriesTheSoa) {
   Resolution r = Resolve("nope.example.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 3);
+  EXPECT_EQ(r.rcode, Rcode::NXDOMAIN);
   ASSERT_EQ(r.authority.size(), 1u);
   EXPECT_EQ(r.authority[0].owner, N("example.com."));
 }
 
 TEST_F(IteratorTest, EmptyNonTerminalIsNotNxDomainWhileMinimising) {
   Resolution r = Resolve("sub.deep.example.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 0);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
   ASSERT_EQ(r.answer.size(), 1u);
 }
 
 TEST_F(IteratorTest, GluelessDelegationLooksUpTheServerAddress) {
   Resolution r = Resolve("www.glueless.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 0);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
   ASSERT_EQ(r.answer.size(), 1u);
   EXPECT_GE(net_.AskedOf("10.0.3.1"), 1u);  // net. was asked on the way to ns.other.net.
 }
 
 TEST_F(IteratorTest, CnameIntoAnotherZoneIsChased) {
   Resolution r = Resolve("out.example.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 0);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
   EXPECT_EQ(Owners(r.answer),
             (std::vector<std::string>{"out.example.com. CNAME", "www.glueless.com. A"}));
 }
 
 TEST_F(IteratorTest, CnameLoopEndsInServfailWithoutData) {
   Resolution r = Resolve("loop1.example.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 2);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
   EXPECT_TRUE(r.answer.empty());
   ASSERT_TRUE(r.ede.has_value());
-  EXPECT_EQ(*r.ede, 0);
+  EXPECT_EQ(*r.ede, dns::EdeCode::kOther);
   EXPECT_LT(net_.log().size(), 40u);
 }
 
@@ -132,7 +130,7 @@ TEST_F(IteratorTest, LameServerIsSkippedAndRemembered) {
   // surely (1 - 2^-40) try the lame one once; it must never be asked again after that.
   for (int i = 0; i < 40; ++i) {
     Resolution r = Resolve("www.example.com.", RrType::A);
-    EXPECT_EQ(r.rcode, 0) << i;
+    EXPECT_EQ(r.rcode, Rcode::NOERROR) << i;
   }
   EXPECT_EQ(net_.AskedOf("10.0.2.1"), 1u);
   EXPECT_TRUE(cache_.IsLame(N("example.com."), *IpAddress::Parse("10.0.2.1")));
@@ -142,122 +140,52 @@ TEST_F(IteratorTest, DeadServersGiveServfailWithNoReachableAuthority) {
   net_.Silence("10.0.2.1");
   net_.Silence("10.0.2.2");
   Resolution r = Resolve("www.example.com.", RrType::A);
-  EXPECT_EQ(r.rcode, 2);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
   ASSERT_TRUE(r.ede.has_value());
-  EXPECT_EQ(*r.ede, 22);
+  EXPECT_EQ(*r.ede, dns::EdeCode::kNoReachableAuthority);
   EXPECT_LE(net_.AskedOf("10.0.2.1"), 3u);  // Each address at most tries_per_server times.
   EXPECT_LE(net_.AskedOf("10.0.2.2"), 3u);
 }
 
 TEST_F(IteratorTest, LoopbackServersAreNotAskedByDefault) {
   cache_.SetRoot(Delegation{Name::Root(), {{N("a.root."), {*IpAddress::Parse("127.0.0.1")}, false}}});
-  Iterator iterator(net_, cache_, clock_, IteratorOptions{});
-  Resolution r;
-  Detach([](Iterator& it, Resolution& out) -> Task<void> {
-    out = co_await it.Resolve({N("www.example.com."), RrType::A, dns::RrClass::IN});
-  }(iterator, r));
-  EXPECT_EQ(r.rcode, 2);
+  rig_.iterator_options = IteratorOptions{};
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
   EXPECT_TRUE(net_.log().empty());
 }
 
 TEST_F(IteratorTest, ForwardZonesGoToTheirServersWithRd) {
   net_.Serve("10.0.9.9", "corp.", "@ SOA ns h 1 2 3 4 300\nwww A 192.0.2.99\n");
-  IteratorOptions options;
-  options.forward_zones = {{N("corp."), {Endpoint{*IpAddress::Parse("10.0.9.9"), 53}}}};
-  Resolution r = Resolve("www.corp.", RrType::A, options);
-  EXPECT_EQ(r.rcode, 0);
+  rig_.forward_zones = {{N("corp."), {Endpoint{*IpAddress::Parse("10.0.9.9"), 53}}}};
+  Resolution r = Resolve("www.corp.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
   ASSERT_EQ(r.answer.size(), 1u);
   EXPECT_EQ(net_.log().back(), "10.0.9.9 www.corp. A +rd");
 }
 
 TEST_F(IteratorTest, QueryLimitEndsResolution) {
-  IteratorOptions options;
-  options.limits.upstream_queries = 2;
-  Resolution r = Resolve("www.example.com.", RrType::A, options);
-  EXPECT_EQ(r.rcode, 2);
+  rig_.pipeline_options.limits.upstream_queries = 2;
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
   EXPECT_LE(net_.log().size(), 2u);
 }
 
 TEST_F(IteratorTest, MinimisationOffAsksTheFullName) {
-  IteratorOptions options;
-  options.qname_minimisation = QnameMinimisation::kOff;
-  Resolution r = Resolve("www.example.com.", RrType::A, options);
-  EXPECT_EQ(r.rcode, 0);
+  rig_.iterator_options.qname_minimisation = QnameMinimisation::kOff;
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
   for (size_t i = 1; i < net_.log().size(); ++i) {
     EXPECT_TRUE(net_.log()[i].ends_with("www.example.com. A")) << net_.log()[i];
   }
 }
 
-TEST_F(IteratorTest, IdenticalQuestionsInFlightAreAskedOnce) {
-  IteratorOptions options;
-  options.allow_loopback_upstreams = true;
-  IteratorStats stats;
-  Iterator iterator(net_, cache_, clock_, options, nullptr, &stats);
-  net_.Hold();
-  std::vector<Resolution> results(3);
-  const char* names[] = {"www.example.com.", "WWW.Example.com.", "alias.example.com."};
-  for (int i = 0; i < 3; ++i) {
-    Detach([](Iterator& it, Resolution& out, dns::Question q) -> Task<void> {
-      out = co_await it.Resolve(q);
-    }(iterator, results[i], {N(names[i]), RrType::A, dns::RrClass::IN}));
-  }
-  net_.Release();
-  for (const Resolution& r : results) EXPECT_EQ(r.rcode, 0);
-  EXPECT_EQ(stats.coalesced, 1u);   // The second name differs from the first only in case.
-  EXPECT_EQ(stats.resolutions, 2u);
-  EXPECT_EQ(std::count_if(net_.log().begin(), net_.log().end(), [](const std::string& line) {
-              return line.ends_with(" www.example.com. A");
-            }), 2);  // Once for the first question, once as alias.'s CNAME target.
-}
-
-// A store that keeps results in a map, to show the iterator consults it.
-class MapStore final : public AnswerStore {
- public:
-  std::optional<Resolution> Lookup(const dns::Question& q) override {
-    auto it = results.find(q.qname.ToLower().ToText());
-    if (it == results.end()) return std::nullopt;
-    return it->second;
-  }
-  void Store(const dns::Question& q, const Resolution& r) override {
-    results[q.qname.ToLower().ToText()] = r;
-  }
-  std::map<std::string, Resolution> results;
-};
-
-TEST_F(IteratorTest, TheAnswerStoreIsAskedFirstAndGivenEveryResult) {
-  IteratorOptions options;
-  options.allow_loopback_upstreams = true;
-  MapStore store;
-  IteratorStats stats;
-  Iterator iterator(net_, cache_, clock_, options, &store, &stats);
-  auto resolve = [&](const char* name) {
-    Resolution out;
-    Detach([](Iterator& it, Resolution& result, dns::Question q) -> Task<void> {
-      result = co_await it.Resolve(q);
-    }(iterator, out, {N(name), RrType::A, dns::RrClass::IN}));
-    return out;
-  };
-  EXPECT_EQ(resolve("www.example.com.").rcode, 0);
-  ASSERT_EQ(store.results.size(), 1u);
-  size_t asked = net_.log().size();
-  Resolution again = resolve("www.example.com.");
-  EXPECT_EQ(again.rcode, 0);
-  ASSERT_EQ(again.answer.size(), 1u);
-  EXPECT_EQ(net_.log().size(), asked);  // Nothing sent.
-  EXPECT_EQ(stats.from_store, 1u);
-}
-
 TEST_F(IteratorTest, StoppedResolutionFailsWithoutAsking) {
-  IteratorOptions options;
-  options.allow_loopback_upstreams = true;
-  Iterator iterator(net_, cache_, clock_, options);
   std::stop_source stop;
   stop.request_stop();
-  Resolution r;
-  Detach([](Iterator& it, Resolution& out, std::stop_token token) -> Task<void> {
-    out = co_await it.Resolve({N("www.example.com."), RrType::A, dns::RrClass::IN}, token);
-  }(iterator, r, stop.get_token()));
-  EXPECT_EQ(r.rcode, 2);
+  rig_.Build();
+  Resolution r = rig_.Resolve({N("www.example.com."), RrType::A, dns::RrClass::IN}, {}, stop.get_token());
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
   EXPECT_EQ(r.ede_text, "shutting down");
   EXPECT_TRUE(net_.log().empty());
 }
@@ -265,16 +193,11 @@ TEST_F(IteratorTest, StoppedResolutionFailsWithoutAsking) {
 TEST_F(IteratorTest, ResolvesWithALiveStopToken) {
   // A stop token travels into every upstream question; under ASan this caught a compiler bug
   // that destroyed the token's carrier twice (see iterator.cc).
-  IteratorOptions options;
-  options.allow_loopback_upstreams = true;
-  Iterator iterator(net_, cache_, clock_, options);
   std::stop_source stop;
+  rig_.Build();
   for (int i = 0; i < 3; ++i) {
-    Resolution r;
-    Detach([](Iterator& it, Resolution& out, std::stop_token token) -> Task<void> {
-      out = co_await it.Resolve({N("www.glueless.com."), RrType::A, dns::RrClass::IN}, token);
-    }(iterator, r, stop.get_token()));
-    EXPECT_EQ(r.rcode, 0) << i;
+    Resolution r = rig_.Resolve({N("www.glueless.com."), RrType::A, dns::RrClass::IN}, {}, stop.get_token());
+    EXPECT_EQ(r.rcode, Rcode::NOERROR) << i;
   }
   EXPECT_FALSE(stop.stop_requested());
 }

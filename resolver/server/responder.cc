@@ -1,11 +1,13 @@
 #include "resolver/server/responder.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "crypto/checksum.h"
 #include "net/dns/checksum_option.h"
 #include "net/dns/edns.h"
 #include "net/dns/message_builder.h"
+#include "resolver/server/client_answer.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -64,9 +66,11 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
   if (query.edns) {
     dns::Edns edns;
     edns.udp_size = ours.edns_buffer_size;
+    edns.dnssec_ok = query.edns->dnssec_ok;  // RFC 3225 section 3: DO is echoed.
     edns.extended_rcode = static_cast<uint8_t>(rcode >> 4);
     if (resolution && resolution->ede) {
-      edns.options.push_back(dns::MakeExtendedErrorOption({*resolution->ede, resolution->ede_text}));
+      edns.options.push_back(dns::MakeExtendedErrorOption(
+          {static_cast<uint16_t>(*resolution->ede), resolution->ede_text}));
     }
     if (query.checksum) {
       edns.options.push_back(dns::MakeChecksumReplyOption(ours.checksum_option_code, *query.checksum,
@@ -75,11 +79,15 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
     RETURN_IF_ERROR(builder.SetEdns(edns));
   }
   if (resolution) {
-    for (const dns::RRset& set : resolution->answer) {
-      if (!builder.AddRRset(dns::Section::kAnswer, set)) break;  // TC set by the builder.
+    bool dnssec_ok = query.edns && query.edns->dnssec_ok;
+    ClientSections sections = ShapeForClient(*resolution, query.question, dnssec_ok);
+    bool room = true;
+    for (const dns::RRset& set : sections.answer) {
+      room = static_cast<bool>(builder.AddRRset(dns::Section::kAnswer, set));
+      if (!room) break;  // TC set by the builder.
     }
-    for (const dns::RRset& set : resolution->authority) {
-      if (!builder.AddRRset(dns::Section::kAuthority, set)) break;
+    for (size_t i = 0; room && i < sections.authority.size(); ++i) {
+      room = static_cast<bool>(builder.AddRRset(dns::Section::kAuthority, sections.authority[i]));
     }
   }
   ASSIGN_OR_RETURN(std::vector<uint8_t> wire, std::move(builder).Finish());
@@ -103,11 +111,46 @@ std::vector<uint8_t> FormErr(std::span<const uint8_t> bytes) {
   return wire ? *wire : std::vector<uint8_t>{};
 }
 
+// RFC 8482 section 4.2: one synthesised HINFO RRset answers QTYPE=ANY.
+Resolution AnyOverUdp(const dns::Question& question) {
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  dns::RRset hinfo;
+  hinfo.owner = question.qname;
+  hinfo.type = dns::RrType::HINFO;
+  hinfo.ttl = 3600;
+  // CPU "RFC8482", OS "" (two character-strings, RFC 1035 section 3.3.2).
+  static constexpr uint8_t kRdata[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
+  hinfo.rdatas.emplace_back(std::begin(kRdata), std::end(kRdata));
+  r.answer.push_back(std::move(hinfo));
+  return r;
+}
+
 }  // namespace
 
-Responder::Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats,
+Responder::Responder(Pipeline& pipeline, ResponderOptions options, ResponderStats* stats,
                      std::stop_token stop)
-    : iterator_(iterator), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {}
+    : pipeline_(pipeline), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {}
+
+Task<Resolution> Responder::Resolve(const dns::Question& question, ClientFlags flags, bool tcp) {
+  if (question.qtype == dns::RrType::ANY && !tcp) {
+    ++stats_->any_synthesised;
+    co_return AnyOverUdp(question);
+  }
+  RequestContext request = pipeline_.NewRequest(question, flags, stop_);
+  co_return co_await pipeline_.Resolve(std::move(request));
+}
+
+void Responder::LogQuery(const io::QueryContext& context, const dns::Question& question,
+                         const Resolution& resolution, MonoTime started) const {
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  options_.log("query " + context.client.ToString() + (context.tcp ? " tcp " : " udp ") +
+               question.qname.ToText() + " " + dns::RrTypeToText(question.qtype) + " " +
+               std::string(dns::RcodeToText(resolution.rcode)) + " upstream=" +
+               std::to_string(resolution.upstream_queries) + " time=" +
+               std::to_string(elapsed.count()) + "ms");
+}
 
 Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::QueryContext context) {
   ++stats_->queries;
@@ -150,10 +193,16 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     auto reply = BuildReply(query, refusal, nullptr, limit, options_);
     co_return reply ? *reply : std::vector<uint8_t>{};
   }
-  Resolution resolution = co_await iterator_.Resolve(query.question, stop_);
-  ++(resolution.rcode == 0 ? stats_->noerror
-     : resolution.rcode == 3 ? stats_->nxdomain : stats_->servfail);
-  auto reply = BuildReply(query, resolution.rcode, &resolution, limit, options_);
+  MonoTime started = std::chrono::steady_clock::now();
+  ClientFlags flags{query.edns && query.edns->dnssec_ok, query.header.cd,
+                    query.edns ? query.edns->udp_size : uint16_t{0}};
+  Resolution resolution = co_await Resolve(query.question, flags, context.tcp);
+  ++(resolution.rcode == Rcode::NOERROR    ? stats_->noerror
+     : resolution.rcode == Rcode::NXDOMAIN ? stats_->nxdomain
+                                           : stats_->servfail);
+  if (options_.log_queries && options_.log) LogQuery(context, query.question, resolution, started);
+  auto reply = BuildReply(query, static_cast<uint16_t>(resolution.rcode), &resolution, limit,
+                          options_);
   if (!reply) co_return std::vector<uint8_t>{};
   if (reply->size() >= 3 && ((*reply)[2] & 0x02)) ++stats_->truncated;
   co_return *reply;

@@ -2,22 +2,28 @@
 // RFC 6891, RFC 8914). Malformed queries get FORMERR (or nothing when even the header is
 // unreadable), responses are never answered, other opcodes get NOTIMP, clients outside the
 // access list and queries without RD get REFUSED (security.md section 5), and everything else
-// is resolved by the iterator. Replies set RA, echo RD and CD, never set AA, answer EDNS with
-// redoubt's buffer size, carry an Extended DNS Error on failure, and are truncated (TC) to what
-// the client can take over UDP. A query with a CHECKSUM option gets it back with its nonce and
+// goes to the pipeline with a RequestContext carrying the client's DO and CD bits and EDNS
+// size. Replies set RA, echo RD and CD, never set AA, answer EDNS with redoubt's buffer size and
+// the client's DO bit (RFC 3225), carry an Extended DNS Error on failure, hold DNSSEC records
+// only for DO=1 clients (client_answer.h, RFC 4035 section 3.2.1), and are truncated (TC) to
+// what the client can take over UDP. QTYPE=ANY over UDP gets the synthesised HINFO of RFC 8482
+// section 4.2 (over TCP it is resolved and answered with what the authorities give);
+// QTYPE=RRSIG is resolved and answered with the signatures as data, never validated. A query with a CHECKSUM option gets it back with its nonce and
 // a SHA-256 digest over the whole reply; a query with several gets FORMERR (specs/checksum.md
 // section 7, -02 text). An upstream's options are never carried onward: replies are built
 // from the resolution's records.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "net/base/task.h"
 #include "net/io/listener.h"
 #include "resolver/config/config.h"
-#include "resolver/iterator/iterator.h"
+#include "resolver/pipeline/pipeline.h"
 
 namespace redoubt::resolver {
 
@@ -32,24 +38,36 @@ struct ResponderStats {
   uint64_t servfail = 0;
   uint64_t truncated = 0;
   uint64_t checksum_replies = 0;  // Replies sealed with a CHECKSUM digest.
+  uint64_t any_synthesised = 0;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
 };
 
 struct ResponderOptions {
   std::vector<Prefix> allow;         // Who may recurse.
   uint16_t edns_buffer_size = 1232;  // Offered to clients; also the largest UDP reply.
   uint16_t checksum_option_code = 65434;
+  // Unbound's minimal-responses. redoubt's replies hold only the answer and the records that
+  // prove it; `false` is accepted for compatibility and changes nothing yet (planned: the
+  // zone's NS RRset in the authority section).
+  bool minimal_responses = true;
+  // One line per client query (client, question, rcode, upstream queries, time) to `log`.
+  bool log_queries = false;
+  std::function<void(const std::string&)> log;
 };
 
 class Responder {
  public:
   // `stop` is passed to every resolution (the worker's shutdown signal).
-  Responder(Iterator& iterator, ResponderOptions options, ResponderStats* stats,
+  Responder(Pipeline& pipeline, ResponderOptions options, ResponderStats* stats,
             std::stop_token stop = {});
   // The reply to `query` from the client in `context`; empty means send nothing.
   Task<std::vector<uint8_t>> Answer(std::vector<uint8_t> query, io::QueryContext context);
 
  private:
-  Iterator& iterator_;
+  Task<Resolution> Resolve(const dns::Question& question, ClientFlags flags, bool tcp);
+  void LogQuery(const io::QueryContext& context, const dns::Question& question,
+                const Resolution& resolution, MonoTime started) const;
+
+  Pipeline& pipeline_;
   ResponderOptions options_;
   ResponderStats* stats_;
   std::stop_token stop_;

@@ -7,7 +7,8 @@
 #include "crypto/checksum.h"
 #include "net/dns/checksum_option.h"
 #include "net/dns/message_builder.h"
-#include "resolver/iterator/fake_network.h"
+#include "net/dns/edns.h"
+#include "resolver/testing/pipeline_rig.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -15,45 +16,65 @@ namespace {
 constexpr uint16_t kCode = 65434;
 const dns::ChecksumNonce kNonce = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
 
-// The responder over a fake network serving a root zone with www.example. A 192.0.2.1.
+// The responder over the whole floor and a fake network: a signed root zone with
+// www.example. A 192.0.2.1 (RRSIGs and an NSEC in the zone text).
 class ResponderTest : public ::testing::Test {
  protected:
   ResponderTest() {
-    network_.Serve("10.0.0.1", ".", "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\n"
-                                    "a.root. A 10.0.0.1\nwww.example. A 192.0.2.1\n");
-    cache_.SetRoot(Delegation{dns::Name::Root(), {{*dns::Name::FromText("a.root."),
-                                                   {*IpAddress::Parse("10.0.0.1")}, false}}});
-    IteratorOptions options;
-    options.allow_loopback_upstreams = true;
-    iterator_ = std::make_unique<Iterator>(network_, cache_, clock_, options);
-    responder_ = std::make_unique<Responder>(
-        *iterator_, ResponderOptions{{*Prefix::Parse("127.0.0.0/8")}, 1232, kCode}, &stats_);
+    rig_.network.Serve("10.0.0.1", ".",
+                       "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\n"
+                       "a.root. A 10.0.0.1\nwww.example. A 192.0.2.1\n"
+                       "www.example. RRSIG A 8 2 300 20300101000000 20200101000000 1 . AAAA\n"
+                       "@ RRSIG SOA 8 0 300 20300101000000 20200101000000 1 . AAAA\n"
+                       "@ NSEC www.example. NS SOA RRSIG NSEC\n"
+                       "@ RRSIG NSEC 8 0 300 20300101000000 20200101000000 1 . AAAA\n");
+    ResponderOptions options;
+    options.allow = {*Prefix::Parse("127.0.0.0/8")};
+    options.checksum_option_code = kCode;
+    options.log_queries = true;
+    options.log = [this](const std::string& line) { logged_.push_back(line); };
+    responder_ = std::make_unique<Responder>(rig_.Build(), options, &stats_);
   }
 
-  // A query for www.example. A with the given EDNS options.
-  static std::vector<uint8_t> Query(std::vector<dns::EdnsOption> options, bool rd = true) {
+  // A query for `name` `type` with the given EDNS options.
+  static std::vector<uint8_t> Query(std::vector<dns::EdnsOption> options, bool rd = true,
+                                    const char* name = "www.example.",
+                                    dns::RrType type = dns::RrType::A, bool dnssec_ok = false) {
     dns::QueryOptions q;
     q.id = 0x4242;
     q.recursion_desired = rd;
+    q.dnssec_ok = dnssec_ok;
     q.options = std::move(options);
-    return *dns::BuildQuery(*dns::Name::FromText("www.example."), dns::RrType::A, dns::RrClass::IN, q);
+    return *dns::BuildQuery(*dns::Name::FromText(name), type, dns::RrClass::IN, q);
+  }
+  static std::vector<uint8_t> Query(const char* name, dns::RrType type, bool dnssec_ok) {
+    return Query({}, true, name, type, dnssec_ok);
   }
 
-  std::vector<uint8_t> Answer(std::vector<uint8_t> query) {
+  std::vector<uint8_t> Answer(std::vector<uint8_t> query, bool tcp = false) {
     std::vector<uint8_t> reply;
-    Detach([](Responder& r, std::vector<uint8_t> q, std::vector<uint8_t>& out) -> Task<void> {
-      out = co_await r.Answer(std::move(q), {Endpoint{*IpAddress::Parse("127.0.0.1"), 5353}, false});
-    }(*responder_, std::move(query), reply));
+    Detach([](Responder& r, std::vector<uint8_t> q, std::vector<uint8_t>& out, bool tcp) -> Task<void> {
+      out = co_await r.Answer(std::move(q), {Endpoint{*IpAddress::Parse("127.0.0.1"), 5353}, tcp});
+    }(*responder_, std::move(query), reply, tcp));
     return reply;
+  }
+
+  // Types of the records in `section` of `reply`, in order.
+  static std::vector<dns::RrType> Types(const std::vector<uint8_t>& reply, dns::Section section) {
+    std::vector<dns::RrType> out;
+    auto view = dns::MessageView::Parse(reply);
+    if (!view) return out;
+    for (const auto& record : view->records()) {
+      if (record.section == section) out.push_back(record.type);
+    }
+    return out;
   }
 
   static uint8_t Rcode(const std::vector<uint8_t>& reply) { return reply.size() < 4 ? 0xFF : reply[3] & 0x0F; }
 
-  testing::FakeNetwork network_;
-  SimulatedClock clock_;
-  DelegationCache cache_{clock_};
-  std::unique_ptr<Iterator> iterator_;
+  testing::PipelineRig rig_;
   ResponderStats stats_;
+  std::vector<std::string> logged_;
   std::unique_ptr<Responder> responder_;
 };
 
@@ -109,6 +130,74 @@ TEST_F(ResponderTest, OtherOptionCodeIsNotChecksum) {
   auto found = dns::FindChecksumOption(reply, 65001);
   ASSERT_TRUE(found.has_value());
   EXPECT_FALSE(found->has_value());
+}
+
+using dns::RrType;
+using dns::Section;
+
+// RFC 4035 section 3.2.1: no RRSIG for a client without DO.
+TEST_F(ResponderTest, DoClearAnswerCarriesNoSignatures) {
+  auto reply = Answer(Query("www.example.", RrType::A, false));
+  ASSERT_EQ(Rcode(reply), 0);
+  EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::A}));
+  auto view = dns::MessageView::Parse(reply);
+  auto edns = dns::ReadEdns(*view);
+  ASSERT_TRUE(edns && edns->has_value());
+  EXPECT_FALSE((*edns)->dnssec_ok);
+}
+
+// RFC 3225 section 3: DO is echoed; RFC 4035 section 3.1.1: signatures go with the data.
+TEST_F(ResponderTest, DoSetAnswerCarriesSignaturesAndEchoesDo) {
+  auto reply = Answer(Query("www.example.", RrType::A, true));
+  ASSERT_EQ(Rcode(reply), 0);
+  EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::A, RrType::RRSIG}));
+  auto view = dns::MessageView::Parse(reply);
+  auto edns = dns::ReadEdns(*view);
+  ASSERT_TRUE(edns && edns->has_value());
+  EXPECT_TRUE((*edns)->dnssec_ok);
+}
+
+// RFC 4035 section 3.1.3: a DO=1 NXDOMAIN carries SOA and NSEC with their RRSIGs; DO=0 only
+// the SOA.
+TEST_F(ResponderTest, NegativeAnswerProofsOnlyForDo) {
+  auto secure = Answer(Query("nope.example.", RrType::A, true));
+  ASSERT_EQ(Rcode(secure), 3);
+  EXPECT_EQ(Types(secure, Section::kAuthority),
+            (std::vector<RrType>{RrType::SOA, RrType::RRSIG, RrType::NSEC, RrType::RRSIG}));
+  auto plain = Answer(Query("nope.example.", RrType::A, false));
+  ASSERT_EQ(Rcode(plain), 3);
+  EXPECT_EQ(Types(plain, Section::kAuthority), (std::vector<RrType>{RrType::SOA}));
+}
+
+// RFC 8482 section 4.2: ANY over UDP gets one synthesised HINFO, and no upstream is asked.
+TEST_F(ResponderTest, AnyOverUdpGetsTheRfc8482Hinfo) {
+  size_t asked = rig_.network.log().size();
+  auto reply = Answer(Query("www.example.", RrType::ANY, false));
+  ASSERT_EQ(Rcode(reply), 0);
+  EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::HINFO}));
+  EXPECT_EQ(rig_.network.log().size(), asked);
+  EXPECT_EQ(stats_.any_synthesised, 1u);
+}
+
+TEST_F(ResponderTest, AnyOverTcpIsResolved) {
+  auto reply = Answer(Query("www.example.", RrType::ANY, false), /*tcp=*/true);
+  ASSERT_EQ(Rcode(reply), 0);
+  EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::A}));
+  EXPECT_TRUE(rig_.network.log().back().ends_with("www.example. ANY"));
+}
+
+// RFC 4035 section 3.2.1: RRSIGs asked for are data, DO or not.
+TEST_F(ResponderTest, RrsigQuestionGetsTheSignaturesAsData) {
+  auto reply = Answer(Query("www.example.", RrType::RRSIG, false));
+  ASSERT_EQ(Rcode(reply), 0);
+  EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::RRSIG}));
+}
+
+TEST_F(ResponderTest, LogQueriesWritesOneLinePerQuery) {
+  Answer(Query("www.example.", RrType::A, false));
+  ASSERT_EQ(logged_.size(), 1u);
+  EXPECT_TRUE(logged_[0].starts_with("query 127.0.0.1")) << logged_[0];
+  EXPECT_NE(logged_[0].find("www.example. A NOERROR upstream="), std::string::npos) << logged_[0];
 }
 
 }  // namespace

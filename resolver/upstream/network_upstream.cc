@@ -74,13 +74,14 @@ UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* s
   return reply;
 }
 
-std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, bool rd, bool edns,
-                                              uint16_t udp_size,
+std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, const AskOptions& ask,
+                                              bool edns, uint16_t udp_size,
                                               std::optional<dns::EdnsOption> checksum = {}) {
   dns::QueryOptions options;
+  options.dnssec_ok = edns && ask.dnssec_ok;
   if (checksum) options.options.push_back(std::move(*checksum));
   options.id = sent.id;
-  options.recursion_desired = rd;
+  options.recursion_desired = ask.recursion_desired;
   options.edns = edns;
   options.udp_size = udp_size;
   auto wire = dns::BuildQuery(sent.question.qname, sent.question.qtype, sent.question.qclass, options);
@@ -169,7 +170,7 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
     sent.nonce = nonce;
     checksum = dns::MakeChecksumQueryOption(options_.checksum_option_code, nonce);
   }
-  auto wire = BuildWire(sent.match, options.recursion_desired, edns, options_.edns_buffer_size,
+  auto wire = BuildWire(sent.match, options, edns, options_.edns_buffer_size,
                         std::move(checksum));
   if (!wire) co_return UpstreamReply{};
   sent.wire = std::move(*wire);
@@ -177,7 +178,7 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
     Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt};
-    auto plain_wire = BuildWire(plain.match, options.recursion_desired, false, 512);
+    auto plain_wire = BuildWire(plain.match, options, false, 512);
     if (plain_wire) {
       plain.wire = std::move(*plain_wire);
       io::ExchangeResult retry = co_await OverUdp(server, plain, options.timeout_ms, options.stop);

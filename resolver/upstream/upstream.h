@@ -29,30 +29,10 @@
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
+#include "resolver/query/upstream.h"
 #include "resolver/upstream/server_flags.h"
 
 namespace redoubt::resolver {
-
-struct UpstreamReply {
-  enum class Status : uint8_t { kReply, kTimeout, kNetworkError, kBadReply, kCancelled };
-  Status status = Status::kNetworkError;
-  std::vector<uint8_t> wire;  // The reply message (status kReply).
-  uint32_t rtt_ms = 0;
-  bool over_tcp = false;
-};
-
-struct AskOptions {
-  uint32_t timeout_ms = 1000;
-  bool recursion_desired = false;  // True towards forwarders.
-  std::stop_token stop;            // Cancels the exchange (shutdown).
-};
-
-class Upstream {
- public:
-  virtual ~Upstream() = default;
-  // Sends `question` to `server`; the reply's question is the one asked (case aside).
-  virtual Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) = 0;
-};
 
 // Counters of the real upstream side, exported by the metrics layer.
 struct UpstreamStats {

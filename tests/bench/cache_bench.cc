@@ -30,7 +30,7 @@ dns::Name HostName(size_t i) { return *dns::Name::FromText("h" + std::to_string(
 
 resolver::Resolution AnswerFor(size_t i) {
   resolver::Resolution r;
-  r.rcode = 0;
+  r.rcode = dns::Rcode::NOERROR;
   dns::RRset set;
   set.owner = HostName(i);
   set.ttl = 3600;

@@ -7,7 +7,7 @@
 #include <span>
 
 #include "net/dns/message_view.h"
-#include "resolver/iterator/reply_classifier.h"
+#include "resolver/query/reply_classifier.h"
 
 namespace {
 

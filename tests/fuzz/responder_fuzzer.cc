@@ -1,5 +1,5 @@
-// libFuzzer target: any bytes sent to redoubt's client-facing side. The responder runs against a
-// fake network that serves one small zone, so some queries resolve and some fail. Whatever
+// libFuzzer target: any bytes sent to redoubt's client-facing side. The responder runs the whole
+// pipeline against a fake network that serves one small zone, so some queries resolve and some fail. Whatever
 // comes back must be a well-formed response to that query (QR set, same ID) no larger than a
 // UDP client may receive, and nothing may crash.
 #include <cstddef>
@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "net/dns/message_view.h"
-#include "resolver/iterator/fake_network.h"
 #include "resolver/server/responder.h"
+#include "resolver/testing/pipeline_rig.h"
 
 namespace {
 
@@ -17,24 +17,17 @@ using namespace redoubt;
 using namespace redoubt::resolver;
 
 struct World {
-  testing::FakeNetwork network;
-  SimulatedClock clock;
-  DelegationCache cache{clock};
-  std::unique_ptr<Iterator> iterator;
+  testing::PipelineRig rig;
   ResponderStats stats;
   std::unique_ptr<Responder> responder;
 
   World() {
-    network.Serve("10.0.0.1", ".", "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\n"
+    rig.network.Serve("10.0.0.1", ".", "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\n"
                                    "a.root. A 10.0.0.1\nwww.example. A 192.0.2.1\n"
                                    "alias.example. CNAME www.example.\n");
-    cache.SetRoot(Delegation{dns::Name::Root(), {{*dns::Name::FromText("a.root."),
-                                                  {*IpAddress::Parse("10.0.0.1")}, false}}});
-    IteratorOptions options;
-    options.allow_loopback_upstreams = true;
-    iterator = std::make_unique<Iterator>(network, cache, clock, options);
-    responder = std::make_unique<Responder>(
-        *iterator, ResponderOptions{{*Prefix::Parse("127.0.0.0/8")}, 1232, 65434}, &stats);
+    ResponderOptions options;
+    options.allow = {*Prefix::Parse("127.0.0.0/8")};
+    responder = std::make_unique<Responder>(rig.Build(), options, &stats);
   }
 };
 

@@ -1,4 +1,4 @@
-#include "resolver/iterator/reply_classifier.h"
+#include "resolver/query/reply_classifier.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "net/dns/message_view.h"
-#include "resolver/iterator/resolution.h"
+#include "resolver/query/resolution.h"
 
 namespace redoubt::resolver {
 

@@ -1,4 +1,4 @@
-#include "resolver/iterator/fake_network.h"
+#include "resolver/testing/fake_network.h"
 
 #include "net/dns/message_builder.h"
 #include "net/dns/zone_parser.h"
@@ -20,7 +20,7 @@ struct ReplyParts {
 std::vector<const Record*> At(const std::vector<Record>& records, const Name& owner, RrType type) {
   std::vector<const Record*> out;
   for (const Record& r : records) {
-    if (r.owner == owner && r.type == type) out.push_back(&r);
+    if (r.owner == owner && (r.type == type || type == RrType::ANY)) out.push_back(&r);
   }
   return out;
 }
@@ -57,6 +57,35 @@ std::vector<uint8_t> Build(const dns::Question& q, const ReplyParts& parts) {
   return wire ? *wire : std::vector<uint8_t>{};
 }
 
+// The RRSIG records at `owner` covering `covered` (RFC 4034 section 3.1.1: type covered first).
+std::vector<const Record*> SigsFor(const std::vector<Record>& records, const Name& owner, RrType covered) {
+  std::vector<const Record*> out;
+  for (const Record* r : At(records, owner, RrType::RRSIG)) {
+    if (r->rdata.size() >= 2 && ((r->rdata[0] << 8) | r->rdata[1]) == static_cast<uint16_t>(covered)) {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+// Appends the records of `found` and, when the query set DO, their RRSIGs.
+void AddWithSigs(const std::vector<Record>& records, std::vector<const Record*> found, bool dnssec_ok,
+                 std::vector<const Record*>& to) {
+  for (const Record* r : found) to.push_back(r);
+  if (!dnssec_ok || found.empty()) return;
+  for (const Record* sig : SigsFor(records, found.front()->owner, found.front()->type)) to.push_back(sig);
+}
+
+// Every NSEC and NSEC3 of the zone with its RRSIGs: enough of a denial for tests that check
+// that proofs travel (not a minimal covering set).
+void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& to) {
+  for (const Record& r : records) {
+    if (r.type != RrType::NSEC && r.type != RrType::NSEC3) continue;
+    to.push_back(&r);
+    for (const Record* sig : SigsFor(records, r.owner, r.type)) to.push_back(sig);
+  }
+}
+
 }  // namespace
 
 void FakeNetwork::Serve(const std::string& address, const std::string& apex,
@@ -73,7 +102,8 @@ size_t FakeNetwork::AskedOf(const std::string& address) const {
   return count;
 }
 
-std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const dns::Question& q) const {
+std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const dns::Question& q,
+                                          bool dnssec_ok) const {
   const Zone* zone = nullptr;
   for (const Zone& z : zones) {
     if (q.qname.IsSubdomainOf(z.apex) && (!zone || z.apex.LabelCount() > zone->apex.LabelCount())) zone = &z;
@@ -93,11 +123,13 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
     }
     return Build(q, parts);
   }
-  parts.answer = At(zone->records, q.qname, q.qtype);
-  if (parts.answer.empty()) parts.answer = At(zone->records, q.qname, RrType::CNAME);
+  auto answer = At(zone->records, q.qname, q.qtype);
+  if (answer.empty()) answer = At(zone->records, q.qname, RrType::CNAME);
+  AddWithSigs(zone->records, answer, dnssec_ok && q.qtype != RrType::RRSIG, parts.answer);
   if (parts.answer.empty()) {
     parts.rcode = Exists(zone->records, q.qname) ? 0 : 3;
-    parts.authority = At(zone->records, zone->apex, RrType::SOA);
+    AddWithSigs(zone->records, At(zone->records, zone->apex, RrType::SOA), dnssec_ok, parts.authority);
+    if (dnssec_ok) AddDenial(zone->records, parts.authority);
   }
   return Build(q, parts);
 }
@@ -122,6 +154,7 @@ void FakeNetwork::Release() {
 
 Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, AskOptions options) {
   if (holding_) co_await HoldAwaiter{held_};
+  timeouts_.push_back(options.timeout_ms);
   log_.push_back(server.address.ToString() + " " + question.qname.ToText() + " " +
                  std::string(dns::RrTypeToText(question.qtype)) + (options.recursion_desired ? " +rd" : ""));
   UpstreamReply reply;
@@ -132,7 +165,7 @@ Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, As
   }
   auto it = servers_.find(server.address);
   std::vector<Zone> none;
-  reply.wire = Respond(it == servers_.end() ? none : it->second, question);
+  reply.wire = Respond(it == servers_.end() ? none : it->second, question, options.dnssec_ok);
   if (refusing_.contains(server.address) && reply.wire.size() > 3) {
     reply.wire[2] &= static_cast<uint8_t>(~0x04);  // AA off
     reply.wire[3] = static_cast<uint8_t>((reply.wire[3] & 0xF0) | 5);  // REFUSED

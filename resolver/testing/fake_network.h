@@ -1,6 +1,8 @@
 // A fake upstream network for the iterator's tests: each address serves zones from zone-file
 // text and answers like a small authoritative server (referrals with glue, answers, CNAMEs
-// unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. Every question is
+// unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. To a query with DO
+// it adds the zone text's RRSIG records for each RRset sent, and to a negative answer every
+// NSEC/NSEC3 of the zone with its RRSIGs. Every question is
 // logged so tests can check what was asked of whom. No sockets, no loop: Ask never suspends.
 #pragma once
 
@@ -10,7 +12,7 @@
 #include <vector>
 
 #include "net/dns/record.h"
-#include "resolver/upstream/upstream.h"
+#include "resolver/query/upstream.h"
 
 namespace redoubt::resolver::testing {
 
@@ -32,17 +34,21 @@ class FakeNetwork final : public Upstream {
   // "address qname TYPE" (with "+rd" when RD was set), in order.
   const std::vector<std::string>& log() const { return log_; }
   size_t AskedOf(const std::string& address) const;
+  // The timeout of every Ask, in order.
+  const std::vector<uint32_t>& timeouts() const { return timeouts_; }
 
  private:
   struct Zone {
     dns::Name apex;
     std::vector<dns::Record> records;
   };
-  std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q) const;
+  std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q,
+                               bool dnssec_ok) const;
 
   std::map<IpAddress, std::vector<Zone>> servers_;
   std::set<IpAddress> silent_, refusing_;
   std::vector<std::string> log_;
+  std::vector<uint32_t> timeouts_;
   bool holding_ = false;
   std::vector<std::coroutine_handle<>> held_;
 };

@@ -1,4 +1,4 @@
-#include "resolver/iterator/query_budget.h"
+#include "resolver/query/query_budget.h"
 
 namespace redoubt::resolver {
 

@@ -46,7 +46,9 @@ struct ClassifiedReply {
   std::optional<dns::RRset> ns;
   std::vector<dns::RRset> glue;
   std::vector<dns::RRset> delegation_proofs;
-  // kNxDomain / kNoData: the SOA (when given inside the zone) and NSEC/NSEC3 proofs.
+  // kNxDomain / kNoData: the SOA (when given inside the zone) and NSEC/NSEC3 proofs of the
+  // denial (RFC 4035 section 3.1.3). kAnswer: NSEC/NSEC3 of the authority section, which
+  // prove a wildcard expansion (RFC 4035 section 3.1.3.3). Always inside the zone asked.
   std::optional<dns::RRset> soa;
   std::vector<dns::RRset> negative_proofs;
   // RRsets scrubbed: outside the zone, unrelated to the question, or beyond the limits.

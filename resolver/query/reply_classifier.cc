@@ -1,4 +1,4 @@
-#include "resolver/iterator/reply_classifier.h"
+#include "resolver/query/reply_classifier.h"
 
 #include <algorithm>
 
@@ -67,7 +67,9 @@ void WalkAnswer(const std::vector<RRset>& answer, const dns::Question& question,
     for (const RRset& r : answer) {
       bool wanted = r.owner == current &&
                     (r.type == question.qtype || question.qtype == RrType::ANY);
-      if (wanted && r.type != RrType::RRSIG) out.answer.push_back(r);
+      // RRSIGs are data only when asked for (then GroupRRsets kept them as data).
+      bool signature = r.type == RrType::RRSIG && question.qtype != RrType::RRSIG;
+      if (wanted && !signature) out.answer.push_back(r);
     }
     if (!out.answer.empty()) return;
     // A DNAME comes first: the CNAME beside it is only its synthesis (RFC 6672 section 3.4).
@@ -201,7 +203,9 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
   out.rcode = header.rcode;
   out.next_name = question.qname;
   Sections s;
-  ASSIGN_OR_RETURN(s.answer, dns::GroupRRsets(reply, dns::Section::kAnswer));
+  // A question for RRSIG gets the signatures as data (RFC 4035 section 3.2.1 last paragraph).
+  bool signatures_as_data = question.qtype == RrType::RRSIG;
+  ASSIGN_OR_RETURN(s.answer, dns::GroupRRsets(reply, dns::Section::kAnswer, signatures_as_data));
   ASSIGN_OR_RETURN(s.authority, dns::GroupRRsets(reply, dns::Section::kAuthority));
   ASSIGN_OR_RETURN(s.additional, dns::GroupRRsets(reply, dns::Section::kAdditional));
   auto rcode = static_cast<dns::Rcode>(header.rcode);
@@ -213,6 +217,9 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
     WalkAnswer(s.answer, question, zone, limits, out);
     if (!out.answer.empty()) {
       out.kind = ReplyKind::kAnswer;
+      // An answer expanded from a wildcard comes with the NSEC/NSEC3 proving no closer match
+      // (RFC 4035 section 3.1.3.3, RFC 5155 section 7.2.6): kept for the validator.
+      KeepNegativeProofs(s.authority, zone, out);
     } else if (rcode == dns::Rcode::NXDOMAIN && !out.next_name.IsSubdomainOf(zone)) {
       out.kind = ReplyKind::kCname;  // RFC 6604: the RCODE is about a name this zone lacks.
     } else if (rcode == dns::Rcode::NXDOMAIN) {

@@ -1,0 +1,64 @@
+#include "resolver/forwarder/forwarder.h"
+
+#include <algorithm>
+
+namespace redoubt::resolver {
+namespace {
+
+NameStep Failure(dns::EdeCode ede, std::string why) {
+  NameStep step;
+  step.ede = ede;
+  step.why = std::move(why);
+  return step;
+}
+
+// A forwarder's reply that ends the question; anything else means "ask the next one".
+bool Usable(const ClassifiedReply& reply) {
+  return reply.kind != ReplyKind::kReferral && reply.kind != ReplyKind::kLame &&
+         reply.kind != ReplyKind::kServerError;
+}
+
+}  // namespace
+
+Forwarder::Forwarder(Upstream& upstream, const Clock& clock, std::vector<ForwardZone> zones,
+                     ForwarderOptions options)
+    : upstream_(upstream), clock_(clock), zones_(std::move(zones)), options_(options) {}
+
+const ForwardZone* Forwarder::ZoneFor(const dns::Name& name) const {
+  const ForwardZone* best = nullptr;
+  for (const ForwardZone& zone : zones_) {
+    if (name.IsSubdomainOf(zone.name) &&
+        (best == nullptr || zone.name.LabelCount() > best->name.LabelCount())) {
+      best = &zone;
+    }
+  }
+  return best;
+}
+
+Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question question) {
+  const ForwardZone* zone = ZoneFor(question.qname);
+  if (zone == nullptr) co_return Failure(dns::EdeCode::kOther, "not in a forward zone");
+  for (const Endpoint& server : zone->servers) {
+    uint32_t remaining = context.RemainingMs(clock_.Now());
+    if (remaining == 0 || context.stop().stop_requested()) break;
+    if (!context.budget().TryUpstreamQuery()) break;
+    // Named, not braced inside co_await: see the note on temporaries in iterator.cc.
+    AskOptions ask{std::min(options_.timeout_ms, remaining), true, context.stop()};
+    UpstreamReply reply = co_await upstream_.Ask(server, question, std::move(ask));
+    if (reply.status != UpstreamReply::Status::kReply) continue;
+    auto view = dns::MessageView::Parse(reply.wire);
+    if (!view) continue;
+    // A forwarder speaks for every name it is asked: the root is its bailiwick, as in
+    // Unbound's scrubber for forward zones; records unrelated to the question still go.
+    auto classified = ClassifyReply(*view, question, dns::Name::Root());
+    if (!classified || !Usable(*classified)) continue;
+    NameStep step;
+    step.ok = true;
+    step.reply = std::move(*classified);
+    co_return step;
+  }
+  co_return Failure(dns::EdeCode::kNoReachableAuthority,
+                    "no forwarder for " + zone->name.ToText() + " answered");
+}
+
+}  // namespace redoubt::resolver

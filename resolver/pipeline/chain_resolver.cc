@@ -1,0 +1,52 @@
+#include "resolver/pipeline/chain_resolver.h"
+
+namespace redoubt::resolver {
+namespace {
+
+// Adds a final link's negative answer or wildcard proofs to the authority section.
+void AddProofs(const ClassifiedReply& reply, Resolution& out) {
+  if (reply.soa && reply.kind != ReplyKind::kAnswer) out.authority.push_back(*reply.soa);
+  out.authority.insert(out.authority.end(), reply.negative_proofs.begin(),
+                       reply.negative_proofs.end());
+}
+
+}  // namespace
+
+NameSource& ChainResolver::SourceFor(const dns::Name& name) const {
+  if (forwarder_ != nullptr && forwarder_->Covers(name)) return *forwarder_;
+  return iterator_;
+}
+
+Task<Resolution> ChainResolver::Resolve(RequestContext context) {
+  Resolution out;
+  dns::Question question = context.question();
+  for (;;) {
+    dns::Question link = question;  // Named: see the note on temporaries in iterator.cc.
+    NameStep step = co_await SourceFor(question.qname).ResolveName(context, std::move(link));
+    if (!step.ok) {
+      out = FailedResolution(step.ede, std::move(step.why));
+      break;
+    }
+    for (CutProof& cut : step.cuts) out.cuts.push_back(std::move(cut));
+    ClassifiedReply& reply = step.reply;
+    out.answer.insert(out.answer.end(), reply.chain.begin(), reply.chain.end());
+    if (reply.kind == ReplyKind::kCname) {
+      if (!context.budget().TryCnameHop()) {
+        out = FailedResolution(dns::EdeCode::kOther,
+                               "CNAME/DNAME chain longer than " +
+                                   std::to_string(context.budget().limits().cname_hops));
+        break;
+      }
+      question.qname = reply.next_name;
+      continue;
+    }
+    out.answer.insert(out.answer.end(), reply.answer.begin(), reply.answer.end());
+    out.rcode = reply.kind == ReplyKind::kNxDomain ? dns::Rcode::NXDOMAIN : dns::Rcode::NOERROR;
+    AddProofs(reply, out);
+    break;
+  }
+  out.upstream_queries = context.budget().upstream_queries();
+  co_return out;
+}
+
+}  // namespace redoubt::resolver

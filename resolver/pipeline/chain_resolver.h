@@ -1,0 +1,33 @@
+// The pipeline's resolve stage: follows a question's CNAME/DNAME chain (RFC 1034 section 3.6.2,
+// RFC 6672) link by link, asking for each name the source that serves it (the forwarder for
+// names in a forward zone, the iterator for the rest), and assembles the Resolution: the chain
+// and data with their RRSIGs, the SOA and NSEC/NSEC3 proofs of a negative or wildcard answer,
+// and the proofs at every zone cut followed.
+#pragma once
+
+#include "resolver/forwarder/forwarder.h"
+#include "resolver/query/stages.h"
+
+namespace redoubt::resolver {
+
+class ChainResolver {
+ public:
+  // `forwarder` may be null (no forward zones).
+  ChainResolver(NameSource& iterator, Forwarder* forwarder)
+      : iterator_(iterator), forwarder_(forwarder) {}
+
+  // Resolves context.question() to its end: an answer, NXDOMAIN or NODATA at the chain's last
+  // name (RFC 6604: the RCODE is the last link's), or SERVFAIL with an Extended DNS Error when a
+  // link fails or the chain is longer than the budget's cname_hops. A failure carries no
+  // partial chain.
+  Task<Resolution> Resolve(RequestContext context);
+
+  // Where a name is resolved: the forwarder when a forward zone covers it.
+  NameSource& SourceFor(const dns::Name& name) const;
+
+ private:
+  NameSource& iterator_;
+  Forwarder* forwarder_;
+};
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,63 @@
+#include "resolver/pipeline/pipeline.h"
+
+namespace redoubt::resolver {
+
+Pipeline::Pipeline(NameSource& iterator, Forwarder* forwarder, AnswerStore& store,
+                   Validator& validator, const Clock& clock, PipelineOptions options,
+                   PipelineStats* stats)
+    : chain_(iterator, forwarder), store_(store), validator_(validator), clock_(clock),
+      options_(options), stats_(stats ? stats : &own_stats_), coalescer_(options.max_coalesced) {}
+
+RequestContext Pipeline::NewRequest(dns::Question question, ClientFlags client,
+                                    std::stop_token stop) const {
+  return RequestContext::ForClient(std::move(question), client, options_.limits,
+                                   options_.validation_limits, clock_.Now(), std::move(stop));
+}
+
+Task<Resolution> Pipeline::Resolve(RequestContext context) {
+  if (context.work().sub_resolver == nullptr) context.work().sub_resolver = this;
+  // Stage 1: the cache.
+  if (std::optional<Resolution> stored = store_.Lookup(context.question())) {
+    ++stats_->from_store;
+    co_return std::move(*stored);
+  }
+  if (context.depth() > 0) {
+    ++stats_->sub_resolutions;
+    co_return co_await ResolveAndKeep(std::move(context));
+  }
+  ++stats_->requests;
+  co_return co_await ResolveClient(std::move(context));
+}
+
+// Stages 2 and 6 around the rest, for a client's question.
+Task<Resolution> Pipeline::ResolveClient(RequestContext context) {
+  std::string key = Coalescer::KeyFor(context);
+  if (std::shared_ptr<Coalescer::Entry> entry = coalescer_.Joinable(key)) {
+    ++stats_->coalesced;
+    co_await Coalescer::Wait{*entry};
+    co_return *entry->result;
+  }
+  std::shared_ptr<Coalescer::Entry> entry = coalescer_.Begin(key);
+  dns::Question question = context.question();
+  Resolution result = co_await ResolveAndKeep(std::move(context));
+  if (result.rcode == dns::Rcode::SERVFAIL) {
+    // RFC 8767: every upstream failed; an expired answer is better than none.
+    if (std::optional<Resolution> stale = store_.LookupStale(question)) {
+      ++stats_->stale_served;
+      result = std::move(*stale);
+    }
+  }
+  coalescer_.Finish(key, entry, result);
+  co_return result;
+}
+
+// Stages 3 to 5.
+Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
+  ++stats_->resolutions;
+  Resolution resolved = co_await chain_.Resolve(context);
+  Resolution validated = co_await validator_.Validate(context, std::move(resolved));
+  store_.Store(context.question(), validated);
+  co_return validated;
+}
+
+}  // namespace redoubt::resolver

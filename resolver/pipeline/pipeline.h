@@ -1,0 +1,85 @@
+// The query pipeline: the stages one question passes through, in order, each a small unit with
+// its own contract (docs/architecture.md tells the story in the manner of Unbound's
+// util/module.h):
+//
+//   1. cache lookup   AnswerStore::Lookup: a stored answer ends the request here.
+//   2. coalesce       Coalescer: an identical client question in flight is waited for.
+//   3. resolve        ChainResolver: link by link, the forwarder or the iterator.
+//   4. validate       Validator: statuses per RRset, bogus to SERVFAIL (a pass-through
+//                     until the validator is built).
+//   5. store          AnswerStore::Store: the store decides what to keep.
+//   6. serve-stale    AnswerStore::LookupStale: an expired answer when resolution failed
+//                     (RFC 8767).
+//
+// The pipeline is also the Resolver that stages ask for sub-resolutions (NS addresses, later DS
+// and DNSKEY): they come back in with a nested RequestContext, go through the cache, resolve,
+// validate and store stages with the parent's budget and deadline, and are neither coalesced
+// (see coalescer.h) nor served stale.
+#pragma once
+
+#include <cstdint>
+#include <stop_token>
+
+#include "net/base/clock.h"
+#include "resolver/forwarder/forwarder.h"
+#include "resolver/pipeline/chain_resolver.h"
+#include "resolver/pipeline/coalescer.h"
+#include "resolver/query/answer_store.h"
+#include "resolver/query/stages.h"
+
+namespace redoubt::resolver {
+
+struct PipelineOptions {
+  QueryLimits limits;
+  ValidationLimits validation_limits;
+  uint32_t max_coalesced = 100;  // Clients waiting on one in-flight question (BIND: 100).
+};
+
+// Counters of the pipeline, read by the metrics layer.
+struct PipelineStats {
+  uint64_t requests = 0;         // Client questions entering the pipeline.
+  uint64_t from_store = 0;       // Answered by the cache lookup stage.
+  uint64_t coalesced = 0;        // Waited on an identical question in flight.
+  uint64_t resolutions = 0;      // Went through the resolve stage (client and sub-questions).
+  uint64_t sub_resolutions = 0;  // Of those, asked by a stage for another question.
+  uint64_t stale_served = 0;     // Failed resolutions answered from stale data.
+};
+
+class Pipeline final : public Resolver {
+ public:
+  // `forwarder` may be null (no forward zones); `stats` may be null. All references must
+  // outlive the pipeline.
+  Pipeline(NameSource& iterator, Forwarder* forwarder, AnswerStore& store, Validator& validator,
+           const Clock& clock, PipelineOptions options, PipelineStats* stats = nullptr);
+
+  // A context for a client's question: fresh budgets from the options, the deadline from now.
+  RequestContext NewRequest(dns::Question question, ClientFlags client,
+                            std::stop_token stop = {}) const;
+
+  // Runs `context` through the stages. Never throws; failures are SERVFAIL Resolutions.
+  Task<Resolution> Resolve(RequestContext context) override;
+
+ private:
+  Task<Resolution> ResolveClient(RequestContext context);
+  Task<Resolution> ResolveAndKeep(RequestContext context);
+
+  ChainResolver chain_;
+  AnswerStore& store_;
+  Validator& validator_;
+  const Clock& clock_;
+  PipelineOptions options_;
+  PipelineStats own_stats_;
+  PipelineStats* stats_;
+  Coalescer coalescer_;
+};
+
+// A Validator that leaves every status as it is (Indeterminate): the validate stage until the
+// DNSSEC validator fills it.
+class PassThroughValidator final : public Validator {
+ public:
+  Task<Resolution> Validate(RequestContext, Resolution resolution) override {
+    co_return resolution;
+  }
+};
+
+}  // namespace redoubt::resolver

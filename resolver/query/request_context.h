@@ -1,0 +1,90 @@
+// The request context: what travels with one client question through every stage of the
+// pipeline and into every sub-resolution it causes (NS addresses now; DS, DNSKEY and TKEY
+// later). Unbound's module_qstate and Knot Resolver's kr_request play the same part.
+//
+// A context has two halves. The per-question half (the question, the client's DO/CD bits and
+// EDNS size, the nesting depth and the chain of questions above it) is copied into each
+// sub-resolution with its own question. The per-request half (`RequestWork`: the query budget,
+// the validation budget, the one deadline, the stop token) is shared: a nested resolution
+// spends its parent's budget and ends at its parent's deadline instead of making fresh ones.
+// Contexts are cheap to copy and are passed to coroutines by value (design guide section 4).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <vector>
+
+#include "net/base/clock.h"
+#include "net/dns/message_view.h"
+#include "resolver/query/query_budget.h"
+#include "resolver/query/validation_budget.h"
+
+namespace redoubt::resolver {
+
+class Resolver;
+
+// What the client asked for beyond the question (RFC 3225 DO, RFC 4035 section 3.2.2 CD,
+// RFC 6891 section 6.2.3 UDP payload size; 0 when the query had no OPT record).
+struct ClientFlags {
+  bool dnssec_ok = false;
+  bool checking_disabled = false;
+  uint16_t edns_size = 0;
+  friend bool operator==(const ClientFlags&, const ClientFlags&) = default;
+};
+
+// The per-request half, shared by a client question and all its sub-resolutions.
+struct RequestWork {
+  QueryBudget budget;
+  ValidationBudget validation;
+  MonoTime deadline;
+  std::stop_token stop;
+  // Who answers this request's sub-questions (the pipeline); set by the pipeline on entry.
+  Resolver* sub_resolver = nullptr;
+};
+
+class RequestContext {
+ public:
+  // A client's question: a fresh budget from `limits` and a deadline limits.deadline_ms from
+  // `now`. `stop` ends the request early (worker shutdown).
+  static RequestContext ForClient(dns::Question question, ClientFlags client,
+                                  const QueryLimits& limits, const ValidationLimits& validation,
+                                  MonoTime now, std::stop_token stop = {});
+
+  // A sub-resolution of `question` on behalf of this one: the same RequestWork, depth + 1,
+  // this question added to the ancestors. Sub-resolutions ask with DO set and CD clear (the
+  // validator needs signatures whatever the client asked).
+  RequestContext Nested(dns::Question question) const;
+
+  // True when `question` (name case aside) is being resolved by this context or one of its
+  // ancestors: asking it again would wait on itself (an NS cycle without glue).
+  bool InProgress(const dns::Question& question) const;
+
+  const dns::Question& question() const noexcept { return question_; }
+  const ClientFlags& client() const noexcept { return client_; }
+  uint32_t depth() const noexcept { return depth_; }
+  RequestWork& work() const noexcept { return *work_; }
+  QueryBudget& budget() const noexcept { return work_->budget; }
+  ValidationBudget& validation() const noexcept { return work_->validation; }
+  MonoTime deadline() const noexcept { return work_->deadline; }
+  const std::stop_token& stop() const noexcept { return work_->stop; }
+
+  // Milliseconds left before the deadline at `now` (0 once reached): the cap on any one
+  // exchange's timeout, so no wait runs past the request's deadline.
+  uint32_t RemainingMs(MonoTime now) const noexcept;
+  // True once the deadline has passed or a stop was requested.
+  bool Over(MonoTime now) const noexcept;
+
+ private:
+  RequestContext(dns::Question question, ClientFlags client, std::shared_ptr<RequestWork> work)
+      : question_(std::move(question)), client_(client), work_(std::move(work)) {}
+
+  dns::Question question_;
+  ClientFlags client_;
+  std::shared_ptr<RequestWork> work_;
+  uint32_t depth_ = 0;
+  std::vector<dns::Question> ancestors_;
+};
+
+
+}  // namespace redoubt::resolver

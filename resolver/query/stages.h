@@ -1,0 +1,54 @@
+// The interfaces between the pipeline's stages. The pipeline (resolver/pipeline) composes them;
+// the iterator, forwarder and validator implement them and know nothing of each other or of the
+// pipeline (design guide section 1): a stage that needs a sub-resolution asks the Resolver in
+// its context (RequestContext::work().sub_resolver), which is the pipeline.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "net/base/task.h"
+#include "resolver/query/reply_classifier.h"
+#include "resolver/query/request_context.h"
+#include "resolver/query/resolution.h"
+
+namespace redoubt::resolver {
+
+// Resolves a whole question: CNAME/DNAME chains followed, statuses set, results stored. The
+// pipeline is the one implementation; stages use it for sub-resolutions with a
+// RequestContext::Nested() context. Never fails otherwise than with a SERVFAIL Resolution.
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  virtual Task<Resolution> Resolve(RequestContext context) = 0;
+};
+
+// The outcome of resolving one name of a chain at its authoritative servers (or forwarders).
+struct NameStep {
+  bool ok = false;
+  // ok: kAnswer, kNxDomain, kNoData, or kCname (a chain to follow at reply.next_name).
+  ClassifiedReply reply;
+  std::vector<CutProof> cuts;  // The referrals followed to reach the answer, top down.
+  dns::EdeCode ede = dns::EdeCode::kOther;
+  std::string why;
+};
+
+// A source of answers for one name: the iterator (RFC 1034 section 5.3.3) or the forwarder.
+// `question` is the current link of the chain (the client's question at first). It spends
+// `context`'s budget, stops at its deadline, and never throws.
+class NameSource {
+ public:
+  virtual ~NameSource() = default;
+  virtual Task<NameStep> ResolveName(RequestContext context, dns::Question question) = 0;
+};
+
+// Sets the security status of every RRset of a resolution (RFC 4035 section 5) and turns a
+// bogus one into SERVFAIL with an Extended DNS Error (RFC 8914 section 4.7). With CD set in the
+// context, statuses are still computed but nothing is withheld (RFC 4035 section 3.2.2).
+class Validator {
+ public:
+  virtual ~Validator() = default;
+  virtual Task<Resolution> Validate(RequestContext context, Resolution resolution) = 0;
+};
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,40 @@
+// The upstream seam: asking one authoritative (or forwarding) server one question. The iterator
+// and the forwarder see only this interface, so neither depends on libuv; NetworkUpstream
+// (resolver/upstream/upstream.h) is the real one, testing::FakeNetwork the iterator's fake.
+#pragma once
+
+#include <cstdint>
+#include <stop_token>
+#include <vector>
+
+#include "net/base/endpoint.h"
+#include "net/base/task.h"
+#include "net/dns/message_view.h"
+
+namespace redoubt::resolver {
+
+struct UpstreamReply {
+  enum class Status : uint8_t { kReply, kTimeout, kNetworkError, kBadReply, kCancelled };
+  Status status = Status::kNetworkError;
+  std::vector<uint8_t> wire;  // The reply message (status kReply).
+  uint32_t rtt_ms = 0;
+  bool over_tcp = false;
+};
+
+struct AskOptions {
+  uint32_t timeout_ms = 1000;      // Never past the request's deadline (RequestContext).
+  bool recursion_desired = false;  // True towards forwarders.
+  std::stop_token stop;            // Cancels the exchange (shutdown).
+  // DO in the query's OPT (RFC 3225; RFC 4035 section 4.1: a security-aware resolver sets it,
+  // so RRSIGs and NSEC/NSEC3 proofs come back for the validator and for DO=1 clients).
+  bool dnssec_ok = true;
+};
+
+class Upstream {
+ public:
+  virtual ~Upstream() = default;
+  // Sends `question` to `server`; the reply's question is the one asked (case aside).
+  virtual Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) = 0;
+};
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,31 @@
+// What of a Resolution a client gets to see: a pure function of the resolution, the question
+// and the client's DO bit, tested by a truth table (client_answer_test.cc).
+//
+// RFC 4035 section 3.2.1: without DO, no RRSIG, NSEC or NSEC3 record goes to the client unless
+// its question asked for that very type (the RFC 2535 forms SIG and NXT are treated alike).
+// With DO, signatures travel with their RRsets and the authority section carries the SOA and
+// the NSEC/NSEC3 records (with their RRSIGs) that prove a negative answer or a wildcard
+// expansion (RFC 4035 sections 3.1.1 to 3.1.3).
+#pragma once
+
+#include <vector>
+
+#include "net/dns/message_view.h"
+#include "resolver/query/resolution.h"
+
+namespace redoubt::resolver {
+
+struct ClientSections {
+  std::vector<dns::RRset> answer;
+  std::vector<dns::RRset> authority;
+};
+
+// The answer and authority sections for a client with DO `dnssec_ok` asking `question`.
+ClientSections ShapeForClient(const Resolution& resolution, const dns::Question& question,
+                              bool dnssec_ok);
+
+// True for the DNSSEC record types that a DO=0 client never sees unless it asked for them
+// (RFC 4035 section 3.2.1; RFC 2535 SIG and NXT).
+bool IsDnssecOnlyType(dns::RrType type) noexcept;
+
+}  // namespace redoubt::resolver
