@@ -6,7 +6,9 @@
 // the stack (unoptimised GCC builds do not make it a tail call; see task_test.cc).
 // Nothing inside a Task throws (errors are Result values); an escaping exception is a bug and
 // terminates. Detach() starts a root task that owns itself, for work started by a callback (a
-// client's query). Cancellation is cooperative: pass a std::stop_token by value.
+// client's query); TaskScope (task_scope.h) does the same and counts its tasks. WhenAll
+// (when_all.h) awaits several tasks at once. Cancellation is cooperative: pass a std::stop_token
+// by value; WaitList (wait_list.h) parks coroutines so that they can be cancelled.
 #pragma once
 
 #include <coroutine>
@@ -114,6 +116,17 @@ class [[nodiscard]] Task<void> {
 
 namespace task_detail {
 
+// Hears when a root task has finished (TaskScope counts them). Not an owner: never deleted
+// through this interface.
+class RootObserver {
+ public:
+  // Called once per root task, after the task's frames have been freed.
+  virtual void RootFinished() noexcept = 0;
+
+ protected:
+  ~RootObserver() = default;
+};
+
 // A self-owning coroutine: starts at once and frees its frame when it ends.
 struct Detached {
   struct promise_type {
@@ -125,12 +138,22 @@ struct Detached {
   };
 };
 
-inline Detached RunDetached(Task<void> task) { co_await std::move(task); }
+// Runs `task` as a root. The task is moved into a block-scoped local so that its frames are gone
+// before `observer` is told (a drained TaskScope then holds no task frames); only this runner's
+// own small frame is still allocated at that point, and it is freed as the call returns.
+inline Detached RunDetached(Task<void> task, RootObserver* observer) {
+  {
+    Task<void> running = std::move(task);
+    co_await running;
+  }
+  if (observer != nullptr) observer->RootFinished();
+}
 
 }  // namespace task_detail
 
 // Starts `task` now; it runs until its first suspension and finishes on its own. The task owns
-// everything it needs (coroutine parameters by value).
-inline void Detach(Task<void> task) { task_detail::RunDetached(std::move(task)); }
+// everything it needs (coroutine parameters by value). Nothing counts it: prefer
+// TaskScope::Spawn (task_scope.h) where a shutdown must wait for the task.
+inline void Detach(Task<void> task) { task_detail::RunDetached(std::move(task), nullptr); }
 
 }  // namespace redoubt
