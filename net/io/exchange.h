@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <vector>
@@ -50,16 +51,23 @@ struct UdpOptions {
   // Candidate source ports, tried in order until one binds (callers pass CSPRNG values in
   // 1024-65535, RFC 5452 section 9.2); empty lets the kernel choose.
   std::vector<uint16_t> source_ports;
+  // The local address to send from (a configured outgoing interface); unset lets the kernel
+  // choose by its routes. It must be of the server's family and assigned to this host: else
+  // the exchange ends at once with kNetworkError (UV_EAFNOSUPPORT, UV_EADDRNOTAVAIL).
+  std::optional<IpAddress> source_address;
 };
 
 // Sends `query` to `server` over UDP and waits for the reply.
 Task<ExchangeResult> UdpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
                                  ReplyFilter filter, UdpOptions options);
 
-// Sends `query` to `server` over a new TCP connection and waits for one reply.
+// Sends `query` to `server` over a new TCP connection and waits for one reply. With `source`
+// set the connection is made from that address (the port is the kernel's ephemeral choice);
+// it must be of the server's family and local, or the exchange ends with kNetworkError.
 Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
                                  ReplyFilter filter, uint32_t timeout_ms,
-                                 std::stop_token stop = {});
+                                 std::stop_token stop = {},
+                                 std::optional<IpAddress> source = std::nullopt);
 
 // Waits `ms` milliseconds on `loop`.
 Task<void> Sleep(uv_loop_t* loop, uint64_t ms);

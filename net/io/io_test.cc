@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <string>
 
 #include <atomic>
 #include <thread>
@@ -303,6 +306,130 @@ TEST(IoTest, TcpPoolRetiresConnectionsTheServerClosed) {
   EXPECT_EQ(second.reply, Bytes(">b"));
   EXPECT_EQ(pool_stats.opened, 2u);
   EXPECT_EQ(stats.tcp_connections, 2u);
+}
+
+// Replies with as many octets as the query's decimal text says, all equal to its first digit.
+QueryHandler SizedHandler() {
+  return [](std::vector<uint8_t> query, QueryContext) -> Task<std::vector<uint8_t>> {
+    size_t size = std::stoul(std::string(query.begin(), query.end()));
+    co_return std::vector<uint8_t>(size, query[0]);
+  };
+}
+
+bool AllEqual(const std::vector<uint8_t>& bytes, char c) {
+  return std::all_of(bytes.begin(), bytes.end(), [c](uint8_t b) { return b == c; });
+}
+
+// Replies land in the loop's one receive buffer: each result must still get its own bytes,
+// exactly as many as arrived, up to the largest message TCP can frame.
+TEST(IoTest, RepliesAreCopiedOutOfTheSharedBufferWhole) {
+  ListenerStats stats;
+  ExchangeResult big, small, tcp;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto udp_listener = UdpListener::Open(loop, Loopback(), SizedHandler(), &stats);
+    if (!udp_listener) co_return;
+    Endpoint server = (*udp_listener)->local();
+    auto tcp_listener = TcpListener::Open(loop, server, SizedHandler(), &stats);
+    if (!tcp_listener) co_return;
+    bool small_done = false;
+    Detach([](uv_loop_t* l, Endpoint to, ExchangeResult& out, bool& done) -> Task<void> {
+      out = co_await UdpExchange(l, to, Bytes("300"), AcceptAll(), {});
+      done = true;
+    }(loop, server, small, small_done));
+    big = co_await UdpExchange(loop, server, Bytes("60000"), AcceptAll(), {});
+    tcp = co_await TcpExchange(loop, server, Bytes("65535"), AcceptAll(), 1000);
+    while (!small_done) co_await Sleep(loop, 1);
+    (*udp_listener)->Close();
+    (*tcp_listener)->Close();
+  });
+  ASSERT_EQ(big.reply.size(), 60000u);
+  EXPECT_TRUE(AllEqual(big.reply, '6'));
+  EXPECT_EQ(big.reply.capacity(), big.reply.size());
+  ASSERT_EQ(small.reply.size(), 300u);
+  EXPECT_TRUE(AllEqual(small.reply, '3'));
+  ASSERT_EQ(tcp.reply.size(), 65535u);
+  EXPECT_TRUE(AllEqual(tcp.reply, '6'));
+}
+
+// Echoes like EchoHandler and records the address each query came from.
+QueryHandler RecordingHandler(uv_loop_t* loop, std::vector<IpAddress>& peers) {
+  return [loop, &peers](std::vector<uint8_t> query, QueryContext context) {
+    peers.push_back(context.client.address);
+    return EchoHandler(loop)(std::move(query), context);
+  };
+}
+
+TEST(IoTest, ExchangesLeaveFromTheChosenSourceAddress) {
+  ListenerStats stats;
+  std::vector<IpAddress> peers;
+  ExchangeResult udp, tcp, plain;
+  const IpAddress source = IpAddress::V4({127, 0, 0, 2});
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto udp_listener = UdpListener::Open(loop, Loopback(), RecordingHandler(loop, peers), &stats);
+    if (!udp_listener) co_return;
+    Endpoint server = (*udp_listener)->local();
+    auto tcp_listener = TcpListener::Open(loop, server, RecordingHandler(loop, peers), &stats);
+    if (!tcp_listener) co_return;
+    UdpOptions options;
+    options.source_ports = {0};
+    options.source_address = source;
+    udp = co_await UdpExchange(loop, server, Bytes("u"), AcceptAll(), options);
+    tcp = co_await TcpExchange(loop, server, Bytes("t"), AcceptAll(), 1000, {}, source);
+    plain = co_await UdpExchange(loop, server, Bytes("p"), AcceptAll(), {});
+    (*udp_listener)->Close();
+    (*tcp_listener)->Close();
+  });
+  EXPECT_EQ(udp.reply, Bytes(">u"));
+  EXPECT_NE(udp.source_port, 0);
+  EXPECT_EQ(tcp.reply, Bytes(">t"));
+  EXPECT_EQ(plain.reply, Bytes(">p"));
+  // The kernel's own choice towards 127.0.0.1 is 127.0.0.1.
+  EXPECT_EQ(peers, (std::vector<IpAddress>{source, source, IpAddress::V4({127, 0, 0, 1})}));
+}
+
+TEST(IoTest, SourceAddressOfTheOtherFamilyIsANetworkError) {
+  ListenerStats stats;
+  ExchangeResult udp, tcp;
+  std::array<uint8_t, 16> v6_loopback{};
+  v6_loopback[15] = 1;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    UdpOptions options;
+    options.source_address = IpAddress::V6(v6_loopback);
+    udp = co_await UdpExchange(loop, (*listener)->local(), Bytes("x"), AcceptAll(), options);
+    tcp = co_await TcpExchange(loop, (*listener)->local(), Bytes("x"), AcceptAll(), 1000, {},
+                               IpAddress::V6(v6_loopback));
+    (*listener)->Close();
+  });
+  EXPECT_EQ(udp.status, ExchangeStatus::kNetworkError);
+  EXPECT_EQ(udp.uv_error, UV_EAFNOSUPPORT);
+  EXPECT_EQ(tcp.status, ExchangeStatus::kNetworkError);
+  EXPECT_EQ(tcp.uv_error, UV_EAFNOSUPPORT);
+  EXPECT_EQ(stats.queries, 0u);
+}
+
+TEST(IoTest, TcpPoolReusesAConnectionOnlyForTheSameSource) {
+  ListenerStats stats;
+  std::vector<IpAddress> peers;
+  TcpPoolStats pool_stats;
+  const IpAddress two = IpAddress::V4({127, 0, 0, 2}), three = IpAddress::V4({127, 0, 0, 3});
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = TcpListener::Open(loop, Loopback(), RecordingHandler(loop, peers), &stats);
+    if (!listener) co_return;
+    TcpPool pool(loop);
+    for (const IpAddress& source : {two, two, three}) {
+      ExchangeResult r = co_await pool.Exchange((*listener)->local(), Bytes("q"), AcceptAll(),
+                                                1000, {}, source);
+      EXPECT_EQ(r.status, ExchangeStatus::kReply);
+    }
+    pool_stats = pool.stats();
+    pool.Shutdown();
+    (*listener)->Close();
+  });
+  EXPECT_EQ(peers, (std::vector<IpAddress>{two, two, three}));
+  EXPECT_EQ(pool_stats.opened, 2u);
+  EXPECT_EQ(pool_stats.reused, 1u);
 }
 
 TEST(IoTest, TooManyTcpClientsAreTurnedAway) {

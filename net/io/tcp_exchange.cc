@@ -27,10 +27,11 @@ struct SleepAwaiter {
 }  // namespace
 
 Task<ExchangeResult> TcpExchange(uv_loop_t* loop, Endpoint server, std::vector<uint8_t> query,
-                                 ReplyFilter filter, uint32_t timeout_ms, std::stop_token stop) {
+                                 ReplyFilter filter, uint32_t timeout_ms, std::stop_token stop,
+                                 std::optional<IpAddress> source) {
   TcpPool one_off(loop, TcpPoolLimits{0, 0});
   co_return co_await one_off.Exchange(server, std::move(query), std::move(filter), timeout_ms,
-                                      std::move(stop));
+                                      std::move(stop), source);
 }
 
 Task<void> Sleep(uv_loop_t* loop, uint64_t ms) { co_await SleepAwaiter{loop, ms}; }

@@ -2,9 +2,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 
 #include "net/io/address.h"
+#include "net/io/receive_buffer.h"
 #include "net/io/listener.h"
 
 namespace redoubt::io {
@@ -33,7 +33,6 @@ struct TcpConnection {
   int open_handles = 0;
   bool closed = false, reading = false, eof = false;
   std::shared_ptr<TcpConnection> self;
-  std::array<char, 16384> buffer{};
 };
 
 namespace {
@@ -62,9 +61,11 @@ void TouchIdle(TcpConnection* c) {
   if (!c->closed) uv_timer_start(&c->idle, OnIdle, c->server->limits.idle_timeout_ms, 0);
 }
 
-void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* c = static_cast<TcpConnection*>(handle->data);
-  *buf = uv_buf_init(c->buffer.data(), static_cast<unsigned>(c->buffer.size()));
+// Reads land in the loop's shared buffer and OnRead appends them to the connection's own
+// bytes before libuv reads again, so a connection holds only what it has received.
+void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+  std::span<char> buffer = ReceiveBuffer();
+  *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
 void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);

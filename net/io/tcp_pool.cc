@@ -1,23 +1,32 @@
 #include "net/io/tcp_pool.h"
 
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <array>
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "net/io/address.h"
+#include "net/io/receive_buffer.h"
 
 namespace redoubt::io {
 
 struct PooledConnection;
+
+// Idle connections are found by server and by the source address they were made from.
+using PoolKey = std::pair<Endpoint, std::optional<IpAddress>>;
 
 struct TcpPool::State {
   uv_loop_t* loop = nullptr;
   TcpPoolLimits limits;
   TcpPoolStats stats;
   bool closing = false;
-  std::map<Endpoint, std::vector<PooledConnection*>> idle;
+  std::map<PoolKey, std::vector<PooledConnection*>> idle;
 };
 
 // One upstream connection and the exchange it is carrying. Freed when both handles closed.
@@ -29,6 +38,7 @@ struct PooledConnection {
   uv_write_t write{};
   std::shared_ptr<TcpPool::State> pool;
   Endpoint server;
+  std::optional<IpAddress> source;  // Unset: the kernel chose the local address.
   Phase phase = Phase::kConnecting;
   int open_handles = 2;
   // The current exchange.
@@ -39,7 +49,6 @@ struct PooledConnection {
   ExchangeResult result;
   std::vector<uint8_t> framed, received;
   std::optional<std::stop_callback<std::function<void()>>> on_stop;
-  std::array<char, 16384> buffer{};
 };
 
 namespace {
@@ -47,8 +56,10 @@ namespace {
 using Phase = PooledConnection::Phase;
 using State = TcpPool::State;
 
+PoolKey KeyOf(const PooledConnection* c) { return {c->server, c->source}; }
+
 void RemoveIdle(PooledConnection* c) {
-  auto it = c->pool->idle.find(c->server);
+  auto it = c->pool->idle.find(KeyOf(c));
   if (it == c->pool->idle.end()) return;
   std::erase(it->second, c);
   if (it->second.empty()) c->pool->idle.erase(it);
@@ -70,9 +81,9 @@ void Close(PooledConnection* c) {
 void OnIdleTimeout(uv_timer_t* timer) { Close(static_cast<PooledConnection*>(timer->data)); }
 
 void KeepIdle(PooledConnection* c) {
-  auto& list = c->pool->idle[c->server];
+  auto& list = c->pool->idle[KeyOf(c)];
   if (c->pool->closing || list.size() >= c->pool->limits.max_idle_per_server) {
-    if (list.empty()) c->pool->idle.erase(c->server);
+    if (list.empty()) c->pool->idle.erase(KeyOf(c));
     return Close(c);
   }
   c->phase = Phase::kIdle;
@@ -95,9 +106,11 @@ void Finish(PooledConnection* c, ExchangeStatus status, int error = 0) {
   if (c->waiter) std::exchange(c->waiter, {}).resume();
 }
 
-void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* c = static_cast<PooledConnection*>(handle->data);
-  *buf = uv_buf_init(c->buffer.data(), static_cast<unsigned>(c->buffer.size()));
+// Reads land in the loop's shared buffer and OnRead appends them to the connection's own
+// bytes before libuv reads again, so a connection holds only what it has received.
+void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+  std::span<char> buffer = ReceiveBuffer();
+  *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
 void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -143,15 +156,41 @@ void OnConnected(uv_connect_t* request, int status) {
   Send(c);
 }
 
-PooledConnection* Open(const std::shared_ptr<State>& state, const Endpoint& server) {
+PooledConnection* Open(const std::shared_ptr<State>& state, const Endpoint& server,
+                       const std::optional<IpAddress>& source) {
   auto* c = new PooledConnection;
   c->pool = state;
   c->server = server;
+  c->source = source;
   uv_tcp_init(state->loop, &c->tcp);
   uv_timer_init(state->loop, &c->timer);
   c->tcp.data = c->timer.data = c->connect.data = c->write.data = c;
   ++state->stats.opened;
   return c;
+}
+
+// Gives a new connection a socket bound to its source address. The port is left to connect()
+// (IP_BIND_ADDRESS_NO_PORT, Linux 4.2), which picks an ephemeral port unique for the whole
+// 4-tuple instead of reserving one per address: many connections from one outgoing interface
+// do not exhaust the ephemeral range. Returns 0 or a libuv error.
+int BindSource(PooledConnection* c) {
+  if (c->source->family() != c->server.address.family()) return UV_EAFNOSUPPORT;
+  sockaddr_storage local;
+  socklen_t length = ToSockaddr(Endpoint{*c->source, 0}, local);
+  int fd = socket(local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return uv_translate_sys_error(errno);
+  int on = 1;
+  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof(on));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), length) != 0) {
+    int error = errno;
+    close(fd);
+    return uv_translate_sys_error(error);
+  }
+  if (int rc = uv_tcp_open(&c->tcp, fd); rc != 0) {
+    close(fd);
+    return rc;
+  }
+  return 0;
 }
 
 // Starts an exchange on `c`: connects first when the connection is new.
@@ -173,6 +212,9 @@ void Begin(PooledConnection* c, const std::vector<uint8_t>& query, ReplyFilter f
   uv_timer_start(&c->timer, OnExchangeTimeout, timeout_ms, 0);
   c->on_stop.emplace(stop, std::function<void()>([c] { Finish(c, ExchangeStatus::kCancelled); }));
   if (!fresh) return Send(c);
+  if (c->source) {
+    if (int rc = BindSource(c); rc != 0) return Finish(c, ExchangeStatus::kNetworkError, rc);
+  }
   sockaddr_storage address;
   ToSockaddr(c->server, address);
   int rc = uv_tcp_connect(&c->connect, &c->tcp, reinterpret_cast<sockaddr*>(&address), OnConnected);
@@ -217,16 +259,16 @@ const TcpPoolStats& TcpPool::stats() const { return state_->stats; }
 
 Task<ExchangeResult> TcpPool::Exchange(Endpoint server, std::vector<uint8_t> query,
                                        ReplyFilter filter, uint32_t timeout_ms,
-                                       std::stop_token stop) {
+                                       std::stop_token stop, std::optional<IpAddress> source) {
   std::shared_ptr<State> state = state_;
   for (int attempt = 0;; ++attempt) {
     PooledConnection* c = nullptr;
-    auto it = state->idle.find(server);
+    auto it = state->idle.find(PoolKey{server, source});
     if (attempt == 0 && it != state->idle.end() && !it->second.empty()) {
       c = it->second.back();
       ++state->stats.reused;
     } else {
-      c = Open(state, server);
+      c = Open(state, server, source);
     }
     bool reused = c->phase == Phase::kIdle;
     Begin(c, query, filter, timeout_ms, stop);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -37,9 +38,12 @@ class TcpPool {
   TcpPool(const TcpPool&) = delete;
   TcpPool& operator=(const TcpPool&) = delete;
 
-  // As TcpExchange, on a pooled connection when one to `server` is idle.
+  // As TcpExchange, on a pooled connection when one to `server` from `source` is idle: a
+  // connection is only reused for the same source (unset: the kernel's choice), so a query
+  // never leaves from an address its caller did not pick.
   Task<ExchangeResult> Exchange(Endpoint server, std::vector<uint8_t> query, ReplyFilter filter,
-                                uint32_t timeout_ms, std::stop_token stop = {});
+                                uint32_t timeout_ms, std::stop_token stop = {},
+                                std::optional<IpAddress> source = std::nullopt);
   // Closes every idle connection, and from now on closes connections as their exchanges end
   // instead of keeping them (shutdown: the loop can then run out of handles).
   void Shutdown();

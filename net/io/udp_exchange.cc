@@ -12,6 +12,7 @@
 
 #include "net/io/address.h"
 #include "net/io/exchange.h"
+#include "net/io/receive_buffer.h"
 
 namespace redoubt::io {
 namespace {
@@ -33,7 +34,8 @@ struct UdpOp {
   // Destroyed with the op, on the loop thread, after the handles closed.
   std::optional<std::stop_callback<std::function<void()>>> on_stop;
   ExchangeResult result;
-  std::array<char, 65536> buffer{};
+  // No receive buffer here: replies land in the loop's shared one (receive_buffer.h) and only
+  // the octets received are copied into `result.reply`.
 };
 
 void OnClosed(uv_handle_t* handle) {
@@ -80,7 +82,8 @@ void OnReadable(uv_poll_t* handle, int status, int) {
   auto* op = static_cast<UdpOp*>(handle->data);
   if (op->done) return;
   if (status < 0) return Finish(op, ExchangeStatus::kNetworkError, status);
-  iovec io{op->buffer.data(), op->buffer.size()};
+  std::span<char> buffer = ReceiveBuffer();
+  iovec io{buffer.data(), buffer.size()};
   alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int)) * 2> control{};
   msghdr message{};
   message.msg_iov = &io;
@@ -93,7 +96,7 @@ void OnReadable(uv_poll_t* handle, int status, int) {
     return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
   }
   if (nread == 0) return;
-  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(op->buffer.data()),
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(buffer.data()),
                                  static_cast<size_t>(nread));
   op->result.fragment_size = FragmentSize(message);
   if ((message.msg_flags & MSG_TRUNC) != 0 || !op->filter(bytes)) {
@@ -105,10 +108,12 @@ void OnReadable(uv_poll_t* handle, int status, int) {
 
 void OnTimeout(uv_timer_t* timer) { Finish(static_cast<UdpOp*>(timer->data), ExchangeStatus::kTimeout); }
 
-// A UDP socket connected to `server`, bound to the first free port of `ports`, with path-MTU
-// discovery off so replies are never fragmented by our own PMTU guess (security.md section 5).
+// A UDP socket connected to `server`, bound to `source` (or the wildcard address) on the first
+// free port of `ports`, with path-MTU discovery off so replies are never fragmented by our
+// own PMTU guess (security.md section 5). Returns the descriptor or -errno.
 int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& ports,
-                        uint16_t& bound_port) {
+                        const std::optional<IpAddress>& source, uint16_t& bound_port) {
+  if (source && source->family() != server.address.family()) return -EAFNOSUPPORT;
   sockaddr_storage remote;
   socklen_t remote_length = ToSockaddr(server, remote);
   int family = remote.ss_family;
@@ -121,6 +126,7 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
   int on = 1;
   setsockopt(fd, level, family == AF_INET ? IP_RECVFRAGSIZE : IPV6_RECVFRAGSIZE, &on, sizeof(on));
   Endpoint local{family == AF_INET ? IpAddress::V4({0, 0, 0, 0}) : IpAddress::V6({}), 0};
+  if (source) local.address = *source;
   int error = 0;
   for (uint16_t port : ports) {
     local.port = port;
@@ -153,7 +159,8 @@ void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
   op->timer.data = op;
   op->open_handles = 2;
   op->started = uv_now(op->loop);
-  int fd = OpenConnectedSocket(server, options.source_ports, op->result.source_port);
+  int fd = OpenConnectedSocket(server, options.source_ports, options.source_address,
+                               op->result.source_port);
   if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
   op->fd = fd;
   if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {

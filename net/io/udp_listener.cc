@@ -3,10 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
-
 #include "net/io/address.h"
 #include "net/io/listener.h"
+#include "net/io/receive_buffer.h"
 
 namespace redoubt::io {
 
@@ -16,16 +15,17 @@ struct UdpListener::State {
   ListenerStats* stats = nullptr;
   bool closed = false;
   std::shared_ptr<State> self;  // Keeps the state alive until libuv has closed the handle.
-  std::array<char, 65536> buffer{};
 };
 
 namespace {
 
 using State = UdpListener::State;
 
-void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* state = static_cast<State*>(handle->data);
-  *buf = uv_buf_init(state->buffer.data(), static_cast<unsigned>(state->buffer.size()));
+// libuv calls OnReceive before it asks for another buffer, and OnReceive copies the query
+// out, so every listener of the loop can share one buffer.
+void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+  std::span<char> buffer = ReceiveBuffer();
+  *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
 Task<void> Answer(std::shared_ptr<State> state, std::vector<uint8_t> query, Endpoint client) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@ struct NetworkUpstream::Sent {
   dns::SentQuery match;
   std::vector<uint8_t> wire;
   std::optional<dns::ChecksumNonce> nonce;  // Set when the query carries CHECKSUM.
+  std::optional<IpAddress> source;          // The outgoing interface; unset: the kernel's.
 };
 
 namespace {
@@ -26,6 +28,19 @@ std::vector<uint16_t> RandomSourcePorts() {
   std::vector<uint16_t> ports(8);
   for (uint16_t& port : ports) port = static_cast<uint16_t>(crypto::RandomInRange(1024, 65535));
   return ports;
+}
+
+// One of `interfaces` of the server's family, uniformly at random from the CSPRNG.
+std::optional<IpAddress> PickSource(const std::vector<IpAddress>& interfaces,
+                                    const IpAddress& server) {
+  auto same_family = [&server](const IpAddress& a) { return a.family() == server.family(); };
+  auto matching = static_cast<uint64_t>(std::count_if(interfaces.begin(), interfaces.end(), same_family));
+  if (matching == 0) return std::nullopt;
+  uint64_t pick = crypto::RandomInRange(0, matching - 1);
+  for (const IpAddress& address : interfaces) {
+    if (same_family(address) && pick-- == 0) return address;
+  }
+  return std::nullopt;
 }
 
 // Accepts a message only if it parses and answers exactly the query sent; with
@@ -140,7 +155,7 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop) {
   ++stats_->udp_queries;
-  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts()};
+  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   co_return co_await io::UdpExchange(loop_, server, sent.wire, MatchFilter(sent.match), std::move(udp));
 }
 
@@ -149,7 +164,8 @@ Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, 
   ++stats_->tcp_queries;
   auto case_mismatch = std::make_shared<bool>(false);
   io::ExchangeResult result = co_await tcp_pool_.Exchange(
-      server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop));
+      server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop),
+      sent.source);
   if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
   co_return FromExchange(std::move(result), true, stats_);
 }
@@ -157,7 +173,8 @@ Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, 
 Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
                                          AskOptions options) {
   bool edns = !no_edns_.contains(server.address);
-  Sent sent{{crypto::RandomU16(), question}, {}, std::nullopt};
+  Sent sent{{crypto::RandomU16(), question}, {}, std::nullopt,
+            PickSource(options_.outgoing_interfaces, server.address)};
   if (options_.randomize_case && !no_case_.contains(server.address)) {
     std::array<uint8_t, 32> bits;
     crypto::RandomBytes(bits);
@@ -177,7 +194,7 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
-    Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt};
+    Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt, sent.source};
     auto plain_wire = BuildWire(plain.match, options, false, 512);
     if (plain_wire) {
       plain.wire = std::move(*plain_wire);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <set>
 
@@ -30,6 +31,7 @@ struct FakeServer {
   Checksum checksum = Checksum::kUnaware;
   std::vector<std::string> seen;  // "udp|tcp qname edns|plain"
   std::vector<std::string> nonces;  // Hex of each CHECKSUM nonce received.
+  std::vector<IpAddress> peers;     // The source address of each query.
   int replies_with_option = 0;
 };
 
@@ -108,16 +110,19 @@ class NetworkUpstreamTest : public ::testing::Test {
     uv_loop_t loop;
     uv_loop_init(&loop);
     Detach([](uv_loop_t* l, FakeServer& server, UpstreamStats& stats, int n,
-              std::vector<UpstreamReply>& out) -> Task<void> {
+              NetworkUpstreamOptions options, std::vector<UpstreamReply>& out) -> Task<void> {
       io::ListenerStats listener_stats;
       io::QueryHandler handler = [&server](std::vector<uint8_t> q, io::QueryContext c)
-          -> Task<std::vector<uint8_t>> { co_return Reply(server, std::move(q), c.tcp); };
+          -> Task<std::vector<uint8_t>> {
+        server.peers.push_back(c.client.address);
+        co_return Reply(server, std::move(q), c.tcp);
+      };
       Endpoint any{IpAddress::V4({127, 0, 0, 1}), 0};
       auto udp = io::UdpListener::Open(l, any, handler, &listener_stats);
       if (!udp) co_return;
       auto tcp = io::TcpListener::Open(l, (*udp)->local(), handler, &listener_stats);
       if (!tcp) co_return;
-      NetworkUpstream upstream(l, &stats);
+      NetworkUpstream upstream(l, &stats, options);
       for (int i = 0; i < n; ++i) {
         out.push_back(co_await upstream.Ask((*udp)->local(),
                                             {*Name::FromText("www.example.test."), RrType::A,
@@ -126,7 +131,7 @@ class NetworkUpstreamTest : public ::testing::Test {
       }
       (*udp)->Close();
       (*tcp)->Close();
-    }(&loop, server_, stats_, count, replies));
+    }(&loop, server_, stats_, count, options_, replies));
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     return replies;
@@ -134,6 +139,7 @@ class NetworkUpstreamTest : public ::testing::Test {
 
   FakeServer server_;
   UpstreamStats stats_;
+  NetworkUpstreamOptions options_;
 };
 
 TEST_F(NetworkUpstreamTest, GoodServerAnswersOverUdpWithRandomCase) {
@@ -189,6 +195,40 @@ TEST_F(NetworkUpstreamTest, TruncatedReplyIsFetchedOverTcp) {
   auto view = dns::MessageView::Parse(replies[0].wire);
   ASSERT_TRUE(view.has_value());
   EXPECT_FALSE(view->header().tc);
+}
+
+IpAddress V6Loopback() {
+  std::array<uint8_t, 16> bytes{};
+  bytes[15] = 1;
+  return IpAddress::V6(bytes);
+}
+
+TEST_F(NetworkUpstreamTest, QueryAndItsTcpRetryLeaveFromTheOutgoingInterfaceOfTheServersFamily) {
+  const IpAddress two = IpAddress::V4({127, 0, 0, 2});
+  options_.outgoing_interfaces = {V6Loopback(), two};
+  auto replies = AskServer(FakeServer::Mode::kTruncateUdp, 1);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].status, UpstreamReply::Status::kReply);
+  EXPECT_TRUE(replies[0].over_tcp);
+  EXPECT_EQ(server_.peers, (std::vector<IpAddress>{two, two}));
+}
+
+TEST_F(NetworkUpstreamTest, OutgoingInterfaceIsPickedAtRandomForEachQuery) {
+  const IpAddress two = IpAddress::V4({127, 0, 0, 2}), three = IpAddress::V4({127, 0, 0, 3});
+  options_.outgoing_interfaces = {two, three};
+  auto replies = AskServer(FakeServer::Mode::kGood, 40);
+  ASSERT_EQ(replies.size(), 40u);
+  // Both are used (odds of one alone in 40 fair picks: 2^-39) and nothing else is.
+  std::set<IpAddress> used(server_.peers.begin(), server_.peers.end());
+  EXPECT_EQ(used, (std::set<IpAddress>{two, three}));
+}
+
+TEST_F(NetworkUpstreamTest, NoOutgoingInterfaceOfTheFamilyLetsTheKernelChoose) {
+  options_.outgoing_interfaces = {V6Loopback()};
+  auto replies = AskServer(FakeServer::Mode::kGood, 1);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].status, UpstreamReply::Status::kReply);
+  EXPECT_EQ(server_.peers, (std::vector<IpAddress>{IpAddress::V4({127, 0, 0, 1})}));
 }
 
 using Checksum = FakeServer::Checksum;

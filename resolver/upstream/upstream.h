@@ -63,6 +63,13 @@ struct NetworkUpstreamOptions {
   uint16_t checksum_option_code = 65434;
   // Servers known to speak CHECKSUM, shared by the workers; null: this upstream's own set.
   SharedServerFlags* checksum_capable = nullptr;
+  // Local addresses to query from (config `outgoing-interface`): each query, and its TCP
+  // retry, leaves from one of the server's family picked at random, which adds the source
+  // address to what a forger must guess (RFC 5452 section 4.5); none of that family: the
+  // kernel chooses. Each must be assigned to this host, or queries from it fail as network
+  // errors. (The "= {}" keeps brace-initialisers listing the fields above free of
+  // -Wmissing-field-initializers.)
+  std::vector<IpAddress> outgoing_interfaces = {};
 };
 
 class NetworkUpstream final : public Upstream {

@@ -7,9 +7,12 @@
 # Workloads, each sent by dnsperf (bounded by -l seconds or -n passes):
 #   hot   a few names asked again and again (cache hits for a resolver with a cache);
 #   cold  20,000 distinct names of big.gamma. (100,000 names), each asked once;
-# and each resolver's resident memory after them. Both resolvers run with two threads, QNAME
-# minimisation on, and no DNSSEC validation (redoubt's validator is not built yet, so Unbound
-# runs with module-config "iterator" to compare like with like).
+# and each resolver's resident memory after them. For the hot run it also prints the CPU time
+# each resolver spends per cache hit (user + system time of the whole process, every thread,
+# from /proc/PID/stat, over the queries dnsperf saw answered), and at the end the memory one
+# in-flight upstream exchange holds (redoubt-inflight-bench). Both resolvers run with two
+# threads, QNAME minimisation on, and no DNSSEC validation (redoubt's validator is not built
+# yet, so Unbound runs with module-config "iterator" to compare like with like).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -77,6 +80,19 @@ perf() {
   echo "${qps:-0} ${completed:-0} ${lost:-0}"
 }
 
+# cpu_ticks PID: user + system time of the whole process so far, in clock ticks (proc(5): the
+# fields after the command name, which may itself hold spaces, so it is cut at its last ')').
+cpu_ticks() {
+  local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+# cpu_us_per_query TICKS_BEFORE TICKS_AFTER COMPLETED: microseconds of CPU per answered query.
+cpu_us_per_query() {
+  awk -v b="$1" -v a="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.1f", (a - b) / hz * 1e6 / n; else print "?" }'
+}
+
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 main() {
@@ -100,8 +116,13 @@ main() {
 
   local r_hot u_hot r_cold u_cold
   dig +short @"$redoubt_addr" www.alpha. A >/dev/null; dig +short @"$unbound_addr" www.alpha. A >/dev/null
+  local r_cpu0 r_cpu1 u_cpu0 u_cpu1
+  r_cpu0=$(cpu_ticks "$redoubt_pid")
   r_hot=$(perf "$redoubt_addr" "$work/hot.txt" -l "$seconds")
+  r_cpu1=$(cpu_ticks "$redoubt_pid")
+  u_cpu0=$(cpu_ticks "$unbound_pid")
   u_hot=$(perf "$unbound_addr" "$work/hot.txt" -l "$seconds")
+  u_cpu1=$(cpu_ticks "$unbound_pid")
   r_cold=$(perf "$redoubt_addr" "$work/cold-redoubt.txt" -n 1 -l 120)
   u_cold=$(perf "$unbound_addr" "$work/cold-unbound.txt" -n 1 -l 120)
 
@@ -109,6 +130,9 @@ main() {
   printf '%-34s %14s %14s\n' "workload" "redoubt" "unbound"
   printf '%-34s %14s %14s\n' "hot names, queries/s (${seconds} s)" "$(cut -d' ' -f1 <<<"$r_hot")" "$(cut -d' ' -f1 <<<"$u_hot")"
   printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_hot")/$(cut -d' ' -f3 <<<"$r_hot")" "$(cut -d' ' -f2 <<<"$u_hot")/$(cut -d' ' -f3 <<<"$u_hot")"
+  printf '%-34s %14s %14s\n' "cache-hit CPU per query, us" \
+    "$(cpu_us_per_query "$r_cpu0" "$r_cpu1" "$(cut -d' ' -f2 <<<"$r_hot")")" \
+    "$(cpu_us_per_query "$u_cpu0" "$u_cpu1" "$(cut -d' ' -f2 <<<"$u_hot")")"
   printf '%-34s %14s %14s\n' "cold big.gamma. names, queries/s" "$(cut -d' ' -f1 <<<"$r_cold")" "$(cut -d' ' -f1 <<<"$u_cold")"
   printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_cold")/$(cut -d' ' -f3 <<<"$r_cold")" "$(cut -d' ' -f2 <<<"$u_cold")/$(cut -d' ' -f3 <<<"$u_cold")"
   printf '%-34s %14s %14s\n' "resident memory after, MB" "$(rss_mb "$redoubt_pid")" "$(rss_mb "$unbound_pid")"
@@ -117,6 +141,9 @@ main() {
   # The LMDB cache on its own: cost of a hit through the answer store, size per million RRsets.
   local cache_bench=$root/${REDOUBT_BUILD_DIR:-build}/redoubt-cache-bench
   [ -x "$cache_bench" ] && "$cache_bench" 1000000 1000000
+  # Memory per in-flight upstream exchange: 10,000 UDP exchanges pending at once on one loop.
+  local inflight_bench=$root/${REDOUBT_BUILD_DIR:-build}/redoubt-inflight-bench
+  [ -x "$inflight_bench" ] && "$inflight_bench" 10000 1000
 }
 
 main "$@"
