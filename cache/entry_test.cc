@@ -14,7 +14,7 @@ dns::RRset ARRset() {
   set.trust = dns::Trust::kAnswerAuth;
   dns::rdata::RRSIG sig;
   sig.type_covered = dns::RrType::A;
-  sig.algorithm = 13;
+  sig.algorithm = dns::DnssecAlgorithm::ECDSAP256SHA256;
   sig.labels = 2;
   sig.original_ttl = 300;
   sig.expiration.value = 1'900'000'000;

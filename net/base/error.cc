@@ -38,6 +38,7 @@ std::string_view ErrcName(Errc code) noexcept {
     REDOUBT_ERRC(BadTime)
     REDOUBT_ERRC(UnknownType)
     REDOUBT_ERRC(UnknownClass)
+    REDOUBT_ERRC(UnknownAlgorithm)
     REDOUBT_ERRC(IncludeDepth)
     REDOUBT_ERRC(Io)
     REDOUBT_ERRC(CryptoFailure)

@@ -47,6 +47,7 @@ enum class Errc : uint16_t {
   kBadTime,
   kUnknownType,
   kUnknownClass,
+  kUnknownAlgorithm,     // Neither a number nor a DNSSEC algorithm mnemonic (RFC 4034 A.1).
   kIncludeDepth,
   kIo,
   // Crypto.

@@ -45,7 +45,7 @@ Result<std::vector<uint8_t>> BuildSignedData(const Sig& sig, const Name& owner, 
   ASSIGN_OR_RETURN(auto sorted, CanonicalRdataSet(sig.type_covered, rdatas));
   WireWriter w(1 << 24);
   RETURN_IF_ERROR(w.U16(static_cast<uint16_t>(sig.type_covered)));
-  RETURN_IF_ERROR(w.U8(sig.algorithm));
+  RETURN_IF_ERROR(w.U8(static_cast<uint8_t>(sig.algorithm)));
   RETURN_IF_ERROR(w.U8(sig.labels));
   RETURN_IF_ERROR(w.U32(sig.original_ttl));
   RETURN_IF_ERROR(w.U32(sig.expiration.value));

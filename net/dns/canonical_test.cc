@@ -48,8 +48,8 @@ TEST(CanonicalTest, InvalidRdataIsRejected) {
 }
 
 TEST(CanonicalTest, SignedDataLayoutForOneRecord) {
-  rdata::RRSIG sig{RrType::A, 13, 2, 3600, {0x65000000}, {0x64000000}, 0x1234,
-                   N("Example."), {{0xFF}}};
+  rdata::RRSIG sig{RrType::A, DnssecAlgorithm::ECDSAP256SHA256, 2, 3600, {0x65000000},
+                   {0x64000000}, 0x1234, N("Example."), {{0xFF}}};
   std::vector<RdataBytes> set = {Bytes(rdata::A{{{192, 0, 2, 1}}})};
   auto data = SignedData(sig, N("WWW.example."), RrClass::IN, set).value();
   RdataBytes expected = {
@@ -69,7 +69,7 @@ TEST(CanonicalTest, SignedDataLayoutForOneRecord) {
 }
 
 TEST(CanonicalTest, SignedDataUsesWildcardOwnerAndCanonicalOrder) {
-  rdata::SIG sig{RrType::TXT, 1, 1, 60, {2}, {1}, 7, N("example."), {}};
+  rdata::SIG sig{RrType::TXT, DnssecAlgorithm::RSAMD5, 1, 60, {2}, {1}, 7, N("example."), {}};
   std::vector<RdataBytes> set = {{1, 'b'}, {1, 'a'}};
   auto data = SignedData(sig, N("x.example."), RrClass::IN, set).value();
   // After the 18 + 9 octet SIG prefix, the owner is "*.example.".

@@ -122,6 +122,35 @@ TEST(PresentationTest, RejectsBadFieldsAndLeftovers) {
   EXPECT_TRUE(fails(RrType::NSEC3, "1 0 0 - 0 A"));  // Empty hash is not allowed.
 }
 
+// RFC 4034 sections 2.2, 3.2 and 5.3: the algorithm field of DNSKEY, RRSIG and DS may be a
+// mnemonic; the same holds for every type with that field. Printing stays numeric.
+TEST(PresentationTest, AlgorithmMnemonicsAreReadAndPrintedAsNumbers) {
+  ExpectText(RrType::DS, "20326 RSASHA256 2 E06D44B8", "20326 8 2 e06d44b8", "4f660802e06d44b8");
+  ExpectText(RrType::CDS, "1 ecdsap384sha384 4 00", "1 14 4 00");
+  ExpectText(RrType::DLV, "1 Ed448 2 00", "1 16 2 00");
+  ExpectText(RrType::DNSKEY, "257 3 ECDSAP256SHA256 AQID", "257 3 13 AQID", "0101030d010203");
+  ExpectText(RrType::CDNSKEY, "257 3 ED25519 AQID", "257 3 15 AQID");
+  ExpectText(RrType::CDNSKEY, "0 3 DELETE AA==", "0 3 0 AA==");  // RFC 8078 section 4.
+  ExpectText(RrType::KEY, "256 3 RSAMD5 AQID", "256 3 1 AQID");
+  ExpectText(RrType::RRSIG, "A RSASHA1-NSEC3-SHA1 2 3600 20300101000000 20200101000000 1 e. AQ==",
+             "A 7 2 3600 20300101000000 20200101000000 1 e. AQ==");
+  ExpectText(RrType::SIG, "A rsasha1 2 86400 19980101000000 19971201000000 7 e. AQID",
+             "A 5 2 86400 19980101000000 19971201000000 7 e. AQID");
+  ExpectText(RrType::DS, "1 200 2 00", "1 200 2 00");  // Unassigned numbers still read.
+  auto error = [](RrType t, std::string_view text) {
+    auto r = RdataFromText(t, Tokens(text), N("."));
+    return r.has_value() ? Errc::kOk : r.error().code;
+  };
+  EXPECT_EQ(error(RrType::DS, "1 RSASHA265 2 00"), Errc::kUnknownAlgorithm);
+  EXPECT_EQ(error(RrType::DS, "1 256 2 00"), Errc::kUnknownAlgorithm);
+  EXPECT_EQ(error(RrType::DNSKEY, "257 3 ECDSA AQID"), Errc::kUnknownAlgorithm);
+  EXPECT_EQ(error(RrType::RRSIG, "A P256 2 1 20300101000000 20200101000000 1 e. AQ=="),
+            Errc::kUnknownAlgorithm);
+  // Only the DNSSEC algorithm field takes mnemonics: not the digest type nor other registries.
+  EXPECT_EQ(error(RrType::DS, "1 8 SHA256 00"), Errc::kBadNumber);
+  EXPECT_EQ(error(RrType::SSHFP, "ED25519 1 abcd"), Errc::kBadNumber);
+}
+
 TEST(PresentationTest, RecordLineLayout) {
   Record r{N("www.example."), RrType::A, RrClass::IN, 300, {192, 0, 2, 1}};
   EXPECT_EQ(RecordToText(r), "www.example.\t300\tIN\tA\t192.0.2.1");

@@ -37,10 +37,10 @@ TEST(RdataTest, CoreTypesRoundTrip) {
 }
 
 TEST(RdataTest, DnssecTypesRoundTrip) {
-  ExpectRoundTrip(rdata::DS{12345, 13, 2, {{0xAA, 0xBB}}});
-  ExpectRoundTrip(rdata::DNSKEY{257, 3, 13, {{1, 2, 3, 4}}});
-  ExpectRoundTrip(rdata::RRSIG{RrType::A, 13, 2, 3600, {1700000000}, {1690000000}, 4242,
-                               N("example."), {{9, 9, 9}}});
+  ExpectRoundTrip(rdata::DS{12345, DnssecAlgorithm::ECDSAP256SHA256, 2, {{0xAA, 0xBB}}});
+  ExpectRoundTrip(rdata::DNSKEY{257, 3, DnssecAlgorithm::ECDSAP256SHA256, {{1, 2, 3, 4}}});
+  ExpectRoundTrip(rdata::RRSIG{RrType::A, DnssecAlgorithm::ECDSAP256SHA256, 2, 3600,
+                               {1700000000}, {1690000000}, 4242, N("example."), {{9, 9, 9}}});
   ExpectRoundTrip(rdata::NSEC{N("b.example."), {{RrType::A, RrType::RRSIG, RrType::NSEC,
                                                   static_cast<RrType>(1234)}}});
   ExpectRoundTrip(rdata::NSEC3{1, 1, 10, {{0xAB, 0xCD}}, {{1, 2, 3, 4, 5}},
@@ -48,13 +48,14 @@ TEST(RdataTest, DnssecTypesRoundTrip) {
   ExpectRoundTrip(rdata::NSEC3{1, 0, 0, {}, {{7}}, {}});  // Empty salt, empty bitmap.
   ExpectRoundTrip(rdata::NSEC3PARAM{1, 0, 0, {}});
   ExpectRoundTrip(rdata::ZONEMD{2024010101, 1, 1, {{1, 2, 3}}});
-  ExpectRoundTrip(rdata::CDS{0, 0, 0, {{0}}});
+  ExpectRoundTrip(rdata::CDS{0, DnssecAlgorithm::DELETE, 0, {{0}}});
 }
 
 TEST(RdataTest, LegacyAndTransactionTypesRoundTrip) {
-  ExpectRoundTrip(rdata::KEY{0x0100, 3, 1, {{1, 3, 5}}});
-  ExpectRoundTrip(rdata::KEY{0xC100, 3, 0, {}});  // No-key zone KEY: nothing after algorithm.
-  ExpectRoundTrip(rdata::SIG{RrType::A, 1, 2, 86400, {900000000}, {890000000}, 7,
+  ExpectRoundTrip(rdata::KEY{0x0100, 3, DnssecAlgorithm::RSAMD5, {{1, 3, 5}}});
+  // No-key zone KEY: nothing after the algorithm.
+  ExpectRoundTrip(rdata::KEY{0xC100, 3, DnssecAlgorithm{0}, {}});
+  ExpectRoundTrip(rdata::SIG{RrType::A, DnssecAlgorithm::RSAMD5, 2, 86400, {900000000}, {890000000}, 7,
                              N("example."), {{1}}});
   ExpectRoundTrip(rdata::NXT{N("b.example."), {{RrType::A, RrType::SIG, RrType::KEY, RrType::NXT}}});
   ExpectRoundTrip(rdata::TSIG{N("hmac-sha256."), {1700000000}, 300, {{1, 2}}, 4660, 0, {}});
@@ -136,7 +137,7 @@ TEST(RdataTest, CompressionAcceptedOnlyForRfc3597Types) {
 }
 
 TEST(RdataTest, CanonicalFormLowercasesOnlyListedTypes) {
-  auto rrsig = RdataToBytes(rdata::RRSIG{RrType::A, 8, 1, 1, {1}, {1}, 1, N("EXAMPLE."), {{1}}},
+  auto rrsig = RdataToBytes(rdata::RRSIG{RrType::A, DnssecAlgorithm::RSASHA256, 1, 1, {1}, {1}, 1, N("EXAMPLE."), {{1}}},
                             RdataForm::kCanonical).value();
   EXPECT_EQ(rrsig[18 + 1], 'e');  // Signer lowercased (RFC 4034 section 6.2).
   auto nsec = RdataToBytes(rdata::NSEC{N("B.example."), {{RrType::A}}}, RdataForm::kCanonical).value();

@@ -10,7 +10,8 @@ namespace {
 Name N(std::string_view t) { return Name::FromText(t).value(); }
 
 rdata::RRSIG Sig(RrType covered, uint16_t tag) {
-  return rdata::RRSIG{covered, 13, 1, 60, {2}, {1}, tag, N("example."), {{1, 2}}};
+  return rdata::RRSIG{covered, DnssecAlgorithm::ECDSAP256SHA256, 1, 60, {2}, {1}, tag,
+                      N("example."), {{1, 2}}};
 }
 
 std::vector<uint8_t> Build(bool aa, const std::function<void(MessageBuilder&)>& fill) {
@@ -82,7 +83,7 @@ TEST(RRsetTest, ReferralGlueRanksAsGlue) {
 
 TEST(RRsetTest, SigZeroIsNotAnRRset) {
   auto msg = Build(false, [](MessageBuilder& b) {
-    rdata::SIG sig0{RrType{0}, 8, 0, 0, {2}, {1}, 5, N("key.example."), {{1}}};
+    rdata::SIG sig0{RrType{0}, DnssecAlgorithm::RSASHA256, 0, 0, {2}, {1}, 5, N("key.example."), {{1}}};
     ASSERT_TRUE(b.AddRecord(Section::kAdditional, Name::Root(), RrClass::ANY, 0, sig0).has_value());
   });
   EXPECT_TRUE(GroupRRsets(MessageView::Parse(msg).value(), Section::kAdditional).value().empty());

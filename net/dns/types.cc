@@ -45,6 +45,34 @@ constexpr std::array kTypeNames{
     TypeName{RrType::CAA, "CAA"}, TypeName{RrType::DLV, "DLV"},
 };
 
+struct AlgorithmName {
+  DnssecAlgorithm algorithm;
+  std::string_view mnemonic;
+};
+
+// The IANA registry's mnemonics, which are what zone files and trust anchor files carry.
+constexpr std::array kAlgorithmNames{
+    AlgorithmName{DnssecAlgorithm::DELETE, "DELETE"},
+    AlgorithmName{DnssecAlgorithm::RSAMD5, "RSAMD5"},
+    AlgorithmName{DnssecAlgorithm::DH, "DH"},
+    AlgorithmName{DnssecAlgorithm::DSA, "DSA"},
+    AlgorithmName{DnssecAlgorithm::RSASHA1, "RSASHA1"},
+    AlgorithmName{DnssecAlgorithm::DSA_NSEC3_SHA1, "DSA-NSEC3-SHA1"},
+    AlgorithmName{DnssecAlgorithm::RSASHA1_NSEC3_SHA1, "RSASHA1-NSEC3-SHA1"},
+    AlgorithmName{DnssecAlgorithm::RSASHA256, "RSASHA256"},
+    AlgorithmName{DnssecAlgorithm::RSASHA512, "RSASHA512"},
+    AlgorithmName{DnssecAlgorithm::ECC_GOST, "ECC-GOST"},
+    AlgorithmName{DnssecAlgorithm::ECDSAP256SHA256, "ECDSAP256SHA256"},
+    AlgorithmName{DnssecAlgorithm::ECDSAP384SHA384, "ECDSAP384SHA384"},
+    AlgorithmName{DnssecAlgorithm::ED25519, "ED25519"},
+    AlgorithmName{DnssecAlgorithm::ED448, "ED448"},
+    AlgorithmName{DnssecAlgorithm::SM2SM3, "SM2SM3"},
+    AlgorithmName{DnssecAlgorithm::ECC_GOST12, "ECC-GOST12"},
+    AlgorithmName{DnssecAlgorithm::INDIRECT, "INDIRECT"},
+    AlgorithmName{DnssecAlgorithm::PRIVATEDNS, "PRIVATEDNS"},
+    AlgorithmName{DnssecAlgorithm::PRIVATEOID, "PRIVATEOID"},
+};
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -127,6 +155,18 @@ std::string OpcodeToText(Opcode opcode) {
     case Opcode::DSO: return "DSO";
   }
   return std::to_string(static_cast<unsigned>(opcode));
+}
+
+std::optional<DnssecAlgorithm> DnssecAlgorithmFromText(std::string_view text) {
+  for (const auto& entry : kAlgorithmNames) {
+    if (EqualsIgnoreCase(entry.mnemonic, text)) return entry.algorithm;
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 255) {
+    return std::nullopt;
+  }
+  return static_cast<DnssecAlgorithm>(value);
 }
 
 bool IsMetaType(RrType type) {

@@ -47,11 +47,15 @@ enum class EdnsOptionCode : uint16_t {
 };
 inline constexpr uint16_t kDefaultChecksumCode = 65434;
 
-// DNSSEC algorithm numbers (RFC 4034 Appendix A.1, RFC 2535 section 3.2, IANA).
+// DNSSEC algorithm numbers (RFC 4034 Appendix A.1, RFC 2535 section 3.2, IANA "DNS Security
+// Algorithm Numbers"): the algorithm field of DNSKEY, CDNSKEY, KEY, DS, CDS, DLV, RRSIG and SIG.
+// DELETE is RFC 8078 section 4's "delete DS" in CDS/CDNSKEY; SM2SM3 is RFC 9563, ECC_GOST12
+// RFC 9558. '-' in a mnemonic is '_' in the enumerator (DSA-NSEC3-SHA1).
 enum class DnssecAlgorithm : uint8_t {
-  RSAMD5 = 1, DH = 2, DSA = 3, RSASHA1 = 5, DSA_NSEC3_SHA1 = 6, RSASHA1_NSEC3_SHA1 = 7,
-  RSASHA256 = 8, RSASHA512 = 10, ECC_GOST = 12, ECDSAP256SHA256 = 13, ECDSAP384SHA384 = 14,
-  ED25519 = 15, ED448 = 16, INDIRECT = 252, PRIVATEDNS = 253, PRIVATEOID = 254,
+  DELETE = 0, RSAMD5 = 1, DH = 2, DSA = 3, RSASHA1 = 5, DSA_NSEC3_SHA1 = 6,
+  RSASHA1_NSEC3_SHA1 = 7, RSASHA256 = 8, RSASHA512 = 10, ECC_GOST = 12, ECDSAP256SHA256 = 13,
+  ECDSAP384SHA384 = 14, ED25519 = 15, ED448 = 16, SM2SM3 = 17, ECC_GOST12 = 23, INDIRECT = 252,
+  PRIVATEDNS = 253, PRIVATEOID = 254,
 };
 
 // DS digest types (RFC 4034 section 5.1.3, RFC 4509, RFC 6605).
@@ -67,6 +71,11 @@ std::optional<RrClass> RrClassFromText(std::string_view text);
 // "NOERROR", ... or the decimal value.
 std::string RcodeToText(Rcode rcode);
 std::string OpcodeToText(Opcode opcode);
+// The algorithm field in presentation form: an unsigned decimal 0..255 or the registry mnemonic
+// ("RSASHA256", "ECDSAP256SHA256", "DSA-NSEC3-SHA1"), case-insensitive, as RFC 4034 sections
+// 2.2, 3.2 and 5.3 allow for DNSKEY, RRSIG and DS. nullopt for anything else. Printing stays
+// numeric (TextFieldWriter), which every reader accepts.
+std::optional<DnssecAlgorithm> DnssecAlgorithmFromText(std::string_view text);
 
 // True for meta-types and QTYPEs that never appear as data in a zone (RFC 6895 section 3.1).
 bool IsMetaType(RrType type);

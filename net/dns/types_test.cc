@@ -25,6 +25,25 @@ TEST(TypesTest, ClassMnemonicsRoundTrip) {
   EXPECT_FALSE(RrClassFromText("XX").has_value());
 }
 
+TEST(TypesTest, DnssecAlgorithmsFromNumbersAndMnemonics) {
+  // RFC 4034 Appendix A.1 and the IANA registry; case-insensitive like every mnemonic.
+  EXPECT_EQ(DnssecAlgorithmFromText("RSASHA256"), DnssecAlgorithm::RSASHA256);
+  EXPECT_EQ(DnssecAlgorithmFromText("ecdsap256sha256"), DnssecAlgorithm::ECDSAP256SHA256);
+  EXPECT_EQ(DnssecAlgorithmFromText("Ed25519"), DnssecAlgorithm::ED25519);
+  EXPECT_EQ(DnssecAlgorithmFromText("RSASHA1-NSEC3-SHA1"), DnssecAlgorithm::RSASHA1_NSEC3_SHA1);
+  EXPECT_EQ(DnssecAlgorithmFromText("DSA-NSEC3-SHA1"), DnssecAlgorithm::DSA_NSEC3_SHA1);
+  EXPECT_EQ(DnssecAlgorithmFromText("ECC-GOST12"), DnssecAlgorithm::ECC_GOST12);
+  EXPECT_EQ(DnssecAlgorithmFromText("PRIVATEOID"), DnssecAlgorithm::PRIVATEOID);
+  EXPECT_EQ(DnssecAlgorithmFromText("DELETE"), DnssecAlgorithm::DELETE);
+  EXPECT_EQ(DnssecAlgorithmFromText("8"), DnssecAlgorithm::RSASHA256);
+  EXPECT_EQ(DnssecAlgorithmFromText("200"), static_cast<DnssecAlgorithm>(200));  // Unassigned.
+  EXPECT_EQ(DnssecAlgorithmFromText("0"), DnssecAlgorithm::DELETE);
+  for (const char* bad : {"", "256", "-1", "+8", "8x", "RSASHA265", "RSASHA1_NSEC3_SHA1",
+                          "ECDSA", "TYPE8"}) {
+    EXPECT_FALSE(DnssecAlgorithmFromText(bad).has_value()) << bad;
+  }
+}
+
 TEST(TypesTest, RcodeAndMeta) {
   EXPECT_EQ(RcodeToText(Rcode::NXDOMAIN), "NXDOMAIN");
   EXPECT_EQ(RcodeToText(Rcode::BADCOOKIE), "BADCOOKIE");

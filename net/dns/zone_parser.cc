@@ -37,6 +37,8 @@ std::string Describe(Errc code) {
     case Errc::kLabelTooLong: return "label longer than 63 octets";
     case Errc::kNameTooLong: return "name longer than 255 octets";
     case Errc::kUnknownType: return "unknown type";
+    case Errc::kUnknownAlgorithm:
+      return "unknown algorithm (want a number or a mnemonic such as RSASHA256)";
     case Errc::kRdataLength: return "RDATA length does not match";
     case Errc::kBadRdata: return "invalid RDATA";
     default: return std::string(ErrcName(code));

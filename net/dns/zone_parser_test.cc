@@ -108,6 +108,24 @@ TEST(ZoneParserTest, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(ParseError("  A 1.2.3.4\n").reason, "no owner name and no previous owner");
   EXPECT_EQ(ParseError("$GENERATE 1-2 x A 1.2.3.$\n").reason, "unsupported directive $GENERATE");
   EXPECT_EQ(ParseError("$TTL 60\na..b A 1.2.3.4\n").code, Errc::kSyntax);
+  EXPECT_EQ(ParseError("$TTL 60\n. DS 1 RSASHA265 2 00\n").ToString(),
+            "test.zone:2: DS RDATA: unknown algorithm (want a number or a mnemonic such as "
+            "RSASHA256)");
+}
+
+TEST(ZoneParserTest, AlgorithmMnemonicsInDnssecRecords) {
+  auto records = Parse(
+      "$TTL 60\n"
+      ". IN DS 20326 RSASHA256 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
+      "k IN DNSKEY 257 3 ecdsap256sha256 AQID\n"
+      "k IN RRSIG DNSKEY ECDSAP256SHA256 2 60 20300101000000 20200101000000 1 k AQID\n");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(Decode<rdata::DS>(records[0].rdata)->algorithm, DnssecAlgorithm::RSASHA256);
+  EXPECT_EQ(Decode<rdata::DNSKEY>(records[1].rdata)->algorithm, DnssecAlgorithm::ECDSAP256SHA256);
+  EXPECT_EQ(Decode<rdata::RRSIG>(records[2].rdata)->algorithm, DnssecAlgorithm::ECDSAP256SHA256);
+  EXPECT_EQ(RecordToText(records[0]),
+            ".\t60\tIN\tDS\t20326 8 2 "
+            "e06d44b80b8f1d39a95c0b0d7c65d08458e880409bbc683457104237c7f8ec8d");
 }
 
 TEST(ZoneParserTest, HostileInputNeverCrashes) {

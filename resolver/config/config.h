@@ -34,12 +34,20 @@ struct ForwardZone {
 
 enum class QnameMinimisation : uint8_t { kOff, kRelaxed, kStrict };
 
+// How much the daemon logs, least to most: each level includes the ones before it.
+enum class LogLevel : uint8_t { kError, kWarning, kInfo, kDebug };
+
 struct Config {
   std::vector<Endpoint> listen;          // Default: 127.0.0.1:53 and [::1]:53.
   unsigned workers = 0;                  // 0: one per CPU core ("auto").
   std::string root_hints;                // Empty: the built-in IANA hints.
-  std::vector<std::string> trust_anchors;  // Empty: the built-in root anchor.
+  std::vector<std::string> trust_anchors;  // DS/DNSKEY files, added to the built-in anchors.
+  bool builtin_root_anchor = true;         // Include the compiled-in root DS (RFC 7958).
+  bool validation = true;                  // DNSSEC validation (RFC 4035 section 5); planned.
   bool allow_loopback_upstreams = false;   // Query servers on 127/8 and ::1 (labs, tests).
+  bool do_ip4 = true;                      // Query authorities over IPv4; not both false.
+  bool do_ip6 = true;                      // Query authorities over IPv6.
+  std::vector<IpAddress> outgoing_interfaces;  // Upstream source addresses; empty: the kernel's.
   std::vector<Prefix> access_allow;      // Default: 127.0.0.0/8 and ::1/128.
   bool cache_enabled = true;              // The LMDB answer cache (cache/).
   std::string cache_directory = "/var/cache/redoubt";
@@ -51,9 +59,12 @@ struct Config {
   std::vector<ForwardZone> forward_zones;
   QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
+  bool minimal_responses = true;          // No authority/additional data unless required.
   bool checksum = true;                   // CHECKSUM on upstream UDP queries (specs/checksum.md).
   uint16_t checksum_option_code = 65434;  // specs/checksum.md: configurable, private range.
   QueryLimits limits;
+  LogLevel log_level = LogLevel::kInfo;
+  bool log_queries = false;               // One line per client query.
 
   // The built-in defaults (what an empty file or no file gives).
   static Config Defaults();

@@ -2,12 +2,15 @@
 // start-up and is turned into a ConfigError here (design guide section 3).
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "resolver/config/config.h"
 
@@ -15,6 +18,17 @@ namespace redoubt::resolver {
 namespace {
 
 using Handler = std::function<bool(const YAML::Node&)>;
+
+// "a", "a or b", "a, b or c": the accepted words in an error.
+template <class T>
+std::string Alternatives(const std::vector<std::pair<std::string, T>>& choices) {
+  std::string text;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) text += i + 1 == choices.size() ? " or " : ", ";
+    text += choices[i].first;
+  }
+  return text;
+}
 
 class Loader {
  public:
@@ -91,6 +105,32 @@ class Loader {
     };
   }
 
+  // do-ip4 / do-ip6: a bool, and at least one family must stay on or no authority could be
+  // reached. Keys are read in file order, so the error names the line that turned off the last.
+  Handler AddressFamily(const std::string& what, bool& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      if (!Bool(what, field)(node)) return false;
+      if (config_.do_ip4 || config_.do_ip6) return true;
+      return Fails(node, "do-ip4 and do-ip6 are both false: no address family is left to reach "
+                         "authorities");
+    };
+  }
+
+  // A word from a fixed list, such as qname-minimisation's modes.
+  template <class T>
+  Handler OneOf(const std::string& what, std::vector<std::pair<std::string, T>> choices, T& field) {
+    return [this, what, choices = std::move(choices), &field](const YAML::Node& node) {
+      std::string text;
+      if (!Scalar(node, what, text)) return false;
+      for (const auto& [word, value] : choices) {
+        if (text != word) continue;
+        field = value;
+        return true;
+      }
+      return Fails(node, what + " must be " + Alternatives(choices));
+    };
+  }
+
   Handler String(const std::string& what, std::string& field) {
     return [this, what, &field](const YAML::Node& node) {
       if (!Scalar(node, what, field)) return false;
@@ -124,6 +164,26 @@ class Loader {
         Endpoint endpoint;
         if (!EndpointFrom(element, what, endpoint)) return false;
         field.push_back(endpoint);
+        return true;
+      });
+    };
+  }
+
+  // Bare IP addresses (no port), each once.
+  Handler Addresses(const std::string& what, std::vector<IpAddress>& field) {
+    return [this, what, &field](const YAML::Node& node) {
+      field.clear();
+      return Sequence(node, what, [&](const YAML::Node& element) {
+        std::string text;
+        if (!Scalar(element, what, text)) return false;
+        auto address = IpAddress::Parse(text);
+        if (!address) {
+          return Fails(element, "'" + text + "' is not an IP address (such as 192.0.2.1 or 2001:db8::1)");
+        }
+        if (std::find(field.begin(), field.end(), *address) != field.end()) {
+          return Fails(element, "'" + text + "' given twice in " + what);
+        }
+        field.push_back(*address);
         return true;
       });
     };
@@ -220,18 +280,6 @@ class Loader {
     return true;
   }
 
-  bool QnameMinimisationFrom(const YAML::Node& node) {
-    std::string text;
-    if (!Scalar(node, "qname-minimisation", text)) return false;
-    static const std::map<std::string, QnameMinimisation> kModes = {
-        {"off", QnameMinimisation::kOff}, {"relaxed", QnameMinimisation::kRelaxed},
-        {"strict", QnameMinimisation::kStrict}};
-    auto mode = kModes.find(text);
-    if (mode == kModes.end()) return Fails(node, "qname-minimisation must be off, relaxed or strict");
-    config_.qname_minimisation = mode->second;
-    return true;
-  }
-
   bool Limits(const YAML::Node& node) {
     if (!node.IsMap()) return Fails(node, "limits must be a mapping");
     QueryLimits& l = config_.limits;
@@ -253,17 +301,29 @@ class Loader {
         {"workers", [this](const YAML::Node& n) { return Workers(n); }},
         {"root-hints", String("root-hints", config_.root_hints)},
         {"trust-anchors", Strings("trust-anchors", config_.trust_anchors)},
+        {"builtin-root-anchor", Bool("builtin-root-anchor", config_.builtin_root_anchor)},
+        {"validation", Bool("validation", config_.validation)},
         {"allow-loopback-upstreams", Bool("allow-loopback-upstreams", config_.allow_loopback_upstreams)},
+        {"do-ip4", AddressFamily("do-ip4", config_.do_ip4)},
+        {"do-ip6", AddressFamily("do-ip6", config_.do_ip6)},
+        {"outgoing-interface", Addresses("outgoing-interface", config_.outgoing_interfaces)},
         {"access-control", [this](const YAML::Node& n) { return AccessControl(n); }},
         {"cache", [this](const YAML::Node& n) { return Cache(n); }},
         {"forward-zones", [this](const YAML::Node& n) {
           return Sequence(n, "forward-zones", [this](const YAML::Node& e) { return ForwardZoneFrom(e); });
         }},
-        {"qname-minimisation", [this](const YAML::Node& n) { return QnameMinimisationFrom(n); }},
+        {"qname-minimisation", OneOf<QnameMinimisation>("qname-minimisation", {
+            {"off", QnameMinimisation::kOff}, {"relaxed", QnameMinimisation::kRelaxed},
+            {"strict", QnameMinimisation::kStrict}}, config_.qname_minimisation)},
         {"edns-buffer-size", UnsignedInto("edns-buffer-size", 512, 4096, config_.edns_buffer_size)},
+        {"minimal-responses", Bool("minimal-responses", config_.minimal_responses)},
         {"checksum", Bool("checksum", config_.checksum)},
         {"checksum-option-code", UnsignedInto("checksum-option-code", 1, 65535, config_.checksum_option_code)},
         {"limits", [this](const YAML::Node& n) { return Limits(n); }},
+        {"log-level", OneOf<LogLevel>("log-level", {
+            {"error", LogLevel::kError}, {"warning", LogLevel::kWarning},
+            {"info", LogLevel::kInfo}, {"debug", LogLevel::kDebug}}, config_.log_level)},
+        {"log-queries", Bool("log-queries", config_.log_queries)},
     };
   }
 

@@ -130,6 +130,74 @@ TEST(ConfigTest, ForwardZonesAreValidated) {
             "test.yaml:1: unknown setting 'tsig'");
 }
 
+// The plain true/false settings operators know from Unbound.
+TEST(ConfigTest, UnboundStyleSwitchesHaveDefaultsAndAreChecked) {
+  struct Switch {
+    const char* key;
+    bool Config::*field;
+    bool default_value;
+  };
+  const Switch kSwitches[] = {
+      {"do-ip4", &Config::do_ip4, true},
+      {"do-ip6", &Config::do_ip6, true},
+      {"validation", &Config::validation, true},
+      {"builtin-root-anchor", &Config::builtin_root_anchor, true},
+      {"minimal-responses", &Config::minimal_responses, true},
+      {"log-queries", &Config::log_queries, false},
+  };
+  Config defaults = Load("");
+  for (const Switch& s : kSwitches) {
+    std::string key = s.key;
+    EXPECT_EQ(defaults.*s.field, s.default_value) << key;
+    Config flipped = Load(key + ": " + (s.default_value ? "false" : "true") + "\n");
+    EXPECT_EQ(flipped.*s.field, !s.default_value) << key;
+    EXPECT_EQ(ErrorOf("workers: 2\n" + key + ": maybe\n"),
+              "test.yaml:2: " + key + " must be true or false");
+    EXPECT_EQ(ErrorOf(key + ": [true]\n"), "test.yaml:1: " + key + " must be a single value");
+  }
+}
+
+TEST(ConfigTest, OneAddressFamilyMustStayOn) {
+  Config v6_only = Load("do-ip4: false\n");
+  EXPECT_FALSE(v6_only.do_ip4);
+  EXPECT_TRUE(v6_only.do_ip6);
+  EXPECT_EQ(ErrorOf("do-ip4: false\ndo-ip6: false\n"),
+            "test.yaml:2: do-ip4 and do-ip6 are both false: no address family is left to reach "
+            "authorities");
+  EXPECT_EQ(ErrorOf("do-ip6: false\nworkers: 2\ndo-ip4: false\n").rfind("test.yaml:3: ", 0), 0u);
+  EXPECT_TRUE(Load("do-ip4: true\ndo-ip6: false\n").do_ip4);
+}
+
+TEST(ConfigTest, OutgoingInterfacesAreAddresses) {
+  EXPECT_TRUE(Load("").outgoing_interfaces.empty());  // The kernel chooses.
+  Config config = Load("outgoing-interface: [192.0.2.7, '2001:db8::53']\n");
+  ASSERT_EQ(config.outgoing_interfaces.size(), 2u);
+  EXPECT_EQ(config.outgoing_interfaces[0], *IpAddress::Parse("192.0.2.7"));
+  EXPECT_EQ(config.outgoing_interfaces[1], *IpAddress::Parse("2001:db8::53"));
+  EXPECT_EQ(ErrorOf("outgoing-interface:\n  - 192.0.2.7\n  - eth0\n"),
+            "test.yaml:3: 'eth0' is not an IP address (such as 192.0.2.1 or 2001:db8::1)");
+  EXPECT_EQ(ErrorOf("outgoing-interface: ['192.0.2.7:53']\n"),
+            "test.yaml:1: '192.0.2.7:53' is not an IP address (such as 192.0.2.1 or 2001:db8::1)");
+  EXPECT_EQ(ErrorOf("outgoing-interface: 192.0.2.7\n"),
+            "test.yaml:1: outgoing-interface must be a list");
+  EXPECT_EQ(ErrorOf("outgoing-interface:\n  - 192.0.2.7\n  - 192.0.2.7\n"),
+            "test.yaml:3: '192.0.2.7' given twice in outgoing-interface");
+}
+
+TEST(ConfigTest, LogLevelIsOneOfFourWords) {
+  EXPECT_EQ(Load("").log_level, LogLevel::kInfo);
+  EXPECT_EQ(Load("log-level: error\n").log_level, LogLevel::kError);
+  EXPECT_EQ(Load("log-level: warning\n").log_level, LogLevel::kWarning);
+  EXPECT_EQ(Load("log-level: info\n").log_level, LogLevel::kInfo);
+  EXPECT_EQ(Load("log-level: debug\n").log_level, LogLevel::kDebug);
+  EXPECT_EQ(ErrorOf("log-queries: true\nlog-level: verbose\n"),
+            "test.yaml:2: log-level must be error, warning, info or debug");
+  EXPECT_EQ(ErrorOf("log-level: DEBUG\n"),
+            "test.yaml:1: log-level must be error, warning, info or debug");
+  EXPECT_EQ(ErrorOf("log-level: info\nlog-level: debug\n"),
+            "test.yaml:2: 'log-level' given twice (first on line 1)");
+}
+
 TEST(ConfigTest, MalformedYamlIsAnErrorWithALine) {
   std::string error = ErrorOf("workers: 2\nlisten: [\"127.0.0.1\"\n");
   EXPECT_EQ(error.rfind("test.yaml:", 0), 0u) << error;

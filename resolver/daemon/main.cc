@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     Log(hints.error().ToString());
     return 1;
   }
-  auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors);
+  auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors, config->builtin_root_anchor);
   if (!anchors) {
     Log(anchors.error().ToString());
     return 1;
@@ -114,7 +114,8 @@ int main(int argc, char** argv) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
   }
-  Log(std::to_string(anchors->size()) + " trust anchors loaded; DNSSEC validation is not built yet");
+  Log(std::to_string(anchors->size()) + " trust anchors loaded; DNSSEC validation is not built yet" +
+      (config->validation ? "" : " (and is switched off: validation: false)"));
 
   // Workers must not see the termination signals: the main thread waits for them.
   sigset_t signals;

@@ -1,5 +1,7 @@
 #include "resolver/daemon/trust_anchors.h"
 
+#include <algorithm>
+
 #include "net/dns/rdata.h"
 
 namespace redoubt::resolver {
@@ -28,24 +30,39 @@ Result<void, dns::ZoneError> CheckAnchors(const std::vector<dns::Record>& record
   return {};
 }
 
+// Appends the records not already present; TTLs do not count (an anchor does not expire by TTL).
+void AddDistinct(const std::vector<dns::Record>& records, std::vector<dns::Record>& all) {
+  for (const dns::Record& r : records) {
+    bool known = std::any_of(all.begin(), all.end(), [&](const dns::Record& a) {
+      return a.owner == r.owner && a.type == r.type && a.klass == r.klass && a.rdata == r.rdata;
+    });
+    if (!known) all.push_back(r);
+  }
+}
+
+dns::ZoneParseOptions AnchorParseOptions() {
+  dns::ZoneParseOptions options;
+  options.default_ttl = 0;  // Anchor files seldom give TTLs.
+  return options;
+}
+
 }  // namespace
 
 std::string_view BuiltinRootAnchors() noexcept { return kRootAnchors; }
 
-Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths) {
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
+                                                                  bool builtin_root_anchor) {
   std::vector<dns::Record> all;
-  dns::ZoneParseOptions options;
-  options.default_ttl = 0;  // Anchor files seldom give TTLs; an anchor does not expire by TTL.
-  if (paths.empty()) {
-    auto records = dns::ParseZoneText(kRootAnchors, "built-in root anchors", options);
+  if (builtin_root_anchor) {
+    auto records = dns::ParseZoneText(kRootAnchors, "built-in root anchors", AnchorParseOptions());
     if (!records) return Unexpected(records.error());
-    return *records;
+    AddDistinct(*records, all);
   }
   for (const std::string& path : paths) {
-    auto records = dns::ParseZoneFile(path, options);
+    auto records = dns::ParseZoneFile(path, AnchorParseOptions());
     if (!records) return Unexpected(records.error());
     if (auto ok = CheckAnchors(*records, path); !ok) return Unexpected(ok.error());
-    all.insert(all.end(), records->begin(), records->end());
+    AddDistinct(*records, all);
   }
   return all;
 }

@@ -15,9 +15,13 @@ namespace redoubt::resolver {
 // (38696), as IANA publishes them (root-anchors.xml; Debian's dns-root-data has the same).
 std::string_view BuiltinRootAnchors() noexcept;
 
-// The DS and DNSKEY records of every file in `paths`, or of the built-in anchors when `paths`
-// is empty. Any other record type, a DNSKEY without the zone-key flag, or a file with no anchor
-// is an error naming file:line.
-Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths);
+// The anchors the validator starts from: the built-in root anchors when `builtin_root_anchor`
+// (the builtin-root-anchor setting), then the DS and DNSKEY records of every file in `paths`
+// (trust-anchors), each distinct record once whatever its TTL (a file that repeats the built-in
+// root DS adds nothing). With no files and no built-in anchors the result is empty, which is not
+// an error: no zone can then be proved secure. Any other record type, a DNSKEY without the
+// zone-key flag (RFC 4034 section 2.1.1), or a file with no anchor is an error naming the file.
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
+                                                                  bool builtin_root_anchor);
 
 }  // namespace redoubt::resolver

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "net/dns/rdata.h"
 #include "resolver/daemon/root_hints.h"
 
 namespace redoubt::resolver {
@@ -16,8 +17,11 @@ std::string WriteFile(const std::string& name, const std::string& text) {
   return path;
 }
 
+constexpr char kP256Key[] =
+    "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
+
 TEST(TrustAnchorsTest, BuiltinRootAnchorsAreTheTwoRootKskDs) {
-  auto anchors = LoadTrustAnchors({});
+  auto anchors = LoadTrustAnchors({}, /*builtin_root_anchor=*/true);
   ASSERT_TRUE(anchors.has_value());
   ASSERT_EQ(anchors->size(), 2u);
   for (const auto& r : *anchors) {
@@ -30,26 +34,59 @@ TEST(TrustAnchorsTest, FilesWithDsAndDnskeyLoad) {
   std::string path = WriteFile("anchors.key",
                                ". 3600 IN DS 12345 13 2 "
                                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
-                               "example. 3600 IN DNSKEY 257 3 13 "
-                               "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n");
-  auto anchors = LoadTrustAnchors({path});
+                               "example. 3600 IN DNSKEY 257 3 13 " + std::string(kP256Key) + "\n");
+  auto anchors = LoadTrustAnchors({path}, /*builtin_root_anchor=*/false);
   ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
   EXPECT_EQ(anchors->size(), 2u);
+  // builtin-root-anchor adds the root's two DS to the files' anchors.
+  auto with_root = LoadTrustAnchors({path}, /*builtin_root_anchor=*/true);
+  ASSERT_TRUE(with_root.has_value());
+  EXPECT_EQ(with_root->size(), 4u);
+  std::remove(path.c_str());
+}
+
+TEST(TrustAnchorsTest, NoFilesAndNoBuiltinAnchorGiveNoAnchors) {
+  auto anchors = LoadTrustAnchors({}, /*builtin_root_anchor=*/false);
+  ASSERT_TRUE(anchors.has_value());
+  EXPECT_TRUE(anchors->empty());
+}
+
+// RFC 4034 sections 5.3 and 2.2: the algorithm may be a mnemonic. The root DS written that way is
+// the very record built in, so with builtin-root-anchor it is not counted twice.
+TEST(TrustAnchorsTest, AlgorithmMnemonicsLoadAndMatchTheNumericForm) {
+  std::string path = WriteFile("mnemonic.key",
+                               ". IN DS 20326 RSASHA256 2 "
+                               "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
+                               "example. IN DNSKEY 257 3 ECDSAP256SHA256 " + std::string(kP256Key) + "\n");
+  auto anchors = LoadTrustAnchors({path}, /*builtin_root_anchor=*/false);
+  ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
+  ASSERT_EQ(anchors->size(), 2u);
+  auto ds = dns::Decode<dns::rdata::DS>((*anchors)[0].rdata);
+  ASSERT_TRUE(ds.has_value());
+  EXPECT_EQ(ds->key_tag, 20326);
+  EXPECT_EQ(ds->algorithm, dns::DnssecAlgorithm::RSASHA256);
+  EXPECT_EQ(ds->digest_type, static_cast<uint8_t>(dns::DsDigestType::SHA256));
+  auto key = dns::Decode<dns::rdata::DNSKEY>((*anchors)[1].rdata);
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->algorithm, dns::DnssecAlgorithm::ECDSAP256SHA256);
+  auto with_root = LoadTrustAnchors({path}, /*builtin_root_anchor=*/true);
+  ASSERT_TRUE(with_root.has_value());
+  EXPECT_EQ(with_root->size(), 3u);  // KSK-2017 and KSK-2024 DS, then the DNSKEY.
   std::remove(path.c_str());
 }
 
 TEST(TrustAnchorsTest, OtherRecordsAndBadFilesAreErrors) {
   std::string a_record = WriteFile("a.key", "www.example. 300 IN A 192.0.2.1\n");
-  auto wrong = LoadTrustAnchors({a_record});
+  auto wrong = LoadTrustAnchors({a_record}, false);
   ASSERT_FALSE(wrong.has_value());
   EXPECT_NE(wrong.error().ToString().find("is not a trust anchor"), std::string::npos);
   std::string zsk = WriteFile("zsk.key", "example. 300 IN DNSKEY 0 3 13 AAAA\n");
-  EXPECT_FALSE(LoadTrustAnchors({zsk}).has_value());
+  EXPECT_FALSE(LoadTrustAnchors({zsk}, false).has_value());
   std::string broken = WriteFile("broken.key", ". 300 IN DS 1 2\n");
-  auto syntax = LoadTrustAnchors({broken});
+  auto syntax = LoadTrustAnchors({broken}, false);
   ASSERT_FALSE(syntax.has_value());
   EXPECT_NE(syntax.error().ToString().find("broken.key:1:"), std::string::npos);
-  EXPECT_FALSE(LoadTrustAnchors({"/nonexistent/anchors.key"}).has_value());
+  EXPECT_FALSE(LoadTrustAnchors({"/nonexistent/anchors.key"}, false).has_value());
   for (const auto& p : {a_record, zsk, broken}) std::remove(p.c_str());
 }
 

@@ -14,7 +14,7 @@ struct KeyRecord {
   static constexpr uint8_t kNameRules = kNamesPlain;
   uint16_t flags = 0;
   uint8_t protocol = 3;
-  uint8_t algorithm = 0;
+  DnssecAlgorithm algorithm{};
   Base64Rest public_key;
   REDOUBT_RDATA_FIELDS(KeyRecord, flags, protocol, algorithm, public_key);
 };
@@ -28,7 +28,7 @@ struct DelegationSigner {
   static constexpr RrType kType = T;
   static constexpr uint8_t kNameRules = kNamesPlain;
   uint16_t key_tag = 0;
-  uint8_t algorithm = 0;
+  DnssecAlgorithm algorithm{};
   uint8_t digest_type = 0;
   HexRest digest;
   REDOUBT_RDATA_FIELDS(DelegationSigner, key_tag, algorithm, digest_type, digest);
@@ -45,7 +45,7 @@ struct Signature {
   static constexpr RrType kType = T;
   static constexpr uint8_t kNameRules = Rules;
   RrType type_covered = RrType{0};
-  uint8_t algorithm = 0;
+  DnssecAlgorithm algorithm{};
   uint8_t labels = 0;
   uint32_t original_ttl = 0;
   Time32 expiration;

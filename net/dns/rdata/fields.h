@@ -9,6 +9,8 @@
 // Field types and their wire form:
 //   uint8_t / uint16_t / uint32_t  network-order integers
 //   RrType                         16-bit type code (text: mnemonic)
+//   DnssecAlgorithm                8-bit algorithm number (text: decimal; read: decimal or
+//                                  mnemonic, RFC 4034 sections 2.2, 3.2, 5.3)
 //   Name                           a domain name (compression rules per record type, NameRules)
 //   Ipv4Address / Ipv6Address      4 / 16 octets
 //   CharString                     <length octet><octets>, RFC 1035 section 3.3

@@ -243,6 +243,13 @@ Status TextFieldReader::Field(RrType& v) {
   v = *type;
   return {};
 }
+Status TextFieldReader::Field(DnssecAlgorithm& v) {
+  ASSIGN_OR_RETURN(const Token* t, Next());
+  auto algorithm = DnssecAlgorithmFromText(t->text);
+  if (!algorithm) return Fail(Errc::kUnknownAlgorithm);
+  v = *algorithm;
+  return {};
+}
 Status TextFieldReader::Field(Name& v) {
   ASSIGN_OR_RETURN(const Token* t, Next());
   if (t->text == "@" && !t->quoted) {

@@ -28,6 +28,8 @@ class TextFieldWriter : public FieldVisitor<TextFieldWriter> {
   Status Field(const uint16_t& v) { return Put(std::to_string(v)); }
   Status Field(const uint32_t& v) { return Put(std::to_string(v)); }
   Status Field(const RrType& v) { return Put(RrTypeToText(v)); }
+  // Numeric, as BIND and ldns print it, so any reader accepts it.
+  Status Field(const DnssecAlgorithm& v) { return Put(std::to_string(static_cast<unsigned>(v))); }
   Status Field(const Name& v) { return Put(v.ToText()); }
   Status Field(const Ipv4Address& v);
   Status Field(const Ipv6Address& v);
@@ -65,6 +67,9 @@ class TextFieldReader : public FieldVisitor<TextFieldReader> {
   Status Field(uint16_t& v);
   Status Field(uint32_t& v);
   Status Field(RrType& v);
+  // A decimal or an IANA mnemonic, case-insensitive (DnssecAlgorithmFromText); kUnknownAlgorithm
+  // otherwise.
+  Status Field(DnssecAlgorithm& v);
   Status Field(Name& v);
   Status Field(Ipv4Address& v);
   Status Field(Ipv6Address& v);

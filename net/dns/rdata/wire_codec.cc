@@ -57,6 +57,11 @@ Status WireFieldReader::Field(RrType& v) {
   v = static_cast<RrType>(raw);
   return {};
 }
+Status WireFieldReader::Field(DnssecAlgorithm& v) {
+  ASSIGN_OR_RETURN(uint8_t raw, r_.U8());
+  v = static_cast<DnssecAlgorithm>(raw);  // Unassigned numbers round-trip (RFC 3597 spirit).
+  return {};
+}
 Status WireFieldReader::Field(Name& v) {
   ASSIGN_OR_RETURN(v, r_.ReadName(allow_pointers_));
   return {};

@@ -18,6 +18,7 @@ class WireFieldReader : public FieldVisitor<WireFieldReader> {
   Status Field(uint16_t& v);
   Status Field(uint32_t& v);
   Status Field(RrType& v);
+  Status Field(DnssecAlgorithm& v);
   Status Field(Name& v);
   Status Field(Ipv4Address& v);
   Status Field(Ipv6Address& v);
@@ -52,6 +53,7 @@ class WireFieldWriter : public FieldVisitor<WireFieldWriter> {
   Status Field(const uint16_t& v) { return w_.U16(v); }
   Status Field(const uint32_t& v) { return w_.U32(v); }
   Status Field(const RrType& v) { return w_.U16(static_cast<uint16_t>(v)); }
+  Status Field(const DnssecAlgorithm& v) { return w_.U8(static_cast<uint8_t>(v)); }
   Status Field(const Name& v) { return w_.WriteName(v, compress_, lowercase_); }
   Status Field(const Ipv4Address& v) { return w_.Bytes(v.bytes); }
   Status Field(const Ipv6Address& v) { return w_.Bytes(v.bytes); }

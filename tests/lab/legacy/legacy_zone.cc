@@ -25,7 +25,7 @@ std::vector<uint8_t> KeyRdata(const LegacySigner& signer, bool no_key) {
   dns::rdata::KEY key;
   key.flags = no_key ? 0xC100 : 0x0100;
   key.protocol = 3;
-  key.algorithm = signer.algorithm;
+  key.algorithm = static_cast<dns::DnssecAlgorithm>(signer.algorithm);
   if (!no_key) key.public_key.bytes = signer.key->PublicKeyField();
   auto bytes = dns::RdataToBytes(key);
   return bytes ? *bytes : std::vector<uint8_t>{};
@@ -43,7 +43,7 @@ Result<Record> SignRrset(const std::vector<Record>& rrset, const LegacySigner& s
   const Record& first = rrset.front();
   dns::rdata::SIG sig;
   sig.type_covered = first.type;
-  sig.algorithm = signer.algorithm;
+  sig.algorithm = static_cast<dns::DnssecAlgorithm>(signer.algorithm);
   sig.labels = SignatureLabels(first.owner);
   sig.original_ttl = first.ttl;
   sig.expiration.value = signer.expiration;
