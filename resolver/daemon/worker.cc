@@ -1,5 +1,7 @@
 #include "resolver/daemon/worker.h"
 
+#include <cstdio>
+
 namespace redoubt::resolver {
 namespace {
 
@@ -15,6 +17,18 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   IteratorOptions options;
   options.qname_minimisation = config.qname_minimisation;
   options.allow_loopback_upstreams = config.allow_loopback_upstreams;
+  options.do_ip4 = config.do_ip4;
+  options.do_ip6 = config.do_ip6;
+  return options;
+}
+
+NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
+  NetworkUpstreamOptions options;
+  options.edns_buffer_size = config.edns_buffer_size;
+  options.checksum = config.checksum;
+  options.checksum_option_code = config.checksum_option_code;
+  options.checksum_capable = checksum_capable;
+  options.outgoing_interfaces = config.outgoing_interfaces;
   return options;
 }
 
@@ -29,6 +43,10 @@ ResponderOptions ResponderOptionsFrom(const Config& config) {
   options.allow = config.access_allow;
   options.edns_buffer_size = config.edns_buffer_size;
   options.checksum_option_code = config.checksum_option_code;
+  options.minimal_responses = config.minimal_responses;
+  options.log_queries = config.log_queries;
+  // One fprintf per line: stdio locks the stream, so lines from workers do not interleave.
+  options.log = [](const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); };
   return options;
 }
 
@@ -39,9 +57,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
     : config_(config),
       cache_(clock_),
       store_(StoreFor(config, cache, clock_, &stats_.store)),
-      upstream_(&loop_, &stats_.upstream,
-                {config.edns_buffer_size, true, config.checksum, config.checksum_option_code,
-                 checksum_capable}),
+      upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, checksum_capable)),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
       forwarder_(upstream_, clock_, config.forward_zones),
       pipeline_(iterator_, &forwarder_, *store_, validator_, clock_, PipelineOptionsFrom(config),
