@@ -81,13 +81,13 @@ void DelegationCache::Store(Delegation delegation, uint32_t ttl) {
     zones_.Erase(delegation.zone);  // Superseded, and the new one may not be kept.
     return;
   }
-  auto lifetime = std::min<std::chrono::seconds>(std::chrono::seconds(ttl),
-                                                 limits_.max_delegation_ttl);
+  auto lifetime =
+      std::min<std::chrono::seconds>(std::chrono::seconds(ttl), limits_.max_delegation_ttl);
   dns::Name zone = delegation.zone;
   Delegation parent_side = delegation;
   // Put replaces the whole entry: servers the parent no longer lists must not be asked.
-  auto put = zones_.Put(zone, ZoneEntry{std::move(delegation), std::move(parent_side),
-                                        clock_.Now() + lifetime});
+  auto put = zones_.Put(
+      zone, ZoneEntry{std::move(delegation), std::move(parent_side), clock_.Now() + lifetime});
   if (put.evicted) ++stats_.zones_evicted;
 }
 

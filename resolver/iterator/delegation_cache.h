@@ -112,8 +112,9 @@ class DelegationCache {
   // to Rtt(): a new address may evict this one, so do not hold it across a co_await.
   RttEstimate& Rtt(const IpAddress& address);
 
-  // Marks `address` lame for `zone` (RFC 4697 section 2.3: remember lame servers rather than
-  // asking them again) for lame_ttl; marking again restarts the time. May evict the least recently used mark.
+  // Marks `address` lame for `zone` for lame_ttl: RFC 4697 (BCP 123) asks resolvers to remember
+  // lame servers rather than query them again and again. Marking again restarts the time. May
+  // evict the least recently used mark.
   void MarkLame(const dns::Name& zone, const IpAddress& address);
   // Whether `address` has an unexpired lame mark for `zone` (names compare case-insensitively).
   // An expired mark met here is dropped.

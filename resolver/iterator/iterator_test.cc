@@ -202,15 +202,6 @@ TEST_F(IteratorTest, ResolvesWithALiveStopToken) {
   EXPECT_FALSE(stop.stop_requested());
 }
 
-TEST(DelegationCacheTest, DelegationsExpireWithTheirTtl) {
-  SimulatedClock clock;
-  DelegationCache cache(clock);
-  cache.SetRoot(Delegation{Name::Root(), {}});
-  cache.Store(Delegation{N("example."), {}}, 60);
-  EXPECT_EQ(cache.Closest(N("www.example."))->zone, N("example."));
-  clock.Advance(std::chrono::seconds(61));
-  EXPECT_EQ(cache.Closest(N("www.example."))->zone, Name::Root());
-}
 
 }  // namespace
 }  // namespace redoubt::resolver
