@@ -74,6 +74,11 @@ void DelegationCache::SetRoot(Delegation root) {
   root_ = ZoneEntry{std::move(root), std::move(parent_side), MonoTime::max()};
 }
 
+void DelegationCache::SetChildSide(Delegation child_side) {
+  ZoneEntry* entry = LiveZone(child_side.zone);
+  if (entry != nullptr) entry->delegation = std::move(child_side);
+}
+
 void DelegationCache::Store(Delegation delegation, uint32_t ttl) {
   // The root's servers come from hints and priming only; a referral to the root is upward.
   if (delegation.zone.IsRoot() && root_) return;

@@ -77,6 +77,11 @@ class DelegationCache {
   // (checked in debug builds; anything else is ignored).
   void SetRoot(Delegation root);
 
+  // The zone's own NS set and addresses (child side: the root's from priming, RFC 8109
+  // section 3) replace the working copy of a live cut; the parent-side copy (hints, referral
+  // glue) stays for ParentSide(). Does nothing when the zone is not cached.
+  void SetChildSide(Delegation child_side);
+
   // A zone cut learnt from a referral (RFC 1034 section 5.3.3 step 4b), kept for `ttl` seconds
   // (the NS RRset's TTL, capped at max_delegation_ttl). Replaces whatever was cached for the
   // zone, servers and learnt addresses included: the parent's newest NS set is the one to

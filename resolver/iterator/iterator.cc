@@ -281,7 +281,7 @@ Task<void> Iterator::Prime(RequestContext& context) {
   Delegation primed{Name::Root(), ServersOf(attempt.reply.answer.front(), *additional)};
   bool any = std::any_of(primed.servers.begin(), primed.servers.end(),
                          [](const NameServer& s) { return !s.addresses.empty(); });
-  if (any) cache_.SetRoot(std::move(primed));
+  if (any) cache_.SetChildSide(std::move(primed));  // The hints stay as the parent side.
 }
 
 }  // namespace redoubt::resolver

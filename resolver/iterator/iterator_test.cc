@@ -203,5 +203,79 @@ TEST_F(IteratorTest, ResolvesWithALiveStopToken) {
 }
 
 
+// RFC 8109 section 3 and RFC 1034 section 5.3.3: the primed root NS set (the child side) is
+// dead; the hints (the parent side) are tried before giving up.
+TEST_F(IteratorTest, DeadPrimedRootFallsBackToTheHints) {
+  net_.Forget("10.0.0.1");
+  net_.Serve("10.0.0.1", ".",
+             "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\na.root. A 10.0.0.99\n"
+             "com. NS ns.com.\nns.com. A 10.0.1.1\n");
+  net_.Silence("10.0.0.99");
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_GT(net_.AskedOf("10.0.0.99"), 0u);  // The primed address was tried first.
+}
+
+// RFC 1034 section 5.3.3 step 2: past the NS TTL the parent is asked again, so a domain moved
+// to new servers at the parent is followed.
+TEST_F(IteratorTest, DelegationMovedAtTheParentIsFollowedOnceTheNsTtlRunsOut) {
+  net_.Forget("10.0.1.1");
+  const char* com_old = "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+                        "example 60 NS ns1.example\nns1.example 60 A 10.0.2.1\n";
+  net_.Serve("10.0.1.1", "com.", com_old);
+  EXPECT_EQ(Resolve("www.example.com.", RrType::A).answer.at(0).rdatas.at(0),
+            (std::vector<uint8_t>{192, 0, 2, 1}));
+  net_.Forget("10.0.1.1");
+  net_.Serve("10.0.1.1", "com.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+                                 "example 60 NS ns.moved\nns.moved 60 A 10.0.7.1\n");
+  net_.Serve("10.0.7.1", "example.com.", "@ SOA ns.moved h 1 2 3 4 300\nwww A 192.0.2.77\n");
+  rig_.clock.Advance(std::chrono::seconds(30));
+  EXPECT_EQ(Resolve("www.example.com.", RrType::A).answer.at(0).rdatas.at(0),
+            (std::vector<uint8_t>{192, 0, 2, 1}));  // Still inside the old NS TTL.
+  rig_.clock.Advance(std::chrono::seconds(31));
+  EXPECT_EQ(Resolve("www.example.com.", RrType::A).answer.at(0).rdatas.at(0),
+            (std::vector<uint8_t>{192, 0, 2, 77}));
+}
+
+// Two zones whose servers are named only inside each other, with no glue: the request sees
+// the cycle in its own ancestry and ends with SERVFAIL after a handful of queries, instead of
+// spending its whole budget (200 queries) on it.
+TEST_F(IteratorTest, NsCycleWithoutGlueEndsQuickly) {
+  net_.Forget("10.0.1.1");
+  net_.Serve("10.0.1.1", "com.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+                                 "cyc-a NS ns.cyc-b.net.\n");
+  net_.Forget("10.0.3.1");
+  net_.Serve("10.0.3.1", "net.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.3.1\n"
+                                 "cyc-b NS ns.cyc-a.com.\n");
+  Resolution r = Resolve("www.cyc-a.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_LE(net_.log().size(), 6u) << net_.log().size();
+  // ns.cyc-b.net, then ns.cyc-a.com, whose server ns.cyc-b.net is already being looked up.
+  EXPECT_EQ(rig_.stats.sub_resolutions, 2u);
+}
+
+// Addresses no authority can have (unspecified, broadcast, multicast, IPv4-mapped) are never
+// asked, whatever the glue says; the usable one is.
+TEST_F(IteratorTest, UnusableNsAddressesAreSkipped) {
+  net_.Forget("10.0.1.1");
+  net_.Serve("10.0.1.1", "com.", "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+                                 "example NS ns1.example\nns1.example A 0.0.0.0\n"
+                                 "ns1.example A 255.255.255.255\nns1.example A 224.0.0.1\n"
+                                 "ns1.example AAAA ::ffff:10.0.2.1\nns1.example A 10.0.2.1\n");
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  for (const char* bad : {"0.0.0.0", "255.255.255.255", "224.0.0.1", "::ffff:10.0.2.1"}) {
+    EXPECT_EQ(net_.AskedOf(bad), 0u) << bad;
+  }
+}
+
+// do-ip4: false leaves only IPv6 servers; with none, nothing is asked.
+TEST_F(IteratorTest, DoIp4OffAsksNoIpv4Server) {
+  rig_.iterator_options.do_ip4 = false;
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_TRUE(net_.log().empty());
+}
+
 }  // namespace
 }  // namespace redoubt::resolver

@@ -80,6 +80,49 @@ TEST(ReplyClassifierTest, UnrelatedAndOutOfZoneAnswerRecordsAreScrubbed) {
   EXPECT_EQ(r->scrubbed, 3u);
 }
 
+// An answer of another type at the question's name (an MX slipped in beside the A, or an A for
+// an AAAA question) is never taken as the answer.
+TEST(ReplyClassifierTest, AnswerRecordsOfATypeNotAskedForAreIgnored) {
+  auto mixed = Reply("www.example.", RrType::A).Aa()
+                   .Answer("www.example. MX 10 mail.evil.test.\nwww.example. A 192.0.2.1")
+                   .Classify("example.");
+  ASSERT_TRUE(mixed.has_value());
+  ASSERT_EQ(mixed->answer.size(), 1u);
+  EXPECT_EQ(mixed->answer[0].type, RrType::A);
+  EXPECT_EQ(mixed->scrubbed, 1u);
+  auto wrong = Reply("www.example.", RrType::AAAA).Aa()
+                   .Answer("www.example. A 192.0.2.1")
+                   .Authority("example. SOA ns h 1 2 3 4 300")
+                   .Classify("example.");
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->kind, ReplyKind::kNoData);
+  EXPECT_TRUE(wrong->answer.empty());
+}
+
+// RFC 4035 section 3.1.3.3: an answer from a wildcard comes with the NSEC proving no closer
+// match; it is kept (inside the zone only) for the validator.
+TEST(ReplyClassifierTest, WildcardAnswerKeepsItsNsecProof) {
+  auto r = Reply("a.w.example.", RrType::A).Aa()
+               .Answer("a.w.example. A 192.0.2.5")
+               .Authority("*.w.example. NSEC z.example. A RRSIG NSEC\nx.test. NSEC y.test. A")
+               .Classify("example.");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->kind, ReplyKind::kAnswer);
+  ASSERT_EQ(r->negative_proofs.size(), 1u);
+  EXPECT_EQ(r->negative_proofs[0].owner, N("*.w.example."));
+}
+
+// RFC 4035 section 3.2.1: a question for RRSIG gets the signatures as its answer.
+TEST(ReplyClassifierTest, RrsigQuestionTakesSignaturesAsData) {
+  auto r = Reply("www.example.", RrType::RRSIG).Aa()
+               .Answer("www.example. RRSIG A 8 2 300 20300101000000 20200101000000 1 example. AAAA")
+               .Classify("example.");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->kind, ReplyKind::kAnswer);
+  ASSERT_EQ(r->answer.size(), 1u);
+  EXPECT_EQ(r->answer[0].type, RrType::RRSIG);
+}
+
 TEST(ReplyClassifierTest, CnameChainInsideTheZone) {
   auto r = Reply("c1.example.", RrType::A).Aa()
                .Answer("c1.example. CNAME c2.example.\nc2.example. CNAME www.example.\n"

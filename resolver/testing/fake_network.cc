@@ -126,6 +126,12 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
   auto answer = At(zone->records, q.qname, q.qtype);
   if (answer.empty()) answer = At(zone->records, q.qname, RrType::CNAME);
   AddWithSigs(zone->records, answer, dnssec_ok && q.qtype != RrType::RRSIG, parts.answer);
+  if (q.qtype == RrType::NS) {  // Addresses of the NS names, as a priming reply has them.
+    for (const Record* r : answer) {
+      auto target = Name::FromWire(r->rdata);
+      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
+    }
+  }
   if (parts.answer.empty()) {
     parts.rcode = Exists(zone->records, q.qname) ? 0 : 3;
     AddWithSigs(zone->records, At(zone->records, zone->apex, RrType::SOA), dnssec_ok, parts.authority);

@@ -21,6 +21,8 @@ class FakeNetwork final : public Upstream {
   // `address` serves the zone `apex` with the records in `text` ($TTL given, names relative
   // to the apex allowed).
   void Serve(const std::string& address, const std::string& apex, const std::string& text);
+  // Stops serving every zone at `address` (Serve() may then give it new ones).
+  void Forget(const std::string& address) { servers_.erase(*IpAddress::Parse(address)); }
   void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }
   void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
 
