@@ -32,8 +32,14 @@ void Coalescer::Finish(const std::string& key, const std::shared_ptr<Entry>& ent
     in_flight_.erase(it);
   }
   entry->result = result;
-  std::vector<std::coroutine_handle<>> waiters = std::move(entry->waiters);
-  for (std::coroutine_handle<> waiter : waiters) waiter.resume();
+  entry->waiters.NotifyAll();
+}
+
+Task<bool> Coalescer::Wait(std::shared_ptr<Entry> entry, std::stop_token stop) {
+  if (entry->result) co_return true;
+  // Awaited into a named local: GCC 12 miscompiles some co_await expressions in conditions.
+  bool notified = co_await entry->waiters.Wait(std::move(stop));
+  co_return notified;
 }
 
 }  // namespace redoubt::resolver

@@ -7,7 +7,6 @@
 // would wait for ever (Unbound detects such cycles in its mesh; not coalescing them is simpler).
 #pragma once
 
-#include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/base/task.h"
+#include "net/base/wait_list.h"
 #include "resolver/query/request_context.h"
 #include "resolver/query/resolution.h"
 
@@ -25,7 +26,7 @@ class Coalescer {
   explicit Coalescer(uint32_t max_waiters) : max_waiters_(max_waiters) {}
 
   struct Entry {
-    std::vector<std::coroutine_handle<>> waiters;
+    WaitList waiters;  // Cancellable: a waiter whose request stops leaves the list.
     std::optional<Resolution> result;
   };
 
@@ -40,13 +41,9 @@ class Coalescer {
   // Hands `result` to every waiter of `entry` and forgets `key` if it still maps to it.
   void Finish(const std::string& key, const std::shared_ptr<Entry>& entry, const Resolution& result);
 
-  // Suspends until the entry's result is set (at once if it is).
-  struct Wait {
-    Entry& entry;
-    bool await_ready() const noexcept { return entry.result.has_value(); }
-    void await_suspend(std::coroutine_handle<> waiter) { entry.waiters.push_back(waiter); }
-    void await_resume() const noexcept {}
-  };
+  // Waits for `entry`'s result: true when it came, false when `stop` was triggered first
+  // (the waiter is then no longer in the list, so nothing resumes it later).
+  static Task<bool> Wait(std::shared_ptr<Entry> entry, std::stop_token stop);
 
   size_t in_flight() const noexcept { return in_flight_.size(); }
 

@@ -34,7 +34,8 @@ Task<Resolution> Pipeline::ResolveClient(RequestContext context) {
   std::string key = Coalescer::KeyFor(context);
   if (std::shared_ptr<Coalescer::Entry> entry = coalescer_.Joinable(key)) {
     ++stats_->coalesced;
-    co_await Coalescer::Wait{*entry};
+    bool answered = co_await Coalescer::Wait(entry, context.stop());
+    if (!answered) co_return FailedResolution(dns::EdeCode::kOther, "shutting down");
     co_return *entry->result;
   }
   std::shared_ptr<Coalescer::Entry> entry = coalescer_.Begin(key);

@@ -178,6 +178,32 @@ TEST_F(PipelineTest, DoAndCdAreInTheCoalescingKey) {
   EXPECT_EQ(rig_.stats.resolutions, 3u);
 }
 
+// A client waiting on another's question whose own request stops (worker shutdown) leaves at
+// once with SERVFAIL; the question it waited on goes on and is answered.
+TEST_F(PipelineTest, StoppedWaiterLeavesTheCoalescedQuestion) {
+  rig_.Build();
+  rig_.network.Hold();
+  std::stop_source stop_second;
+  Resolution first, second;
+  bool second_done = false;
+  for (int i = 0; i < 2; ++i) {
+    RequestContext request = rig_.pipeline->NewRequest(Q("www.example."), {},
+                                                       i == 0 ? std::stop_token{} : stop_second.get_token());
+    Detach([](Pipeline& p, Resolution& out, RequestContext context, bool* done) -> Task<void> {
+      out = co_await p.Resolve(std::move(context));
+      if (done) *done = true;
+    }(*rig_.pipeline, i == 0 ? first : second, std::move(request), i == 0 ? nullptr : &second_done));
+  }
+  EXPECT_EQ(rig_.stats.coalesced, 1u);
+  EXPECT_FALSE(second_done);
+  stop_second.request_stop();
+  EXPECT_TRUE(second_done);
+  EXPECT_EQ(second.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(second.ede_text, "shutting down");
+  rig_.network.Release();
+  EXPECT_EQ(first.rcode, Rcode::NOERROR);
+}
+
 TEST_F(PipelineTest, SignedNegativeAnswerKeepsSoaNsecAndTheirSignatures) {
   Resolution r = rig_.Resolve(Q("nope.example."));
   EXPECT_EQ(r.rcode, Rcode::NXDOMAIN);
