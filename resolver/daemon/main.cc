@@ -16,7 +16,15 @@ namespace {
 
 using redoubt::resolver::Config;
 
-void Log(const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); }
+// The configured `log-level`; lines above it are left out. Errors always print.
+redoubt::resolver::LogLevel g_log_level = redoubt::resolver::LogLevel::kInfo;
+
+void LogAt(redoubt::resolver::LogLevel level, const std::string& line) {
+  if (level > g_log_level) return;
+  std::fprintf(stderr, "redoubt: %s\n", line.c_str());
+}
+void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
+void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
 
 unsigned WorkerCount(const Config& config) {
   if (config.workers != 0) return config.workers;
@@ -97,17 +105,18 @@ int main(int argc, char** argv) {
 
   auto config = config_path.empty() ? Config::Defaults() : redoubt::resolver::LoadConfigFile(config_path);
   if (!config) {
-    Log(config.error().ToString());
+    LogError(config.error().ToString());
     return 1;
   }
+  g_log_level = config->log_level;
   auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
   if (!hints) {
-    Log(hints.error().ToString());
+    LogError(hints.error().ToString());
     return 1;
   }
   auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors, config->builtin_root_anchor);
   if (!anchors) {
-    Log(anchors.error().ToString());
+    LogError(anchors.error().ToString());
     return 1;
   }
   if (check_only) {
@@ -133,7 +142,7 @@ int main(int argc, char** argv) {
     options.max_size = config->cache_max_size;
     auto opened = redoubt::cache::LmdbCache::Open(options, Log);
     if (!opened) {
-      Log(opened.error());
+      LogError(opened.error());
       return 1;
     }
     cache = std::move(*opened);
@@ -144,7 +153,7 @@ int main(int argc, char** argv) {
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
     auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get());
     if (auto started = worker->Start(); !started) {
-      Log(started.error());
+      LogError(started.error());
       for (auto& w : workers) w->Stop();
       return 1;
     }
