@@ -221,5 +221,47 @@ TEST_F(LmdbAnswerStoreTest, EntriesSurviveARestartAndKeepCountingDown) {
   EXPECT_EQ(hit->answer[0].ttl, 200u);
 }
 
+// cache.max-ttl: 0 caps every TTL at zero: nothing is kept, every question is resolved.
+TEST_F(LmdbAnswerStoreTest, MaxTtlZeroKeepsNothing) {
+  bounds_.max_ttl = 0;
+  Reopen();
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  r.answer = {Set("www.example.", dns::RrType::A, 300, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
+}
+
+// A TTL of 0 from the server means "use once": not kept, and cache.min-ttl: 0 (the default)
+// does not raise it.
+TEST_F(LmdbAnswerStoreTest, ZeroTtlAnswerIsNotKept) {
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  r.answer = {Set("www.example.", dns::RrType::A, 0, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  EXPECT_FALSE(store_->Lookup(Q("www.example.")).has_value());
+}
+
+// cache.min-ttl raises it (RFC 8767 style operator choice, as Unbound's cache-min-ttl).
+TEST_F(LmdbAnswerStoreTest, MinTtlRaisesAZeroTtl) {
+  bounds_.min_ttl = 60;
+  Reopen();
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  r.answer = {Set("www.example.", dns::RrType::A, 0, {192, 0, 2, 1})};
+  store_->Store(Q("www.example."), r);
+  auto hit = store_->Lookup(Q("www.example."));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->answer.at(0).ttl, 60u);
+}
+
+// RFC 2308 section 5: a negative answer without an SOA has no TTL source and is not cached.
+TEST_F(LmdbAnswerStoreTest, NegativeAnswerWithoutSoaIsNotCached) {
+  Resolution nx;
+  nx.rcode = dns::Rcode::NXDOMAIN;
+  store_->Store(Q("gone.example."), nx);
+  EXPECT_FALSE(store_->Lookup(Q("gone.example.")).has_value());
+}
+
 }  // namespace
 }  // namespace redoubt::resolver
