@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "net/base/counter.h"
 #include "net/base/endpoint.h"
 #include "net/base/result.h"
 #include "net/base/task.h"
@@ -28,12 +29,12 @@ using QueryHandler =
 
 // Counters a listener keeps; the metrics layer exports them.
 struct ListenerStats {
-  uint64_t queries = 0;
-  uint64_t replies = 0;
-  uint64_t send_failures = 0;     // UDP replies the kernel would not take.
-  uint64_t tcp_connections = 0;
-  uint64_t tcp_refused = 0;       // Connections closed at once: too many clients.
-  uint64_t tcp_bad_frames = 0;
+  Counter queries;
+  Counter replies;
+  Counter send_failures;  // UDP replies the kernel would not take.
+  Counter tcp_connections;
+  Counter tcp_refused;    // Connections closed at once: too many clients.
+  Counter tcp_bad_frames;
 };
 
 struct TcpLimits {

@@ -13,6 +13,7 @@
 #include <stop_token>
 #include <vector>
 
+#include "net/base/counter.h"
 #include "net/base/endpoint.h"
 #include "net/base/task.h"
 #include "net/io/exchange.h"
@@ -25,9 +26,9 @@ struct TcpPoolLimits {
 };
 
 struct TcpPoolStats {
-  uint64_t opened = 0;
-  uint64_t reused = 0;
-  uint64_t stale_retries = 0;  // Reused connections found closed by the server.
+  Counter opened;
+  Counter reused;
+  Counter stale_retries;  // Reused connections found closed by the server.
 };
 
 class TcpPool {

@@ -24,15 +24,16 @@
 #include "cache/lmdb_cache.h"
 #include "cache/ttl_policy.h"
 #include "net/base/clock.h"
+#include "net/base/counter.h"
 #include "resolver/query/answer_store.h"
 
 namespace redoubt::resolver {
 
 struct AnswerStoreStats {
-  uint64_t hits = 0;
-  uint64_t misses = 0;
-  uint64_t stale_served = 0;
-  uint64_t stored = 0;
+  Counter hits;
+  Counter misses;
+  Counter stale_served;
+  Counter stored;
 };
 
 class LmdbAnswerStore final : public AnswerStore {

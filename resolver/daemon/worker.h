@@ -25,6 +25,9 @@
 
 namespace redoubt::resolver {
 
+// Everything the worker counts. Only the worker's thread writes it; any thread may read it, or
+// copy it for a snapshot, while the worker runs (each field is a net/base/counter.h Counter).
+// Readers sum across workers.
 struct WorkerStats {
   io::ListenerStats listener;
   UpstreamStats upstream;
@@ -48,6 +51,8 @@ class Worker {
   Result<void, std::string> Start();
   // Stops accepting queries, lets the ones in flight finish, and joins the thread.
   void Stop();
+  // Live counters, safe to read from any thread at any time (see WorkerStats). Copy the result
+  // for a snapshot; fields read one by one need not agree with each other.
   const WorkerStats& stats() const noexcept { return stats_; }
 
  private:

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "net/base/clock.h"
+#include "net/base/counter.h"
 #include "net/base/endpoint.h"
 #include "net/dns/name.h"
 #include "net/dns/types.h"
@@ -56,14 +57,15 @@ struct DelegationCacheLimits {
   RttLimits rtt;  // For the estimates the cache creates.
 };
 
-// Counters for the metrics exporter. Plain integers: written by the owning worker only.
+// Counters for the metrics exporter: written by the owning worker only, readable from any
+// thread (net/base/counter.h).
 struct DelegationCacheStats {
-  uint64_t zones_evicted = 0;  // Least recently used cut removed to make room.
-  uint64_t rtt_evicted = 0;
-  uint64_t lame_evicted = 0;
-  uint64_t zones_expired = 0;  // Dropped when a lookup met it past its TTL.
-  uint64_t rtt_expired = 0;    // Estimate started over after rtt_ttl.
-  uint64_t lame_expired = 0;
+  Counter zones_evicted;  // Least recently used cut removed to make room.
+  Counter rtt_evicted;
+  Counter lame_evicted;
+  Counter zones_expired;  // Dropped when a lookup met it past its TTL.
+  Counter rtt_expired;    // Estimate started over after rtt_ttl.
+  Counter lame_expired;
 };
 
 // Not thread-safe: each worker owns one. `clock` must outlive the cache.

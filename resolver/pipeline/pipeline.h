@@ -21,6 +21,7 @@
 #include <stop_token>
 
 #include "net/base/clock.h"
+#include "net/base/counter.h"
 #include "resolver/forwarder/forwarder.h"
 #include "resolver/pipeline/chain_resolver.h"
 #include "resolver/pipeline/coalescer.h"
@@ -37,12 +38,12 @@ struct PipelineOptions {
 
 // Counters of the pipeline, read by the metrics layer.
 struct PipelineStats {
-  uint64_t requests = 0;         // Client questions entering the pipeline.
-  uint64_t from_store = 0;       // Answered by the cache lookup stage.
-  uint64_t coalesced = 0;        // Waited on an identical question in flight.
-  uint64_t resolutions = 0;      // Went through the resolve stage (client and sub-questions).
-  uint64_t sub_resolutions = 0;  // Of those, asked by a stage for another question.
-  uint64_t stale_served = 0;     // Failed resolutions answered from stale data.
+  Counter requests;         // Client questions entering the pipeline.
+  Counter from_store;       // Answered by the cache lookup stage.
+  Counter coalesced;        // Waited on an identical question in flight.
+  Counter resolutions;      // Went through the resolve stage (client and sub-questions).
+  Counter sub_resolutions;  // Of those, asked by a stage for another question.
+  Counter stale_served;     // Failed resolutions answered from stale data.
 };
 
 class Pipeline final : public Resolver {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "net/base/counter.h"
 #include "net/base/task.h"
 #include "net/io/listener.h"
 #include "resolver/config/config.h"
@@ -28,17 +29,17 @@
 namespace redoubt::resolver {
 
 struct ResponderStats {
-  uint64_t queries = 0;
-  uint64_t dropped = 0;       // Unreadable, or a response rather than a query.
-  uint64_t formerr = 0;
-  uint64_t refused = 0;
-  uint64_t notimp = 0;
-  uint64_t noerror = 0;
-  uint64_t nxdomain = 0;
-  uint64_t servfail = 0;
-  uint64_t truncated = 0;
-  uint64_t checksum_replies = 0;  // Replies sealed with a CHECKSUM digest.
-  uint64_t any_synthesised = 0;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
+  Counter queries;
+  Counter dropped;           // Unreadable, or a response rather than a query.
+  Counter formerr;
+  Counter refused;
+  Counter notimp;
+  Counter noerror;
+  Counter nxdomain;
+  Counter servfail;
+  Counter truncated;
+  Counter checksum_replies;  // Replies sealed with a CHECKSUM digest.
+  Counter any_synthesised;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
 };
 
 struct ResponderOptions {

@@ -24,6 +24,7 @@
 #include <stop_token>
 #include <vector>
 
+#include "net/base/counter.h"
 #include "net/base/endpoint.h"
 #include "net/base/task.h"
 #include "net/dns/message_view.h"
@@ -36,22 +37,22 @@ namespace redoubt::resolver {
 
 // Counters of the real upstream side, exported by the metrics layer.
 struct UpstreamStats {
-  uint64_t udp_queries = 0;
-  uint64_t tcp_queries = 0;
-  uint64_t truncated = 0;        // TC replies retried over TCP.
-  uint64_t mismatched = 0;       // Datagrams refused (ID, question, case, malformed).
-  uint64_t timeouts = 0;
-  uint64_t network_errors = 0;
-  uint64_t case_fallbacks = 0;   // Servers found not to echo 0x20 case (asked plainly since).
-  uint64_t edns_fallbacks = 0;   // Servers answering EDNS with FORMERR (asked without since).
+  Counter udp_queries;
+  Counter tcp_queries;
+  Counter truncated;       // TC replies retried over TCP.
+  Counter mismatched;      // Datagrams refused (ID, question, case, malformed).
+  Counter timeouts;
+  Counter network_errors;
+  Counter case_fallbacks;  // Servers found not to echo 0x20 case (asked plainly since).
+  Counter edns_fallbacks;  // Servers answering EDNS with FORMERR (asked without since).
   // Fragment defence (specs/checksum.md, security.md A5/A6).
-  uint64_t tcp_retries = 0;               // UDP exchanges finished over TCP, for any reason.
-  uint64_t checksum_verified = 0;         // UDP replies whose nonce and digest matched.
-  uint64_t checksum_nonce_mismatch = 0;   // Dropped: the nonce was not ours.
-  uint64_t checksum_digest_mismatch = 0;  // Dropped: a forged fragment or altered reply.
-  uint64_t checksum_downgrades = 0;       // Dropped: a capable server's reply without the option.
-  uint64_t fragmented = 0;                // UDP replies the kernel reassembled from fragments.
-  uint64_t fragmented_dropped = 0;        // Of those, dropped for want of a verified digest.
+  Counter tcp_retries;               // UDP exchanges finished over TCP, for any reason.
+  Counter checksum_verified;         // UDP replies whose nonce and digest matched.
+  Counter checksum_nonce_mismatch;   // Dropped: the nonce was not ours.
+  Counter checksum_digest_mismatch;  // Dropped: a forged fragment or altered reply.
+  Counter checksum_downgrades;       // Dropped: a capable server's reply without the option.
+  Counter fragmented;                // UDP replies the kernel reassembled from fragments.
+  Counter fragmented_dropped;        // Of those, dropped for want of a verified digest.
 };
 
 struct NetworkUpstreamOptions {
