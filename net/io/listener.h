@@ -15,6 +15,7 @@
 #include "net/base/endpoint.h"
 #include "net/base/result.h"
 #include "net/base/task.h"
+#include "net/base/task_scope.h"
 
 namespace redoubt::io {
 
@@ -46,9 +47,12 @@ struct TcpLimits {
 class UdpListener {
  public:
   // Binds `address` (port 0 picks a free one) and starts serving on `loop`. `stats` must outlive
-  // the listener. Fails with kIo (detail: errno) when the socket cannot be bound.
+  // the listener. Each query's coroutine is a root task of `scope` (counted, so its owner can
+  // wait for them to end), or detached when `scope` is null; `scope` must outlive those tasks.
+  // Fails with kIo (detail: errno) when the socket cannot be bound.
   static Result<std::unique_ptr<UdpListener>> Open(uv_loop_t* loop, const Endpoint& address,
-                                                   QueryHandler handler, ListenerStats* stats);
+                                                   QueryHandler handler, ListenerStats* stats,
+                                                   TaskScope* scope = nullptr);
   ~UdpListener();
   // The bound address (with the port the kernel chose for port 0).
   Endpoint local() const noexcept { return local_; }
@@ -65,9 +69,11 @@ class UdpListener {
 
 class TcpListener {
  public:
+  // As UdpListener::Open, with the limits of RFC 7766 section 6.2 per client.
   static Result<std::unique_ptr<TcpListener>> Open(uv_loop_t* loop, const Endpoint& address,
                                                    QueryHandler handler, ListenerStats* stats,
-                                                   const TcpLimits& limits = {});
+                                                   const TcpLimits& limits = {},
+                                                   TaskScope* scope = nullptr);
   ~TcpListener();
   Endpoint local() const noexcept { return local_; }
   // Stops accepting and closes every connection. Idempotent.
@@ -80,6 +86,15 @@ class TcpListener {
   std::shared_ptr<State> state_;
   Endpoint local_;
 };
+
+// Starts a query's root task in `scope`, or detached when `scope` is null.
+inline void StartQueryTask(TaskScope* scope, Task<void> task) {
+  if (scope != nullptr) {
+    scope->Spawn(std::move(task));
+  } else {
+    Detach(std::move(task));
+  }
+}
 
 // A socket bound to `address` with SO_REUSEADDR and SO_REUSEPORT (and IPV6_V6ONLY for IPv6;
 // path-MTU discovery off for UDP). Returns the descriptor, or -errno.

@@ -15,6 +15,7 @@ struct TcpListener::State {
   QueryHandler handler;
   ListenerStats* stats = nullptr;
   TcpLimits limits;
+  TaskScope* scope = nullptr;
   uint32_t clients = 0;
   bool closed = false;
   std::shared_ptr<State> self;
@@ -137,7 +138,7 @@ void ProcessPending(TcpConnection* c) {
     c->pending.erase(c->pending.begin(), c->pending.begin() + 2 + static_cast<ptrdiff_t>(length));
     ++c->in_flight;
     ++c->server->stats->queries;
-    Detach(Answer(c->self, std::move(query)));
+    StartQueryTask(c->server->scope, Answer(c->self, std::move(query)));
   }
   if (c->in_flight >= c->server->limits.max_in_flight) PauseReading(c);
 }
@@ -190,11 +191,12 @@ void OnConnection(uv_stream_t* listener, int status) {
 Result<std::unique_ptr<TcpListener>> TcpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                        QueryHandler handler,
                                                        ListenerStats* stats,
-                                                       const TcpLimits& limits) {
+                                                       const TcpLimits& limits, TaskScope* scope) {
   int fd = OpenBoundSocket(address, SOCK_STREAM);
   if (fd < 0) return Fail(Errc::kIo, static_cast<uint32_t>(-fd));
   auto state = std::make_shared<State>();
   state->loop = loop;
+  state->scope = scope;
   state->handler = std::move(handler);
   state->stats = stats;
   state->limits = limits;

@@ -13,6 +13,7 @@ struct UdpListener::State {
   uv_udp_t udp{};
   QueryHandler handler;
   ListenerStats* stats = nullptr;
+  TaskScope* scope = nullptr;
   bool closed = false;
   std::shared_ptr<State> self;  // Keeps the state alive until libuv has closed the handle.
 };
@@ -48,7 +49,7 @@ void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const socka
   if (state->closed || nread <= 0 || from == nullptr || (flags & UV_UDP_PARTIAL) != 0) return;
   ++state->stats->queries;
   std::vector<uint8_t> query(buf->base, buf->base + nread);
-  Detach(Answer(state->self, std::move(query), FromSockaddr(from)));
+  StartQueryTask(state->scope, Answer(state->self, std::move(query), FromSockaddr(from)));
 }
 
 }  // namespace
@@ -78,12 +79,13 @@ int OpenBoundSocket(const Endpoint& address, int type) {
 
 Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                        QueryHandler handler,
-                                                       ListenerStats* stats) {
+                                                       ListenerStats* stats, TaskScope* scope) {
   int fd = OpenBoundSocket(address, SOCK_DGRAM);
   if (fd < 0) return Fail(Errc::kIo, static_cast<uint32_t>(-fd));
   auto state = std::make_shared<State>();
   state->handler = std::move(handler);
   state->stats = stats;
+  state->scope = scope;
   uv_udp_init(loop, &state->udp);
   state->udp.data = state.get();
   state->self = state;

@@ -59,8 +59,9 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
                redoubt::cache::LmdbCache* cache) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
-  uint64_t coalesced = 0, mismatched = 0, tcp = 0;
+  uint64_t coalesced = 0, mismatched = 0, tcp = 0, stranded = 0;
   for (const auto& w : workers) {
+    stranded += w->stranded_queries();
     const auto& s = w->stats();
     queries += s.responder.queries;
     noerror += s.responder.noerror;
@@ -76,7 +77,8 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       std::to_string(nxdomain) + " NXDOMAIN, " + std::to_string(servfail) + " SERVFAIL, " +
       std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries (" +
       std::to_string(tcp) + " over TCP, " + std::to_string(mismatched) + " mismatched replies dropped), " +
-      std::to_string(coalesced) + " coalesced");
+      std::to_string(coalesced) + " coalesced, " + std::to_string(stranded) +
+      " stranded at shutdown");
   LogFragmentDefence(workers);
   uint64_t hits = 0, misses = 0, stale = 0;
   for (const auto& w : workers) {

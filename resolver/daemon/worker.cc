@@ -77,8 +77,9 @@ Result<void, std::string> Worker::Start() {
     return responder_.Answer(std::move(query), context);
   };
   for (const Endpoint& address : config_.listen) {
-    auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener);
-    auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener);
+    auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener, client_tasks_.get());
+    auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener, {},
+                                     client_tasks_.get());
     if (!udp || !tcp) {
       CloseListeners();
       uv_run(&loop_, UV_RUN_DEFAULT);  // Let the closed handles go.
@@ -110,6 +111,9 @@ void Worker::Stop() {
   if (!thread_.joinable()) return;
   uv_async_send(&stop_);
   thread_.join();
+  // The loop ran out of handles: whatever is still in the scope waits on nothing that exists.
+  stranded_ = client_tasks_->size();
+  if (stranded_ != 0) (void)client_tasks_.release();
 }
 
 }  // namespace redoubt::resolver

@@ -54,6 +54,9 @@ class Worker {
   // Live counters, safe to read from any thread at any time (see WorkerStats). Copy the result
   // for a snapshot; fields read one by one need not agree with each other.
   const WorkerStats& stats() const noexcept { return stats_; }
+  // Client queries whose coroutines were still suspended when the loop ended (Stop()); they
+  // can never finish. 0 after a clean shutdown.
+  size_t stranded_queries() const noexcept { return stranded_; }
 
  private:
   void CloseListeners();
@@ -72,6 +75,11 @@ class Worker {
   PassThroughValidator validator_;
   Pipeline pipeline_;
   Responder responder_;
+  // Owns every client query's root task (listeners spawn them here), so Stop() knows whether
+  // any is left. Heap-held: a scope with stranded tasks is released rather than destroyed
+  // (destroying it would abort; the stranded frames are unreachable either way).
+  std::unique_ptr<TaskScope> client_tasks_ = std::make_unique<TaskScope>();
+  size_t stranded_ = 0;
   std::vector<std::unique_ptr<io::UdpListener>> udp_;
   std::vector<std::unique_ptr<io::TcpListener>> tcp_;
   std::thread thread_;

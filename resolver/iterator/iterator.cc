@@ -71,6 +71,14 @@ bool HasUntriedAddress(const Delegation& parent_side, const Delegation& asked) {
   return false;
 }
 
+bool SameServerNames(const Delegation& a, const Delegation& b) {
+  if (a.servers.size() != b.servers.size()) return false;
+  return std::all_of(a.servers.begin(), a.servers.end(), [&](const NameServer& s) {
+    return std::any_of(b.servers.begin(), b.servers.end(),
+                       [&](const NameServer& t) { return t.name == s.name; });
+  });
+}
+
 MinimisedOutcome OutcomeOf(ReplyKind kind) {
   if (kind == ReplyKind::kNxDomain) return MinimisedOutcome::kNxDomain;
   if (kind == ReplyKind::kCname) return MinimisedOutcome::kUnexpected;
@@ -88,6 +96,20 @@ Delegation DelegationFromReferral(const ClassifiedReply& referral) {
 Iterator::Iterator(Upstream& upstream, DelegationCache& cache, const Clock& clock,
                    IteratorOptions options)
     : upstream_(upstream), cache_(cache), clock_(clock), options_(std::move(options)) {}
+
+// The zone's own NS set, when its authoritative reply carried one with a usable address and it
+// names other servers than the cut in use, becomes the working copy of the cut; the parent's
+// glue stays behind it (DelegationCache::ParentSide) for when every child address fails.
+void Iterator::AdoptChildSide(const Delegation& cut, const ClassifiedReply& reply) {
+  if (!reply.zone_ns || !(reply.zone_ns->owner == cut.zone)) return;
+  Delegation child{cut.zone, ServersOf(*reply.zone_ns, reply.zone_ns_glue)};
+  bool reachable = std::any_of(child.servers.begin(), child.servers.end(), [&](const NameServer& s) {
+    return std::any_of(s.addresses.begin(), s.addresses.end(),
+                       [&](const IpAddress& a) { return Usable(a); });
+  });
+  if (!reachable || SameServerNames(child, cut)) return;
+  cache_.SetChildSide(std::move(child));
+}
 
 bool Iterator::Usable(const IpAddress& address) const {
   return UsableServerAddress(address, options_.allow_loopback_upstreams, options_.do_ip4,
@@ -138,6 +160,7 @@ Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question quest
         continue;
       }
     }
+    AdoptChildSide(*cut, reply);
     NameStep step;
     step.ok = true;
     step.reply = std::move(reply);
@@ -194,7 +217,9 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
     }
     std::optional<size_t> pick = ChooseServer(candidates, RandomBelow);
     if (!pick) {
-      if (co_await LookUpOneServerAddress(cut, context)) continue;
+      // Awaited into a named local: GCC 12 can miscompile co_await in an if condition.
+      bool found = co_await LookUpOneServerAddress(cut, context);
+      if (found) continue;
       co_return attempt;
     }
     IpAddress address = addresses[*pick];

@@ -50,6 +50,7 @@ class Iterator final : public NameSource {
   Task<Attempt> AskServers(Delegation& cut, dns::Question question, RequestContext& context);
   Task<bool> LookUpOneServerAddress(Delegation& cut, RequestContext& context);
   Task<void> Prime(RequestContext& context);
+  void AdoptChildSide(const Delegation& cut, const ClassifiedReply& reply);
   bool Usable(const IpAddress& address) const;
 
   Upstream& upstream_;

@@ -216,6 +216,23 @@ TEST_F(IteratorTest, DeadPrimedRootFallsBackToTheHints) {
   EXPECT_GT(net_.AskedOf("10.0.0.99"), 0u);  // The primed address was tried first.
 }
 
+// The child's own NS set (sent by a non-minimal server) is used from then on; when every
+// address in it fails, the parent's glue for the zone is tried before giving up.
+TEST_F(IteratorTest, DeadChildNsSetFallsBackToTheParentsGlue) {
+  net_.Forget("10.0.2.1");
+  net_.Serve("10.0.2.1", "example.com.",
+             "@ SOA ns1 h 1 2 3 4 300\n@ NS ns9\nns9 A 10.0.2.9\nwww A 192.0.2.1\n");
+  net_.SendZoneNs("10.0.2.1");
+  net_.Silence("10.0.2.2");
+  net_.Silence("10.0.2.9");
+  EXPECT_EQ(Resolve("www.example.com.", RrType::A).rcode, Rcode::NOERROR);
+  EXPECT_EQ(cache_.Closest(N("www.example.com."))->servers.at(0).name, N("ns9.example.com."));
+  Resolution again = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(again.rcode, Rcode::NOERROR);
+  EXPECT_GT(net_.AskedOf("10.0.2.9"), 0u);  // The child's server first, then the parent's glue.
+  EXPECT_TRUE(net_.log().back().starts_with("10.0.2.1 ")) << net_.log().back();
+}
+
 // RFC 1034 section 5.3.3 step 2: past the NS TTL the parent is asked again, so a domain moved
 // to new servers at the parent is followed.
 TEST_F(IteratorTest, DelegationMovedAtTheParentIsFollowedOnceTheNsTtlRunsOut) {

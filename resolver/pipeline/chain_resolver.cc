@@ -42,6 +42,7 @@ Task<Resolution> ChainResolver::Resolve(RequestContext context) {
     }
     out.answer.insert(out.answer.end(), reply.answer.begin(), reply.answer.end());
     out.rcode = reply.kind == ReplyKind::kNxDomain ? dns::Rcode::NXDOMAIN : dns::Rcode::NOERROR;
+    out.zone_ns = std::move(reply.zone_ns);
     AddProofs(reply, out);
     break;
   }

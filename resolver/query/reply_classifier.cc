@@ -172,8 +172,26 @@ void ClassifyNoData(const Sections& s, const dns::Header& header, const Name& zo
   if (out.kind == ReplyKind::kNoData) KeepNegativeProofs(s.authority, zone, out);
 }
 
+// The zone's own NS set and its in-zone addresses from an authoritative reply that is not a
+// referral (those carry the child's NS set as the delegation instead).
+void KeepZoneNs(const Sections& s, const dns::Header& header, const Name& zone,
+                const ClassifyLimits& limits, ClassifiedReply& out) {
+  if (!header.aa || out.kind == ReplyKind::kReferral) return;
+  const RRset* ns = FindRRset(s.authority, zone, RrType::NS);
+  if (ns == nullptr) return;
+  out.zone_ns = *ns;
+  if (out.zone_ns->rdatas.size() > limits.max_ns) out.zone_ns->rdatas.resize(limits.max_ns);
+  std::vector<Name> names = NsNames(*ns, limits.max_ns);
+  for (const RRset& r : s.additional) {
+    bool address = r.type == RrType::A || r.type == RrType::AAAA;
+    bool named = std::find(names.begin(), names.end(), r.owner) != names.end();
+    if (address && named && r.owner.IsSubdomainOf(zone)) out.zone_ns_glue.push_back(r);
+  }
+}
+
 uint32_t UsedRRsets(const ClassifiedReply& out) {
-  size_t used = out.chain.size() + out.answer.size() + out.glue.size() +
+  size_t used = out.chain.size() + out.answer.size() + out.glue.size() + out.zone_ns_glue.size() +
+                (out.zone_ns ? 1 : 0) +
                 out.delegation_proofs.size() + out.negative_proofs.size() + (out.ns ? 1 : 0) +
                 (out.soa ? 1 : 0);
   return static_cast<uint32_t>(used);
@@ -229,6 +247,7 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
     } else {
       ClassifyNoData(s, header, zone, limits, out);
     }
+    KeepZoneNs(s, header, zone, limits, out);
   }
   out.scrubbed = static_cast<uint32_t>(CountRRsets(s)) - std::min(UsedRRsets(out),
                                                                    static_cast<uint32_t>(CountRRsets(s)));

@@ -51,6 +51,11 @@ struct ClassifiedReply {
   // prove a wildcard expansion (RFC 4035 section 3.1.3.3). Always inside the zone asked.
   std::optional<dns::RRset> soa;
   std::vector<dns::RRset> negative_proofs;
+  // An authoritative reply's own NS RRset for the zone asked (owner == zone, in the authority
+  // section, as non-minimal servers send it) and the in-zone addresses of those names: the
+  // child side of the delegation (draft-ietf-dnsop-ns-revalidation), capped like a referral.
+  std::optional<dns::RRset> zone_ns;
+  std::vector<dns::RRset> zone_ns_glue;
   // RRsets scrubbed: outside the zone, unrelated to the question, or beyond the limits.
   uint32_t scrubbed = 0;
 };

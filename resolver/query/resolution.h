@@ -33,6 +33,9 @@ struct Resolution {
   // the name or type absent (RFC 4035 section 3.1.3), or, for an answer synthesised from a
   // wildcard, that no closer match exists (RFC 4035 section 3.1.3.3).
   std::vector<dns::RRset> authority;
+  // The answering zone's own NS RRset, when its server sent it (ClassifiedReply::zone_ns): what
+  // `minimal-responses: false` adds to the authority section of positive answers. Not cached.
+  std::optional<dns::RRset> zone_ns;
   // The DS or denial proof at each referral followed, top down (for the validator).
   std::vector<CutProof> cuts;
   std::optional<dns::EdeCode> ede;  // Extended DNS Error (RFC 8914 section 4).

@@ -48,6 +48,17 @@ size_t ReplyLimit(const ParsedQuery& query, const io::QueryContext& context, uin
   return std::clamp<size_t>(query.edns->udp_size, 512, ours);
 }
 
+// minimal-responses: false (Unbound's "no"): a positive answer also carries the answering
+// zone's NS RRset in the authority section, when its server sent one (RFC 1034 section 6.2).
+void AddZoneNs(const Resolution& resolution, const dns::Question& question, bool dnssec_ok,
+               ClientSections& sections) {
+  if (resolution.rcode != dns::Rcode::NOERROR || sections.answer.empty() || !resolution.zone_ns) return;
+  Resolution ns_only;
+  ns_only.authority.push_back(*resolution.zone_ns);
+  ClientSections shaped = ShapeForClient(ns_only, question, dnssec_ok);
+  sections.authority.insert(sections.authority.end(), shaped.authority.begin(), shaped.authority.end());
+}
+
 // A reply with only the header and question (and OPT when the client sent one).
 Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode,
                                         const Resolution* resolution, size_t limit,
@@ -81,6 +92,7 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
   if (resolution) {
     bool dnssec_ok = query.edns && query.edns->dnssec_ok;
     ClientSections sections = ShapeForClient(*resolution, query.question, dnssec_ok);
+    if (!ours.minimal_responses) AddZoneNs(*resolution, query.question, dnssec_ok, sections);
     bool room = true;
     for (const dns::RRset& set : sections.answer) {
       room = static_cast<bool>(builder.AddRRset(dns::Section::kAnswer, set));

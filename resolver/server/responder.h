@@ -46,9 +46,9 @@ struct ResponderOptions {
   std::vector<Prefix> allow;         // Who may recurse.
   uint16_t edns_buffer_size = 1232;  // Offered to clients; also the largest UDP reply.
   uint16_t checksum_option_code = 65434;
-  // Unbound's minimal-responses. redoubt's replies hold only the answer and the records that
-  // prove it; `false` is accepted for compatibility and changes nothing yet (planned: the
-  // zone's NS RRset in the authority section).
+  // Unbound's minimal-responses. With `true` replies hold only the answer and the records that
+  // prove it; with `false` a positive answer also carries the answering zone's NS RRset in the
+  // authority section when its server sent one (not for answers from the cache).
   bool minimal_responses = true;
   // One line per client query (client, question, rcode, upstream queries, time) to `log`.
   bool log_queries = false;

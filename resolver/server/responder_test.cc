@@ -193,6 +193,20 @@ TEST_F(ResponderTest, RrsigQuestionGetsTheSignaturesAsData) {
   EXPECT_EQ(Types(reply, Section::kAnswer), (std::vector<RrType>{RrType::RRSIG}));
 }
 
+// minimal-responses: false adds the answering zone's NS RRset (when its server sent it);
+// true, the default, never does.
+TEST_F(ResponderTest, MinimalResponsesOffAddsTheZoneNsSet) {
+  rig_.network.SendZoneNs("10.0.0.1");
+  auto minimal = Answer(Query("www.example.", RrType::A, false));
+  EXPECT_TRUE(Types(minimal, Section::kAuthority).empty());
+  ResponderOptions options;
+  options.allow = {*Prefix::Parse("127.0.0.0/8")};
+  options.minimal_responses = false;
+  responder_ = std::make_unique<Responder>(*rig_.pipeline, options, &stats_);
+  auto full = Answer(Query("www.example.", RrType::A, false));
+  EXPECT_EQ(Types(full, Section::kAuthority), (std::vector<RrType>{RrType::NS}));
+}
+
 TEST_F(ResponderTest, LogQueriesWritesOneLinePerQuery) {
   Answer(Query("www.example.", RrType::A, false));
   ASSERT_EQ(logged_.size(), 1u);

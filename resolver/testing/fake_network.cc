@@ -103,7 +103,7 @@ size_t FakeNetwork::AskedOf(const std::string& address) const {
 }
 
 std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const dns::Question& q,
-                                          bool dnssec_ok) const {
+                                          bool dnssec_ok, bool zone_ns) const {
   const Zone* zone = nullptr;
   for (const Zone& z : zones) {
     if (q.qname.IsSubdomainOf(z.apex) && (!zone || z.apex.LabelCount() > zone->apex.LabelCount())) zone = &z;
@@ -129,6 +129,13 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
   if (q.qtype == RrType::NS) {  // Addresses of the NS names, as a priming reply has them.
     for (const Record* r : answer) {
       auto target = Name::FromWire(r->rdata);
+      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
+    }
+  }
+  if (zone_ns && !parts.answer.empty()) {
+    for (const Record* ns : At(zone->records, zone->apex, RrType::NS)) {
+      parts.authority.push_back(ns);
+      auto target = Name::FromWire(ns->rdata);
       if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
     }
   }
@@ -171,7 +178,8 @@ Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, As
   }
   auto it = servers_.find(server.address);
   std::vector<Zone> none;
-  reply.wire = Respond(it == servers_.end() ? none : it->second, question, options.dnssec_ok);
+  reply.wire = Respond(it == servers_.end() ? none : it->second, question, options.dnssec_ok,
+                       non_minimal_.contains(server.address));
   if (refusing_.contains(server.address) && reply.wire.size() > 3) {
     reply.wire[2] &= static_cast<uint8_t>(~0x04);  // AA off
     reply.wire[3] = static_cast<uint8_t>((reply.wire[3] & 0xF0) | 5);  // REFUSED

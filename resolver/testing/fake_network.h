@@ -24,6 +24,9 @@ class FakeNetwork final : public Upstream {
   // Stops serving every zone at `address` (Serve() may then give it new ones).
   void Forget(const std::string& address) { servers_.erase(*IpAddress::Parse(address)); }
   void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }
+  // Makes `address` answer like a non-minimal server: positive answers also carry the zone's
+  // NS RRset in the authority section with their in-zone addresses.
+  void SendZoneNs(const std::string& address) { non_minimal_.insert(*IpAddress::Parse(address)); }
   void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
 
   // While held, every Ask suspends until Release(), as a real network would.
@@ -45,10 +48,10 @@ class FakeNetwork final : public Upstream {
     std::vector<dns::Record> records;
   };
   std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q,
-                               bool dnssec_ok) const;
+                               bool dnssec_ok, bool zone_ns) const;
 
   std::map<IpAddress, std::vector<Zone>> servers_;
-  std::set<IpAddress> silent_, refusing_;
+  std::set<IpAddress> silent_, refusing_, non_minimal_;
   std::vector<std::string> log_;
   std::vector<uint32_t> timeouts_;
   bool holding_ = false;

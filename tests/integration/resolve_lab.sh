@@ -186,7 +186,8 @@ check_shutdown() {
   kill -TERM "$pid"
   local i; for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   wait "$pid"; local rc=$?
-  if [ $rc -eq 0 ] && grep -q "shutting down" "$work/main.log" && grep -q "served" "$work/main.log"; then
+  # "0 stranded": every client query's coroutine ended before its worker did (TaskScope).
+  if [ $rc -eq 0 ] && grep -q "shutting down" "$work/main.log" && grep -q "served.* 0 stranded at shutdown" "$work/main.log"; then
     pass "SIGTERM: clean exit ($(grep "redoubt: served" "$work/main.log" | sed 's/^redoubt: //'))"
   else
     fail "SIGTERM: exit $rc; log: $(tail -3 "$work/main.log")"
