@@ -218,7 +218,7 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
   const dns::Header& header = reply.header();
   if (!header.qr || header.opcode != dns::Opcode::QUERY) return Fail(Errc::kInvalidArgument);
   ClassifiedReply out;
-  out.rcode = header.rcode;
+  out.rcode = static_cast<dns::Rcode>(header.rcode);
   out.next_name = question.qname;
   Sections s;
   // A question for RRSIG gets the signatures as data (RFC 4035 section 3.2.1 last paragraph).

@@ -34,7 +34,7 @@ std::string_view ReplyKindName(ReplyKind kind) noexcept;
 
 struct ClassifiedReply {
   ReplyKind kind = ReplyKind::kServerError;
-  uint16_t rcode = 0;
+  dns::Rcode rcode = dns::Rcode::NOERROR;
   // CNAME and DNAME RRsets followed from the question name, in order (RFC 1034 3.6.2,
   // RFC 6672 section 3), and the answer RRsets at the end of that chain.
   std::vector<dns::RRset> chain;

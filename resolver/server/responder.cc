@@ -216,7 +216,8 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   auto reply = BuildReply(query, static_cast<uint16_t>(resolution.rcode), &resolution, limit,
                           options_);
   if (!reply) co_return std::vector<uint8_t>{};
-  if (reply->size() >= 3 && ((*reply)[2] & 0x02)) ++stats_->truncated;
+  constexpr uint8_t kTcBit = 0x02;  // RFC 1035 section 4.1.1: TC in octet 2.
+  if (reply->size() >= 3 && ((*reply)[2] & kTcBit)) ++stats_->truncated;
   co_return *reply;
 }
 

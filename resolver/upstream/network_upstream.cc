@@ -58,8 +58,13 @@ io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mism
   };
 }
 
-bool Truncated(const std::vector<uint8_t>& wire) { return wire.size() >= 3 && (wire[2] & 0x02); }
-bool FormErr(const std::vector<uint8_t>& wire) { return wire.size() >= 4 && (wire[3] & 0x0F) == 1; }
+// Header bits read in place (RFC 1035 section 4.1.1): TC is bit 1 of octet 2, RCODE the low
+// nibble of octet 3.
+constexpr uint8_t kTcBit = 0x02, kRcodeMask = 0x0F;
+bool Truncated(const std::vector<uint8_t>& wire) { return wire.size() >= 3 && (wire[2] & kTcBit); }
+bool FormErr(const std::vector<uint8_t>& wire) {
+  return wire.size() >= 4 && (wire[3] & kRcodeMask) == static_cast<uint8_t>(dns::Rcode::FORMERR);
+}
 
 UpstreamReply FromExchange(io::ExchangeResult result, bool tcp, UpstreamStats* stats) {
   UpstreamReply reply;
