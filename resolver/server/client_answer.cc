@@ -5,21 +5,29 @@ namespace {
 
 using dns::RrType;
 
-// Copies `from` into `to`, without DNSSEC records and signatures unless the client set DO or
-// asked for the type itself.
-void CopySection(const std::vector<dns::RRset>& from, const dns::Question& question,
-                 bool dnssec_ok, std::vector<dns::RRset>& to) {
-  for (const dns::RRset& set : from) {
-    if (dnssec_ok) {
-      to.push_back(set);
-      continue;
-    }
-    if (IsDnssecOnlyType(set.type) && set.type != question.qtype) continue;
-    dns::RRset plain = set;
-    plain.sigs.clear();
-    plain.legacy_sigs.clear();
-    to.push_back(std::move(plain));
+bool Signed(const dns::RRset& set) { return !set.sigs.empty() || !set.legacy_sigs.empty(); }
+
+// Whether a DO=0 client asking `question` sees `set` at all.
+bool VisibleWithoutDo(const dns::RRset& set, const dns::Question& question) {
+  return !IsDnssecOnlyType(set.type) || set.type == question.qtype;
+}
+
+// Adds `set` to `to` as the client may see it: itself, or a copy without signatures.
+void Add(const dns::RRset& set, const dns::Question& question, bool dnssec_ok,
+         ClientSections& out, std::vector<const dns::RRset*>& to) {
+  if (dnssec_ok) {
+    to.push_back(&set);
+    return;
   }
+  if (!VisibleWithoutDo(set, question)) return;
+  if (!Signed(set)) {
+    to.push_back(&set);
+    return;
+  }
+  dns::RRset& plain = out.stripped.emplace_back(set);  // Capacity reserved: no reallocation.
+  plain.sigs.clear();
+  plain.legacy_sigs.clear();
+  to.push_back(&plain);
 }
 
 }  // namespace
@@ -30,10 +38,24 @@ bool IsDnssecOnlyType(dns::RrType type) noexcept {
 }
 
 ClientSections ShapeForClient(const Resolution& resolution, const dns::Question& question,
-                              bool dnssec_ok) {
+                              bool dnssec_ok, bool zone_ns) {
   ClientSections out;
-  CopySection(resolution.answer, question, dnssec_ok, out.answer);
-  CopySection(resolution.authority, question, dnssec_ok, out.authority);
+  const dns::RRset* ns = nullptr;
+  if (zone_ns && resolution.zone_ns && resolution.rcode == dns::Rcode::NOERROR &&
+      !resolution.answer.empty()) {
+    ns = &*resolution.zone_ns;
+  }
+  if (!dnssec_ok) {
+    size_t to_strip = ns != nullptr && Signed(*ns);
+    for (const auto* section : {&resolution.answer, &resolution.authority}) {
+      for (const dns::RRset& set : *section) to_strip += Signed(set);
+    }
+    out.stripped.reserve(to_strip);
+  }
+  out.answer.reserve(resolution.answer.size());
+  for (const dns::RRset& set : resolution.answer) Add(set, question, dnssec_ok, out, out.answer);
+  for (const dns::RRset& set : resolution.authority) Add(set, question, dnssec_ok, out, out.authority);
+  if (ns != nullptr) Add(*ns, question, dnssec_ok, out, out.authority);
   return out;
 }
 

@@ -15,14 +15,20 @@
 
 namespace redoubt::resolver {
 
+// The RRsets of each section, in order. They point into the resolution (which must outlive
+// this) or, for signed RRsets a DO=0 client gets without their signatures, into `stripped`.
+// Nothing is copied on the common paths (DO=1, or unsigned data).
 struct ClientSections {
-  std::vector<dns::RRset> answer;
-  std::vector<dns::RRset> authority;
+  std::vector<const dns::RRset*> answer;
+  std::vector<const dns::RRset*> authority;
+  std::vector<dns::RRset> stripped;  // Reserved up front: its elements never move.
 };
 
-// The answer and authority sections for a client with DO `dnssec_ok` asking `question`.
+// The answer and authority sections for a client with DO `dnssec_ok` asking `question`. With
+// `zone_ns` (minimal-responses: false), a positive answer's authority section also carries
+// resolution.zone_ns when there is one (RFC 1034 section 6.2).
 ClientSections ShapeForClient(const Resolution& resolution, const dns::Question& question,
-                              bool dnssec_ok);
+                              bool dnssec_ok, bool zone_ns = false);
 
 // True for the DNSSEC record types that a DO=0 client never sees unless it asked for them
 // (RFC 4035 section 3.2.1; RFC 2535 SIG and NXT).

@@ -25,9 +25,9 @@ Resolution SignedNxDomain() {
   return r;
 }
 
-size_t Sigs(const std::vector<dns::RRset>& sets) {
+size_t Sigs(const std::vector<const dns::RRset*>& sets) {
   size_t n = 0;
-  for (const auto& s : sets) n += s.sigs.size();
+  for (const auto* s : sets) n += s->sigs.size();
   return n;
 }
 
@@ -37,7 +37,7 @@ dns::Question Q(RrType type) { return {*dns::Name::FromText("b.example."), type,
 TEST(ClientAnswerTest, DoClearGetsNoRrsigNorNsecInANegativeAnswer) {
   ClientSections plain = ShapeForClient(SignedNxDomain(), Q(RrType::A), false);
   ASSERT_EQ(plain.authority.size(), 1u);
-  EXPECT_EQ(plain.authority[0].type, RrType::SOA);
+  EXPECT_EQ(plain.authority[0]->type, RrType::SOA);
   EXPECT_EQ(Sigs(plain.authority), 0u);
 }
 
@@ -71,6 +71,35 @@ TEST(ClientAnswerTest, TruthTableOfAnswerRRsets) {
     EXPECT_EQ(out.answer.size(), row.kept ? 1u : 0u) << dns::RrTypeToText(row.set_type);
     EXPECT_EQ(Sigs(out.answer), row.sigs) << dns::RrTypeToText(row.set_type);
   }
+}
+
+// Nothing is copied when nothing must be stripped: the sections point into the resolution.
+TEST(ClientAnswerTest, UnsignedOrDoAnswersAreNotCopied) {
+  Resolution r = SignedNxDomain();
+  ClientSections secure = ShapeForClient(r, Q(RrType::A), true);
+  EXPECT_EQ(secure.authority[0], &r.authority[0]);
+  EXPECT_TRUE(secure.stripped.empty());
+  r.authority[0].sigs.clear();
+  ClientSections plain = ShapeForClient(r, Q(RrType::A), false);
+  EXPECT_EQ(plain.authority[0], &r.authority[0]);
+  EXPECT_TRUE(plain.stripped.empty());
+}
+
+// minimal-responses: false puts the zone's NS set in the authority of positive answers only.
+TEST(ClientAnswerTest, ZoneNsOnlyForPositiveAnswersWhenAsked) {
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  r.answer = {Set("b.example.", RrType::A, true)};
+  r.zone_ns = Set("example.", RrType::NS, true);
+  EXPECT_TRUE(ShapeForClient(r, Q(RrType::A), false).authority.empty());
+  ClientSections full = ShapeForClient(r, Q(RrType::A), false, true);
+  ASSERT_EQ(full.authority.size(), 1u);
+  EXPECT_EQ(full.authority[0]->type, RrType::NS);
+  EXPECT_EQ(Sigs(full.authority), 0u);
+  EXPECT_EQ(Sigs(full.answer), 0u);
+  Resolution negative = SignedNxDomain();
+  negative.zone_ns = r.zone_ns;
+  EXPECT_EQ(ShapeForClient(negative, Q(RrType::A), true, true).authority.size(), 3u);
 }
 
 }  // namespace

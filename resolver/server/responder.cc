@@ -10,18 +10,20 @@
 #include "resolver/server/client_answer.h"
 
 namespace redoubt::resolver {
-namespace {
-
 using dns::Rcode;
 
-constexpr size_t kMaxTcpMessage = 65535;
-
-struct ParsedQuery {
+struct Responder::ParsedQuery {
   dns::Header header;
   dns::Question question;
   std::optional<dns::Edns> edns;
   std::optional<dns::ChecksumNonce> checksum;  // To echo in a sealed CHECKSUM option.
 };
+
+namespace {
+
+using ParsedQuery = Responder::ParsedQuery;
+
+constexpr size_t kMaxTcpMessage = 65535;
 
 // What the query's CHECKSUM options ask of the reply (specs/checksum.md section 7): nothing,
 // an echo of the nonce, or FORMERR (several options, or one too short to hold a nonce).
@@ -46,17 +48,6 @@ size_t ReplyLimit(const ParsedQuery& query, const io::QueryContext& context, uin
   if (context.tcp) return kMaxTcpMessage;
   if (!query.edns) return 512;
   return std::clamp<size_t>(query.edns->udp_size, 512, ours);
-}
-
-// minimal-responses: false (Unbound's "no"): a positive answer also carries the answering
-// zone's NS RRset in the authority section, when its server sent one (RFC 1034 section 6.2).
-void AddZoneNs(const Resolution& resolution, const dns::Question& question, bool dnssec_ok,
-               ClientSections& sections) {
-  if (resolution.rcode != dns::Rcode::NOERROR || sections.answer.empty() || !resolution.zone_ns) return;
-  Resolution ns_only;
-  ns_only.authority.push_back(*resolution.zone_ns);
-  ClientSections shaped = ShapeForClient(ns_only, question, dnssec_ok);
-  sections.authority.insert(sections.authority.end(), shaped.authority.begin(), shaped.authority.end());
 }
 
 // A reply with only the header and question (and OPT when the client sent one).
@@ -91,15 +82,15 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
   }
   if (resolution) {
     bool dnssec_ok = query.edns && query.edns->dnssec_ok;
-    ClientSections sections = ShapeForClient(*resolution, query.question, dnssec_ok);
-    if (!ours.minimal_responses) AddZoneNs(*resolution, query.question, dnssec_ok, sections);
+    ClientSections sections =
+        ShapeForClient(*resolution, query.question, dnssec_ok, !ours.minimal_responses);
     bool room = true;
-    for (const dns::RRset& set : sections.answer) {
-      room = static_cast<bool>(builder.AddRRset(dns::Section::kAnswer, set));
+    for (const dns::RRset* set : sections.answer) {
+      room = static_cast<bool>(builder.AddRRset(dns::Section::kAnswer, *set));
       if (!room) break;  // TC set by the builder.
     }
     for (size_t i = 0; room && i < sections.authority.size(); ++i) {
-      room = static_cast<bool>(builder.AddRRset(dns::Section::kAuthority, sections.authority[i]));
+      room = static_cast<bool>(builder.AddRRset(dns::Section::kAuthority, *sections.authority[i]));
     }
   }
   ASSIGN_OR_RETURN(std::vector<uint8_t> wire, std::move(builder).Finish());
@@ -144,15 +135,6 @@ Responder::Responder(Pipeline& pipeline, ResponderOptions options, ResponderStat
                      std::stop_token stop)
     : pipeline_(pipeline), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {}
 
-Task<Resolution> Responder::Resolve(const dns::Question& question, ClientFlags flags, bool tcp) {
-  if (question.qtype == dns::RrType::ANY && !tcp) {
-    ++stats_->any_synthesised;
-    co_return AnyOverUdp(question);
-  }
-  RequestContext request = pipeline_.NewRequest(question, flags, stop_);
-  co_return co_await pipeline_.Resolve(std::move(request));
-}
-
 void Responder::LogQuery(const io::QueryContext& context, const dns::Question& question,
                          const Resolution& resolution, MonoTime started) const {
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -162,6 +144,24 @@ void Responder::LogQuery(const io::QueryContext& context, const dns::Question& q
                std::string(dns::RcodeToText(resolution.rcode)) + " upstream=" +
                std::to_string(resolution.upstream_queries) + " time=" +
                std::to_string(elapsed.count()) + "ms");
+}
+
+// The rcode that refuses `query` without resolving it (counted), or 0 to resolve it.
+uint16_t Responder::Refusal(const ParsedQuery& query, const io::QueryContext& context) const {
+  if (query.header.opcode != dns::Opcode::QUERY) {
+    ++stats_->notimp;
+    return static_cast<uint16_t>(Rcode::NOTIMP);
+  }
+  if (query.edns && query.edns->version != 0) {
+    ++stats_->formerr;
+    return static_cast<uint16_t>(Rcode::BADVERS);  // RFC 6891 section 6.1.3.
+  }
+  if (!Allowed(options_.allow, context.client.address) || !query.header.rd ||
+      query.question.qclass != dns::RrClass::IN) {
+    ++stats_->refused;
+    return static_cast<uint16_t>(Rcode::REFUSED);
+  }
+  return 0;
 }
 
 Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::QueryContext context) {
@@ -189,18 +189,7 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   }
   if (query.checksum) ++stats_->checksum_replies;
   size_t limit = ReplyLimit(query, context, options_.edns_buffer_size);
-  uint16_t refusal = 0;
-  if (query.header.opcode != dns::Opcode::QUERY) {
-    refusal = static_cast<uint16_t>(Rcode::NOTIMP);
-    ++stats_->notimp;
-  } else if (query.edns && query.edns->version != 0) {
-    refusal = static_cast<uint16_t>(Rcode::BADVERS);  // RFC 6891 section 6.1.3.
-    ++stats_->formerr;
-  } else if (!Allowed(options_.allow, context.client.address) || !query.header.rd ||
-             query.question.qclass != dns::RrClass::IN) {
-    refusal = static_cast<uint16_t>(Rcode::REFUSED);
-    ++stats_->refused;
-  }
+  uint16_t refusal = Refusal(query, context);
   if (refusal != 0) {
     auto reply = BuildReply(query, refusal, nullptr, limit, options_);
     co_return reply ? *reply : std::vector<uint8_t>{};
@@ -208,7 +197,15 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   MonoTime started = std::chrono::steady_clock::now();
   ClientFlags flags{query.edns && query.edns->dnssec_ok, query.header.cd,
                     query.edns ? query.edns->udp_size : uint16_t{0}};
-  Resolution resolution = co_await Resolve(query.question, flags, context.tcp);
+  Resolution resolution;
+  if (query.question.qtype == dns::RrType::ANY && !context.tcp) {
+    ++stats_->any_synthesised;
+    resolution = AnyOverUdp(query.question);
+  } else {
+    // Awaited directly (no coroutine layer of its own): this is the cache-hit path.
+    RequestContext request = pipeline_.NewRequest(query.question, flags, stop_);
+    resolution = co_await pipeline_.Resolve(std::move(request));
+  }
   ++(resolution.rcode == Rcode::NOERROR    ? stats_->noerror
      : resolution.rcode == Rcode::NXDOMAIN ? stats_->nxdomain
                                            : stats_->servfail);

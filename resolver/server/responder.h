@@ -63,8 +63,10 @@ class Responder {
   // The reply to `query` from the client in `context`; empty means send nothing.
   Task<std::vector<uint8_t>> Answer(std::vector<uint8_t> query, io::QueryContext context);
 
+  struct ParsedQuery;  // A query as read (internal).
+
  private:
-  Task<Resolution> Resolve(const dns::Question& question, ClientFlags flags, bool tcp);
+  uint16_t Refusal(const ParsedQuery& query, const io::QueryContext& context) const;
   void LogQuery(const io::QueryContext& context, const dns::Question& question,
                 const Resolution& resolution, MonoTime started) const;
 
