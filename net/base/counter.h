@@ -7,8 +7,10 @@
 // torn and never goes backwards, and eventually catches up with the writer. Nothing may be
 // inferred from one counter about another (a reader may see `replies` ahead of `queries`).
 //
-// Increments are atomic read-modify-writes, so a second writer would not lose counts, but the
-// design keeps one writer per counter so the cache line stays with its worker.
+// Because there is one writer, an increment is a relaxed load and store, not a locked
+// read-modify-write: it costs what a plain integer does (this sits on every query's path). A
+// second writing thread would lose counts; data shared by workers (cache/lmdb_cache.h's
+// CacheStats) uses std::atomic read-modify-writes instead.
 #pragma once
 
 #include <atomic>
@@ -30,14 +32,15 @@ class Counter {
   }
 
   // Writer side: the owning thread only.
-  Counter& operator++() noexcept {
-    value_.fetch_add(1, std::memory_order_relaxed);
-    return *this;
-  }
+  Counter& operator++() noexcept { return *this += 1; }
   // Returns the value before the increment.
-  uint64_t operator++(int) noexcept { return value_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t operator++(int) noexcept {
+    uint64_t before = load();
+    *this += 1;
+    return before;
+  }
   Counter& operator+=(uint64_t delta) noexcept {
-    value_.fetch_add(delta, std::memory_order_relaxed);
+    value_.store(value_.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
     return *this;
   }
 

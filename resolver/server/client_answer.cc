@@ -12,24 +12,6 @@ bool VisibleWithoutDo(const dns::RRset& set, const dns::Question& question) {
   return !IsDnssecOnlyType(set.type) || set.type == question.qtype;
 }
 
-// Adds `set` to `to` as the client may see it: itself, or a copy without signatures.
-void Add(const dns::RRset& set, const dns::Question& question, bool dnssec_ok,
-         ClientSections& out, std::vector<const dns::RRset*>& to) {
-  if (dnssec_ok) {
-    to.push_back(&set);
-    return;
-  }
-  if (!VisibleWithoutDo(set, question)) return;
-  if (!Signed(set)) {
-    to.push_back(&set);
-    return;
-  }
-  dns::RRset& plain = out.stripped.emplace_back(set);  // Capacity reserved: no reallocation.
-  plain.sigs.clear();
-  plain.legacy_sigs.clear();
-  to.push_back(&plain);
-}
-
 }  // namespace
 
 bool IsDnssecOnlyType(dns::RrType type) noexcept {
@@ -37,25 +19,39 @@ bool IsDnssecOnlyType(dns::RrType type) noexcept {
          type == RrType::SIG || type == RrType::NXT;
 }
 
+bool VisitClientRRsets(const Resolution& resolution, const dns::Question& question,
+                       bool dnssec_ok, bool zone_ns,
+                       const std::function<bool(dns::Section, const dns::RRset&)>& visit) {
+  auto one = [&](dns::Section section, const dns::RRset& set) {
+    if (dnssec_ok) return visit(section, set);
+    if (!VisibleWithoutDo(set, question)) return true;
+    if (!Signed(set)) return visit(section, set);
+    dns::RRset plain = set;
+    plain.sigs.clear();
+    plain.legacy_sigs.clear();
+    return visit(section, plain);
+  };
+  for (const dns::RRset& set : resolution.answer) {
+    if (!one(dns::Section::kAnswer, set)) return false;
+  }
+  for (const dns::RRset& set : resolution.authority) {
+    if (!one(dns::Section::kAuthority, set)) return false;
+  }
+  if (zone_ns && resolution.zone_ns && resolution.rcode == dns::Rcode::NOERROR &&
+      !resolution.answer.empty()) {
+    return one(dns::Section::kAuthority, *resolution.zone_ns);
+  }
+  return true;
+}
+
 ClientSections ShapeForClient(const Resolution& resolution, const dns::Question& question,
                               bool dnssec_ok, bool zone_ns) {
   ClientSections out;
-  const dns::RRset* ns = nullptr;
-  if (zone_ns && resolution.zone_ns && resolution.rcode == dns::Rcode::NOERROR &&
-      !resolution.answer.empty()) {
-    ns = &*resolution.zone_ns;
-  }
-  if (!dnssec_ok) {
-    size_t to_strip = ns != nullptr && Signed(*ns);
-    for (const auto* section : {&resolution.answer, &resolution.authority}) {
-      for (const dns::RRset& set : *section) to_strip += Signed(set);
-    }
-    out.stripped.reserve(to_strip);
-  }
-  out.answer.reserve(resolution.answer.size());
-  for (const dns::RRset& set : resolution.answer) Add(set, question, dnssec_ok, out, out.answer);
-  for (const dns::RRset& set : resolution.authority) Add(set, question, dnssec_ok, out, out.authority);
-  if (ns != nullptr) Add(*ns, question, dnssec_ok, out, out.authority);
+  VisitClientRRsets(resolution, question, dnssec_ok, zone_ns,
+                    [&](dns::Section section, const dns::RRset& set) {
+                      (section == dns::Section::kAnswer ? out.answer : out.authority).push_back(set);
+                      return true;
+                    });
   return out;
 }
 

@@ -8,6 +8,7 @@
 // expansion (RFC 4035 sections 3.1.1 to 3.1.3).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "net/dns/message_view.h"
@@ -15,14 +16,20 @@
 
 namespace redoubt::resolver {
 
-// The RRsets of each section, in order. They point into the resolution (which must outlive
-// this) or, for signed RRsets a DO=0 client gets without their signatures, into `stripped`.
-// Nothing is copied on the common paths (DO=1, or unsigned data).
+// The RRsets of each section as the client gets them (copies; for tests and tools: the
+// responder writes them straight from VisitClientRRsets).
 struct ClientSections {
-  std::vector<const dns::RRset*> answer;
-  std::vector<const dns::RRset*> authority;
-  std::vector<dns::RRset> stripped;  // Reserved up front: its elements never move.
+  std::vector<dns::RRset> answer;
+  std::vector<dns::RRset> authority;
 };
+
+// Calls `visit(section, rrset)` for each RRset the client gets, answer section first, in order,
+// until it returns false; returns false when `visit` stopped it. A signed RRset a DO=0 client
+// gets without signatures is passed as a temporary copy; everything else is passed in place,
+// so the common paths allocate nothing. The rules are those of ShapeForClient.
+bool VisitClientRRsets(const Resolution& resolution, const dns::Question& question,
+                       bool dnssec_ok, bool zone_ns,
+                       const std::function<bool(dns::Section, const dns::RRset&)>& visit);
 
 // The answer and authority sections for a client with DO `dnssec_ok` asking `question`. With
 // `zone_ns` (minimal-responses: false), a positive answer's authority section also carries

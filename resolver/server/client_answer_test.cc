@@ -25,9 +25,9 @@ Resolution SignedNxDomain() {
   return r;
 }
 
-size_t Sigs(const std::vector<const dns::RRset*>& sets) {
+size_t Sigs(const std::vector<dns::RRset>& sets) {
   size_t n = 0;
-  for (const auto* s : sets) n += s->sigs.size();
+  for (const auto& s : sets) n += s.sigs.size();
   return n;
 }
 
@@ -37,7 +37,7 @@ dns::Question Q(RrType type) { return {*dns::Name::FromText("b.example."), type,
 TEST(ClientAnswerTest, DoClearGetsNoRrsigNorNsecInANegativeAnswer) {
   ClientSections plain = ShapeForClient(SignedNxDomain(), Q(RrType::A), false);
   ASSERT_EQ(plain.authority.size(), 1u);
-  EXPECT_EQ(plain.authority[0]->type, RrType::SOA);
+  EXPECT_EQ(plain.authority[0].type, RrType::SOA);
   EXPECT_EQ(Sigs(plain.authority), 0u);
 }
 
@@ -73,16 +73,27 @@ TEST(ClientAnswerTest, TruthTableOfAnswerRRsets) {
   }
 }
 
-// Nothing is copied when nothing must be stripped: the sections point into the resolution.
-TEST(ClientAnswerTest, UnsignedOrDoAnswersAreNotCopied) {
+// The responder's path copies nothing unless signatures must be stripped: RRsets are visited
+// in place; and a visitor returning false (a full reply) stops the walk.
+TEST(ClientAnswerTest, VisitorPassesRRsetsInPlaceAndStopsWhenTold) {
   Resolution r = SignedNxDomain();
-  ClientSections secure = ShapeForClient(r, Q(RrType::A), true);
-  EXPECT_EQ(secure.authority[0], &r.authority[0]);
-  EXPECT_TRUE(secure.stripped.empty());
+  std::vector<const dns::RRset*> seen;
+  auto record = [&](dns::Section, const dns::RRset& set) { seen.push_back(&set); return true; };
+  EXPECT_TRUE(VisitClientRRsets(r, Q(RrType::A), true, false, record));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], &r.authority[0]);
+  seen.clear();
+  EXPECT_TRUE(VisitClientRRsets(r, Q(RrType::A), false, false, record));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_NE(seen[0], &r.authority[0]);  // Signed and DO=0: a stripped copy.
   r.authority[0].sigs.clear();
-  ClientSections plain = ShapeForClient(r, Q(RrType::A), false);
-  EXPECT_EQ(plain.authority[0], &r.authority[0]);
-  EXPECT_TRUE(plain.stripped.empty());
+  seen.clear();
+  EXPECT_TRUE(VisitClientRRsets(r, Q(RrType::A), false, false, record));
+  EXPECT_EQ(seen.at(0), &r.authority[0]);  // Unsigned: in place.
+  int calls = 0;
+  EXPECT_FALSE(VisitClientRRsets(r, Q(RrType::A), true, false,
+                                 [&](dns::Section, const dns::RRset&) { return ++calls < 2; }));
+  EXPECT_EQ(calls, 2);
 }
 
 // minimal-responses: false puts the zone's NS set in the authority of positive answers only.
@@ -94,7 +105,7 @@ TEST(ClientAnswerTest, ZoneNsOnlyForPositiveAnswersWhenAsked) {
   EXPECT_TRUE(ShapeForClient(r, Q(RrType::A), false).authority.empty());
   ClientSections full = ShapeForClient(r, Q(RrType::A), false, true);
   ASSERT_EQ(full.authority.size(), 1u);
-  EXPECT_EQ(full.authority[0]->type, RrType::NS);
+  EXPECT_EQ(full.authority[0].type, RrType::NS);
   EXPECT_EQ(Sigs(full.authority), 0u);
   EXPECT_EQ(Sigs(full.answer), 0u);
   Resolution negative = SignedNxDomain();

@@ -82,16 +82,11 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
   }
   if (resolution) {
     bool dnssec_ok = query.edns && query.edns->dnssec_ok;
-    ClientSections sections =
-        ShapeForClient(*resolution, query.question, dnssec_ok, !ours.minimal_responses);
-    bool room = true;
-    for (const dns::RRset* set : sections.answer) {
-      room = static_cast<bool>(builder.AddRRset(dns::Section::kAnswer, *set));
-      if (!room) break;  // TC set by the builder.
-    }
-    for (size_t i = 0; room && i < sections.authority.size(); ++i) {
-      room = static_cast<bool>(builder.AddRRset(dns::Section::kAuthority, *sections.authority[i]));
-    }
+    // Stops at the first RRset that does not fit: the builder has set TC.
+    VisitClientRRsets(*resolution, query.question, dnssec_ok, !ours.minimal_responses,
+                      [&](dns::Section section, const dns::RRset& set) {
+                        return static_cast<bool>(builder.AddRRset(section, set));
+                      });
   }
   ASSIGN_OR_RETURN(std::vector<uint8_t> wire, std::move(builder).Finish());
   // Sealed last: nothing may change the message after its digest (spec section 5).
