@@ -5,13 +5,6 @@
 namespace redoubt::resolver {
 namespace {
 
-NameStep Failure(dns::EdeCode ede, std::string why) {
-  NameStep step;
-  step.ede = ede;
-  step.why = std::move(why);
-  return step;
-}
-
 // A forwarder's reply that ends the question; anything else means "ask the next one".
 bool Usable(const ClassifiedReply& reply) {
   return reply.kind != ReplyKind::kReferral && reply.kind != ReplyKind::kLame &&
@@ -37,7 +30,7 @@ const ForwardZone* Forwarder::ZoneFor(const dns::Name& name) const {
 
 Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question question) {
   const ForwardZone* zone = ZoneFor(question.qname);
-  if (zone == nullptr) co_return Failure(dns::EdeCode::kOther, "not in a forward zone");
+  if (zone == nullptr) co_return FailedStep(dns::EdeCode::kOther, "not in a forward zone");
   for (const Endpoint& server : zone->servers) {
     uint32_t remaining = context.RemainingMs(clock_.Now());
     if (remaining == 0 || context.stop().stop_requested()) break;
@@ -57,7 +50,7 @@ Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question ques
     step.reply = std::move(*classified);
     co_return step;
   }
-  co_return Failure(dns::EdeCode::kNoReachableAuthority,
+  co_return FailedStep(dns::EdeCode::kNoReachableAuthority,
                     "no forwarder for " + zone->name.ToText() + " answered");
 }
 

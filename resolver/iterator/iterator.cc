@@ -50,13 +50,6 @@ std::vector<NameServer> ServersOf(const dns::RRset& ns, const std::vector<dns::R
 
 uint32_t RandomBelow(uint32_t n) { return n == 0 ? 0 : static_cast<uint32_t>(crypto::RandomU64() % n); }
 
-NameStep Failure(EdeCode ede, std::string why) {
-  NameStep step;
-  step.ede = ede;
-  step.why = std::move(why);
-  return step;
-}
-
 // True when `parent_side` names an address that `asked` did not (the parent's glue differs
 // from what the child's own records or a lookup gave).
 bool HasUntriedAddress(const Delegation& parent_side, const Delegation& asked) {
@@ -119,7 +112,7 @@ bool Iterator::Usable(const IpAddress& address) const {
 Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question question) {
   if (!cache_.primed()) co_await Prime(context);
   std::optional<Delegation> cut = cache_.Closest(question.qname);
-  if (!cut) co_return Failure(EdeCode::kNoReachableAuthority, "no root hints");
+  if (!cut) co_return FailedStep(EdeCode::kNoReachableAuthority, "no root hints");
   Name known = cut->zone;
   uint32_t steps = 0;
   std::vector<CutProof> cuts;
@@ -136,11 +129,11 @@ Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question quest
         minimise = false;
         continue;
       }
-      co_return Failure(attempt.ede, attempt.why);
+      co_return FailedStep(attempt.ede, attempt.why);
     }
     ClassifiedReply& reply = attempt.reply;
     if (reply.kind == ReplyKind::kReferral) {
-      if (!context.budget().TryReferral()) co_return Failure(EdeCode::kOther, "too many referrals");
+      if (!context.budget().TryReferral()) co_return FailedStep(EdeCode::kOther, "too many referrals");
       cuts.push_back(CutProof{reply.delegation, reply.delegation_proofs});
       Delegation child = DelegationFromReferral(reply);
       cache_.Store(child, reply.ns ? reply.ns->ttl : 0);

@@ -129,18 +129,26 @@ std::vector<Name> NsNames(const RRset& ns, uint32_t max_ns) {
   return names;
 }
 
+// `ns` capped at max_ns names, and the addresses in `additional` for those names inside `zone`
+// (glue the zone's server may speak for, RFC 2181 section 5.4.1).
+RRset CappedNsWithGlue(const RRset& ns, const std::vector<RRset>& additional, const Name& zone,
+                       const ClassifyLimits& limits, std::vector<RRset>& glue) {
+  RRset capped = ns;
+  if (capped.rdatas.size() > limits.max_ns) capped.rdatas.resize(limits.max_ns);
+  std::vector<Name> names = NsNames(ns, limits.max_ns);
+  for (const RRset& r : additional) {
+    bool address = r.type == RrType::A || r.type == RrType::AAAA;
+    bool named = std::find(names.begin(), names.end(), r.owner) != names.end();
+    if (address && named && r.owner.IsSubdomainOf(zone)) glue.push_back(r);
+  }
+  return capped;
+}
+
 void FillReferral(const RRset& ns, const Sections& s, const Name& zone,
                   const ClassifyLimits& limits, ClassifiedReply& out) {
   out.kind = ReplyKind::kReferral;
   out.delegation = ns.owner;
-  out.ns = ns;
-  if (out.ns->rdatas.size() > limits.max_ns) out.ns->rdatas.resize(limits.max_ns);
-  std::vector<Name> names = NsNames(ns, limits.max_ns);
-  for (const RRset& r : s.additional) {
-    bool address = r.type == RrType::A || r.type == RrType::AAAA;
-    bool named = std::find(names.begin(), names.end(), r.owner) != names.end();
-    if (address && named && r.owner.IsSubdomainOf(zone)) out.glue.push_back(r);
-  }
+  out.ns = CappedNsWithGlue(ns, s.additional, zone, limits, out.glue);
   for (const RRset& r : s.authority) {
     bool proof = r.type == RrType::DS || IsNegativeProof(r.type);
     if (proof && r.owner.IsSubdomainOf(zone)) out.delegation_proofs.push_back(r);
@@ -179,14 +187,7 @@ void KeepZoneNs(const Sections& s, const dns::Header& header, const Name& zone,
   if (!header.aa || out.kind == ReplyKind::kReferral) return;
   const RRset* ns = FindRRset(s.authority, zone, RrType::NS);
   if (ns == nullptr) return;
-  out.zone_ns = *ns;
-  if (out.zone_ns->rdatas.size() > limits.max_ns) out.zone_ns->rdatas.resize(limits.max_ns);
-  std::vector<Name> names = NsNames(*ns, limits.max_ns);
-  for (const RRset& r : s.additional) {
-    bool address = r.type == RrType::A || r.type == RrType::AAAA;
-    bool named = std::find(names.begin(), names.end(), r.owner) != names.end();
-    if (address && named && r.owner.IsSubdomainOf(zone)) out.zone_ns_glue.push_back(r);
-  }
+  out.zone_ns = CappedNsWithGlue(*ns, s.additional, zone, limits, out.zone_ns_glue);
 }
 
 uint32_t UsedRRsets(const ClassifiedReply& out) {

@@ -33,6 +33,14 @@ struct NameStep {
   std::string why;
 };
 
+// A failed NameStep with its Extended DNS Error and reason.
+inline NameStep FailedStep(dns::EdeCode ede, std::string why) {
+  NameStep step;
+  step.ede = ede;
+  step.why = std::move(why);
+  return step;
+}
+
 // A source of answers for one name: the iterator (RFC 1034 section 5.3.3) or the forwarder.
 // `question` is the current link of the chain (the client's question at first). It spends
 // `context`'s budget, stops at its deadline, and never throws.
