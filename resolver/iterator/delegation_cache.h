@@ -21,7 +21,7 @@
 #include "net/base/endpoint.h"
 #include "net/dns/name.h"
 #include "net/dns/types.h"
-#include "resolver/iterator/lru_map.h"
+#include "net/base/lru_map.h"
 #include "resolver/iterator/server_selection.h"
 
 namespace redoubt::resolver {

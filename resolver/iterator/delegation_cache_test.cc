@@ -6,7 +6,7 @@
 #include <string>
 
 #include "net/base/clock.h"
-#include "resolver/iterator/lru_map.h"
+#include "net/base/lru_map.h"
 
 namespace redoubt::resolver {
 namespace {

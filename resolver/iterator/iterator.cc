@@ -111,7 +111,11 @@ bool Iterator::Usable(const IpAddress& address) const {
 
 Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question question) {
   if (!cache_.primed()) co_await Prime(context);
-  std::optional<Delegation> cut = cache_.Closest(question.qname);
+  // RFC 4035 section 3.1.4.1: a DS RRset lives at the parent side of the cut, so a DS question
+  // starts from the closest cut above its name, never from the child zone itself.
+  bool parent_side = question.qtype == RrType::DS && !question.qname.IsRoot();
+  std::optional<Delegation> cut =
+      cache_.Closest(parent_side ? question.qname.Parent() : question.qname);
   if (!cut) co_return FailedStep(EdeCode::kNoReachableAuthority, "no root hints");
   Name known = cut->zone;
   uint32_t steps = 0;

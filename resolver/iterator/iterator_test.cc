@@ -30,6 +30,7 @@ class IteratorTest : public ::testing::Test {
                "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
                "example NS ns1.example\nexample NS ns2.example\n"
                "ns1.example A 10.0.2.1\nns2.example A 10.0.2.2\n"
+               "example DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
                "glueless NS ns.other.net.\n");
     const char* example =
         "@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\n@ NS ns2\nns1 A 10.0.2.1\nns2 A 10.0.2.2\n"
@@ -72,6 +73,17 @@ TEST_F(IteratorTest, PrimesThenFollowsReferralsWithMinimisedQuestions) {
                             "10.0.0.1 . NS", "10.0.0.1 com. A", "10.0.1.1 example.com. A",
                             net_.log()[3]}));
   EXPECT_TRUE(net_.log()[3].ends_with(" www.example.com. AAAA"));  // Either example server.
+}
+
+// RFC 4035 section 3.1.4.1: with the child's delegation already cached, a DS question still
+// goes to the parent's servers (a child would answer NODATA from the wrong side of the cut and
+// make a signed delegation look unsigned).
+TEST_F(IteratorTest, DsQuestionsGoToTheParentEvenWhenTheChildIsCached) {
+  ASSERT_EQ(Resolve("www.example.com.", RrType::A).rcode, Rcode::NOERROR);
+  net_.ClearLog();
+  Resolution ds = Resolve("example.com.", RrType::DS);
+  EXPECT_EQ(ds.rcode, Rcode::NOERROR);
+  EXPECT_EQ(net_.log(), std::vector<std::string>{"10.0.1.1 example.com. DS"});
 }
 
 TEST_F(IteratorTest, AnswersAndCachesTheDelegations) {

@@ -32,9 +32,12 @@ bool Exists(const std::vector<Record>& records, const Name& name) {
   return false;
 }
 
-// The delegation (NS set below the apex) that `qname` falls under, if any.
-std::vector<const Record*> Cut(const std::vector<Record>& records, const Name& apex, const Name& qname) {
-  for (Name n = qname; !(n == apex) && n.IsSubdomainOf(apex); n = n.Parent()) {
+// The delegation (NS set below the apex) that `qname` falls under, if any. A DS question at
+// the cut itself is answered by the parent (RFC 4035 section 3.1.4.1), not referred.
+std::vector<const Record*> Cut(const std::vector<Record>& records, const Name& apex,
+                               const dns::Question& q) {
+  Name start = q.qtype == RrType::DS && !(q.qname == apex) ? q.qname.Parent() : q.qname;
+  for (Name n = start; !(n == apex) && n.IsSubdomainOf(apex); n = n.Parent()) {
     auto ns = At(records, n, RrType::NS);
     if (!ns.empty()) return ns;
   }
@@ -114,9 +117,15 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
     parts.rcode = 5;  // REFUSED
     return Build(q, parts);
   }
-  if (auto ns = Cut(zone->records, zone->apex, q.qname); !ns.empty()) {
+  if (auto ns = Cut(zone->records, zone->apex, q); !ns.empty()) {
     parts.aa = false;
     parts.authority = ns;
+    if (dnssec_ok) {  // RFC 4035 section 3.1.4: the DS RRset, or the NSEC proving there is none.
+      const Name& cut = ns.front()->owner;
+      auto ds = At(zone->records, cut, RrType::DS);
+      AddWithSigs(zone->records, ds.empty() ? At(zone->records, cut, RrType::NSEC) : ds, true,
+                  parts.authority);
+    }
     for (const Record* r : ns) {
       auto target = Name::FromWire(r->rdata);
       if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);

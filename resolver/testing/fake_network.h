@@ -38,6 +38,7 @@ class FakeNetwork final : public Upstream {
 
   // "address qname TYPE" (with "+rd" when RD was set), in order.
   const std::vector<std::string>& log() const { return log_; }
+  void ClearLog() { log_.clear(); }
   size_t AskedOf(const std::string& address) const;
   // The timeout of every Ask, in order.
   const std::vector<uint32_t>& timeouts() const { return timeouts_; }

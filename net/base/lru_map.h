@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace redoubt::resolver {
+namespace redoubt {
 
 // Entries in a list kept in recency order (front: most recently used) and a hash index from key
 // to list node, so Find, Put and Erase are O(1) on average and eviction is O(1). Not
@@ -86,4 +86,4 @@ class LruMap {
   std::unordered_map<Key, typename Order::iterator, Hash, KeyEqual> index_;
 };
 
-}  // namespace redoubt::resolver
+}  // namespace redoubt
