@@ -22,7 +22,7 @@ rules=(
   "resolver/cache_store|net/base/ net/dns/ cache/ resolver/query/ resolver/cache_store/|^<[a-z_0-9]+>$|^<unistd\.h>$|^<gtest/|^<gmock/"
   "resolver/pipeline|net/base/ net/dns/ resolver/query/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/server|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/config/ resolver/pipeline/ resolver/server/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
-  "resolver/testing|net/base/ net/dns/ resolver/query/ resolver/config/ resolver/iterator/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$"
+  "resolver/testing|net/base/ net/dns/ crypto/ resolver/query/ resolver/config/ resolver/iterator/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$"
   "tools|net/base/ net/dns/ net/io/ crypto/ tools/|^<[a-z_0-9]+>$|^<CLI/|^<(arpa|netinet|sys)/|^<(unistd|fcntl|errno|poll)\.h>$"
 )
 bad=0

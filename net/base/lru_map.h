@@ -75,6 +75,12 @@ class LruMap {
     return true;
   }
 
+  // Removes every entry.
+  void Clear() {
+    index_.clear();
+    order_.clear();
+  }
+
   size_t size() const noexcept { return order_.size(); }
   size_t capacity() const noexcept { return capacity_; }
 

@@ -33,6 +33,21 @@ enum class Security : uint8_t {
   kSecure,             // A chain of trust from an anchor validates it.
 };
 
+// The weaker of two statuses, in the order Bogus < Indeterminate < Insecure < Secure: an answer
+// made of several parts is as strong as its weakest part (RFC 4035 section 4.3).
+constexpr Security Weaker(Security a, Security b) noexcept {
+  auto strength = [](Security s) {
+    switch (s) {
+      case Security::kBogus: return 0;
+      case Security::kIndeterminate: return 1;
+      case Security::kInsecure: return 2;
+      case Security::kSecure: return 3;
+    }
+    return 0;
+  };
+  return strength(b) < strength(a) ? b : a;
+}
+
 constexpr std::string_view SecurityName(Security s) noexcept {
   switch (s) {
     case Security::kIndeterminate: return "indeterminate";

@@ -59,6 +59,12 @@ void SetTtl(std::vector<dns::RRset>& sets, uint32_t ttl) {
   for (auto& set : sets) set.ttl = ttl;
 }
 
+// The status of a cached answer so far combined with one more entry's (the first entry found
+// sets it).
+dns::Security Weakest(const Resolution& so_far, dns::Security next) {
+  return so_far.answer.empty() ? next : dns::Weaker(so_far.security, next);
+}
+
 }  // namespace
 
 LmdbAnswerStore::LmdbAnswerStore(cache::LmdbCache& cache, const Clock& clock, cache::TtlBounds bounds,
@@ -86,6 +92,7 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
     if (auto e = Usable(cache::RRsetKey(name, question.qtype), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
       out.rcode = dns::Rcode::NOERROR;
+      out.security = Weakest(out, e->kind == EntryKind::kPositive && !e->rrsets.empty() ? e->rrsets[0].security : e->security);
       auto& section = e->kind == EntryKind::kPositive ? out.answer : out.authority;
       section.insert(section.end(), e->rrsets.begin(), e->rrsets.end());
       return out;
@@ -93,6 +100,7 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
     if (auto e = Usable(cache::NxDomainKey(name), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
       out.rcode = dns::Rcode::NXDOMAIN;
+      out.security = Weakest(out, e->security);
       out.authority = std::move(e->rrsets);
       return out;
     }
@@ -102,6 +110,7 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
     auto target = CnameTarget(e->rrsets[0]);
     if (!target) return std::nullopt;
     SetTtl(e->rrsets, ttl_of(*e));
+    out.security = Weakest(out, e->rrsets[0].security);
     out.answer.push_back(std::move(e->rrsets[0]));
     name = *target;
   }
@@ -134,7 +143,7 @@ void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolutio
   CacheEntry e;
   e.kind = resolution.rcode == dns::Rcode::NXDOMAIN ? EntryKind::kNxDomain : EntryKind::kNoData;
   e.trust = dns::Trust::kAuthorityAuth;
-  e.security = soa->security;
+  e.security = resolution.security;  // The proof's verdict, not only the SOA's.
   e.stored = now;
   cache::TtlInputs in = InputsFor(*soa);
   in.received_ttl = cache::NegativeTtl(soa->ttl, *SoaMinimum(*soa));
@@ -186,11 +195,13 @@ std::optional<dns::RRset> LmdbAnswerStore::LiveAtOrBefore(const std::string& pre
 
 void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& resolution) {
   if (!Cacheable(question.qtype) || (resolution.rcode != dns::Rcode::NOERROR && resolution.rcode != dns::Rcode::NXDOMAIN)) return;
+  if (resolution.security == dns::Security::kBogus) return;  // Never cached as data.
   uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
   cache::WriteBatch batch;
   dns::Name final_name = question.qname;
   bool has_data = false;
   for (const dns::RRset& set : resolution.answer) {
+    if (set.security == dns::Security::kBogus) continue;
     CacheEntry e;
     e.kind = EntryKind::kPositive;
     e.trust = set.trust == dns::Trust::kNone ? dns::Trust::kAnswerAuth : set.trust;

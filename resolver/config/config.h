@@ -12,6 +12,7 @@
 #include "net/base/result.h"
 #include "net/dns/name.h"
 #include "resolver/query/query_budget.h"
+#include "resolver/query/validation_budget.h"
 
 namespace redoubt::resolver {
 
@@ -43,7 +44,11 @@ struct Config {
   std::string root_hints;                // Empty: the built-in IANA hints.
   std::vector<std::string> trust_anchors;  // DS/DNSKEY files, added to the built-in anchors.
   bool builtin_root_anchor = true;         // Include the compiled-in root DS (RFC 7958).
-  bool validation = true;                  // DNSSEC validation (RFC 4035 section 5); planned.
+  bool validation = true;                  // DNSSEC validation (RFC 4035 section 5).
+  std::vector<dns::Name> negative_trust_anchors;  // RFC 7646: zones not validated.
+  bool aggressive_nsec = true;             // RFC 8198 (planned: accepted, no effect yet).
+  uint32_t bogus_ttl = 60;                 // Seconds a bogus answer is remembered (RFC 9520).
+  ValidationLimits validation_limits;      // KeyTrap limits (security.md B3).
   bool allow_loopback_upstreams = false;   // Query servers on 127/8 and ::1 (labs, tests).
   bool do_ip4 = true;                      // Query authorities over IPv4; not both false.
   bool do_ip6 = true;                      // Query authorities over IPv6.

@@ -283,6 +283,7 @@ class Loader {
   bool Limits(const YAML::Node& node) {
     if (!node.IsMap()) return Fails(node, "limits must be a mapping");
     QueryLimits& l = config_.limits;
+    ValidationLimits& v = config_.validation_limits;
     return ReadMap(node, {
         {"upstream-queries", UnsignedInto("limits.upstream-queries", 1, 10000, l.upstream_queries)},
         {"queries-per-name", UnsignedInto("limits.queries-per-name", 1, 10000, l.queries_per_name)},
@@ -292,6 +293,11 @@ class Loader {
         {"ns-per-delegation", UnsignedInto("limits.ns-per-delegation", 1, 100, l.ns_per_delegation)},
         {"ns-address-lookups", UnsignedInto("limits.ns-address-lookups", 0, 100, l.ns_address_lookups)},
         {"deadline-ms", UnsignedInto("limits.deadline-ms", 100, 600000, l.deadline_ms)},
+        {"signature-checks", UnsignedInto("limits.signature-checks", 1, 10000, v.signature_checks)},
+        {"signatures-per-rrset", UnsignedInto("limits.signatures-per-rrset", 1, 1000, v.signatures_per_rrset)},
+        {"key-tag-collisions", UnsignedInto("limits.key-tag-collisions", 1, 100, v.key_tag_collisions)},
+        {"nsec3-hashes", UnsignedInto("limits.nsec3-hashes", 1, 100000, v.nsec3_hashes)},
+        {"nsec3-iterations", UnsignedInto("limits.nsec3-iterations", 0, 2500, v.nsec3_iterations)},
     });
   }
 
@@ -303,6 +309,18 @@ class Loader {
         {"trust-anchors", Strings("trust-anchors", config_.trust_anchors)},
         {"builtin-root-anchor", Bool("builtin-root-anchor", config_.builtin_root_anchor)},
         {"validation", Bool("validation", config_.validation)},
+        {"negative-trust-anchors", [this](const YAML::Node& n) {
+          return Sequence(n, "negative-trust-anchors", [this](const YAML::Node& e) {
+            std::string text;
+            if (!Scalar(e, "a negative trust anchor", text)) return false;
+            auto name = dns::Name::FromText(text);
+            if (!name) return Fails(e, "'" + text + "' is not a domain name");
+            config_.negative_trust_anchors.push_back(*name);
+            return true;
+          });
+        }},
+        {"aggressive-nsec", Bool("aggressive-nsec", config_.aggressive_nsec)},
+        {"bogus-ttl", UnsignedInto("bogus-ttl", 0, 300, config_.bogus_ttl)},
         {"allow-loopback-upstreams", Bool("allow-loopback-upstreams", config_.allow_loopback_upstreams)},
         {"do-ip4", AddressFamily("do-ip4", config_.do_ip4)},
         {"do-ip6", AddressFamily("do-ip6", config_.do_ip6)},

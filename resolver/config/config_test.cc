@@ -85,6 +85,32 @@ TEST(ConfigTest, SettingsReplaceDefaults) {
   EXPECT_EQ(config.limits.cname_hops, 11u);  // Untouched.
 }
 
+// The DNSSEC settings of issue #12: fixed key names, KeyTrap limits under limits:.
+TEST(ConfigTest, ValidationSettings) {
+  Config config = Load(
+      "validation: false\nnegative-trust-anchors: [broken.example, Other.Test.]\n"
+      "aggressive-nsec: false\nbogus-ttl: 30\n"
+      "limits: {signature-checks: 16, signatures-per-rrset: 4, nsec3-iterations: 100}\n");
+  EXPECT_FALSE(config.validation);
+  ASSERT_EQ(config.negative_trust_anchors.size(), 2u);
+  EXPECT_EQ(config.negative_trust_anchors[1].ToText(), "Other.Test.");
+  EXPECT_FALSE(config.aggressive_nsec);
+  EXPECT_EQ(config.bogus_ttl, 30u);
+  EXPECT_EQ(config.validation_limits.signature_checks, 16u);
+  EXPECT_EQ(config.validation_limits.signatures_per_rrset, 4u);
+  EXPECT_EQ(config.validation_limits.nsec3_iterations, 100u);
+  EXPECT_EQ(config.validation_limits.key_tag_collisions, 4u);  // Untouched.
+  Config defaults = Config::Defaults();
+  EXPECT_TRUE(defaults.validation);
+  EXPECT_TRUE(defaults.aggressive_nsec);
+  EXPECT_EQ(defaults.bogus_ttl, 60u);
+  EXPECT_EQ(defaults.validation_limits.signature_checks, 32u);
+  EXPECT_EQ(defaults.validation_limits.nsec3_iterations, 50u);
+  EXPECT_EQ(ErrorOf("negative-trust-anchors: [\"bad..name\"]\n"),
+            "test.yaml:1: 'bad..name' is not a domain name");
+  EXPECT_EQ(ErrorOf("bogus-ttl: 3600\n"), "test.yaml:1: bogus-ttl must be a whole number from 0 to 300");
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(ErrorOf("workers: 2\nlisen: []\n"), "test.yaml:2: unknown setting 'lisen'");
   EXPECT_EQ(ErrorOf("workers: 2\nworkers: 3\n"),

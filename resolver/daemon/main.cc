@@ -56,6 +56,22 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
       " client replies sealed");
 }
 
+// The validate stage's totals (DNSSEC answers by status).
+void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0;
+  for (const auto& w : workers) {
+    const auto& v = w->stats().validator;
+    secure += v.secure;
+    insecure += v.insecure + v.indeterminate;
+    bogus += v.bogus;
+    remembered += v.bogus_remembered;
+    exhausted += v.budget_exhausted;
+  }
+  Log("validation: " + std::to_string(secure) + " secure, " + std::to_string(insecure) +
+      " insecure, " + std::to_string(bogus) + " bogus (" + std::to_string(remembered) +
+      " answered from the bogus memory, " + std::to_string(exhausted) + " over the validation budget)");
+}
+
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
                redoubt::cache::LmdbCache* cache) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
@@ -80,6 +96,7 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       std::to_string(coalesced) + " coalesced, " + std::to_string(stranded) +
       " stranded at shutdown");
   LogFragmentDefence(workers);
+  LogValidation(workers);
   uint64_t hits = 0, misses = 0, stale = 0;
   for (const auto& w : workers) {
     hits += w->stats().store.hits;
@@ -125,8 +142,11 @@ int main(int argc, char** argv) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
   }
-  Log(std::to_string(anchors->size()) + " trust anchors loaded; DNSSEC validation is not built yet" +
-      (config->validation ? "" : " (and is switched off: validation: false)"));
+  redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
+  Log(config->validation
+          ? "DNSSEC validation on: " + std::to_string(anchors->size()) + " trust anchor records, " +
+                std::to_string(config->negative_trust_anchors.size()) + " negative trust anchors"
+          : std::string("DNSSEC validation off (validation: false)"));
 
   // Workers must not see the termination signals: the main thread waits for them.
   sigset_t signals;
@@ -153,7 +173,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
-    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get());
+    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get(),
+                                                             anchor_store);
     if (auto started = worker->Start(); !started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();

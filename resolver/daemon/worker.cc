@@ -35,7 +35,16 @@ NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFla
 PipelineOptions PipelineOptionsFrom(const Config& config) {
   PipelineOptions options;
   options.limits = config.limits;
+  options.validation_limits = config.validation_limits;
   return options;
+}
+
+std::unique_ptr<Validator> ValidatorFor(const Config& config, const TrustAnchorStore& anchors,
+                                        const Clock& clock, AnswerStore& store, ValidatorStats* stats) {
+  if (!config.validation) return std::make_unique<PassThroughValidator>();
+  ValidatorOptions options;
+  options.chain.bogus_ttl = config.bogus_ttl;
+  return std::make_unique<DnssecValidator>(anchors, clock, options, &store, stats);
 }
 
 ResponderOptions ResponderOptionsFrom(const Config& config) {
@@ -53,14 +62,16 @@ ResponderOptions ResponderOptionsFrom(const Config& config) {
 }  // namespace
 
 Worker::Worker(const Config& config, const Delegation& root_hints,
-               SharedServerFlags* checksum_capable, cache::LmdbCache* cache)
+               SharedServerFlags* checksum_capable, cache::LmdbCache* cache,
+               const TrustAnchorStore& anchors)
     : config_(config),
       cache_(clock_),
       store_(StoreFor(config, cache, clock_, &stats_.store)),
       upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, checksum_capable)),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
       forwarder_(upstream_, clock_, config.forward_zones),
-      pipeline_(iterator_, &forwarder_, *store_, validator_, clock_, PipelineOptionsFrom(config),
+      validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
+      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config),
                 &stats_.pipeline),
       responder_(pipeline_, ResponderOptionsFrom(config), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);

@@ -22,6 +22,7 @@
 #include "resolver/pipeline/pipeline.h"
 #include "resolver/server/responder.h"
 #include "resolver/upstream/upstream.h"
+#include "resolver/validator/dnssec_validator.h"
 
 namespace redoubt::resolver {
 
@@ -34,15 +35,16 @@ struct WorkerStats {
   ResponderStats responder;
   PipelineStats pipeline;
   AnswerStoreStats store;
+  ValidatorStats validator;
 };
 
 class Worker {
  public:
   // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
   // `cache` (null: no answer cache) is the process's one LMDB cache; the worker reads it through
-  // its own LmdbAnswerStore.
+  // its own LmdbAnswerStore. `anchors` (shared, read-only) must outlive the worker.
   Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
-         cache::LmdbCache* cache);
+         cache::LmdbCache* cache, const TrustAnchorStore& anchors);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -72,7 +74,8 @@ class Worker {
   NetworkUpstream upstream_;
   Iterator iterator_;
   Forwarder forwarder_;
-  PassThroughValidator validator_;
+  // DnssecValidator, or PassThroughValidator with `validation: false`.
+  std::unique_ptr<Validator> validator_;
   Pipeline pipeline_;
   Responder responder_;
   // Owns every client query's root task (listeners spawn them here), so Stop() knows whether

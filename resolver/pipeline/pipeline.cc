@@ -21,6 +21,11 @@ Task<Resolution> Pipeline::Resolve(RequestContext context) {
     ++stats_->from_store;
     co_return std::move(*stored);
   }
+  // A question whose answer was just found bogus is not resolved again (RFC 9520 section 3).
+  if (std::optional<Resolution> failed = validator_.KnownFailure(context)) {
+    ++stats_->known_failures;
+    co_return std::move(*failed);
+  }
   if (context.depth() > 0) {
     ++stats_->sub_resolutions;
     co_return co_await ResolveAndKeep(std::move(context));
@@ -57,7 +62,11 @@ Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
   ++stats_->resolutions;
   Resolution resolved = co_await chain_.Resolve(context);
   Resolution validated = co_await validator_.Validate(context, std::move(resolved));
-  store_.Store(context.question(), validated);
+  // Unvalidated fetches are kept by the stage that validates them; bogus data (served only to
+  // CD clients) is never kept.
+  if (!context.unvalidated() && validated.security != dns::Security::kBogus) {
+    store_.Store(context.question(), validated);
+  }
   co_return validated;
 }
 

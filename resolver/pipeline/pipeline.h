@@ -2,11 +2,12 @@
 // its own contract (docs/architecture.md tells the story in the manner of Unbound's
 // util/module.h):
 //
-//   1. cache lookup   AnswerStore::Lookup: a stored answer ends the request here.
+//   1. cache lookup   AnswerStore::Lookup: a stored answer ends the request here; so does a
+//                     failure the validator remembers (Validator::KnownFailure).
 //   2. coalesce       Coalescer: an identical client question in flight is waited for.
 //   3. resolve        ChainResolver: link by link, the forwarder or the iterator.
-//   4. validate       Validator: statuses per RRset, bogus to SERVFAIL (a pass-through
-//                     until the validator is built).
+//   4. validate       Validator: statuses per RRset, bogus to SERVFAIL (DnssecValidator,
+//                     resolver/validator; PassThroughValidator when validation is off).
 //   5. store          AnswerStore::Store: the store decides what to keep.
 //   6. serve-stale    AnswerStore::LookupStale: an expired answer when resolution failed
 //                     (RFC 8767).
@@ -44,6 +45,7 @@ struct PipelineStats {
   Counter resolutions;      // Went through the resolve stage (client and sub-questions).
   Counter sub_resolutions;  // Of those, asked by a stage for another question.
   Counter stale_served;     // Failed resolutions answered from stale data.
+  Counter known_failures;   // Answered from the validator's memory of bogus answers.
 };
 
 class Pipeline final : public Resolver {
@@ -74,8 +76,8 @@ class Pipeline final : public Resolver {
   Coalescer coalescer_;
 };
 
-// A Validator that leaves every status as it is (Indeterminate): the validate stage until the
-// DNSSEC validator fills it.
+// A Validator that leaves every status as it is (Indeterminate): the validate stage with
+// `validation: false`, and in tests of the other stages.
 class PassThroughValidator final : public Validator {
  public:
   Task<Resolution> Validate(RequestContext, Resolution resolution) override {

@@ -41,16 +41,6 @@ Result<Name> TargetOf(const RRset& rrset) {
   return Name::FromWire(rrset.rdatas.front());
 }
 
-// `name` with its suffix `owner` replaced by `target` (RFC 6672 section 2.2).
-Result<Name> SubstituteDname(const Name& name, const Name& owner, const Name& target) {
-  Name result = target;
-  size_t keep = name.LabelCount() - owner.LabelCount();
-  for (size_t i = keep; i-- > 0;) {
-    ASSIGN_OR_RETURN(result, result.Prepend(name.Label(i)));
-  }
-  return result;
-}
-
 bool IsNegativeProof(RrType type) { return type == RrType::NSEC || type == RrType::NSEC3; }
 
 // Follows CNAME and DNAME records from the question name through the answer section, staying
@@ -199,6 +189,15 @@ uint32_t UsedRRsets(const ClassifiedReply& out) {
 }
 
 }  // namespace
+
+Result<Name> SubstituteDname(const Name& name, const Name& owner, const Name& target) {
+  Name result = target;
+  size_t keep = name.LabelCount() - owner.LabelCount();
+  for (size_t i = keep; i-- > 0;) {
+    ASSIGN_OR_RETURN(result, result.Prepend(name.Label(i)));
+  }
+  return result;
+}
 
 std::string_view ReplyKindName(ReplyKind kind) noexcept {
   switch (kind) {

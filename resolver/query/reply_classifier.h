@@ -72,4 +72,8 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
                                       const dns::Question& question, const dns::Name& zone,
                                       const ClassifyLimits& limits = {});
 
+// `name` with its suffix `owner` replaced by `target`: the DNAME substitution of RFC 6672
+// section 2.2. Fails with kNameTooLong when the result exceeds 255 octets (RFC 6672 YXDOMAIN).
+Result<dns::Name> SubstituteDname(const dns::Name& name, const dns::Name& owner, const dns::Name& target);
+
 }  // namespace redoubt::resolver

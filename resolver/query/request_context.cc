@@ -27,6 +27,12 @@ RequestContext RequestContext::Nested(dns::Question question) const {
   return child;
 }
 
+RequestContext RequestContext::NestedUnvalidated(dns::Question question) const {
+  RequestContext child = Nested(std::move(question));
+  child.client_.checking_disabled = true;
+  return child;
+}
+
 bool RequestContext::InProgress(const dns::Question& question) const {
   // dns::Name equality ignores case (RFC 4343), and so does Question's.
   return question == question_ ||

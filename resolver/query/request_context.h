@@ -55,6 +55,12 @@ class RequestContext {
   // this question added to the ancestors. Sub-resolutions ask with DO set and CD clear (the
   // validator needs signatures whatever the client asked).
   RequestContext Nested(dns::Question question) const;
+  // A sub-resolution whose answer the asking stage validates itself (the validator's DNSKEY
+  // fetches while it walks a chain of trust, RFC 4035 section 5.2): as Nested, with CD set so
+  // the validate stage passes it through and the store stage does not keep unvalidated data.
+  RequestContext NestedUnvalidated(dns::Question question) const;
+  // True for a context made by NestedUnvalidated.
+  bool unvalidated() const noexcept { return depth_ > 0 && client_.checking_disabled; }
 
   // True when `question` (name case aside) is being resolved by this context or one of its
   // ancestors: asking it again would wait on itself (an NS cycle without glue).

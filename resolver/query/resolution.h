@@ -38,6 +38,10 @@ struct Resolution {
   std::optional<dns::RRset> zone_ns;
   // The DS or denial proof at each referral followed, top down (for the validator).
   std::vector<CutProof> cuts;
+  // The security of the whole answer (RFC 4035 section 4.3): the weakest status of the RRsets
+  // the client gets and of the proof of a negative or wildcard answer. kSecure is what sets
+  // the AD bit (RFC 4035 section 3.2.3); kIndeterminate when nothing was validated.
+  dns::Security security = dns::Security::kIndeterminate;
   std::optional<dns::EdeCode> ede;  // Extended DNS Error (RFC 8914 section 4).
   std::string ede_text;
   uint32_t upstream_queries = 0;

@@ -4,6 +4,7 @@
 // its context (RequestContext::work().sub_resolver), which is the pipeline.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ class Validator {
  public:
   virtual ~Validator() = default;
   virtual Task<Resolution> Validate(RequestContext context, Resolution resolution) = 0;
+  // A failure this validator still remembers for the context's question (a bogus answer within
+  // its bogus TTL, RFC 9520 section 3.2): the pipeline serves it instead of resolving again.
+  // Never for a client that set CD. None by default.
+  virtual std::optional<Resolution> KnownFailure(const RequestContext&) { return std::nullopt; }
 };
 
 }  // namespace redoubt::resolver

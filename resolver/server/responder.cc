@@ -62,6 +62,10 @@ Result<std::vector<uint8_t>> BuildReply(const ParsedQuery& query, uint16_t rcode
   h.rd = query.header.rd;
   h.cd = query.header.cd;
   h.ra = true;
+  // RFC 4035 section 3.2.3 and RFC 6840 section 5.8: AD only for an answer the validator found
+  // Secure, and only to a client that showed it understands it (DO or AD in the query).
+  h.ad = resolution != nullptr && resolution->security == dns::Security::kSecure &&
+         ((query.edns && query.edns->dnssec_ok) || query.header.ad);
   h.rcode = static_cast<uint8_t>(rcode & 0xF);
   RETURN_IF_ERROR(builder.AddQuestion(query.question.qname, query.question.qtype,
                                       query.question.qclass));

@@ -89,6 +89,28 @@ void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& t
   }
 }
 
+// RFC 4592 section 3.3.1: the records of "*.<closest encloser>" for a name that does not exist,
+// owned by the name, with their RRSIGs (whose Labels field tells the validator they were
+// expanded) when the query set DO.
+std::vector<Record> FromWildcard(const std::vector<Record>& records, const Name& apex,
+                                 const dns::Question& q, bool dnssec_ok) {
+  Name encloser = q.qname;
+  while (!(encloser == apex) && !Exists(records, encloser)) encloser = encloser.Parent();
+  uint8_t star[] = {'*'};
+  auto wildcard = encloser.Prepend(star);
+  if (!wildcard) return {};
+  std::vector<const Record*> found = At(records, *wildcard, q.qtype);
+  if (found.empty()) found = At(records, *wildcard, RrType::CNAME);
+  std::vector<Record> out;
+  for (const Record* r : found) out.push_back(Record{q.qname, r->type, r->klass, r->ttl, r->rdata});
+  if (dnssec_ok && !found.empty()) {
+    for (const Record* sig : SigsFor(records, *wildcard, found.front()->type)) {
+      out.push_back(Record{q.qname, sig->type, sig->klass, sig->ttl, sig->rdata});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void FakeNetwork::Serve(const std::string& address, const std::string& apex,
@@ -135,6 +157,12 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
   auto answer = At(zone->records, q.qname, q.qtype);
   if (answer.empty()) answer = At(zone->records, q.qname, RrType::CNAME);
   AddWithSigs(zone->records, answer, dnssec_ok && q.qtype != RrType::RRSIG, parts.answer);
+  std::vector<Record> synthesised;  // Outlives Build(): parts point into it.
+  if (answer.empty() && !Exists(zone->records, q.qname)) {
+    synthesised = FromWildcard(zone->records, zone->apex, q, dnssec_ok);
+    for (const Record& r : synthesised) parts.answer.push_back(&r);
+    if (!synthesised.empty() && dnssec_ok) AddDenial(zone->records, parts.authority);
+  }
   if (q.qtype == RrType::NS) {  // Addresses of the NS names, as a priming reply has them.
     for (const Record* r : answer) {
       auto target = Name::FromWire(r->rdata);

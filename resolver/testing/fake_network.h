@@ -21,6 +21,10 @@ class FakeNetwork final : public Upstream {
   // `address` serves the zone `apex` with the records in `text` ($TTL given, names relative
   // to the apex allowed).
   void Serve(const std::string& address, const std::string& apex, const std::string& text);
+  // The same with records already built (a SignedZone from zone_signer.h).
+  void ServeRecords(const std::string& address, const dns::Name& apex, std::vector<dns::Record> records) {
+    servers_[*IpAddress::Parse(address)].push_back({apex, std::move(records)});
+  }
   // Stops serving every zone at `address` (Serve() may then give it new ones).
   void Forget(const std::string& address) { servers_.erase(*IpAddress::Parse(address)); }
   void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }

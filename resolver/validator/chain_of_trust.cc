@@ -1,0 +1,248 @@
+#include "resolver/validator/chain_of_trust.h"
+
+#include <algorithm>
+
+#include "crypto/dnssec_algorithms.h"
+#include "crypto/ds_digest.h"
+#include "resolver/validator/proof_check.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using dns::EdeCode;
+using dns::Name;
+using dns::RrType;
+using dns::Security;
+
+const dns::RRset* FindSet(const std::vector<dns::RRset>& sets, const Name& owner, RrType type) {
+  for (const dns::RRset& s : sets) {
+    if (s.type == type && s.owner == owner) return &s;
+  }
+  return nullptr;
+}
+
+// Why a DS set gives the child no usable chain (RFC 4035 section 5.2, RFC 8624): EDE 1 when no
+// record has an algorithm redoubt can verify, EDE 2 when the algorithms are fine but no digest
+// type is; nullopt when at least one record is usable.
+std::optional<EdeCode> UnusableDs(const std::vector<dns::rdata::DS>& ds) {
+  bool any_algorithm = false;
+  for (const auto& d : ds) {
+    bool algorithm = crypto::CanValidate(d.algorithm);
+    any_algorithm = any_algorithm || algorithm;
+    if (algorithm && crypto::CanDigestDs(d.digest_type)) return std::nullopt;
+  }
+  return any_algorithm ? EdeCode::kUnsupportedDsDigestType : EdeCode::kUnsupportedDnskeyAlgorithm;
+}
+
+std::vector<dns::rdata::DS> DecodeDs(const dns::RRset& set) {
+  std::vector<dns::rdata::DS> out;
+  for (const auto& rdata : set.rdatas) {
+    if (auto ds = dns::Decode<dns::rdata::DS>(rdata)) out.push_back(std::move(*ds));
+  }
+  return out;
+}
+
+bool Vouches(const std::vector<dns::rdata::DS>& ds, const Name& zone, std::span<const uint8_t> key) {
+  return std::any_of(ds.begin(), ds.end(), [&](const dns::rdata::DS& d) {
+    return crypto::CanValidate(d.algorithm) && crypto::CanDigestDs(d.digest_type) &&
+           crypto::DsMatchesKey(d, zone, key);
+  });
+}
+
+uint32_t MinTtl(const std::vector<dns::RRset>& sets) {
+  uint32_t ttl = UINT32_MAX;
+  for (const auto& s : sets) ttl = std::min(ttl, s.ttl);
+  return ttl == UINT32_MAX ? 0 : ttl;
+}
+
+}  // namespace
+
+ChainOfTrust::ChainOfTrust(const TrustAnchorStore& anchors, const Clock& clock,
+                           ChainOptions options, AnswerStore* store)
+    : anchors_(anchors), clock_(clock), options_(options), store_(store), zones_(options.max_zones) {}
+
+Task<ZoneTrust> ChainOfTrust::TrustAt(RequestContext& context, Name name) {
+  ZoneTrust trust = co_await Walk(context, name, false);
+  co_return trust;
+}
+
+Task<ZoneTrust> ChainOfTrust::KeysOf(RequestContext& context, Name zone) {
+  ZoneTrust trust = co_await Walk(context, zone, true);
+  co_return trust;
+}
+
+std::optional<ZoneTrust> ChainOfTrust::Remembered(const Name& zone, int64_t now) {
+  ZoneTrust* found = zones_.Find(zone);
+  if (found == nullptr) return std::nullopt;
+  if (found->expires <= now) {
+    zones_.Erase(zone);
+    return std::nullopt;
+  }
+  return *found;
+}
+
+void ChainOfTrust::Remember(const ZoneTrust& trust) {
+  switch (trust.security) {
+    case Security::kSecure: ++stats_.zones_secure; break;
+    case Security::kInsecure: ++stats_.zones_insecure; break;
+    default: ++stats_.zones_bogus; break;
+  }
+  if (trust.expires > clock_.WallSeconds()) zones_.Put(trust.zone, trust);
+}
+
+Task<ZoneTrust> ChainOfTrust::Walk(RequestContext& context, const Name& target, bool must_be_apex) {
+  int64_t now = clock_.WallSeconds();
+  if (anchors_.UnderNegativeAnchor(target)) {
+    co_return InsecureZone(target, now + 60, std::nullopt, "negative trust anchor");
+  }
+  const TrustAnchor* anchor = anchors_.Closest(target);
+  if (anchor == nullptr) co_return InsecureZone(Name::Root(), now + 60, std::nullopt, "no trust anchor");
+  // Start from the deepest zone already known on the path, else from the anchor.
+  std::optional<ZoneTrust> trust;
+  for (Name n = target; n.IsSubdomainOf(anchor->zone); n = n.Parent()) {
+    trust = Remembered(n, now);
+    if (trust || n == anchor->zone) break;
+  }
+  if (!trust) {
+    ++stats_.walks;
+    trust = co_await AnchorTrust(context, *anchor);
+    Remember(*trust);
+  }
+  Name position = trust->zone;
+  while (trust->security == Security::kSecure && !(position == target)) {
+    Name child = target.Suffix(position.LabelCount() + 1);
+    Step step = co_await StepDown(context, child);
+    if (step.kind == StepKind::kNoSuchName) break;
+    position = child;
+    if (step.kind == StepKind::kNotACut) continue;
+    trust = std::move(step.trust);
+    Remember(*trust);
+  }
+  if (must_be_apex && trust->security == Security::kSecure && !(trust->zone == target)) {
+    co_return BogusZone(target, EdeCode::kDnssecBogus,
+                        "signer " + target.ToText() + " is not a zone apex under " + trust->zone.ToText(),
+                        now + options_.bogus_ttl);
+  }
+  co_return std::move(*trust);
+}
+
+Task<ZoneTrust> ChainOfTrust::AnchorTrust(RequestContext& context, const TrustAnchor& anchor) {
+  if (anchor.dnskey_rdatas.empty()) {
+    if (std::optional<EdeCode> unusable = UnusableDs(anchor.ds)) {
+      co_return InsecureZone(anchor.zone, clock_.WallSeconds() + options_.max_trust_ttl, unusable,
+                             "no usable trust anchor for " + anchor.zone.ToText());
+    }
+  }
+  const TrustAnchor* a = &anchor;
+  std::function<bool(std::span<const uint8_t>)> vouched = [a](std::span<const uint8_t> key) {
+    bool listed = std::any_of(a->dnskey_rdatas.begin(), a->dnskey_rdatas.end(), [&](const auto& k) {
+      return std::equal(k.begin(), k.end(), key.begin(), key.end());
+    });
+    return listed || Vouches(a->ds, a->zone, key);
+  };
+  ZoneTrust trust = co_await KeysVouchedFor(context, anchor.zone, std::move(vouched));
+  co_return trust;
+}
+
+Task<ChainOfTrust::Step> ChainOfTrust::StepDown(RequestContext& context, const Name& child) {
+  int64_t now = clock_.WallSeconds();
+  dns::Question question{child, RrType::DS, dns::RrClass::IN};
+  Resolution ds = co_await Fetch(context, question, false);
+  Step step;
+  if (ds.rcode == dns::Rcode::SERVFAIL) {
+    step.trust = BogusZone(child, ds.ede.value_or(EdeCode::kDnssecBogus),
+                           "no DS answer for " + child.ToText() + (ds.ede_text.empty() ? "" : ": " + ds.ede_text),
+                           now + 5);
+    co_return step;
+  }
+  if (const dns::RRset* set = FindSet(ds.answer, child, RrType::DS)) {
+    if (set->security == Security::kInsecure) {
+      step.trust = InsecureZone(child, now + set->ttl);
+    } else if (set->security != Security::kSecure) {
+      step.trust = BogusZone(child, EdeCode::kDnssecBogus, "DS of " + child.ToText() + " not validated",
+                             now + options_.bogus_ttl);
+    } else {
+      step.trust = co_await ChildKeys(context, child, *set);
+    }
+    co_return step;
+  }
+  // A negative answer: what does its proof say about a cut at `child`?
+  DsDenial denial = ClassifyDsAnswer(child, ds.authority, context.validation());
+  uint32_t ttl = std::min(MinTtl(ds.authority), options_.max_trust_ttl);
+  switch (denial) {
+    case DsDenial::kNotADelegation: step.kind = StepKind::kNotACut; break;
+    case DsDenial::kNoSuchName: step.kind = StepKind::kNoSuchName; break;
+    case DsDenial::kInsecureDelegation:
+      step.trust = InsecureZone(child, now + ttl, std::nullopt, "no DS: insecure delegation");
+      break;
+    case DsDenial::kIterationsTooHigh:
+      step.trust = InsecureZone(child, now + ttl, EdeCode::kUnsupportedNsec3Iterations,
+                                "NSEC3 iterations above the limit");
+      break;
+    case DsDenial::kBudgetExhausted:
+      step.trust = BogusZone(child, EdeCode::kDnssecBogus, "validation budget exhausted", now + 5);
+      break;
+    case DsDenial::kNotProven:
+      step.trust = BogusZone(child, EdeCode::kNsecMissing,
+                             "no proof that " + child.ToText() + " has no DS", now + options_.bogus_ttl);
+      break;
+  }
+  co_return step;
+}
+
+Task<ZoneTrust> ChainOfTrust::ChildKeys(RequestContext& context, const Name& child, const dns::RRset& ds_set) {
+  std::vector<dns::rdata::DS> ds = DecodeDs(ds_set);
+  if (std::optional<EdeCode> unusable = UnusableDs(ds)) {
+    co_return InsecureZone(child, clock_.WallSeconds() + std::min(ds_set.ttl, options_.max_trust_ttl),
+                           unusable, "DS of " + child.ToText() + " uses only unsupported algorithms or digests");
+  }
+  std::function<bool(std::span<const uint8_t>)> vouched = [ds = std::move(ds), child](std::span<const uint8_t> key) {
+    return Vouches(ds, child, key);
+  };
+  ZoneTrust trust = co_await KeysVouchedFor(context, child, std::move(vouched));
+  co_return trust;
+}
+
+Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name& zone,
+                                             std::function<bool(std::span<const uint8_t>)> vouched) {
+  int64_t now = clock_.WallSeconds();
+  dns::Question question{zone, RrType::DNSKEY, dns::RrClass::IN};
+  Resolution fetched = co_await Fetch(context, question, true);
+  dns::RRset empty;
+  empty.owner = zone;
+  empty.type = RrType::DNSKEY;
+  const dns::RRset* found = FindSet(fetched.answer, zone, RrType::DNSKEY);
+  const dns::RRset& keys = found ? *found : empty;
+  ZoneTrust trust = VerifyKeySet(keys, zone, vouched, now, options_.verify, context.validation());
+  trust.expires = std::min<int64_t>(trust.expires, now + options_.max_trust_ttl);
+  if (trust.security == Security::kBogus && !found && fetched.rcode == dns::Rcode::SERVFAIL) {
+    trust.why = "no DNSKEY answer for " + zone.ToText();
+    trust.expires = now + 5;
+  }
+  if (trust.security == Security::kSecure && store_ != nullptr && found) {
+    Resolution keep = fetched;
+    keep.answer = {*found};
+    keep.answer[0].security = Security::kSecure;
+    keep.answer[0].ttl = static_cast<uint32_t>(trust.expires - now);
+    keep.security = Security::kSecure;
+    store_->Store({zone, RrType::DNSKEY, dns::RrClass::IN}, keep);
+  }
+  co_return trust;
+}
+
+Task<Resolution> ChainOfTrust::Fetch(RequestContext& context, dns::Question question, bool unvalidated) {
+  Resolver* resolver = context.work().sub_resolver;
+  if (resolver == nullptr) co_return FailedResolution(EdeCode::kOther, "no resolver for DNSSEC records");
+  if (context.InProgress(question)) {
+    co_return FailedResolution(EdeCode::kDnssecBogus, "DNSSEC lookup loop at " + question.qname.ToText());
+  }
+  if (!context.budget().TryEnterDependency()) {
+    co_return FailedResolution(EdeCode::kOther, "DNSSEC lookups nested too deep");
+  }
+  RequestContext nested = unvalidated ? context.NestedUnvalidated(question) : context.Nested(question);
+  Resolution found = co_await resolver->Resolve(std::move(nested));
+  context.budget().LeaveDependency();
+  co_return found;
+}
+
+}  // namespace redoubt::resolver

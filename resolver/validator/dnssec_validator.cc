@@ -1,0 +1,223 @@
+#include "resolver/validator/dnssec_validator.h"
+
+#include <algorithm>
+
+#include "resolver/query/reply_classifier.h"
+#include "resolver/validator/proof_check.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using dns::EdeCode;
+using dns::Name;
+using dns::RrType;
+using dns::Security;
+
+std::string BogusKey(const dns::Question& q) {
+  return q.qname.ToLower().ToText() + "/" + std::to_string(static_cast<uint16_t>(q.qtype));
+}
+
+// The signer of the first RRSIG that covers `set` and may sign it: an ancestor of the owner (or
+// the owner itself, except for DS, which the parent signs: RFC 4035 section 5.2).
+std::optional<Name> SignerOf(const dns::RRset& set) {
+  for (const auto& sig : set.sigs) {
+    if (sig.type_covered != set.type || !set.owner.IsSubdomainOf(sig.signer)) continue;
+    if (set.type == RrType::DS && sig.signer == set.owner) continue;
+    return sig.signer;
+  }
+  return std::nullopt;
+}
+
+// The name a CNAME or DNAME chain from `qname` ends at (RFC 1034 section 3.6.2, RFC 6672).
+Name FinalName(const Resolution& r, const dns::Question& q) {
+  Name name = q.qname;
+  for (const dns::RRset& set : r.answer) {
+    if (set.type != RrType::CNAME || !(set.owner == name) || q.qtype == RrType::CNAME) continue;
+    if (set.rdatas.empty()) continue;
+    if (auto target = Name::FromWire(set.rdatas[0])) name = *target;
+  }
+  return name;
+}
+
+// True when `cname` is what `dname` synthesises for its owner (RFC 6672 section 3.2).
+bool SynthesisedFrom(const dns::RRset& dname, const dns::RRset& cname) {
+  if (dname.type != RrType::DNAME || cname.type != RrType::CNAME || dname.rdatas.empty() ||
+      cname.rdatas.empty() || !cname.owner.IsSubdomainOf(dname.owner) || cname.owner == dname.owner) {
+    return false;
+  }
+  auto target = Name::FromWire(dname.rdatas[0]);
+  auto cname_target = Name::FromWire(cname.rdatas[0]);
+  if (!target || !cname_target) return false;
+  auto expected = SubstituteDname(cname.owner, dname.owner, *target);
+  return expected && *expected == *cname_target;
+}
+
+}  // namespace
+
+struct DnssecValidator::Judgement {
+  Security security = Security::kSecure;
+  std::optional<EdeCode> ede;
+  std::string why;
+  bool budget_exhausted = false;
+
+  void Add(Security s, std::optional<EdeCode> e = std::nullopt, const std::string& text = {}) {
+    if (dns::Weaker(security, s) != security) {
+      security = s;
+      if (s == Security::kBogus || !ede) {
+        ede = e;
+        why = text;
+      }
+    } else if (!ede && e) {  // Informational codes on insecure answers (EDE 1, 2, 27).
+      ede = e;
+      why = text;
+    }
+  }
+};
+
+DnssecValidator::DnssecValidator(const TrustAnchorStore& anchors, const Clock& clock,
+                                 ValidatorOptions options, AnswerStore* store, ValidatorStats* stats)
+    : clock_(clock), options_(options), chain_(anchors, clock, options.chain, store),
+      stats_(stats ? stats : &own_stats_), bogus_(options.max_bogus) {}
+
+std::optional<Resolution> DnssecValidator::KnownFailure(const RequestContext& context) {
+  if (!options_.enabled || context.client().checking_disabled) return std::nullopt;
+  std::string key = BogusKey(context.question());
+  Remembered* found = bogus_.Find(key);
+  if (found == nullptr) return std::nullopt;
+  if (found->expires <= clock_.WallSeconds()) {
+    bogus_.Erase(key);
+    return std::nullopt;
+  }
+  ++stats_->bogus_remembered;
+  Resolution failed = FailedResolution(found->ede, found->why);
+  failed.security = Security::kBogus;
+  return failed;
+}
+
+Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRset& set) {
+  RRsetVerdict verdict;
+  std::optional<Name> signer = SignerOf(set);
+  if (!signer) {
+    Name holder = set.type == RrType::DS && !set.owner.IsRoot() ? set.owner.Parent() : set.owner;
+    ZoneTrust zone = co_await chain_.TrustAt(context, holder);
+    verdict.security = zone.security == Security::kSecure ? Security::kBogus : zone.security;
+    verdict.ede = zone.security == Security::kSecure ? EdeCode::kRrsigsMissing : zone.ede;
+    verdict.why = zone.security == Security::kSecure
+                      ? "no RRSIG for " + set.owner.ToText() + " " + dns::RrTypeToText(set.type) +
+                            " in signed zone " + zone.zone.ToText()
+                      : zone.why;
+  } else {
+    ZoneTrust zone = co_await chain_.KeysOf(context, *signer);
+    if (zone.security == Security::kSecure) {
+      verdict = VerifyRRset(set, zone, clock_.WallSeconds(), options_.chain.verify, context.validation());
+      if (verdict.security == Security::kSecure) set.ttl = std::min(set.ttl, verdict.ttl_bound);
+    } else {
+      verdict.security = zone.security;
+      verdict.ede = zone.ede;
+      verdict.why = zone.why;
+    }
+  }
+  set.security = verdict.security;
+  co_return verdict;
+}
+
+Task<void> DnssecValidator::JudgeAnswer(RequestContext& context, Resolution& resolution,
+                                        Judgement& judgement) {
+  for (size_t i = 0; i < resolution.answer.size(); ++i) {
+    dns::RRset& set = resolution.answer[i];
+    if (i > 0 && set.sigs.empty() && SynthesisedFrom(resolution.answer[i - 1], set)) {
+      set.security = resolution.answer[i - 1].security;
+      set.ttl = std::min(set.ttl, resolution.answer[i - 1].ttl);
+      judgement.Add(set.security);
+      continue;
+    }
+    RRsetVerdict verdict = co_await JudgeRRset(context, set);
+    judgement.budget_exhausted = judgement.budget_exhausted || verdict.budget_exhausted;
+    judgement.Add(verdict.security, verdict.ede, verdict.why);
+    if (verdict.security != Security::kSecure || verdict.wildcard_labels == 0) continue;
+    // RFC 4035 section 5.3.4: an expanded wildcard needs the proof that no closer name exists.
+    DenialResult proof = ProveWildcardExpansion(set.owner, verdict.wildcard_labels, resolution.authority,
+                                                context.validation());
+    Security proved = DenialSecurity(proof);
+    set.security = dns::Weaker(set.security, proved);
+    judgement.Add(proved, DenialEde(proof), DenialWhy(proof, set.owner, "wildcard expansion"));
+  }
+}
+
+Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& resolution,
+                                          const Name& final_name, Judgement& judgement) {
+  const dns::RRset* soa = nullptr;
+  for (const dns::RRset& set : resolution.authority) {
+    if (set.type == RrType::SOA) soa = &set;
+  }
+  Security zone = soa ? soa->security : Security::kIndeterminate;
+  if (!soa) {  // No SOA to tell the zone: the name's own zone decides.
+    ZoneTrust trust = co_await chain_.TrustAt(context, final_name);
+    zone = trust.security;
+    if (zone != Security::kSecure) {
+      judgement.Add(zone, trust.ede, trust.why);
+      co_return;
+    }
+  }
+  if (zone != Security::kSecure) co_return;  // The SOA's own verdict is already counted.
+  bool nxdomain = resolution.rcode == dns::Rcode::NXDOMAIN;
+  DenialResult proof = ProveNegativeAnswer(nxdomain, final_name, context.question().qtype,
+                                           resolution.authority, context.validation());
+  judgement.Add(DenialSecurity(proof), DenialEde(proof),
+                DenialWhy(proof, final_name, nxdomain ? "NXDOMAIN" : "NODATA"));
+}
+
+Task<Resolution> DnssecValidator::Validate(RequestContext context, Resolution resolution) {
+  if (!options_.enabled || context.unvalidated()) co_return resolution;
+  if (resolution.rcode != dns::Rcode::NOERROR && resolution.rcode != dns::Rcode::NXDOMAIN) {
+    co_return resolution;
+  }
+  Judgement judgement;
+  for (dns::RRset& set : resolution.authority) {
+    RRsetVerdict verdict = co_await JudgeRRset(context, set);
+    judgement.budget_exhausted = judgement.budget_exhausted || verdict.budget_exhausted;
+    // A bogus proof record only matters through the proof check (it is not used); a bogus SOA
+    // of a negative answer makes the answer bogus.
+    if (set.type == RrType::SOA) judgement.Add(verdict.security, verdict.ede, verdict.why);
+  }
+  co_await JudgeAnswer(context, resolution, judgement);
+  Name final_name = FinalName(resolution, context.question());
+  bool has_data = std::any_of(resolution.answer.begin(), resolution.answer.end(), [&](const dns::RRset& s) {
+    return s.owner == final_name && (s.type == context.question().qtype || context.question().qtype == RrType::ANY);
+  });
+  if (!has_data) co_await JudgeNegative(context, resolution, final_name, judgement);
+  co_return Conclude(context, std::move(resolution), judgement);
+}
+
+Resolution DnssecValidator::Conclude(const RequestContext& context, Resolution resolution,
+                                     const Judgement& judgement) {
+  resolution.security = judgement.security;
+  switch (judgement.security) {
+    case Security::kSecure: ++stats_->secure; break;
+    case Security::kInsecure: ++stats_->insecure; break;
+    case Security::kIndeterminate: ++stats_->indeterminate; break;
+    case Security::kBogus: ++stats_->bogus; break;
+  }
+  if (judgement.budget_exhausted) ++stats_->budget_exhausted;
+  if (judgement.security != Security::kBogus) {
+    if (judgement.ede && !resolution.ede) {
+      resolution.ede = judgement.ede;
+      resolution.ede_text = judgement.why;
+    }
+    return resolution;
+  }
+  EdeCode ede = judgement.ede.value_or(EdeCode::kDnssecBogus);
+  if (!context.client().checking_disabled) {
+    bogus_.Put(BogusKey(context.question()),
+               Remembered{ede, judgement.why, clock_.WallSeconds() + options_.chain.bogus_ttl});
+    Resolution failed = FailedResolution(ede, judgement.why);
+    failed.security = Security::kBogus;
+    failed.upstream_queries = resolution.upstream_queries;
+    return failed;
+  }
+  resolution.ede = ede;  // CD: the data goes out, with the reason it would have been withheld.
+  resolution.ede_text = judgement.why;
+  return resolution;
+}
+
+}  // namespace redoubt::resolver

@@ -1,0 +1,61 @@
+#include "resolver/validator/trust_anchor_store.h"
+
+#include <algorithm>
+
+#include "net/dns/base_encoding.h"
+
+namespace redoubt::resolver {
+
+TrustAnchorStore::TrustAnchorStore(const std::vector<dns::Record>& anchors,
+                                   std::vector<dns::Name> negative)
+    : negative_(std::move(negative)) {
+  for (const dns::Record& r : anchors) {
+    TrustAnchor& anchor = anchors_[r.owner];
+    anchor.zone = r.owner;
+    if (r.type == dns::RrType::DS) {
+      if (auto ds = dns::Decode<dns::rdata::DS>(r.rdata)) anchor.ds.push_back(std::move(*ds));
+    } else if (r.type == dns::RrType::DNSKEY) {
+      anchor.dnskey_rdatas.push_back(r.rdata);
+    }
+  }
+  std::erase_if(anchors_, [](const auto& entry) {
+    return entry.second.ds.empty() && entry.second.dnskey_rdatas.empty();
+  });
+}
+
+const TrustAnchor* TrustAnchorStore::At(const dns::Name& zone) const {
+  auto it = anchors_.find(zone);
+  return it == anchors_.end() ? nullptr : &it->second;
+}
+
+const TrustAnchor* TrustAnchorStore::Closest(const dns::Name& name) const {
+  for (dns::Name n = name;; n = n.Parent()) {
+    if (const TrustAnchor* anchor = At(n)) return anchor;
+    if (n.IsRoot()) return nullptr;
+  }
+}
+
+bool TrustAnchorStore::UnderNegativeAnchor(const dns::Name& name) const {
+  return std::any_of(negative_.begin(), negative_.end(),
+                     [&](const dns::Name& nta) { return name.IsSubdomainOf(nta); });
+}
+
+std::string TrustAnchorStore::Fingerprint() const {
+  std::vector<std::string> lines;
+  for (const auto& [zone, anchor] : anchors_) {
+    for (const auto& ds : anchor.ds) {
+      auto bytes = dns::RdataToBytes(ds);
+      if (bytes) lines.push_back(zone.ToLower().ToText() + " DS " + dns::EncodeHex(*bytes));
+    }
+    for (const auto& key : anchor.dnskey_rdatas) {
+      lines.push_back(zone.ToLower().ToText() + " DNSKEY " + dns::EncodeHex(key));
+    }
+  }
+  for (const dns::Name& nta : negative_) lines.push_back(nta.ToLower().ToText() + " NTA");
+  std::sort(lines.begin(), lines.end());
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  return all;
+}
+
+}  // namespace redoubt::resolver

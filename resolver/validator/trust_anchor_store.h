@@ -1,0 +1,54 @@
+// The points a chain of trust starts from and the zones where it must not be applied.
+//
+// Trust anchors (RFC 4033 section 2, RFC 4035 section 4.4): DS or DNSKEY records for any owner
+// name, several per zone allowed (a key rollover publishes two). The closest anchor at or above a
+// name is where validation of that name starts (RFC 4035 section 5: "the closest trust anchor").
+// Negative trust anchors (RFC 7646): zone names below which validation is not applied at all;
+// data there is treated as insecure. A negative anchor wins over a positive anchor below it
+// (RFC 7646 section 2: it disables validation for the whole subtree).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/dns/name.h"
+#include "net/dns/rdata.h"
+#include "net/dns/record.h"
+
+namespace redoubt::resolver {
+
+struct TrustAnchor {
+  dns::Name zone;
+  std::vector<dns::rdata::DS> ds;                   // DS form.
+  std::vector<std::vector<uint8_t>> dnskey_rdatas;  // DNSKEY form, storage-form RDATA.
+};
+
+class TrustAnchorStore {
+ public:
+  TrustAnchorStore() = default;
+  // `anchors`: DS and DNSKEY records (other types and undecodable RDATA are ignored, the
+  // loader has refused them already); `negative`: zone names (RFC 7646).
+  TrustAnchorStore(const std::vector<dns::Record>& anchors, std::vector<dns::Name> negative);
+
+  // The anchor whose zone is `name` or its closest ancestor; null when none covers it (the name
+  // can only be insecure: RFC 4035 section 4.3 "no trust anchor").
+  const TrustAnchor* Closest(const dns::Name& name) const;
+  // The anchor for exactly `zone`, or null.
+  const TrustAnchor* At(const dns::Name& zone) const;
+  // True when `name` is at or below a negative trust anchor.
+  bool UnderNegativeAnchor(const dns::Name& name) const;
+
+  bool empty() const noexcept { return anchors_.empty(); }
+  // The anchors and negative anchors as sorted lines of text, the same for the same set in any
+  // order: what the cache fingerprint is computed from, so a cache validated under other anchors
+  // can be recognised at start-up.
+  std::string Fingerprint() const;
+
+ private:
+  std::unordered_map<dns::Name, TrustAnchor, dns::NameHash> anchors_;
+  std::vector<dns::Name> negative_;
+};
+
+}  // namespace redoubt::resolver
