@@ -11,19 +11,9 @@
 namespace redoubt::crypto {
 namespace {
 
-struct BignumFree {
-  void operator()(BIGNUM* bn) const noexcept { BN_free(bn); }
-};
-using BignumPtr = std::unique_ptr<BIGNUM, BignumFree>;
-
 struct FileClose {
   void operator()(FILE* f) const noexcept { std::fclose(f); }
 };
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const noexcept { EVP_PKEY_CTX_free(ctx); }
-};
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
 const EVP_MD* HashOf(RsaAlgorithm algorithm) noexcept {
   switch (algorithm) {
@@ -74,9 +64,9 @@ Result<RsaSigningKey> RsaSigningKey::Generate(unsigned bits) {
   return RsaSigningKey(std::move(key));
 }
 
-std::vector<uint8_t> RsaSigningKey::PublicKeyField() const {
-  std::vector<uint8_t> exponent = BignumBytes(key_.get(), OSSL_PKEY_PARAM_RSA_E);
-  std::vector<uint8_t> modulus = BignumBytes(key_.get(), OSSL_PKEY_PARAM_RSA_N);
+std::vector<uint8_t> RsaPublicKeyField(const EVP_PKEY* key) {
+  std::vector<uint8_t> exponent = BignumBytes(key, OSSL_PKEY_PARAM_RSA_E);
+  std::vector<uint8_t> modulus = BignumBytes(key, OSSL_PKEY_PARAM_RSA_N);
   std::vector<uint8_t> out;
   if (exponent.size() <= 255) {
     out.push_back(static_cast<uint8_t>(exponent.size()));
@@ -89,6 +79,8 @@ std::vector<uint8_t> RsaSigningKey::PublicKeyField() const {
   out.insert(out.end(), modulus.begin(), modulus.end());
   return out;
 }
+
+std::vector<uint8_t> RsaSigningKey::PublicKeyField() const { return RsaPublicKeyField(key_.get()); }
 
 Result<std::vector<uint8_t>> RsaSigningKey::Sign(RsaAlgorithm algorithm,
                                                  std::span<const uint8_t> data) const {

@@ -19,6 +19,11 @@ enum class RsaAlgorithm : uint8_t { kRsaMd5 = 1, kRsaSha1 = 5, kRsaSha256 = 8, k
 // Maps a DNSSEC algorithm number to RsaAlgorithm; fails with kUnsupported for anything else.
 Result<RsaAlgorithm> RsaAlgorithmFromNumber(uint8_t number);
 
+// The DNS public key field (RFC 3110 section 2, RFC 2537 section 2) of an RSA `key`: exponent
+// length (one octet, or zero then two octets when over 255), exponent, modulus; big-endian, no
+// leading zeros. Shared by RsaSigningKey and DnssecSigningKey.
+std::vector<uint8_t> RsaPublicKeyField(const EVP_PKEY* key);
+
 class RsaSigningKey {
  public:
   // Reads a PEM private key (PKCS#1 or PKCS#8, as `openssl genrsa` writes it). Fails with

@@ -1,0 +1,229 @@
+#include "crypto/dnssec_key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/obj_mac.h>
+
+#include <algorithm>
+#include <array>
+
+#include "crypto/dnssec_algorithms.h"
+
+namespace redoubt::crypto {
+namespace {
+
+using dns::DnssecAlgorithm;
+
+constexpr unsigned kMinRsaBits = 1024;  // RFC 8624 section 3.1 and operational floor.
+constexpr unsigned kMaxRsaBits = 4096;  // RFC 3110 section 2.
+constexpr unsigned kMaxRsaExponentBits = 64;  // OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS.
+
+bool IsRsa(DnssecAlgorithm algorithm) noexcept {
+  using enum DnssecAlgorithm;
+  return algorithm == RSASHA1 || algorithm == RSASHA1_NSEC3_SHA1 || algorithm == RSASHA256 ||
+         algorithm == RSASHA512;
+}
+
+// The hash the algorithm signs with; null for the EdDSA algorithms (pure EdDSA, no pre-hash).
+const EVP_MD* HashOf(DnssecAlgorithm algorithm) noexcept {
+  using enum DnssecAlgorithm;
+  switch (algorithm) {
+    case RSASHA1:
+    case RSASHA1_NSEC3_SHA1: return EVP_sha1();
+    case RSASHA256:
+    case ECDSAP256SHA256: return EVP_sha256();
+    case ECDSAP384SHA384: return EVP_sha384();
+    case RSASHA512: return EVP_sha512();
+    default: return nullptr;
+  }
+}
+
+// Octets in one ECDSA coordinate (and in r or s): 32 for P-256, 48 for P-384; 0 otherwise.
+size_t EcCoordinateLength(DnssecAlgorithm algorithm) noexcept {
+  if (algorithm == DnssecAlgorithm::ECDSAP256SHA256) return 32;
+  if (algorithm == DnssecAlgorithm::ECDSAP384SHA384) return 48;
+  return 0;
+}
+
+// RFC 8080 section 3 key and section 4 signature lengths; 0 for other algorithms.
+size_t EdKeyLength(DnssecAlgorithm algorithm) noexcept {
+  if (algorithm == DnssecAlgorithm::ED25519) return 32;
+  if (algorithm == DnssecAlgorithm::ED448) return 57;
+  return 0;
+}
+size_t EdSignatureLength(DnssecAlgorithm algorithm) noexcept {
+  if (algorithm == DnssecAlgorithm::ED25519) return 64;
+  if (algorithm == DnssecAlgorithm::ED448) return 114;
+  return 0;
+}
+
+std::span<const uint8_t> StripLeadingZeros(std::span<const uint8_t> bytes) noexcept {
+  size_t zeros = 0;
+  while (zeros < bytes.size() && bytes[zeros] == 0) ++zeros;
+  return bytes.subspan(zeros);
+}
+
+// Bits in a big-endian unsigned integer without leading zero octets.
+unsigned BitLength(std::span<const uint8_t> bytes) noexcept {
+  if (bytes.empty()) return 0;
+  unsigned top = 0;
+  for (unsigned v = bytes[0]; v != 0; v >>= 1) ++top;
+  return static_cast<unsigned>((bytes.size() - 1) * 8) + top;
+}
+
+struct RsaParts {
+  std::span<const uint8_t> exponent;
+  std::span<const uint8_t> modulus;
+};
+
+// RFC 3110 section 2: a one-octet exponent length, or a zero octet and a two-octet length;
+// the exponent; the modulus (the rest, never empty).
+Result<RsaParts> SplitRsaField(std::span<const uint8_t> field) {
+  if (field.empty()) return Fail(Errc::kBadRdata);
+  size_t length = field[0];
+  size_t offset = 1;
+  if (length == 0) {
+    if (field.size() < 3) return Fail(Errc::kBadRdata);
+    length = static_cast<size_t>(field[1] << 8 | field[2]);
+    offset = 3;
+  }
+  if (length == 0 || field.size() - offset <= length) return Fail(Errc::kBadRdata);
+  return RsaParts{field.subspan(offset, length), field.subspan(offset + length)};
+}
+
+// Builds a public key of OpenSSL key type `type` ("RSA", "EC") from the pushed parameters.
+Result<EvpPkeyPtr> KeyFromParams(const char* type, OSSL_PARAM_BLD* builder) {
+  OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder));
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* raw = nullptr;  // Left null on failure (EVP_PKEY_fromdata frees its own).
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    return Fail(Errc::kCryptoFailure);
+  }
+  return EvpPkeyPtr(raw);
+}
+
+Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field) {
+  ASSIGN_OR_RETURN(RsaParts parts, SplitRsaField(field));
+  std::span<const uint8_t> exponent = StripLeadingZeros(parts.exponent);
+  std::span<const uint8_t> modulus = StripLeadingZeros(parts.modulus);
+  if (exponent.empty() || modulus.empty() || (modulus.back() & 1) == 0) {
+    return Fail(Errc::kBadRdata);  // A zero exponent or an even modulus is no RSA key.
+  }
+  unsigned bits = BitLength(modulus);
+  if (bits < kMinRsaBits || bits > kMaxRsaBits || BitLength(exponent) > kMaxRsaExponentBits) {
+    return Fail(Errc::kUnsupported);
+  }
+  BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
+  BignumPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!n || !e || !builder ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
+    return Fail(Errc::kCryptoFailure);
+  }
+  return KeyFromParams("RSA", builder.get());
+}
+
+// RFC 6605 section 4: x | y becomes the SEC 1 uncompressed point 0x04 | x | y.
+Result<EvpPkeyPtr> ImportEcdsa(DnssecAlgorithm algorithm, std::span<const uint8_t> field) {
+  size_t coordinate = EcCoordinateLength(algorithm);
+  if (field.size() != 2 * coordinate) return Fail(Errc::kBadRdata);
+  const char* group =
+      algorithm == DnssecAlgorithm::ECDSAP256SHA256 ? SN_X9_62_prime256v1 : SN_secp384r1;
+  std::array<uint8_t, 1 + 2 * 48> point{0x04};
+  std::copy(field.begin(), field.end(), point.begin() + 1);
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder ||
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       1 + field.size()) != 1) {
+    return Fail(Errc::kCryptoFailure);
+  }
+  return KeyFromParams("EC", builder.get());
+}
+
+Result<EvpPkeyPtr> ImportEdDsa(DnssecAlgorithm algorithm, std::span<const uint8_t> field) {
+  if (field.size() != EdKeyLength(algorithm)) return Fail(Errc::kBadRdata);
+  int type = algorithm == DnssecAlgorithm::ED25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448;
+  EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(type, nullptr, field.data(), field.size()));
+  if (!key) return Fail(Errc::kCryptoFailure);
+  return key;
+}
+
+Result<EvpPkeyPtr> ImportAny(DnssecAlgorithm algorithm, std::span<const uint8_t> field) {
+  if (!CanValidate(algorithm)) return Fail(Errc::kUnsupported);
+  if (IsRsa(algorithm)) return ImportRsa(field);
+  if (EcCoordinateLength(algorithm) != 0) return ImportEcdsa(algorithm, field);
+  return ImportEdDsa(algorithm, field);
+}
+
+// Writes the unsigned big-endian `value` (not empty) as a DER INTEGER (X.690 section 8.3):
+// leading zero octets dropped, one zero octet added when the top bit is set. Returns its size.
+size_t PutDerInteger(std::span<const uint8_t> value, uint8_t* out) noexcept {
+  while (value.size() > 1 && value[0] == 0) value = value.subspan(1);
+  size_t pad = (value[0] & 0x80) != 0 ? 1 : 0;
+  out[0] = 0x02;
+  out[1] = static_cast<uint8_t>(pad + value.size());
+  out[2] = 0;
+  std::copy(value.begin(), value.end(), out + 2 + pad);
+  return 2 + pad + value.size();
+}
+
+bool DigestVerify(EVP_PKEY* key, const EVP_MD* md, std::span<const uint8_t> data,
+                  std::span<const uint8_t> signature) noexcept {
+  static constexpr uint8_t kNothing = 0;
+  const uint8_t* bytes = data.empty() ? &kNothing : data.data();
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
+            EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), bytes,
+                             data.size()) == 1;
+  if (!ok) ERR_clear_error();  // A bogus signature is an answer, not an error to keep.
+  return ok;
+}
+
+// RFC 6605 section 4: r | s, each `coordinate` octets, re-encoded as DER
+// SEQUENCE { INTEGER r, INTEGER s } for OpenSSL. At most 2 + 2 * (3 + 48) = 104 octets, so
+// every length fits in one octet.
+bool VerifyEcdsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8_t> data,
+                 std::span<const uint8_t> signature) noexcept {
+  size_t coordinate = EcCoordinateLength(algorithm);
+  if (signature.size() != 2 * coordinate) return false;
+  std::array<uint8_t, 2 + 2 * (3 + 48)> der{};
+  size_t length = 2;
+  length += PutDerInteger(signature.first(coordinate), der.data() + length);
+  length += PutDerInteger(signature.subspan(coordinate), der.data() + length);
+  der[0] = 0x30;
+  der[1] = static_cast<uint8_t>(length - 2);
+  return DigestVerify(key, HashOf(algorithm), data, {der.data(), length});
+}
+
+}  // namespace
+
+Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
+                                                std::span<const uint8_t> public_key) {
+  Result<EvpPkeyPtr> key = ImportAny(algorithm, public_key);
+  if (!key) {
+    ERR_clear_error();
+    return Unexpected<Error>(key.error());
+  }
+  auto bits = static_cast<unsigned>(EVP_PKEY_get_bits(key->get()));
+  return DnssecPublicKey(algorithm, std::move(*key), bits);
+}
+
+bool DnssecPublicKey::Verify(std::span<const uint8_t> data,
+                             std::span<const uint8_t> signature) const noexcept {
+  if (!key_) return false;  // Moved from.
+  if (IsRsa(algorithm_)) {
+    // RFC 3110 section 3: the signature is as long as the modulus (OpenSSL's RSA_verify insists).
+    if (signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key_.get()))) return false;
+    return DigestVerify(key_.get(), HashOf(algorithm_), data, signature);
+  }
+  if (EcCoordinateLength(algorithm_) != 0) {
+    return VerifyEcdsa(key_.get(), algorithm_, data, signature);
+  }
+  if (signature.size() != EdSignatureLength(algorithm_)) return false;
+  return DigestVerify(key_.get(), nullptr, data, signature);
+}
+
+}  // namespace redoubt::crypto

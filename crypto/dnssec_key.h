@@ -1,0 +1,60 @@
+// DNSSEC public keys for signature verification: the DNSKEY public key field of each algorithm
+// RFC 8624 section 3.1 says a validator must (or should) implement, imported once into OpenSSL
+// and reused for every RRSIG check against that key (design guide section 6: the signed bytes
+// are built in net/dns; the check is here). Model: Unbound val_secalgo.c.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "crypto/openssl_ptr.h"
+#include "net/base/result.h"
+#include "net/dns/types.h"
+
+namespace redoubt::crypto {
+
+class DnssecPublicKey {
+ public:
+  // Imports a DNSKEY public key field (RFC 4034 section 2.1.4):
+  //  - RSA (5, 7, 8, 10): RFC 3110 section 2, exponent length in one octet (or a zero octet and
+  //    two octets), exponent, modulus. A modulus outside 1024..4096 bits (RFC 3110 section 2,
+  //    RFC 5702 section 2, RFC 8624 section 3.1) or an exponent over 64 bits fails with
+  //    kUnsupported; an empty or even modulus or an empty exponent with kBadRdata.
+  //  - ECDSA (13, 14): RFC 6605 section 4, the point as x | y, 64 octets for P-256, 96 for P-384.
+  //  - EdDSA (15, 16): RFC 8080 section 3, 32 octets for Ed25519, 57 for Ed448.
+  // Algorithms CanValidate() refuses fail with kUnsupported; fields of the wrong shape with
+  // kBadRdata; a field OpenSSL refuses (an EC point not on the curve) with kCryptoFailure.
+  // Never throws.
+  static Result<DnssecPublicKey> Import(dns::DnssecAlgorithm algorithm,
+                                        std::span<const uint8_t> public_key);
+
+  DnssecPublicKey(DnssecPublicKey&&) noexcept = default;
+  DnssecPublicKey& operator=(DnssecPublicKey&&) noexcept = default;
+  DnssecPublicKey(const DnssecPublicKey&) = delete;
+  DnssecPublicKey& operator=(const DnssecPublicKey&) = delete;
+
+  // True when `signature`, in the RRSIG Signature field form, verifies over `data`:
+  //  - RSA: PKCS#1 v1.5 with SHA-1 (5, 7), SHA-256 (8) or SHA-512 (10), RFC 3110 section 3,
+  //    RFC 5702 section 3; the signature must be exactly as long as the modulus.
+  //  - ECDSA: r | s, 64 octets (P-256, SHA-256) or 96 (P-384, SHA-384), RFC 6605 section 4;
+  //    re-encoded as DER for OpenSSL.
+  //  - EdDSA: pure Ed25519 (64 octets) or Ed448 (114 octets), RFC 8080 section 4.
+  // Any malformed input gives false. Thread-compatible: a const method that may run
+  // concurrently on one key. Never throws.
+  bool Verify(std::span<const uint8_t> data, std::span<const uint8_t> signature) const noexcept;
+
+  dns::DnssecAlgorithm algorithm() const noexcept { return algorithm_; }
+  // The key size: RSA modulus bits; 256 (P-256), 384 (P-384), 256 (Ed25519), 456 (Ed448) as
+  // OpenSSL's EVP_PKEY_get_bits and BIND's key listings give them.
+  unsigned bits() const noexcept { return bits_; }
+
+ private:
+  DnssecPublicKey(dns::DnssecAlgorithm algorithm, EvpPkeyPtr key, unsigned bits) noexcept
+      : algorithm_(algorithm), key_(std::move(key)), bits_(bits) {}
+
+  dns::DnssecAlgorithm algorithm_;
+  EvpPkeyPtr key_;
+  unsigned bits_;
+};
+
+}  // namespace redoubt::crypto
