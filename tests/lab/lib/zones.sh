@@ -1,6 +1,10 @@
 # Writes the unsigned zone sources into $LAB_DIR/zones/<zone>.zone. Signing (lib/sign.sh) adds
 # DNSKEY, DS, RRSIG and NSEC/NSEC3 and makes the bogus variants.
 
+# The children of alpha. that it delegates with glue (each on its own address); lib/sign.sh
+# decides which get a DS and what kind.
+ALPHA_CHILDREN="badsig expired future wrongds nokey nosig mixbad n3iter ttlcap unsupdigest unsupalg ed448"
+
 write_zone() {  # write_zone ZONE < body
   local zone=$1 file="$LAB_DIR/zones/${1%.}.zone"
   [ "$zone" = . ] && file="$LAB_DIR/zones/root.zone"
@@ -48,7 +52,7 @@ sec NS ns.sec
 ns.sec A $(zone_address sec.alpha.)
 insecure NS ns.insecure
 ns.insecure A $(zone_address insecure.alpha.)
-$(for z in badsig expired future wrongds nokey nosig; do
+$(for z in $ALPHA_CHILDREN; do
     echo "$z NS ns.$z"; echo "ns.$z A $(zone_address $z.alpha.)"; done)
 EOF2
   write_zone beta. <<EOF2
@@ -112,13 +116,19 @@ ns A $(zone_address insecure.alpha.)
 www A 192.0.2.11
 EOF2
   local z
-  for z in badsig expired future wrongds nokey nosig; do
+  for z in badsig expired future wrongds nokey nosig mixbad n3iter unsupdigest unsupalg ed448; do
     write_zone $z.alpha. <<EOF2
 @ NS ns
 ns A $(zone_address $z.alpha.)
 www A 192.0.2.$((100 + ${#z}))
 EOF2
   done
+  # Every TTL 300, the Original TTL of every signature; signing then raises www's to 86400.
+  ZONE_TTL=300 write_zone ttlcap.alpha. <<EOF2
+@ NS ns
+ns A $(zone_address ttlcap.alpha.)
+www A 192.0.2.120
+EOF2
   write_zone n3.beta. <<EOF2
 @ NS ns
 ns A $(zone_address n3.beta.)
