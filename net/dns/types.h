@@ -61,6 +61,12 @@ enum class DnssecAlgorithm : uint8_t {
 // DS digest types (RFC 4034 section 5.1.3, RFC 4509, RFC 6605).
 enum class DsDigestType : uint8_t { SHA1 = 1, SHA256 = 2, GOST = 3, SHA384 = 4 };
 
+// NSEC3 hash algorithms (RFC 5155 section 11, IANA "DNSSEC NSEC3 Hash Algorithms").
+enum class Nsec3HashAlgorithm : uint8_t { SHA1 = 1 };
+// NSEC3 flags (RFC 5155 sections 3.1.2 and 11, IANA "DNSSEC NSEC3 Flags"): only Opt-Out is
+// defined; a record with any other bit set is ignored by a validator (RFC 5155 section 8.2).
+inline constexpr uint8_t kNsec3FlagOptOut = 0x01;
+
 // Mnemonic for a type ("AAAA"), or "TYPE<n>" for types without one (RFC 3597 section 5).
 std::string RrTypeToText(RrType type);
 // Parses a mnemonic (case-insensitive) or "TYPE<n>". nullopt for anything else.
