@@ -107,6 +107,12 @@ DenialResult ProveNxDomain(const Name& qname, const Name& zone, std::span<const 
                            ValidationBudget& /*budget*/) {
   const std::vector<Nsec> nsecs = UsableNsecs(zone, proofs);
   if (!Applies(nsecs, qname, zone) || qname == zone) return DenialResult::kNotProven;
+  // A signed NSEC set at qname shows that qname exists, even one unusable as a proof.
+  if (std::any_of(proofs.begin(), proofs.end(), [&](const dns::RRset& set) {
+        return set.type == RrType::NSEC && set.owner == qname;
+      })) {
+    return DenialResult::kNotProven;
+  }
   const Nsec* cover = FindAbsenceCover(nsecs, qname, zone);
   if (cover == nullptr) return DenialResult::kNotProven;
   auto wildcard = ClosestEncloser(qname, *cover).Wildcard();

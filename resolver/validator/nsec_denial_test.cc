@@ -149,6 +149,10 @@ TEST(NsecDenial, NameShownToExistIsNeverNxDomain) {
   EXPECT_EQ(NxDomain("nope.example.", proofs), R::kNotProven);
   proofs.back() = Nsec("ins.example.", "nope.example.", {RrType::NS});  // nope as a next name.
   EXPECT_EQ(NxDomain("nope.example.", proofs), R::kNotProven);
+  // Even an NSEC set at qname that is no use as a proof (RDATA that does not decode).
+  proofs.back() = Nsec("nope.example.", "sub.example.", {RrType::A});
+  proofs.back().rdatas = {{0xff}};
+  EXPECT_EQ(NxDomain("nope.example.", proofs), R::kNotProven);
 }
 
 struct NoDataRow {
