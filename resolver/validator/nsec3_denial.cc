@@ -90,23 +90,22 @@ class Prover {
     return DenialResult::kProven;
   }
 
-  // The hash of `name`, computed at most once per proof; nullptr when the budget has run out
+  // The hash of `name`, computed at most once per proof; nullopt when the budget has run out
   // (exhausted() is then true) or hashing failed.
-  const Hash* HashOf(const Name& name) {
+  std::optional<Hash> HashOf(const Name& name) {
     for (const auto& [known, hash] : cache_) {
-      if (known == name) return &hash;
+      if (known == name) return hash;
     }
     if (!budget_.TryNsec3Hash()) {
       exhausted_ = true;
-      return nullptr;
+      return std::nullopt;
     }
     const auto& params = records_.front().rdata;
     auto digest =
         crypto::Nsec3Hash(name, params.hash_algorithm, params.salt.bytes, params.iterations);
     auto hash = digest ? ToHash(digest->bytes()) : std::nullopt;
-    if (!hash) return nullptr;
-    cache_.emplace_back(name, *hash);
-    return &cache_.back().second;
+    if (hash) cache_.emplace_back(name, *hash);
+    return hash;
   }
 
   const Nsec3* Match(const Hash& h) const {
@@ -153,8 +152,8 @@ Encloser ProveClosestEncloser(Prover& prover, const Name& qname, const Name& zon
   std::optional<size_t> matched;  // Label count of the deepest level with a matching NSEC3.
   for (size_t labels = zone.LabelCount(); labels <= qname.LabelCount(); ++labels) {
     const Name name = qname.Suffix(labels);
-    const Hash* h = prover.HashOf(name);
-    if (h == nullptr) return {Stop(prover), Name(), nullptr};
+    const std::optional<Hash> h = prover.HashOf(name);
+    if (!h) return {Stop(prover), Name(), nullptr};
     if (const Nsec3* match = prover.Match(*h)) {
       if (labels < qname.LabelCount() && BlocksNamesBelow(match->rdata.types)) return {};
       matched = labels;
@@ -170,8 +169,8 @@ Encloser ProveClosestEncloser(Prover& prover, const Name& qname, const Name& zon
 
 // Whether the records show `name` absent (covered, not matched), or the budget ran out.
 Step ShowsAbsent(Prover& prover, const Name& name) {
-  const Hash* h = prover.HashOf(name);
-  if (h == nullptr) return Stop(prover);
+  const std::optional<Hash> h = prover.HashOf(name);
+  if (!h) return Stop(prover);
   if (prover.Match(*h) != nullptr || prover.Cover(*h) == nullptr) return Step::kNotProven;
   return Step::kOk;
 }
@@ -196,8 +195,8 @@ DenialResult ProveNxDomain(const Name& qname, const Name& zone, std::span<const 
   if (DenialResult r = Precheck(prover, qname, zone); r != DenialResult::kProven) return r;
   Encloser encloser = ProveClosestEncloser(prover, qname, zone);
   if (encloser.step != Step::kOk) return ToResult(encloser.step);
-  const Hash* own = prover.HashOf(qname);
-  if (own == nullptr) return ToResult(Stop(prover));
+  const std::optional<Hash> own = prover.HashOf(qname);
+  if (!own) return ToResult(Stop(prover));
   if (prover.Match(*own) != nullptr) return DenialResult::kNotProven;
   auto wildcard = encloser.closest.Wildcard();
   if (!wildcard) return DenialResult::kNotProven;
@@ -212,8 +211,8 @@ DenialResult ProveNoData(const Name& qname, RrType qtype, const Name& zone,
       r != DenialResult::kProven) {
     return r;
   }
-  const Hash* own = prover.HashOf(qname);
-  if (own == nullptr) return ToResult(Stop(prover));
+  const std::optional<Hash> own = prover.HashOf(qname);
+  if (!own) return ToResult(Stop(prover));
   if (const Nsec3* match = prover.Match(*own)) {  // Sections 8.5 and 8.6.
     return BitmapDeniesType(match->rdata.types, qtype, qname) ? DenialResult::kProven
                                                               : DenialResult::kNotProven;
@@ -225,8 +224,8 @@ DenialResult ProveNoData(const Name& qname, RrType qtype, const Name& zone,
   }
   auto wildcard = encloser.closest.Wildcard();  // Section 8.7.
   if (!wildcard) return DenialResult::kNotProven;
-  const Hash* wh = prover.HashOf(*wildcard);
-  if (wh == nullptr) return ToResult(Stop(prover));
+  const std::optional<Hash> wh = prover.HashOf(*wildcard);
+  if (!wh) return ToResult(Stop(prover));
   const Nsec3* source = prover.Match(*wh);
   if (source == nullptr || !BitmapDeniesType(source->rdata.types, qtype, *wildcard)) {
     return DenialResult::kNotProven;
@@ -244,8 +243,8 @@ DenialResult ProveNoCloserMatch(const Name& qname, const Name& wildcard_closest_
     return DenialResult::kNotProven;
   }
   const Name next_closer = qname.Suffix(encloser.LabelCount() + 1);
-  const Hash* h = prover.HashOf(next_closer);
-  if (h == nullptr) return ToResult(Stop(prover));
+  const std::optional<Hash> h = prover.HashOf(next_closer);
+  if (!h) return ToResult(Stop(prover));
   const Nsec3* cover = prover.Cover(*h);
   if (prover.Match(*h) != nullptr || cover == nullptr) return DenialResult::kNotProven;
   return Secure(cover);
@@ -265,8 +264,8 @@ DsDenial ClassifyDsDenial(const Name& name, const Name& zone, std::span<const dn
   auto exhausted = [&] {
     return prover.exhausted() ? DsDenial::kBudgetExhausted : DsDenial::kNotProven;
   };
-  const Hash* own = prover.HashOf(name);
-  if (own == nullptr) return exhausted();
+  const std::optional<Hash> own = prover.HashOf(name);
+  if (!own) return exhausted();
   if (const Nsec3* match = prover.Match(*own)) {
     if (match->Has(RrType::DS) || match->Has(RrType::SOA)) return DsDenial::kNotProven;
     return match->Has(RrType::NS) ? DsDenial::kInsecureDelegation : DsDenial::kNotADelegation;
@@ -275,8 +274,8 @@ DsDenial ClassifyDsDenial(const Name& name, const Name& zone, std::span<const dn
   if (encloser.step != Step::kOk) return exhausted();
   if (encloser.next_closer_cover->opt_out) return DsDenial::kInsecureDelegation;
   auto wildcard = encloser.closest.Wildcard();
-  const Hash* wh = wildcard ? prover.HashOf(*wildcard) : nullptr;
-  if (wh == nullptr) return exhausted();
+  const std::optional<Hash> wh = wildcard ? prover.HashOf(*wildcard) : std::nullopt;
+  if (!wh) return exhausted();
   if (const Nsec3* source = prover.Match(*wh)) {
     return BitmapDeniesType(source->rdata.types, RrType::DS, *wildcard) ? DsDenial::kNotADelegation
                                                                         : DsDenial::kNotProven;
