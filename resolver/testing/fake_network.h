@@ -27,6 +27,7 @@ class FakeNetwork final : public Upstream {
   }
   // Stops serving every zone at `address` (Serve() may then give it new ones).
   void Forget(const std::string& address) { servers_.erase(*IpAddress::Parse(address)); }
+  void ForgetAll() { servers_.clear(); }
   void Silence(const std::string& address) { silent_.insert(*IpAddress::Parse(address)); }
   // Makes `address` answer like a non-minimal server: positive answers also carry the zone's
   // NS RRset in the authority section with their in-zone addresses.

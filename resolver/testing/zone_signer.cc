@@ -24,14 +24,14 @@ struct NameLess {
 };
 using TypeMap = std::map<Name, std::set<uint16_t>, NameLess>;
 
-dns::rdata::TypeBitmap Bitmap(const std::set<uint16_t>& types) {
-  dns::rdata::TypeBitmap bitmap;
+dns::TypeBitmap Bitmap(const std::set<uint16_t>& types) {
+  dns::TypeBitmap bitmap;
   for (uint16_t t : types) bitmap.types.push_back(static_cast<RrType>(t));
   return bitmap;
 }
 
 template <typename T>
-Record Make(const Name& owner, uint32_t ttl, const T& rdata) {
+Record RecordOf(const Name& owner, uint32_t ttl, const T& rdata) {
   auto bytes = dns::RdataToBytes(dns::Rdata(rdata));
   return Record{owner, T::kType, dns::RrClass::IN, ttl, bytes ? *bytes : std::vector<uint8_t>{}};
 }
@@ -80,7 +80,7 @@ void AddNsecChain(const Name& apex, const TypeMap& types, uint32_t ttl, std::vec
     std::set<uint16_t> present = types.at(owners[i]);
     present.insert(static_cast<uint16_t>(RrType::NSEC));
     present.insert(static_cast<uint16_t>(RrType::RRSIG));
-    out.push_back(Make(owners[i], ttl, dns::rdata::NSEC{owners[(i + 1) % owners.size()], Bitmap(present)}));
+    out.push_back(RecordOf(owners[i], ttl, dns::rdata::NSEC{owners[(i + 1) % owners.size()], Bitmap(present)}));
   }
   (void)apex;
 }
@@ -113,12 +113,12 @@ void AddNsec3Chain(const Name& apex, const TypeMap& types, const std::set<Name, 
     n3.next_hashed.bytes = order[(i + 1) % order.size()];
     n3.types = Bitmap(hashed[order[i]]);
     auto owner = Name::FromText(dns::EncodeBase32Hex(order[i]), apex);
-    if (owner) out.push_back(Make(*owner, ttl, n3));
+    if (owner) out.push_back(RecordOf(*owner, ttl, n3));
   }
   dns::rdata::NSEC3PARAM param;
   param.iterations = o.nsec3_iterations;
   param.salt.bytes = o.nsec3_salt;
-  out.push_back(Make(apex, 0, param));
+  out.push_back(RecordOf(apex, 0, param));
 }
 
 struct SetToSign {
@@ -154,24 +154,13 @@ Result<Record> SignatureRecord(const crypto::DnssecSigningKey& key, uint16_t fla
   ASSIGN_OR_RETURN(dns::rdata::RRSIG sig,
                    crypto::SignRRset(key, flags, apex, set.owner, set.type, set.ttl, set.rdatas,
                                      o.inception, o.expiration));
-  return Make(set.owner, set.ttl, sig);
-}
-
-// Applies `change` to the signature bytes of every RRSIG at `owner` covering `covered`.
-template <typename Change>
-void EachSignature(std::vector<Record>& records, const Name& owner, RrType covered, Change change) {
-  for (Record& r : records) {
-    if (r.type != RrType::RRSIG || !(r.owner == owner)) continue;
-    auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
-    if (!sig || (covered != RrType{0} && sig->type_covered != covered)) continue;
-    change(r, *sig);
-  }
+  return RecordOf(set.owner, set.ttl, sig);
 }
 
 }  // namespace
 
 Result<SignedZone> SignedZone::Make(const std::string& apex_text, const std::string& text,
-                                    const SignerOptions& o) {
+                                    const SignerOptions& o, const std::vector<Record>& extra) {
   SignedZone zone;
   dns::ZoneParseOptions parse;
   ASSIGN_OR_RETURN(parse.origin, Name::FromText(apex_text));
@@ -179,6 +168,7 @@ Result<SignedZone> SignedZone::Make(const std::string& apex_text, const std::str
   auto parsed = dns::ParseZoneText("$TTL 3600\n" + text, apex_text, parse);
   if (!parsed) return Fail(Errc::kInvalidArgument);
   zone.records_ = std::move(*parsed);
+  zone.records_.insert(zone.records_.end(), extra.begin(), extra.end());
   ASSIGN_OR_RETURN(crypto::DnssecSigningKey ksk, crypto::DnssecSigningKey::Generate(o.algorithm, 1024));
   std::unique_ptr<crypto::DnssecSigningKey> zsk;
   if (o.separate_ksk) {
@@ -218,7 +208,7 @@ Record SignedZone::Ds(uint8_t digest_type) const {
   ds.digest_type = digest_type;
   auto digest = crypto::DsDigest(digest_type, apex_, ksk_rdata_);
   if (digest) ds.digest.bytes.assign(digest->bytes().begin(), digest->bytes().end());
-  return Make(apex_, 3600, ds);
+  return RecordOf(apex_, 3600, ds);
 }
 
 Record SignedZone::KskDnskey() const {
@@ -228,12 +218,14 @@ Record SignedZone::KskDnskey() const {
 void SignedZone::CorruptSignatures(const std::string& owner, RrType covered) {
   auto name = Name::FromText(owner, apex_);
   if (!name) return;
-  EachSignature(records_, *name, covered, [](Record& r, dns::rdata::RRSIG sig) {
-    if (sig.signature.bytes.empty()) return;
-    sig.signature.bytes[sig.signature.bytes.size() / 2] ^= 0x01;
-    auto bytes = dns::RdataToBytes(dns::Rdata(sig));
-    if (bytes) r.rdata = *bytes;
-  });
+  for (Record& r : records_) {
+    if (r.type != RrType::RRSIG || !(r.owner == *name)) continue;
+    auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
+    if (!sig || (covered != RrType{0} && sig->type_covered != covered)) continue;
+    // The signature is the RDATA's last field: flip a bit in its middle.
+    size_t length = sig->signature.bytes.size();
+    if (length > 0) r.rdata[r.rdata.size() - length / 2 - 1] ^= 0x01;
+  }
 }
 
 void SignedZone::StripSignatures(const std::string& owner, RrType covered) {

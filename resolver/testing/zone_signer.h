@@ -31,9 +31,11 @@ struct SignerOptions {
 
 class SignedZone {
  public:
-  // Parses `text` (zone file syntax, origin `apex`, $TTL 3600 assumed) and signs it.
+  // Parses `text` (zone file syntax, origin `apex`, $TTL 3600 assumed), adds `extra` (the DS
+  // records of signed children, say) and signs it all.
   static Result<SignedZone> Make(const std::string& apex, const std::string& text,
-                                 const SignerOptions& options = {});
+                                 const SignerOptions& options = {},
+                                 const std::vector<dns::Record>& extra = {});
 
   // Every record to serve: data, DNSKEY, NSEC/NSEC3(PARAM) and RRSIGs.
   const std::vector<dns::Record>& records() const noexcept { return records_; }

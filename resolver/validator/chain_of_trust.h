@@ -30,6 +30,7 @@
 #include "net/base/task.h"
 #include "resolver/query/answer_store.h"
 #include "resolver/query/request_context.h"
+#include "resolver/query/stages.h"
 #include "resolver/validator/rrset_verifier.h"
 #include "resolver/validator/trust_anchor_store.h"
 #include "resolver/validator/zone_trust.h"

@@ -193,8 +193,12 @@ TEST(Nsec3Denial, IterationsAboveTheLimitAreRefusedBeforeAnyHashing) {
   EXPECT_EQ(testing::HashesSpent(tight), 0u);
   EXPECT_EQ(Ds("ins.example.", {heavy.Match("ins.example.")}), DsDenial::kIterationsTooHigh);
 
-  Nsec3Chain at_limit("example.", Names(), Nsec3Params{.iterations = 150});
+  // Exactly at the default limit (RFC 9276 section 3.2: 50) is still validated.
+  Nsec3Chain at_limit("example.", Names(), Nsec3Params{.iterations = 50});
   EXPECT_EQ(NxDomain("foo.example.", NxProof(at_limit, "example.", "foo.example.")), R::kProven);
+  Nsec3Chain above("example.", Names(), Nsec3Params{.iterations = 51});
+  EXPECT_EQ(NxDomain("foo.example.", NxProof(above, "example.", "foo.example.")),
+            R::kIterationsTooHigh);
 }
 
 std::string DeepName(size_t labels, const std::string& zone) {

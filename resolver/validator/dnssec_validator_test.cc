@@ -1,0 +1,380 @@
+#include "resolver/validator/dnssec_validator.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "net/dns/rdata.h"
+#include "resolver/testing/pipeline_rig.h"
+#include "resolver/testing/zone_signer.h"
+
+namespace redoubt::resolver {
+namespace {
+
+using dns::EdeCode;
+using dns::Name;
+using dns::Rcode;
+using dns::RrType;
+using dns::Security;
+using testing::SignedZone;
+using testing::SignerOptions;
+
+Name N(const std::string& text) { return *Name::FromText(text); }
+
+// One zone of the test Internet: where it is served, its text, how it is signed (or not), and
+// what is broken in it.
+struct ZoneSpec {
+  std::string apex, address, text;
+  bool sign = true;
+  SignerOptions options;
+  std::function<void(SignedZone&)> breaker;
+  bool publish_ds = true;                      // The parent gets this zone's DS.
+  std::function<void(dns::Record&)> ds_breaker;  // Changes the DS the parent publishes.
+};
+
+ZoneSpec Spec(std::string apex, std::string address, std::string text) {
+  ZoneSpec spec;
+  spec.apex = std::move(apex);
+  spec.address = std::move(address);
+  spec.text = std::move(text);
+  return spec;
+}
+
+// A signed root (anchored), com. under it, and below com.: example.com. (ECDSA, NSEC),
+// n3.com. (NSEC3 with opt-out), insecure.com. (unsigned, no DS). Tests change a spec before
+// Build() to break one thing.
+class ValidatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    specs_["example.com."] = Spec("example.com.", "10.0.2.1",
+        "@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\nns1 A 10.0.2.1\nwww A 192.0.2.1\n"
+        "www AAAA 2001:db8::1\nalias CNAME www\nout CNAME www.insecure.com.\n"
+        "*.wild A 192.0.2.9\nsub.ent A 192.0.2.8\n");
+    specs_["n3.com."] = Spec("n3.com.", "10.0.3.1",
+        "@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\nns1 A 10.0.3.1\nwww A 192.0.2.3\n"
+        "unsigned NS ns.elsewhere.net.\n");
+    specs_["n3.com."].options.nsec3 = true;
+    specs_["n3.com."].options.opt_out = true;
+    specs_["n3.com."].options.nsec3_salt = {0xab, 0xcd};
+    specs_["n3.com."].options.nsec3_iterations = 5;
+    specs_["insecure.com."] = Spec("insecure.com.", "10.0.4.1",
+        "@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\nns1 A 10.0.4.1\nwww A 192.0.2.4\n");
+    specs_["insecure.com."].sign = false;
+    specs_["com."] = Spec("com.", "10.0.1.1",
+        "@ SOA ns h 1 2 3 4 300\n@ NS ns\nns A 10.0.1.1\n"
+        "example NS ns1.example\nns1.example A 10.0.2.1\n"
+        "n3 NS ns1.n3\nns1.n3 A 10.0.3.1\n"
+        "insecure NS ns1.insecure\nns1.insecure A 10.0.4.1\n");
+    specs_["."] = Spec(".", "10.0.0.1",
+        "@ SOA a.root. h.root. 1 2 3 4 300\n@ NS a.root.\na.root. A 10.0.0.1\n"
+        "com. NS ns.com.\nns.com. A 10.0.1.1\n");
+  }
+
+  // Signs the zones bottom-up (each parent gets its children's DS), serves them, and builds
+  // the floor with a DnssecValidator anchored at the root's KSK.
+  void Build() {
+    std::map<std::string, std::vector<dns::Record>> ds_for_parent;
+    for (const char* apex : {"example.com.", "n3.com.", "insecure.com.", "com.", "."}) {
+      ZoneSpec& spec = specs_[apex];
+      std::string parent = spec.apex == "." ? "" : N(spec.apex).Parent().ToText();
+      if (!spec.sign) {
+        rig_.network.Serve(spec.address, spec.apex, spec.text);
+        continue;
+      }
+      auto zone = SignedZone::Make(spec.apex, spec.text, spec.options, ds_for_parent[spec.apex]);
+      ASSERT_TRUE(zone.has_value()) << spec.apex;
+      if (spec.breaker) spec.breaker(*zone);
+      dns::Record ds = zone->Ds();
+      if (spec.ds_breaker) spec.ds_breaker(ds);
+      if (spec.publish_ds && !parent.empty()) ds_for_parent[parent].push_back(ds);
+      if (spec.apex == ".") anchors_ = TrustAnchorStore({ds}, negative_);
+      rig_.network.ServeRecords(spec.address, zone->apex(), zone->records());
+    }
+    validator_ = std::make_unique<DnssecValidator>(anchors_, rig_.clock, options_, nullptr, &stats_);
+    rig_.Build(nullptr, validator_.get());
+  }
+
+  Resolution Resolve(const std::string& name, RrType type, ClientFlags flags = {true, false, 1232}) {
+    return rig_.Resolve({N(name), type, dns::RrClass::IN}, flags);
+  }
+
+  std::map<std::string, ZoneSpec> specs_;
+  std::vector<Name> negative_;
+  TrustAnchorStore anchors_;
+  ValidatorOptions options_;
+  ValidatorStats stats_;
+  std::unique_ptr<DnssecValidator> validator_;
+  testing::PipelineRig rig_;
+};
+
+TEST_F(ValidatorTest, SignedAnswerIsSecure) {
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  ASSERT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kSecure);
+  ASSERT_EQ(r.answer.size(), 1u);
+  EXPECT_EQ(r.answer[0].security, Security::kSecure);
+  EXPECT_GE(stats_.secure.load(), 1u);  // The answer, and the DS sets on the way.
+  EXPECT_EQ(stats_.bogus.load(), 0u);
+}
+
+TEST_F(ValidatorTest, NxDomainAndNoDataProvenWithNsecAreSecure) {
+  Build();
+  Resolution nx = Resolve("nothere.example.com.", RrType::A);
+  EXPECT_EQ(nx.rcode, Rcode::NXDOMAIN);
+  EXPECT_EQ(nx.security, Security::kSecure) << nx.ede_text;
+  Resolution nodata = Resolve("www.example.com.", RrType::MX);
+  EXPECT_EQ(nodata.rcode, Rcode::NOERROR);
+  EXPECT_TRUE(nodata.answer.empty());
+  EXPECT_EQ(nodata.security, Security::kSecure) << nodata.ede_text;
+  Resolution ent = Resolve("ent.example.com.", RrType::A);  // Empty non-terminal.
+  EXPECT_EQ(ent.rcode, Rcode::NOERROR);
+  EXPECT_EQ(ent.security, Security::kSecure) << ent.ede_text;
+}
+
+TEST_F(ValidatorTest, Nsec3ProofsAreSecureAndOptOutIsInsecure) {
+  Build();
+  EXPECT_EQ(Resolve("www.n3.com.", RrType::A).security, Security::kSecure);
+  Resolution nx = Resolve("nothere.n3.com.", RrType::A);
+  EXPECT_EQ(nx.rcode, Rcode::NXDOMAIN);
+  // The next closer name falls in an opt-out span (there is an unsigned delegation in the
+  // zone), so RFC 5155 section 9.2 allows no more than insecure.
+  EXPECT_EQ(nx.security, Security::kInsecure) << nx.ede_text;
+  Resolution nodata = Resolve("www.n3.com.", RrType::MX);
+  EXPECT_EQ(nodata.security, Security::kSecure) << nodata.ede_text;
+}
+
+TEST_F(ValidatorTest, UnsignedDelegationIsInsecure) {
+  Build();
+  Resolution r = Resolve("www.insecure.com.", RrType::A);
+  ASSERT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kInsecure) << r.ede_text;
+}
+
+// A chain that starts secure and ends in an unsigned zone is insecure, never AD.
+TEST_F(ValidatorTest, CnameFromSecureIntoInsecureIsInsecure) {
+  Build();
+  Resolution r = Resolve("out.example.com.", RrType::A);
+  ASSERT_EQ(r.rcode, Rcode::NOERROR);
+  ASSERT_EQ(r.answer.size(), 2u);
+  EXPECT_EQ(r.answer[0].security, Security::kSecure);
+  EXPECT_EQ(r.answer[1].security, Security::kInsecure);
+  EXPECT_EQ(r.security, Security::kInsecure);
+}
+
+// security.md C1: one altered signature makes the answer SERVFAIL with EDE 6.
+TEST_F(ValidatorTest, AlteredSignatureIsBogusWithEde6) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnssecBogus) << r.ede_text;
+  EXPECT_TRUE(r.answer.empty());
+}
+
+// RFC 4035 section 3.2.2: with CD the data goes out, still marked bogus (no AD).
+TEST_F(ValidatorTest, CheckingDisabledReturnsBogusDataWithoutWithholdingIt) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A, {true, true, 1232});
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  ASSERT_EQ(r.answer.size(), 1u);
+  EXPECT_EQ(r.security, Security::kBogus);
+}
+
+// security.md C2, C3, C4: signatures outside their window.
+TEST_F(ValidatorTest, ExpiredSignaturesGiveEde7) {
+  specs_["example.com."].options.inception = 1'600'000'000;
+  specs_["example.com."].options.expiration = 1'650'000'000;
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kSignatureExpired) << r.ede_text;
+}
+
+TEST_F(ValidatorTest, FutureSignaturesGiveEde8) {
+  specs_["example.com."].options.inception = 1'750'000'000;
+  specs_["example.com."].options.expiration = 1'760'000'000;
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kSignatureNotYetValid) << r.ede_text;
+}
+
+TEST_F(ValidatorTest, ExpirationBeforeInceptionGivesEde25) {
+  specs_["example.com."].options.inception = 1'702'000'000;
+  specs_["example.com."].options.expiration = 1'699'000'000;
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kSignatureExpiredBeforeValid) << r.ede_text;
+}
+
+// security.md C5: the parent's DS names no key of the child.
+TEST_F(ValidatorTest, DsMatchingNoKeyGivesEde9) {
+  specs_["example.com."].ds_breaker = [](dns::Record& ds) { ds.rdata.back() ^= 0xff; };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnskeyMissing) << r.ede_text;
+}
+
+// security.md C6: a signed zone whose answer arrives without RRSIGs.
+TEST_F(ValidatorTest, StrippedSignaturesGiveEde10) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.StripSignatures("www", RrType::A); };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kRrsigsMissing) << r.ede_text;
+}
+
+// security.md C7: a DS set with only an unsupported digest type makes the child insecure.
+TEST_F(ValidatorTest, UnsupportedDsDigestMakesTheZoneInsecure) {
+  specs_["example.com."].ds_breaker = [](dns::Record& ds) { ds.rdata[3] = 3; };  // GOST.
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kInsecure) << r.ede_text;
+}
+
+// security.md C9: an NXDOMAIN from a signed zone without its NSEC proof.
+TEST_F(ValidatorTest, NxDomainWithoutProofGivesEde12) {
+  specs_["example.com."].breaker = [](SignedZone& z) {
+    auto& records = z.mutable_records();
+    std::erase_if(records, [](const dns::Record& r) { return r.type == RrType::NSEC; });
+  };
+  Build();
+  Resolution r = Resolve("nothere.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kNsecMissing) << r.ede_text;
+}
+
+// RFC 4035 section 5.3.4: a wildcard expansion is secure only with the proof that no closer
+// name exists; without it (security.md C11) it is bogus.
+TEST_F(ValidatorTest, WildcardExpansionNeedsItsProof) {
+  Build();
+  Resolution ok = Resolve("anything.wild.example.com.", RrType::A);
+  ASSERT_EQ(ok.rcode, Rcode::NOERROR);
+  EXPECT_EQ(ok.security, Security::kSecure) << ok.ede_text;
+}
+
+TEST_F(ValidatorTest, WildcardExpansionWithoutProofIsBogus) {
+  specs_["example.com."].breaker = [](SignedZone& z) {
+    auto& records = z.mutable_records();
+    std::erase_if(records, [](const dns::Record& r) { return r.type == RrType::NSEC; });
+  };
+  Build();
+  Resolution r = Resolve("anything.wild.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kNsecMissing) << r.ede_text;
+}
+
+// RFC 4035 section 5.3.3: min(TTL, original TTL, expiration - now).
+TEST_F(ValidatorTest, ValidatedTtlIsCappedByOriginalTtlAndExpiry) {
+  specs_["example.com."].text += "capped 300 A 192.0.2.7\n";
+  specs_["example.com."].breaker = [](SignedZone& z) {
+    for (auto& r : z.mutable_records()) {
+      if (r.owner == N("capped.example.com.")) r.ttl = 86400;
+    }
+  };
+  Build();
+  Resolution r = Resolve("capped.example.com.", RrType::A);
+  ASSERT_EQ(r.security, Security::kSecure) << r.ede_text;
+  EXPECT_LE(r.answer[0].ttl, 300u);
+  specs_["example.com."].options.expiration = 1'700'000'120;  // Two minutes after "now".
+  rig_.network.ForgetAll();
+  Build();
+  Resolution soon = Resolve("capped.example.com.", RrType::A);
+  ASSERT_EQ(soon.security, Security::kSecure) << soon.ede_text;
+  EXPECT_LE(soon.answer[0].ttl, 120u);
+}
+
+// A bogus answer is remembered: the next question costs no upstream query (RFC 9520).
+TEST_F(ValidatorTest, BogusAnswersAreRememberedForTheBogusTtl) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  Build();
+  ASSERT_EQ(Resolve("www.example.com.", RrType::A).rcode, Rcode::SERVFAIL);
+  rig_.network.ClearLog();
+  Resolution again = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(again.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(again.ede, EdeCode::kDnssecBogus);
+  EXPECT_TRUE(rig_.network.log().empty());
+  EXPECT_EQ(stats_.bogus_remembered.load(), 1u);
+  rig_.clock.Advance(std::chrono::seconds(61));
+  Resolve("www.example.com.", RrType::A);
+  EXPECT_FALSE(rig_.network.log().empty());
+}
+
+// RFC 7646: under a negative trust anchor a broken zone is answered, insecure.
+TEST_F(ValidatorTest, NegativeTrustAnchorMakesABrokenZoneInsecure) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  negative_ = {N("example.com.")};
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kInsecure);
+}
+
+// KeyTrap (CVE-2023-50387): 40 signatures with the key's tag, all but the last invalid. At
+// most 8 are checked for the RRset, the whole request stays within its budget.
+TEST_F(ValidatorTest, ManySignaturesPerRRsetAreCappedAtEightChecks) {
+  specs_["example.com."].breaker = [](SignedZone& z) {
+    auto& records = z.mutable_records();
+    std::vector<dns::Record> forged;
+    for (const auto& r : records) {
+      if (r.type != RrType::RRSIG || !(r.owner == N("www.example.com."))) continue;
+      auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
+      if (!sig || sig->type_covered != RrType::A) continue;
+      for (int i = 0; i < 40; ++i) {
+        dns::rdata::RRSIG bad = *sig;
+        bad.signature.bytes[0] ^= static_cast<uint8_t>(i + 1);
+        bad.inception.value += static_cast<uint32_t>(i + 1);  // Distinct records.
+        dns::Record copy = r;
+        copy.rdata = *dns::RdataToBytes(dns::Rdata(bad));
+        forged.push_back(copy);
+      }
+    }
+    z.StripSignatures("www", RrType::A);
+    records.insert(records.end(), forged.begin(), forged.end());
+  };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnssecBogus);
+  EXPECT_NE(r.ede_text.find("more than 8 signature checks"), std::string::npos) << r.ede_text;
+}
+
+TEST_F(ValidatorTest, ValidationCanBeSwitchedOff) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  options_.enabled = false;
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kIndeterminate);
+}
+
+// Every algorithm redoubt validates, as the signer of a whole chain.
+class AlgorithmTest : public ValidatorTest, public ::testing::WithParamInterface<dns::DnssecAlgorithm> {};
+
+TEST_P(AlgorithmTest, ZoneSignedWithTheAlgorithmValidates) {
+  for (auto& [apex, spec] : specs_) spec.options.algorithm = GetParam();
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.security, Security::kSecure) << r.ede_text;
+  Resolution nx = Resolve("nothere.example.com.", RrType::A);
+  EXPECT_EQ(nx.security, Security::kSecure) << nx.ede_text;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryAlgorithm, AlgorithmTest,
+                         ::testing::Values(dns::DnssecAlgorithm::RSASHA1,
+                                           dns::DnssecAlgorithm::RSASHA1_NSEC3_SHA1,
+                                           dns::DnssecAlgorithm::RSASHA256,
+                                           dns::DnssecAlgorithm::RSASHA512,
+                                           dns::DnssecAlgorithm::ECDSAP256SHA256,
+                                           dns::DnssecAlgorithm::ECDSAP384SHA384,
+                                           dns::DnssecAlgorithm::ED25519,
+                                           dns::DnssecAlgorithm::ED448));
+
+}  // namespace
+}  // namespace redoubt::resolver
