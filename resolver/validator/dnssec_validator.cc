@@ -199,6 +199,12 @@ Resolution DnssecValidator::Conclude(const RequestContext& context, Resolution r
     case Security::kBogus: ++stats_->bogus; break;
   }
   if (judgement.budget_exhausted) ++stats_->budget_exhausted;
+  if (context.depth() == 0) {  // The request is over: count what its whole budget spent.
+    uint32_t spent = context.validation().signature_checks();
+    stats_->signature_checks += spent;
+    uint64_t most = stats_->most_checks.load();
+    if (spent > most) stats_->most_checks += spent - most;
+  }
   if (judgement.security != Security::kBogus) {
     if (judgement.ede && !resolution.ede) {
       resolution.ede = judgement.ede;

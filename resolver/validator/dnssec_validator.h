@@ -47,6 +47,10 @@ struct ValidatorStats {
   Counter indeterminate;
   Counter bogus_remembered;  // Questions answered SERVFAIL from the bogus memory.
   Counter budget_exhausted;  // Answers whose validation budget ran out (KeyTrap).
+  Counter signature_checks;  // Signature verifications, all requests (client requests only
+                             // are summed: a request's sub-resolutions share its budget).
+  Counter most_checks;       // The most verifications one client request needed (a high-water
+                             // mark; never above limits.signature-checks).
 };
 
 class DnssecValidator final : public Validator {
