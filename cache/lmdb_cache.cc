@@ -12,6 +12,7 @@ namespace redoubt::cache {
 namespace {
 
 constexpr char kFormatKey[] = "format";
+constexpr char kTrustKey[] = "trust";
 constexpr char kFormat[] = "redoubt-cache-1";  // Changes with entry.h's kEntryFormat or cache_key.h.
 
 MDB_val Val(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
@@ -316,6 +317,26 @@ size_t LmdbCache::FlushAll() {
   mdb_drop(txn, entries_, 0);
   mdb_drop(txn, ages_, 0);
   return mdb_txn_commit(txn) == 0 ? before : 0;
+}
+
+size_t LmdbCache::AdoptTrustFingerprint(const std::string& fingerprint) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
+  std::string key = kTrustKey;
+  MDB_val k = Val(key), v;
+  int rc = mdb_get(txn, meta_, &k, &v);
+  bool same = rc == 0 && Str(v) == fingerprint;
+  mdb_txn_abort(txn);
+  if (same) return 0;
+  size_t dropped = FlushAll();  // Also a cache from before fingerprints: validated by nobody.
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return dropped;
+  MDB_val value = Val(fingerprint);
+  if (mdb_put(txn, meta_, &k, &value, 0) != 0) {
+    mdb_txn_abort(txn);
+    return dropped;
+  }
+  mdb_txn_commit(txn);
+  return dropped;
 }
 
 // --- Housekeeping --------------------------------------------------------------------------

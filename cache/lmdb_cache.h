@@ -98,6 +98,12 @@ class LmdbCache {
   size_t FlushSubtree(const dns::Name& name);
   size_t FlushAll();
 
+  // The cache must not outlive its trust (issue #12): `fingerprint` names what validation
+  // statuses depend on (trust anchors, negative anchors, forward zones, validation on or off).
+  // When the environment was written under another fingerprint, every entry is dropped; the
+  // new fingerprint is recorded either way. Returns the number of entries dropped.
+  size_t AdoptTrustFingerprint(const std::string& fingerprint);
+
   // Stores raw octets at `key`, bypassing encoding and ranks: for tests that damage a value.
   void WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value);
 

@@ -75,6 +75,26 @@ TEST_F(LmdbCacheTest, WrittenEntriesSurviveReopening) {
   EXPECT_TRUE(log_.empty());
 }
 
+// Issue #12: what was validated under one set of trust anchors is not served under another.
+TEST_F(LmdbCacheTest, ChangedTrustFingerprintDropsEverything) {
+  std::string key = RRsetKey(N("www.example."), dns::RrType::A);
+  {
+    auto cache = Open();
+    EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-1"), 0u);  // Empty: nothing to drop.
+    Put(*cache, key, AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  }
+  {
+    auto cache = Open();
+    EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-1"), 0u);  // Same anchors: kept.
+    EXPECT_EQ(cache->EntryCount(), 1u);
+  }
+  auto cache = Open();
+  EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-2"), 1u);
+  EXPECT_EQ(cache->EntryCount(), 0u);
+  CacheReader reader(*cache);
+  EXPECT_FALSE(reader.Get(key).has_value());
+}
+
 TEST_F(LmdbCacheTest, LowerTrustNeverReplacesLiveHigherTrust) {
   auto cache = Open();
   std::string key = RRsetKey(N("ns.example."), dns::RrType::A);

@@ -9,6 +9,8 @@
 
 #include "resolver/config/config.h"
 #include "resolver/daemon/root_hints.h"
+#include "crypto/digest.h"
+#include "net/dns/base_encoding.h"
 #include "resolver/daemon/trust_anchors.h"
 #include "resolver/daemon/worker.h"
 
@@ -73,6 +75,21 @@ void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>
       " insecure, " + std::to_string(bogus) + " bogus (" + std::to_string(remembered) +
       " answered from the bogus memory, " + std::to_string(exhausted) + " over the validation budget); " +
       std::to_string(checks) + " signature checks, at most " + std::to_string(most) + " for one query");
+}
+
+// What cached statuses depend on, as a SHA-256 in hex: the anchors and negative anchors, the
+// forward zones (they change where answers come from) and whether validation is on.
+std::string TrustFingerprint(const redoubt::resolver::Config& config,
+                             const redoubt::resolver::TrustAnchorStore& anchors) {
+  std::string text = anchors.Fingerprint() + (config.validation ? "validation on\n" : "validation off\n");
+  for (const auto& zone : config.forward_zones) {
+    text += "forward " + zone.name.ToLower().ToText();
+    for (const auto& server : zone.servers) text += " " + server.ToString();
+    text += "\n";
+  }
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  auto digest = redoubt::crypto::ComputeDigest(redoubt::crypto::DigestAlgorithm::kSha256, {bytes});
+  return digest ? redoubt::dns::EncodeHex(digest->bytes()) : text;
 }
 
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
@@ -171,6 +188,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     cache = std::move(*opened);
+    size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(*config, anchor_store));
+    if (dropped > 0) {
+      Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
+          "dropped " + std::to_string(dropped) + " entries validated under the old ones");
+    }
     Log("cache " + config->cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
         std::to_string(config->cache_max_size >> 20) + " MiB");
   }
