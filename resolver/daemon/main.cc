@@ -46,6 +46,7 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
     sum.checksum_downgrades += u.checksum_downgrades;
     sum.fragmented += u.fragmented;
     sum.fragmented_dropped += u.fragmented_dropped;
+    sum.fragmented_to_validate += u.fragmented_to_validate;
     sum.tcp_retries += u.tcp_retries;
     sealed += w->stats().responder.checksum_replies;
   }
@@ -53,7 +54,8 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
       std::to_string(sum.checksum_digest_mismatch) + " digest mismatches, " +
       std::to_string(sum.checksum_nonce_mismatch) + " nonce mismatches, " +
       std::to_string(sum.checksum_downgrades) + " downgrades; " + std::to_string(sum.fragmented) +
-      " fragmented replies (" + std::to_string(sum.fragmented_dropped) + " dropped); " +
+      " fragmented replies (" + std::to_string(sum.fragmented_dropped) + " dropped, " +
+      std::to_string(sum.fragmented_to_validate) + " left to DNSSEC); " +
       std::to_string(sum.tcp_retries) + " TCP retries; " + std::to_string(sealed) +
       " client replies sealed");
 }

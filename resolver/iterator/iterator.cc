@@ -10,6 +10,7 @@ namespace redoubt::resolver {
 
 struct Iterator::Attempt {
   bool ok = false;
+  bool unverified_fragments = false;  // UpstreamReply::unverified_fragments of the reply kept.
   ClassifiedReply reply;
   std::vector<uint8_t> wire;
   dns::EdeCode ede = dns::EdeCode::kNoReachableAuthority;
@@ -21,6 +22,12 @@ struct Iterator::Attempt {
 // early). Arguments of class type to awaited calls are therefore named locals, moved in.
 
 namespace {
+
+// True for the kinds of reply that end the resolution of a name here (RFC 1034 section 5.3.3).
+bool EndsTheName(ReplyKind kind) {
+  return kind == ReplyKind::kAnswer || kind == ReplyKind::kCname || kind == ReplyKind::kNxDomain ||
+         kind == ReplyKind::kNoData;
+}
 
 using dns::EdeCode;
 using dns::Name;
@@ -160,6 +167,7 @@ Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question quest
     AdoptChildSide(*cut, reply);
     NameStep step;
     step.ok = true;
+    step.unverified_fragments = attempt.unverified_fragments;
     step.reply = std::move(reply);
     step.cuts = std::move(cuts);
     co_return step;
@@ -188,6 +196,10 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
   // Tries per address: a server that timed out may be asked again (with its back-off), one
   // that answered badly or could not be reached is not.
   std::map<IpAddress, uint32_t> tries;
+  // Unverified reassembled replies may be let through to the validator only when they end the
+  // resolution of this name (an answer, NXDOMAIN, NODATA or CNAME): a referral from one could
+  // point anywhere and is fetched again with the defence strict.
+  bool strict = !context.accepts_unverified_fragments();
   size_t ns_limit = context.budget().limits().ns_per_delegation;
   for (uint32_t round = 0; round < options_.max_server_attempts; ++round) {
     uint32_t remaining = context.RemainingMs(clock_.Now());
@@ -229,6 +241,7 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
     // Never wait past the request's deadline.
     uint32_t timeout = std::min(std::clamp<uint32_t>(cache_.Rtt(address).RtoMs(), 200, 3000), remaining);
     AskOptions ask{timeout, false, context.stop()};
+    ask.accept_unverified_fragments = !strict;
     UpstreamReply reply = co_await upstream_.Ask(Endpoint{address, 53}, question, std::move(ask));
     if (reply.status != UpstreamReply::Status::kReply) {
       if (reply.status == UpstreamReply::Status::kTimeout) {
@@ -248,7 +261,13 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
       if (classified && classified->kind == ReplyKind::kLame) cache_.MarkLame(cut.zone, address);
       continue;
     }
+    if (reply.unverified_fragments && !EndsTheName(classified->kind)) {
+      strict = true;
+      tries[address] = 0;  // Ask it again, strictly (the upstream then insists on TCP).
+      continue;
+    }
     attempt.ok = true;
+    attempt.unverified_fragments = reply.unverified_fragments;
     attempt.reply = std::move(*classified);
     attempt.wire = std::move(reply.wire);
     co_return attempt;

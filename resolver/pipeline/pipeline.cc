@@ -10,8 +10,11 @@ Pipeline::Pipeline(NameSource& iterator, Forwarder* forwarder, AnswerStore& stor
 
 RequestContext Pipeline::NewRequest(dns::Question question, ClientFlags client,
                                     std::stop_token stop) const {
-  return RequestContext::ForClient(std::move(question), client, options_.limits,
-                                   options_.validation_limits, clock_.Now(), std::move(stop));
+  RequestContext context = RequestContext::ForClient(std::move(question), client, options_.limits,
+                                                     options_.validation_limits, clock_.Now(),
+                                                     std::move(stop));
+  context.set_accepts_unverified_fragments(validator_.Judges());
+  return context;
 }
 
 Task<Resolution> Pipeline::Resolve(RequestContext context) {
@@ -61,7 +64,17 @@ Task<Resolution> Pipeline::ResolveClient(RequestContext context) {
 Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
   ++stats_->resolutions;
   Resolution resolved = co_await chain_.Resolve(context);
+  bool unverified = resolved.unverified_fragments;
   Resolution validated = co_await validator_.Validate(context, std::move(resolved));
+  // (An unvalidated fetch is judged, and fetched again if need be, by the stage that asked.)
+  if (unverified && !context.unvalidated() && validated.security != dns::Security::kSecure) {
+    // An unverified reassembled reply is good enough only when it validates as Secure
+    // (docs/fragment-defence.md): anything else is fetched again with the defence strict.
+    ++stats_->fragment_refetches;
+    RequestContext strict = context.WithoutUnverifiedFragments();
+    Resolution again = co_await chain_.Resolve(strict);
+    validated = co_await validator_.Validate(strict, std::move(again));
+  }
   // Unvalidated fetches are kept by the stage that validates them; bogus data (served only to
   // CD clients) is never kept.
   if (!context.unvalidated() && validated.security != dns::Security::kBogus) {

@@ -46,6 +46,8 @@ struct PipelineStats {
   Counter sub_resolutions;  // Of those, asked by a stage for another question.
   Counter stale_served;     // Failed resolutions answered from stale data.
   Counter known_failures;   // Answered from the validator's memory of bogus answers.
+  Counter fragment_refetches;  // Resolved again because an unverified reassembled reply
+                               // did not validate as Secure.
 };
 
 class Pipeline final : public Resolver {

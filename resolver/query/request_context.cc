@@ -24,6 +24,7 @@ RequestContext RequestContext::Nested(dns::Question question) const {
   child.depth_ = depth_ + 1;
   child.ancestors_ = ancestors_;
   child.ancestors_.push_back(question_);
+  child.accept_fragments_ = accept_fragments_;
   return child;
 }
 

@@ -62,6 +62,19 @@ class RequestContext {
   // True for a context made by NestedUnvalidated.
   bool unvalidated() const noexcept { return depth_ > 0 && client_.checking_disabled; }
 
+  // The fragment defence's second arm (docs/fragment-defence.md): whether stages may take a
+  // reassembled UDP reply that has no CHECKSUM to verify it, leaving it to the validator, which
+  // accepts it only when Secure. Off by default; the pipeline turns it on when it validates, and
+  // turns it off (WithoutUnverifiedFragments) to fetch again when the result was not Secure.
+  // Sub-resolutions inherit it.
+  bool accepts_unverified_fragments() const noexcept { return accept_fragments_; }
+  void set_accepts_unverified_fragments(bool accept) noexcept { accept_fragments_ = accept; }
+  RequestContext WithoutUnverifiedFragments() const {
+    RequestContext strict = *this;
+    strict.accept_fragments_ = false;
+    return strict;
+  }
+
   // True when `question` (name case aside) is being resolved by this context or one of its
   // ancestors: asking it again would wait on itself (an NS cycle without glue).
   bool InProgress(const dns::Question& question) const;
@@ -90,6 +103,7 @@ class RequestContext {
   std::shared_ptr<RequestWork> work_;
   uint32_t depth_ = 0;
   std::vector<dns::Question> ancestors_;
+  bool accept_fragments_ = false;
 };
 
 

@@ -45,6 +45,10 @@ struct Resolution {
   std::optional<dns::EdeCode> ede;  // Extended DNS Error (RFC 8914 section 4).
   std::string ede_text;
   uint32_t upstream_queries = 0;
+  // Some reply used came from reassembled UDP fragments without a verified CHECKSUM
+  // (NameStep::unverified_fragments): unless the result is Secure, the pipeline fetches it
+  // again with the defence strict (docs/fragment-defence.md).
+  bool unverified_fragments = false;
 };
 
 // A SERVFAIL with an Extended DNS Error: how every stage reports a failure (design guide 3).

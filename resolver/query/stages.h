@@ -30,6 +30,9 @@ struct NameStep {
   // ok: kAnswer, kNxDomain, kNoData, or kCname (a chain to follow at reply.next_name).
   ClassifiedReply reply;
   std::vector<CutProof> cuts;  // The referrals followed to reach the answer, top down.
+  // The final reply came from reassembled UDP fragments nobody verified (UpstreamReply): the
+  // result may be used only if it validates as Secure.
+  bool unverified_fragments = false;
   dns::EdeCode ede = dns::EdeCode::kOther;
   std::string why;
 };
@@ -62,6 +65,9 @@ class Validator {
   // its bogus TTL, RFC 9520 section 3.2): the pipeline serves it instead of resolving again.
   // Never for a client that set CD. None by default.
   virtual std::optional<Resolution> KnownFailure(const RequestContext&) { return std::nullopt; }
+  // True when this validator judges answers (so an unverified reassembled reply may be let
+  // through to it, RequestContext::accepts_unverified_fragments). False by default.
+  virtual bool Judges() const { return false; }
 };
 
 }  // namespace redoubt::resolver

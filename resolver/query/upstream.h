@@ -19,6 +19,9 @@ struct UpstreamReply {
   std::vector<uint8_t> wire;  // The reply message (status kReply).
   uint32_t rtt_ms = 0;
   bool over_tcp = false;
+  // A UDP reply the kernel reassembled from fragments with no CHECKSUM to verify it, given out
+  // only under AskOptions::accept_unverified_fragments: usable only if it validates as Secure.
+  bool unverified_fragments = false;
 };
 
 struct AskOptions {
@@ -28,6 +31,10 @@ struct AskOptions {
   // DO in the query's OPT (RFC 3225; RFC 4035 section 4.1: a security-aware resolver sets it,
   // so RRSIGs and NSEC/NSEC3 proofs come back for the validator and for DO=1 clients).
   bool dnssec_ok = true;
+  // The fragment defence's second arm (docs/fragment-defence.md): a reassembled UDP reply that
+  // cannot be verified is given out (marked) instead of being fetched again over TCP, because
+  // the validator will accept it only if every RRset in it is Secure.
+  bool accept_unverified_fragments = false;
 };
 
 class Upstream {

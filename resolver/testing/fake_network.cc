@@ -223,6 +223,10 @@ Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, As
   }
   reply.status = UpstreamReply::Status::kReply;
   reply.rtt_ms = 5;
+  if (fragmenting_.contains(server.address) && options.accept_unverified_fragments) {
+    reply.unverified_fragments = true;
+    log_.back() += " +frag";
+  }
   co_return reply;
 }
 

@@ -33,6 +33,10 @@ class FakeNetwork final : public Upstream {
   // NS RRset in the authority section with their in-zone addresses.
   void SendZoneNs(const std::string& address) { non_minimal_.insert(*IpAddress::Parse(address)); }
   void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
+  // Replies from `address` arrive as reassembled fragments with nothing to verify them: given
+  // out marked (UpstreamReply::unverified_fragments, logged with " +frag") when the asker
+  // accepts that, else as a real upstream would, fetched whole (over TCP).
+  void Fragment(const std::string& address) { fragmenting_.insert(*IpAddress::Parse(address)); }
 
   // While held, every Ask suspends until Release(), as a real network would.
   void Hold() { holding_ = true; }
@@ -57,7 +61,7 @@ class FakeNetwork final : public Upstream {
                                bool dnssec_ok, bool zone_ns) const;
 
   std::map<IpAddress, std::vector<Zone>> servers_;
-  std::set<IpAddress> silent_, refusing_, non_minimal_;
+  std::set<IpAddress> silent_, refusing_, non_minimal_, fragmenting_;
   std::vector<std::string> log_;
   std::vector<uint32_t> timeouts_;
   bool holding_ = false;

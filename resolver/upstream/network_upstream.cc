@@ -109,10 +109,10 @@ std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, const 
   return *wire;
 }
 
-void Count(ChecksumOutcome outcome, uint16_t fragment_size, UpstreamStats* stats) {
+void Count(ChecksumOutcome outcome, uint16_t fragment_size, bool to_validate, UpstreamStats* stats) {
   if (fragment_size != 0) {
     ++stats->fragmented;
-    if (!Accepted(outcome)) ++stats->fragmented_dropped;
+    if (!Accepted(outcome)) ++(to_validate ? stats->fragmented_to_validate : stats->fragmented_dropped);
   }
   switch (outcome) {
     case ChecksumOutcome::kVerified: ++stats->checksum_verified; break;
@@ -127,15 +127,16 @@ void Count(ChecksumOutcome outcome, uint16_t fragment_size, UpstreamStats* stats
 
 }  // namespace
 
-bool NetworkUpstream::AcceptUdpReply(const Endpoint& server, const Sent& sent,
-                                     const io::ExchangeResult& udp) {
+ChecksumOutcome NetworkUpstream::JudgeUdp(const Endpoint& server, const Sent& sent,
+                                          const io::ExchangeResult& udp, bool accept_unverified_fragments) {
   auto verdict = sent.nonce ? crypto::CheckReply(udp.reply, options_.checksum_option_code, *sent.nonce)
                             : crypto::ChecksumVerdict::kAbsent;
   bool capable = sent.nonce && checksum_capable_->Contains(server.address);
   ChecksumOutcome outcome = JudgeUdpReply(verdict, udp.fragment_size, capable);
-  Count(outcome, udp.fragment_size, stats_);
+  bool to_validate = accept_unverified_fragments && outcome == ChecksumOutcome::kFragmentedUnverified;
+  Count(outcome, udp.fragment_size, to_validate, stats_);
   if (outcome == ChecksumOutcome::kVerified) checksum_capable_->Insert(server.address);
-  return Accepted(outcome);
+  return outcome;
 }
 
 void NetworkUpstream::NoteTcpReply(const Endpoint& server, const Sent& sent,
@@ -213,10 +214,18 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   }
   bool rejected = udp.status == io::ExchangeStatus::kRejected;
   if (rejected) ++stats_->mismatched;
-  bool dropped = udp.status == io::ExchangeStatus::kReply && !AcceptUdpReply(server, sent, udp);
+  ChecksumOutcome outcome = udp.status == io::ExchangeStatus::kReply
+                                ? JudgeUdp(server, sent, udp, options.accept_unverified_fragments)
+                                : ChecksumOutcome::kNotOffered;
+  bool to_validate = options.accept_unverified_fragments && outcome == ChecksumOutcome::kFragmentedUnverified;
+  bool dropped = udp.status == io::ExchangeStatus::kReply && !Accepted(outcome) && !to_validate;
   bool truncated = udp.status == io::ExchangeStatus::kReply && !dropped && Truncated(udp.reply);
   if (truncated) ++stats_->truncated;
-  if (!rejected && !dropped && !truncated) co_return FromExchange(std::move(udp), false, stats_);
+  if (!rejected && !dropped && !truncated) {
+    UpstreamReply reply = FromExchange(std::move(udp), false, stats_);
+    reply.unverified_fragments = to_validate;
+    co_return reply;
+  }
   ++stats_->tcp_retries;
   UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
   NoteTcpReply(server, sent, reply);

@@ -31,6 +31,7 @@
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
 #include "resolver/query/upstream.h"
+#include "resolver/upstream/checksum_policy.h"
 #include "resolver/upstream/server_flags.h"
 
 namespace redoubt::resolver {
@@ -53,6 +54,7 @@ struct UpstreamStats {
   Counter checksum_downgrades;       // Dropped: a capable server's reply without the option.
   Counter fragmented;                // UDP replies the kernel reassembled from fragments.
   Counter fragmented_dropped;        // Of those, dropped for want of a verified digest.
+  Counter fragmented_to_validate;    // Of those, given out unverified for DNSSEC to judge.
 };
 
 struct NetworkUpstreamOptions {
@@ -91,8 +93,10 @@ class NetworkUpstream final : public Upstream {
   uv_loop_t* loop_;
   UpstreamStats* stats_;
   NetworkUpstreamOptions options_;
-  // Judges a UDP reply's CHECKSUM and fragmentation (counted); true when it may be used.
-  bool AcceptUdpReply(const Endpoint& server, const Sent& sent, const io::ExchangeResult& udp);
+  // Judges a UDP reply's CHECKSUM and fragmentation (counted; the kind of reply the caller
+  // takes under `accept_unverified_fragments` is counted as given out, not dropped).
+  ChecksumOutcome JudgeUdp(const Endpoint& server, const Sent& sent, const io::ExchangeResult& udp,
+                           bool accept_unverified_fragments);
   void NoteTcpReply(const Endpoint& server, const Sent& sent, const UpstreamReply& reply);
 
   std::set<IpAddress> no_case_, no_edns_;

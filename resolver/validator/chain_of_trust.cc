@@ -214,6 +214,13 @@ Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name
   const dns::RRset* found = FindSet(fetched.answer, zone, RrType::DNSKEY);
   const dns::RRset& keys = found ? *found : empty;
   ZoneTrust trust = VerifyKeySet(keys, zone, vouched, now, options_.verify, context.validation());
+  if (trust.security != Security::kSecure && fetched.unverified_fragments) {
+    // Reassembled fragments nobody verified (docs/fragment-defence.md): only a Secure key set
+    // is good enough; anything else is fetched again with the defence strict.
+    RequestContext strict = context.WithoutUnverifiedFragments();
+    ZoneTrust again = co_await KeysVouchedFor(strict, zone, std::move(vouched));
+    co_return again;
+  }
   trust.expires = std::min<int64_t>(trust.expires, now + options_.max_trust_ttl);
   if (trust.security == Security::kBogus && !found && fetched.rcode == dns::Rcode::SERVFAIL) {
     trust.why = "no DNSKEY answer for " + zone.ToText();

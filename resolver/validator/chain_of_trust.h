@@ -64,6 +64,7 @@ class ChainOfTrust {
   Task<ZoneTrust> KeysOf(RequestContext& context, dns::Name zone);
 
   const ChainStats& stats() const noexcept { return stats_; }
+  bool has_anchors() const noexcept { return !anchors_.empty(); }
   // Forgets everything learnt (a reload; tests moving the clock).
   void Clear() { zones_.Clear(); }
 

@@ -214,11 +214,15 @@ Resolution DnssecValidator::Conclude(const RequestContext& context, Resolution r
   }
   EdeCode ede = judgement.ede.value_or(EdeCode::kDnssecBogus);
   if (!context.client().checking_disabled) {
-    bogus_.Put(BogusKey(context.question()),
-               Remembered{ede, judgement.why, clock_.WallSeconds() + options_.chain.bogus_ttl});
+    // A result built on unverified fragments is fetched again by the pipeline: not remembered.
+    if (!resolution.unverified_fragments) {
+      bogus_.Put(BogusKey(context.question()),
+                 Remembered{ede, judgement.why, clock_.WallSeconds() + options_.chain.bogus_ttl});
+    }
     Resolution failed = FailedResolution(ede, judgement.why);
     failed.security = Security::kBogus;
     failed.upstream_queries = resolution.upstream_queries;
+    failed.unverified_fragments = resolution.unverified_fragments;
     return failed;
   }
   resolution.ede = ede;  // CD: the data goes out, with the reason it would have been withheld.

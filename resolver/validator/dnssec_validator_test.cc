@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -356,6 +357,48 @@ TEST_F(ValidatorTest, ValidationCanBeSwitchedOff) {
   Resolution r = Resolve("www.example.com.", RrType::A);
   EXPECT_EQ(r.rcode, Rcode::NOERROR);
   EXPECT_EQ(r.security, Security::kIndeterminate);
+}
+
+// The fragment defence's second arm (docs/fragment-defence.md): an unverified reassembled
+// reply is kept when its answer validates as Secure...
+TEST_F(ValidatorTest, UnverifiedFragmentsAreKeptWhenTheAnswerIsSecure) {
+  Build();
+  rig_.network.Fragment("10.0.2.1");
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  ASSERT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kSecure);
+  EXPECT_EQ(rig_.stats.fragment_refetches.load(), 0u) << ::testing::PrintToString(rig_.network.log());
+  // The A and the DNSKEY set, each once, each from fragments (the DS is the parent's).
+  EXPECT_EQ(rig_.network.AskedOf("10.0.2.1"), 2u);
+  const auto& log = rig_.network.log();
+  EXPECT_EQ(std::count(log.begin(), log.end(), "10.0.2.1 www.example.com. A +frag"), 1);
+  EXPECT_EQ(std::count(log.begin(), log.end(), "10.0.2.1 example.com. DNSKEY +frag"), 1);
+}
+
+// ...and fetched again with the defence strict when it does not (an insecure zone: a forged
+// fragment there would be believed).
+TEST_F(ValidatorTest, UnverifiedFragmentsAreFetchedAgainWhenTheAnswerIsNotSecure) {
+  Build();
+  rig_.network.Fragment("10.0.4.1");
+  Resolution r = Resolve("www.insecure.com.", RrType::A);
+  ASSERT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kInsecure);
+  EXPECT_EQ(rig_.stats.fragment_refetches.load(), 1u);
+  const auto& log = rig_.network.log();
+  EXPECT_EQ(std::count(log.begin(), log.end(), "10.0.4.1 www.insecure.com. A +frag"), 1);
+  EXPECT_EQ(std::count(log.begin(), log.end(), "10.0.4.1 www.insecure.com. A"), 1);
+}
+
+// A referral that arrives as unverified fragments is never followed: it is asked for again.
+TEST_F(ValidatorTest, ReferralsFromUnverifiedFragmentsAreAskedAgainStrictly) {
+  Build();
+  rig_.network.Fragment("10.0.1.1");
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  ASSERT_EQ(r.security, Security::kSecure);
+  const auto& log = rig_.network.log();
+  auto referral = std::find(log.begin(), log.end(), "10.0.1.1 example.com. A +frag");
+  ASSERT_NE(referral, log.end());
+  EXPECT_EQ(*(referral + 1), "10.0.1.1 example.com. A");  // The same server, strictly.
 }
 
 // Every algorithm redoubt validates, as the signer of a whole chain.

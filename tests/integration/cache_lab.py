@@ -53,7 +53,8 @@ class Redoubt:
         with open(self.config, "w") as f:
             f.write(f'listen: ["{address}:53"]\nworkers: 2\nroot-hints: {hints}\n'
                     f'allow-loopback-upstreams: true\ncache: {{directory: "{cache_dir}", max-size: {max_size}{extra}}}\n'
-                    f'limits: {{deadline-ms: 2000}}\n')
+                    f'limits: {{deadline-ms: 2000}}\n'
+                    f'trust-anchors: ["{lab_dir}/root.ds"]\nbuiltin-root-anchor: false\n')
         self.binary = binary
         self.log_path = os.path.join(work, "cache-test.log")
         self.process = None
