@@ -11,6 +11,7 @@ namespace redoubt::resolver {
 struct Iterator::Attempt {
   bool ok = false;
   bool unverified_fragments = false;  // UpstreamReply::unverified_fragments of the reply kept.
+  std::optional<IpAddress> server;     // Who sent it.
   ClassifiedReply reply;
   std::vector<uint8_t> wire;
   dns::EdeCode ede = dns::EdeCode::kNoReachableAuthority;
@@ -168,6 +169,7 @@ Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question quest
     NameStep step;
     step.ok = true;
     step.unverified_fragments = attempt.unverified_fragments;
+    step.server = attempt.server;
     step.reply = std::move(reply);
     step.cuts = std::move(cuts);
     co_return step;
@@ -217,7 +219,8 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
     for (size_t i = 0; i < considered; ++i) {
       for (const IpAddress& address : cut.servers[i].addresses) {
         auto count = tries.find(address);
-        if (!Usable(address) || (count != tries.end() && count->second >= options_.tries_per_server)) {
+        if (!Usable(address) || (count != tries.end() && count->second >= options_.tries_per_server) ||
+            context.Avoids(address)) {  // Its answer was bogus: the others are asked instead.
           continue;
         }
         addresses.push_back(address);
@@ -267,6 +270,7 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
       continue;
     }
     attempt.ok = true;
+    attempt.server = address;
     attempt.unverified_fragments = reply.unverified_fragments;
     attempt.reply = std::move(*classified);
     attempt.wire = std::move(reply.wire);

@@ -29,6 +29,7 @@ Task<Resolution> ChainResolver::Resolve(RequestContext context) {
     }
     for (CutProof& cut : step.cuts) out.cuts.push_back(std::move(cut));
     out.unverified_fragments = out.unverified_fragments || step.unverified_fragments;
+    if (step.server) out.answered_by.push_back(*step.server);
     ClassifiedReply& reply = step.reply;
     out.answer.insert(out.answer.end(), reply.chain.begin(), reply.chain.end());
     if (reply.kind == ReplyKind::kCname) {

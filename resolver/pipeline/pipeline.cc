@@ -60,9 +60,31 @@ Task<Resolution> Pipeline::ResolveClient(RequestContext context) {
   co_return result;
 }
 
-// Stages 3 to 5.
+// Stages 3 to 5, with the retries a bogus answer earns: other servers of the zone, a bounded
+// number of times, unless the validation budget is spent (then no retry anywhere: Knot's rule).
 Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
   ++stats_->resolutions;
+  Resolution validated = co_await ResolveAndValidate(context);
+  for (uint32_t retry = 0; retry < options_.bogus_retries; ++retry) {
+    bool bogus = validated.security == dns::Security::kBogus;
+    if (!bogus || validated.answered_by.empty() || context.validation().exhausted()) break;
+    ++stats_->bogus_retries;
+    context = context.Avoiding(validated.answered_by);
+    Resolution again = co_await ResolveAndValidate(context);
+    if (again.rcode == dns::Rcode::SERVFAIL && again.security != dns::Security::kBogus) break;  // No one left.
+    validated = std::move(again);
+  }
+  validator_.Remember(context, validated);
+  // Unvalidated fetches are kept by the stage that validates them; bogus data (served only to
+  // CD clients) is never kept.
+  if (!context.unvalidated() && validated.security != dns::Security::kBogus) {
+    store_.Store(context.question(), validated);
+  }
+  co_return validated;
+}
+
+// Stages 3 and 4, and the fragment defence's refetch.
+Task<Resolution> Pipeline::ResolveAndValidate(RequestContext context) {
   Resolution resolved = co_await chain_.Resolve(context);
   bool unverified = resolved.unverified_fragments;
   Resolution validated = co_await validator_.Validate(context, std::move(resolved));
@@ -74,11 +96,6 @@ Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
     RequestContext strict = context.WithoutUnverifiedFragments();
     Resolution again = co_await chain_.Resolve(strict);
     validated = co_await validator_.Validate(strict, std::move(again));
-  }
-  // Unvalidated fetches are kept by the stage that validates them; bogus data (served only to
-  // CD clients) is never kept.
-  if (!context.unvalidated() && validated.security != dns::Security::kBogus) {
-    store_.Store(context.question(), validated);
   }
   co_return validated;
 }

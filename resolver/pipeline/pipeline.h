@@ -35,6 +35,10 @@ struct PipelineOptions {
   QueryLimits limits;
   ValidationLimits validation_limits;
   uint32_t max_coalesced = 100;  // Clients waiting on one in-flight question (BIND: 100).
+  // A bogus answer is asked again of the zone's other servers this many times (security.md
+  // C "bogus caching": a server with bad signatures must not poison the whole zone; Unbound
+  // val-max-restart 5, BIND one failure per server).
+  uint32_t bogus_retries = 2;
 };
 
 // Counters of the pipeline, read by the metrics layer.
@@ -48,6 +52,7 @@ struct PipelineStats {
   Counter known_failures;   // Answered from the validator's memory of bogus answers.
   Counter fragment_refetches;  // Resolved again because an unverified reassembled reply
                                // did not validate as Secure.
+  Counter bogus_retries;       // Asked again of other servers after a bogus answer.
 };
 
 class Pipeline final : public Resolver {
@@ -67,6 +72,7 @@ class Pipeline final : public Resolver {
  private:
   Task<Resolution> ResolveClient(RequestContext context);
   Task<Resolution> ResolveAndKeep(RequestContext context);
+  Task<Resolution> ResolveAndValidate(RequestContext context);
 
   ChainResolver chain_;
   AnswerStore& store_;

@@ -25,6 +25,7 @@ RequestContext RequestContext::Nested(dns::Question question) const {
   child.ancestors_ = ancestors_;
   child.ancestors_.push_back(question_);
   child.accept_fragments_ = accept_fragments_;
+  child.avoid_ = avoid_;
   return child;
 }
 

@@ -10,12 +10,14 @@
 // Contexts are cheap to copy and are passed to coroutines by value (design guide section 4).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stop_token>
 #include <vector>
 
 #include "net/base/clock.h"
+#include "net/base/endpoint.h"
 #include "net/dns/message_view.h"
 #include "resolver/query/query_budget.h"
 #include "resolver/query/validation_budget.h"
@@ -69,6 +71,17 @@ class RequestContext {
   // Sub-resolutions inherit it.
   bool accepts_unverified_fragments() const noexcept { return accept_fragments_; }
   void set_accepts_unverified_fragments(bool accept) noexcept { accept_fragments_ = accept; }
+  // Servers not to ask again for this resolution (their answer was bogus); a stage asks them
+  // only when no other server of the zone is left. Sub-resolutions inherit the list.
+  const std::vector<IpAddress>& avoided() const noexcept { return avoid_; }
+  bool Avoids(const IpAddress& address) const noexcept {
+    return std::find(avoid_.begin(), avoid_.end(), address) != avoid_.end();
+  }
+  RequestContext Avoiding(const std::vector<IpAddress>& servers) const {
+    RequestContext other = *this;
+    other.avoid_.insert(other.avoid_.end(), servers.begin(), servers.end());
+    return other;
+  }
   RequestContext WithoutUnverifiedFragments() const {
     RequestContext strict = *this;
     strict.accept_fragments_ = false;
@@ -104,6 +117,7 @@ class RequestContext {
   uint32_t depth_ = 0;
   std::vector<dns::Question> ancestors_;
   bool accept_fragments_ = false;
+  std::vector<IpAddress> avoid_;
 };
 
 

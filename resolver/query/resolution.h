@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "net/base/endpoint.h"
 #include "net/dns/edns.h"
 #include "net/dns/rrset.h"
 #include "net/dns/types.h"
@@ -49,6 +50,9 @@ struct Resolution {
   // (NameStep::unverified_fragments): unless the result is Secure, the pipeline fetches it
   // again with the defence strict (docs/fragment-defence.md).
   bool unverified_fragments = false;
+  // The servers whose replies made the answer, one per link of the chain, when known: a bogus
+  // answer is asked again of other servers of the zone (security.md C, "bogus caching").
+  std::vector<IpAddress> answered_by;
 };
 
 // A SERVFAIL with an Extended DNS Error: how every stage reports a failure (design guide 3).

@@ -33,6 +33,8 @@ struct NameStep {
   // The final reply came from reassembled UDP fragments nobody verified (UpstreamReply): the
   // result may be used only if it validates as Secure.
   bool unverified_fragments = false;
+  // The server whose reply this is, when the source knows it.
+  std::optional<IpAddress> server;
   dns::EdeCode ede = dns::EdeCode::kOther;
   std::string why;
 };
@@ -68,6 +70,9 @@ class Validator {
   // True when this validator judges answers (so an unverified reassembled reply may be let
   // through to it, RequestContext::accepts_unverified_fragments). False by default.
   virtual bool Judges() const { return false; }
+  // Called by the pipeline with the final result of a question after any retries: a bogus one
+  // is remembered for KnownFailure (unless CD was set or it rested on unverified fragments).
+  virtual void Remember(const RequestContext&, const Resolution&) {}
 };
 
 }  // namespace redoubt::resolver

@@ -94,6 +94,16 @@ std::optional<Resolution> DnssecValidator::KnownFailure(const RequestContext& co
   return failed;
 }
 
+void DnssecValidator::Remember(const RequestContext& context, const Resolution& resolution) {
+  // A result that rested on unverified fragments was fetched again: not the zone's fault.
+  if (!options_.enabled || resolution.security != Security::kBogus || !resolution.ede ||
+      context.client().checking_disabled || resolution.unverified_fragments) {
+    return;
+  }
+  bogus_.Put(BogusKey(context.question()),
+             Remembered{*resolution.ede, resolution.ede_text, clock_.WallSeconds() + options_.chain.bogus_ttl});
+}
+
 Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRset& set) {
   RRsetVerdict verdict;
   std::optional<Name> signer = SignerOf(set);
@@ -214,15 +224,11 @@ Resolution DnssecValidator::Conclude(const RequestContext& context, Resolution r
   }
   EdeCode ede = judgement.ede.value_or(EdeCode::kDnssecBogus);
   if (!context.client().checking_disabled) {
-    // A result built on unverified fragments is fetched again by the pipeline: not remembered.
-    if (!resolution.unverified_fragments) {
-      bogus_.Put(BogusKey(context.question()),
-                 Remembered{ede, judgement.why, clock_.WallSeconds() + options_.chain.bogus_ttl});
-    }
     Resolution failed = FailedResolution(ede, judgement.why);
     failed.security = Security::kBogus;
     failed.upstream_queries = resolution.upstream_queries;
     failed.unverified_fragments = resolution.unverified_fragments;
+    failed.answered_by = std::move(resolution.answered_by);
     return failed;
   }
   resolution.ede = ede;  // CD: the data goes out, with the reason it would have been withheld.

@@ -63,6 +63,7 @@ class DnssecValidator final : public Validator {
   Task<Resolution> Validate(RequestContext context, Resolution resolution) override;
   std::optional<Resolution> KnownFailure(const RequestContext& context) override;
   // Without a single trust anchor nothing can be Secure, so nothing unverified is let through.
+  void Remember(const RequestContext& context, const Resolution& resolution) override;
   bool Judges() const override { return options_.enabled && chain_.has_anchors(); }
 
   const ChainStats& chain_stats() const noexcept { return chain_.stats(); }

@@ -401,6 +401,47 @@ TEST_F(ValidatorTest, ReferralsFromUnverifiedFragmentsAreAskedAgainStrictly) {
   EXPECT_EQ(*(referral + 1), "10.0.1.1 example.com. A");  // The same server, strictly.
 }
 
+// security.md C "bogus caching": of the zone's two servers one has an altered signature; the
+// answer comes from the other whichever is asked first, and no server is asked twice.
+TEST_F(ValidatorTest, ABogusServerDoesNotPoisonTheZone) {
+  specs_["example.com."].text += "@ NS ns2\nns2 A 10.0.2.2\n";
+  specs_["com."].text += "example NS ns2.example\nns2.example A 10.0.2.2\n";
+  specs_["example.com."].breaker = [this](SignedZone& z) {
+    SignedZone bad = z;
+    bad.CorruptSignatures("www", RrType::A);
+    rig_.network.ServeRecords("10.0.2.2", bad.apex(), bad.records());
+  };
+  Build();
+  for (int round = 0; round < 4; ++round) {  // Server choice is random: try it a few times.
+    rig_.network.ClearLog();
+    Resolution r = Resolve("www.example.com.", RrType::A);
+    ASSERT_EQ(r.rcode, Rcode::NOERROR) << r.ede_text;
+    EXPECT_EQ(r.security, Security::kSecure);
+    const auto& log = rig_.network.log();
+    EXPECT_LE(std::count(log.begin(), log.end(), "10.0.2.2 www.example.com. A"), 1);
+    EXPECT_LE(std::count(log.begin(), log.end(), "10.0.2.1 www.example.com. A"), 1);
+  }
+}
+
+// Every server bad: SERVFAIL, each asked once, then remembered.
+TEST_F(ValidatorTest, AllServersBogusIsSERVFAILAfterOneTryEach) {
+  specs_["example.com."].text += "@ NS ns2\nns2 A 10.0.2.2\n";
+  specs_["com."].text += "example NS ns2.example\nns2.example A 10.0.2.2\n";
+  specs_["example.com."].breaker = [this](SignedZone& z) {
+    z.CorruptSignatures("www", RrType::A);
+    rig_.network.ServeRecords("10.0.2.2", z.apex(), z.records());
+  };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnssecBogus);
+  EXPECT_EQ(rig_.network.AskedOf("10.0.2.1") + rig_.network.AskedOf("10.0.2.2"), 3u);  // A, A, DNSKEY.
+  EXPECT_GE(rig_.stats.bogus_retries.load(), 1u);  // The second finds no server left.
+  rig_.network.ClearLog();
+  EXPECT_EQ(Resolve("www.example.com.", RrType::A).rcode, Rcode::SERVFAIL);
+  EXPECT_TRUE(rig_.network.log().empty());  // Remembered as bogus.
+}
+
 // Every algorithm redoubt validates, as the signer of a whole chain.
 class AlgorithmTest : public ValidatorTest, public ::testing::WithParamInterface<dns::DnssecAlgorithm> {};
 
