@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 
+#include "crypto/ds_digest.h"
+#include "net/dns/canonical.h"
 #include "net/dns/rdata.h"
 #include "resolver/testing/pipeline_rig.h"
 #include "resolver/testing/zone_signer.h"
@@ -83,7 +85,9 @@ class ValidatorTest : public ::testing::Test {
         rig_.network.Serve(spec.address, spec.apex, spec.text);
         continue;
       }
-      auto zone = SignedZone::Make(spec.apex, spec.text, spec.options, ds_for_parent[spec.apex]);
+      std::vector<dns::Record> extra = ds_for_parent[spec.apex];
+      if (spec.apex == "com.") extra.insert(extra.end(), extra_com_records_.begin(), extra_com_records_.end());
+      auto zone = SignedZone::Make(spec.apex, spec.text, spec.options, extra);
       ASSERT_TRUE(zone.has_value()) << spec.apex;
       if (spec.breaker) spec.breaker(*zone);
       dns::Record ds = zone->Ds();
@@ -101,6 +105,7 @@ class ValidatorTest : public ::testing::Test {
   }
 
   std::map<std::string, ZoneSpec> specs_;
+  std::vector<dns::Record> extra_com_records_;  // Added to com. (after the children's DS).
   std::vector<Name> negative_;
   TrustAnchorStore anchors_;
   ValidatorOptions options_;
@@ -440,6 +445,101 @@ TEST_F(ValidatorTest, AllServersBogusIsSERVFAILAfterOneTryEach) {
   rig_.network.ClearLog();
   EXPECT_EQ(Resolve("www.example.com.", RrType::A).rcode, Rcode::SERVFAIL);
   EXPECT_TRUE(rig_.network.log().empty());  // Remembered as bogus.
+}
+
+// security.md C7: the EDE says why an anchored-looking zone is only insecure (RFC 8914 2).
+TEST_F(ValidatorTest, UnsupportedDsDigestSaysSoWithEde2) {
+  specs_["example.com."].ds_breaker = [](dns::Record& ds) { ds.rdata[3] = 3; };  // GOST.
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.security, Security::kInsecure);
+  EXPECT_EQ(r.ede, EdeCode::kUnsupportedDsDigestType) << r.ede_text;
+}
+
+TEST_F(ValidatorTest, DsWithOnlyAnUnsupportedAlgorithmIsInsecureWithEde1) {
+  specs_["example.com."].ds_breaker = [](dns::Record& ds) { ds.rdata[2] = 253; };  // PRIVATEDNS.
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(r.security, Security::kInsecure);
+  EXPECT_EQ(r.ede, EdeCode::kUnsupportedDnskeyAlgorithm) << r.ede_text;
+}
+
+// security.md C8: a supported DS beside an unsupported one is still checked (no downgrade).
+TEST_F(ValidatorTest, MixedDsSetDoesNotDowngradeABrokenZone) {
+  specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
+  specs_["example.com."].ds_breaker = [this](dns::Record& ds) {
+    dns::Record unsupported = ds;
+    unsupported.rdata[2] = 253;
+    extra_com_records_.push_back(unsupported);
+  };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnssecBogus) << r.ede_text;
+}
+
+// security.md C11: a signature claiming more labels than its owner has proves nothing.
+TEST_F(ValidatorTest, RrsigLabelsAboveTheOwnersAreBogus) {
+  specs_["example.com."].breaker = [](SignedZone& z) {
+    for (auto& r : z.mutable_records()) {
+      if (r.type != RrType::RRSIG || !(r.owner == N("www.example.com."))) continue;
+      r.rdata[3] = 5;  // Labels (RFC 4034 section 3.1.3): www.example.com. has 3.
+    }
+  };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kDnssecBogus) << r.ede_text;
+}
+
+// security.md C13: the key the DS names is not a zone key.
+TEST_F(ValidatorTest, DnskeyWithoutZoneKeyFlagGivesEde11) {
+  auto modified = std::make_shared<std::vector<uint8_t>>();
+  specs_["example.com."].breaker = [modified](SignedZone& z) {
+    for (auto& r : z.mutable_records()) {
+      if (r.type != RrType::DNSKEY) continue;
+      r.rdata[0] &= 0xfe;  // Flags 257 -> 1: no Zone Key bit (RFC 4034 section 2.1.1).
+      *modified = r.rdata;
+    }
+  };
+  specs_["example.com."].ds_breaker = [modified](dns::Record& ds) {  // The DS names it as it is.
+    auto digest = crypto::DsDigest(2, ds.owner, *modified);
+    ASSERT_TRUE(digest.has_value());
+    uint16_t tag = dns::KeyTag(*modified);
+    ds.rdata[0] = static_cast<uint8_t>(tag >> 8);
+    ds.rdata[1] = static_cast<uint8_t>(tag & 0xff);
+    std::copy(digest->bytes().begin(), digest->bytes().end(), ds.rdata.begin() + 4);
+  };
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(r.ede, EdeCode::kNoZoneKeyBitSet) << r.ede_text;
+}
+
+// Time passes (security.md C "Clock skew", Deckard TIME_PASSES): the same signatures that were
+// good are expired once the clock moves 40 days on.
+TEST_F(ValidatorTest, ClockMovedPastExpiryMakesTheSameDataBogus) {
+  Build();
+  ASSERT_EQ(Resolve("www.example.com.", RrType::A).security, Security::kSecure);
+  rig_.clock.Advance(std::chrono::hours(24 * 40));
+  validator_ = std::make_unique<DnssecValidator>(anchors_, rig_.clock, options_, nullptr, &stats_);
+  rig_.Build(nullptr, validator_.get());
+  Resolution later = Resolve("www.example.com.", RrType::A);
+  EXPECT_EQ(later.rcode, Rcode::SERVFAIL);
+  EXPECT_EQ(later.ede, EdeCode::kSignatureExpired) << later.ede_text;
+}
+
+// NSEC3 iterations above the limit (RFC 9276 section 3.2): insecure with EDE 27, not bogus.
+TEST_F(ValidatorTest, Nsec3IterationsAboveTheLimitAreInsecureWithEde27) {
+  specs_["n3.com."].options.nsec3_iterations = 51;
+  specs_["n3.com."].options.opt_out = false;
+  Build();
+  Resolution nx = Resolve("nothere.n3.com.", RrType::A);
+  EXPECT_EQ(nx.rcode, Rcode::NXDOMAIN);
+  EXPECT_EQ(nx.security, Security::kInsecure);
+  EXPECT_EQ(nx.ede, EdeCode::kUnsupportedNsec3Iterations) << nx.ede_text;
+  EXPECT_EQ(Resolve("www.n3.com.", RrType::A).security, Security::kSecure);  // Positive: fine.
 }
 
 // Every algorithm redoubt validates, as the signer of a whole chain.
