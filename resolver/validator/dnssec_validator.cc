@@ -113,7 +113,7 @@ Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRs
     verdict.security = zone.security == Security::kSecure ? Security::kBogus : zone.security;
     verdict.ede = zone.security == Security::kSecure ? EdeCode::kRrsigsMissing : zone.ede;
     verdict.why = zone.security == Security::kSecure
-                      ? "no RRSIG for " + set.owner.ToText() + " " + dns::RrTypeToText(set.type) +
+                      ? "no RRSIG for " + set.owner.ToLower().ToText() + " " + dns::RrTypeToText(set.type) +
                             " in signed zone " + zone.zone.ToText()
                       : zone.why;
   } else {

@@ -42,7 +42,7 @@ EdeCode TimeEde(SignatureTime t) {
 RRsetVerdict Bogus(const Tally& tally, const dns::RRset& set) {
   RRsetVerdict v;
   v.security = Security::kBogus;
-  std::string where = set.owner.ToText() + " " + dns::RrTypeToText(set.type);
+  std::string where = set.owner.ToLower().ToText() + " " + dns::RrTypeToText(set.type);
   switch (tally.worst) {
     case Failure::kBadSignature: v.ede = EdeCode::kDnssecBogus; break;
     case Failure::kBadLabels: v.ede = EdeCode::kDnssecBogus; break;
@@ -100,7 +100,7 @@ RRsetVerdict VerifyRRset(const dns::RRset& set, const ZoneTrust& zone, int64_t n
       if (!budget.TrySignatureCheck()) {
         RRsetVerdict spent = Bogus(tally, set);
         spent.ede = EdeCode::kDnssecBogus;
-        spent.why = "validation budget exhausted at " + set.owner.ToText();
+        spent.why = "validation budget exhausted at " + set.owner.ToLower().ToText();
         spent.budget_exhausted = true;
         return spent;
       }
