@@ -240,7 +240,9 @@ Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name
 Task<Resolution> ChainOfTrust::Fetch(RequestContext& context, dns::Question question, bool unvalidated) {
   Resolver* resolver = context.work().sub_resolver;
   if (resolver == nullptr) co_return FailedResolution(EdeCode::kOther, "no resolver for DNSSEC records");
-  if (context.InProgress(question)) {
+  // An unvalidated fetch cannot loop (nothing validates it through this walker again), and a
+  // client asking for a zone's DNSKEY set is itself such a question in progress.
+  if (!unvalidated && context.InProgress(question)) {
     co_return FailedResolution(EdeCode::kDnssecBogus, "DNSSEC lookup loop at " + question.qname.ToText());
   }
   if (!context.budget().TryEnterDependency()) {

@@ -169,6 +169,24 @@ TEST_F(ValidatorTest, CnameFromSecureIntoInsecureIsInsecure) {
   EXPECT_EQ(r.security, Security::kInsecure);
 }
 
+// The records of the chain itself, asked for by a client: the zone's DNSKEY set (validated
+// against the DS, though the question is the very fetch the walker makes) and its DS set.
+TEST_F(ValidatorTest, DnskeyAndDsQuestionsAreSecure) {
+  Build();
+  Resolution keys = Resolve("example.com.", RrType::DNSKEY);
+  ASSERT_EQ(keys.rcode, Rcode::NOERROR) << keys.ede_text;
+  EXPECT_EQ(keys.security, Security::kSecure) << keys.ede_text;
+  Resolution ds = Resolve("example.com.", RrType::DS);
+  ASSERT_EQ(ds.rcode, Rcode::NOERROR) << ds.ede_text;
+  ASSERT_EQ(ds.answer.size(), 1u);
+  EXPECT_EQ(ds.security, Security::kSecure) << ds.ede_text;
+  Resolution root = Resolve(".", RrType::DNSKEY);
+  EXPECT_EQ(root.security, Security::kSecure) << root.ede_text;
+  Resolution no_ds = Resolve("insecure.com.", RrType::DS);  // NODATA proven by com.'s NSEC.
+  EXPECT_EQ(no_ds.rcode, Rcode::NOERROR);
+  EXPECT_EQ(no_ds.security, Security::kSecure) << no_ds.ede_text;
+}
+
 // security.md C1: one altered signature makes the answer SERVFAIL with EDE 6.
 TEST_F(ValidatorTest, AlteredSignatureIsBogusWithEde6) {
   specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };
