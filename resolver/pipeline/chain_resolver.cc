@@ -33,6 +33,9 @@ Task<Resolution> ChainResolver::Resolve(RequestContext context) {
     ClassifiedReply& reply = step.reply;
     out.answer.insert(out.answer.end(), reply.chain.begin(), reply.chain.end());
     if (reply.kind == ReplyKind::kCname) {
+      // A link expanded from a wildcard needs its zone's proof too (RFC 4035 section 5.3.4).
+      out.authority.insert(out.authority.end(), reply.negative_proofs.begin(),
+                           reply.negative_proofs.end());
       if (!context.budget().TryCnameHop()) {
         out = FailedResolution(dns::EdeCode::kOther,
                                "CNAME/DNAME chain longer than " +

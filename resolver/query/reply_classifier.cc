@@ -152,6 +152,7 @@ void ClassifyNoData(const Sections& s, const dns::Header& header, const Name& zo
   out.soa = NegativeSoa(s.authority, name, zone);
   if (!out.chain.empty() && (!out.soa || !name.IsSubdomainOf(zone))) {
     out.kind = ReplyKind::kCname;
+    KeepNegativeProofs(s.authority, zone, out);  // A CNAME expanded from a wildcard (RFC 4035 5.3.4).
     return;
   }
   if (out.soa) {
@@ -240,6 +241,7 @@ Result<ClassifiedReply> ClassifyReply(const dns::MessageView& reply,
       KeepNegativeProofs(s.authority, zone, out);
     } else if (rcode == dns::Rcode::NXDOMAIN && !out.next_name.IsSubdomainOf(zone)) {
       out.kind = ReplyKind::kCname;  // RFC 6604: the RCODE is about a name this zone lacks.
+      KeepNegativeProofs(s.authority, zone, out);
     } else if (rcode == dns::Rcode::NXDOMAIN) {
       out.kind = ReplyKind::kNxDomain;
       out.soa = NegativeSoa(s.authority, out.next_name, zone);

@@ -146,8 +146,8 @@ Task<void> DnssecValidator::JudgeAnswer(RequestContext& context, Resolution& res
     judgement.Add(verdict.security, verdict.ede, verdict.why);
     if (verdict.security != Security::kSecure || verdict.wildcard_labels == 0) continue;
     // RFC 4035 section 5.3.4: an expanded wildcard needs the proof that no closer name exists.
-    DenialResult proof = ProveWildcardExpansion(set.owner, verdict.wildcard_labels, resolution.authority,
-                                                context.validation());
+    DenialResult proof = ProveWildcardExpansion(set.owner, verdict.wildcard_labels, verdict.signer,
+                                                resolution.authority, context.validation());
     Security proved = DenialSecurity(proof);
     set.security = dns::Weaker(set.security, proved);
     judgement.Add(proved, DenialEde(proof), DenialWhy(proof, set.owner, "wildcard expansion"));
@@ -161,9 +161,11 @@ Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& r
     if (set.type == RrType::SOA) soa = &set;
   }
   Security zone = soa ? soa->security : Security::kIndeterminate;
+  Name zone_name = soa ? soa->owner : Name::Root();
   if (!soa) {  // No SOA to tell the zone: the name's own zone decides.
     ZoneTrust trust = co_await chain_.TrustAt(context, final_name);
     zone = trust.security;
+    zone_name = trust.zone;
     if (zone != Security::kSecure) {
       judgement.Add(zone, trust.ede, trust.why);
       co_return;
@@ -171,14 +173,17 @@ Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& r
   }
   if (zone != Security::kSecure) co_return;  // The SOA's own verdict is already counted.
   bool nxdomain = resolution.rcode == dns::Rcode::NXDOMAIN;
-  DenialResult proof = ProveNegativeAnswer(nxdomain, final_name, context.question().qtype,
+  DenialResult proof = ProveNegativeAnswer(nxdomain, final_name, context.question().qtype, zone_name,
                                            resolution.authority, context.validation());
   judgement.Add(DenialSecurity(proof), DenialEde(proof),
                 DenialWhy(proof, final_name, nxdomain ? "NXDOMAIN" : "NODATA"));
 }
 
 Task<Resolution> DnssecValidator::Validate(RequestContext context, Resolution resolution) {
-  if (!options_.enabled || context.unvalidated()) co_return resolution;
+  // Signatures asked for as data (QTYPE=RRSIG) are passed on, never validated (RFC 4035 3.2.1).
+  if (!options_.enabled || context.unvalidated() || context.question().qtype == RrType::RRSIG) {
+    co_return resolution;
+  }
   if (resolution.rcode != dns::Rcode::NOERROR && resolution.rcode != dns::Rcode::NXDOMAIN) {
     co_return resolution;
   }

@@ -187,6 +187,30 @@ TEST_F(ValidatorTest, DnskeyAndDsQuestionsAreSecure) {
   EXPECT_EQ(no_ds.security, Security::kSecure) << no_ds.ede_text;
 }
 
+// A CNAME expanded from a wildcard in one zone, ending in NXDOMAIN in another: each link's
+// proof is checked in its own zone (the authority section holds both zones' records).
+TEST_F(ValidatorTest, WildcardCnameIntoAnotherZonesNxDomainIsSecure) {
+  specs_["example.com."].text += "*.wc CNAME www\n*.wx CNAME nothere.n3.com.\n";
+  specs_["n3.com."].options.opt_out = false;
+  Build();
+  Resolution positive = Resolve("a.wc.example.com.", RrType::A);
+  ASSERT_EQ(positive.rcode, Rcode::NOERROR) << positive.ede_text << ::testing::PrintToString(rig_.network.log());
+  ASSERT_EQ(positive.answer.size(), 2u);
+  EXPECT_EQ(positive.security, Security::kSecure) << positive.ede_text;
+  Resolution negative = Resolve("b.wx.example.com.", RrType::A);
+  ASSERT_EQ(negative.rcode, Rcode::NXDOMAIN);
+  EXPECT_EQ(negative.security, Security::kSecure) << negative.ede_text;
+}
+
+// QTYPE=RRSIG: the signatures are data, passed on and never judged (RFC 4035 section 3.2.1).
+TEST_F(ValidatorTest, RrsigQuestionsAreNotValidated) {
+  Build();
+  Resolution r = Resolve("www.example.com.", RrType::RRSIG);
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_FALSE(r.answer.empty());
+  EXPECT_EQ(r.security, Security::kIndeterminate);
+}
+
 // security.md C1: one altered signature makes the answer SERVFAIL with EDE 6.
 TEST_F(ValidatorTest, AlteredSignatureIsBogusWithEde6) {
   specs_["example.com."].breaker = [](SignedZone& z) { z.CorruptSignatures("www", RrType::A); };

@@ -9,22 +9,25 @@ namespace {
 using dns::RrType;
 using dns::Security;
 
-// The secure NSEC or NSEC3 RRsets of `authority` (NSEC3 preferred when a zone mixed both, which
-// RFC 5155 section 7 forbids), and the zone that signed them.
+// The secure NSEC or NSEC3 RRsets of `authority` signed by `zone` when given, else by the signer
+// of the first one found (NSEC3 preferred when a zone mixed both, which RFC 5155 section 7
+// forbids).
 struct Proofs {
   std::vector<dns::RRset> sets;
   dns::Name zone;
   bool nsec3 = false;
 };
 
-Proofs SecureProofs(const std::vector<dns::RRset>& authority) {
+Proofs SecureProofs(const std::vector<dns::RRset>& authority,
+                    const std::optional<dns::Name>& zone = std::nullopt) {
   Proofs out;
+  if (zone) out.zone = *zone;
   for (RrType type : {RrType::NSEC3, RrType::NSEC}) {
     for (const dns::RRset& set : authority) {
       if (set.type != type || set.security != Security::kSecure) continue;
       for (const auto& sig : set.sigs) {
         if (sig.type_covered != type) continue;
-        if (out.sets.empty()) out.zone = sig.signer;
+        if (out.sets.empty() && !zone) out.zone = sig.signer;
         if (sig.signer == out.zone) {
           out.sets.push_back(set);
           break;
@@ -42,8 +45,9 @@ Proofs SecureProofs(const std::vector<dns::RRset>& authority) {
 }  // namespace
 
 DenialResult ProveNegativeAnswer(bool nxdomain, const dns::Name& qname, RrType qtype,
-                                 const std::vector<dns::RRset>& authority, ValidationBudget& budget) {
-  Proofs p = SecureProofs(authority);
+                                 const dns::Name& zone, const std::vector<dns::RRset>& authority,
+                                 ValidationBudget& budget) {
+  Proofs p = SecureProofs(authority, zone);
   if (p.sets.empty()) return DenialResult::kNotProven;
   if (p.nsec3) {
     return nxdomain ? nsec3::ProveNxDomain(qname, p.zone, p.sets, budget)
@@ -53,9 +57,9 @@ DenialResult ProveNegativeAnswer(bool nxdomain, const dns::Name& qname, RrType q
                   : nsec::ProveNoData(qname, qtype, p.zone, p.sets, budget);
 }
 
-DenialResult ProveWildcardExpansion(const dns::Name& qname, uint8_t labels,
+DenialResult ProveWildcardExpansion(const dns::Name& qname, uint8_t labels, const dns::Name& zone,
                                     const std::vector<dns::RRset>& authority, ValidationBudget& budget) {
-  Proofs p = SecureProofs(authority);
+  Proofs p = SecureProofs(authority, zone);
   if (p.sets.empty()) return DenialResult::kNotProven;
   dns::Name encloser = qname.Suffix(labels);
   return p.nsec3 ? nsec3::ProveNoCloserMatch(qname, encloser, p.zone, p.sets, budget)

@@ -17,12 +17,16 @@ namespace redoubt::resolver {
 
 // NXDOMAIN (RFC 4035 section 5.4, RFC 5155 section 8.4) or NODATA (RFC 4035 section 5.4,
 // RFC 5155 sections 8.5-8.7) for `qname`/`qtype` from the secure proofs in `authority`.
+// Only records signed by `zone` (the SOA's owner) count: the authority section of a CNAME
+// chain holds other zones' proofs too.
 DenialResult ProveNegativeAnswer(bool nxdomain, const dns::Name& qname, dns::RrType qtype,
-                                 const std::vector<dns::RRset>& authority, ValidationBudget& budget);
+                                 const dns::Name& zone, const std::vector<dns::RRset>& authority,
+                                 ValidationBudget& budget);
 
 // For an answer at `qname` expanded from a wildcard whose RRSIG Labels field is `labels`: the
 // proof that no closer name exists (RFC 4035 section 5.3.4, RFC 5155 section 8.8).
-DenialResult ProveWildcardExpansion(const dns::Name& qname, uint8_t labels,
+// `zone` is the signer of the expanded RRset.
+DenialResult ProveWildcardExpansion(const dns::Name& qname, uint8_t labels, const dns::Name& zone,
                                     const std::vector<dns::RRset>& authority, ValidationBudget& budget);
 
 // What a negative answer to "`child` DS" says about a zone cut at `child` (RFC 4035 section

@@ -109,6 +109,7 @@ RRsetVerdict VerifyRRset(const dns::RRset& set, const ZoneTrust& zone, int64_t n
         ok.security = Security::kSecure;
         ok.ttl_bound = std::min(sig.original_ttl, SecondsUntilExpiry(sig.expiration.value, now));
         ok.wildcard_labels = sig.labels < owner_labels ? sig.labels : 0;
+        ok.signer = zone.zone;
         return ok;
       }
       tally.Note(Failure::kBadSignature, "signature does not verify with key " +

@@ -39,6 +39,7 @@ struct RRsetVerdict {
   // count (RFC 4035 section 5.3.2): the answer was expanded from a wildcard and the caller
   // must check the proof that no closer name exists (RFC 4035 section 5.3.4). 0 otherwise.
   uint8_t wildcard_labels = 0;
+  dns::Name signer;  // Secure only: the zone whose key verified it.
   bool budget_exhausted = false;
 };
 
