@@ -41,7 +41,7 @@ bool SectionExpectation(const SourceLine& line, const Words& w, Expectation& e, 
   }
   if (what == "count" || what == "empty") {
     e.kind = Kind::kCount;
-    if (what == "empty") return w.size() == 3 || (error = "empty takes nothing", false);
+    if (what == "empty") return w.size() == 3 || Reject(error, "empty takes nothing");
     if (ParseComparison(w, 3, e.op, e.value)) return true;
     error = "count takes [<, <=, ==, >=, >] and a number";
     return false;
@@ -84,7 +84,7 @@ bool FlagsExpectation(const Words& w, Expectation& e, std::string& error) {
     }
     e.flags.emplace_back(w[i][0] == '+', flag);
   }
-  return w.size() > 2 || (error = "expect flags what?", false);
+  return w.size() > 2 || Reject(error, "expect flags what?");
 }
 
 bool EdeExpectation(const Words& w, Expectation& e, std::string& error) {
@@ -191,20 +191,20 @@ bool ParseComparison(const Words& words, size_t at, Comparison& op, uint64_t& va
 bool ParseExpectation(const SourceLine& line, Expectation& e, std::string& error) {
   Words w = Split(line.text);
   e.where = line;
-  if (w.size() < 2) return (error = "expect what?", false);
+  if (w.size() < 2) return Reject(error, "expect what?");
   const std::string& what = w[1];
   if (what == "rcode") {
     e.kind = Kind::kRcode;
     auto rcode = w.size() == 3 ? ParseRcode(w[2]) : std::nullopt;
     if (rcode) e.rcode = *rcode;
-    return rcode.has_value() || (error = "rcode takes a name (NOERROR, SERVFAIL, ...)", false);
+    return rcode.has_value() || Reject(error, "rcode takes a name (NOERROR, SERVFAIL, ...)");
   }
   if (what == "flags") return FlagsExpectation(w, e, error);
   if (what == "ede") return EdeExpectation(w, e, error);
   if (what == "ede-text") {
     e.kind = Kind::kEdeText;
     e.text = Rest(line.text, 2);
-    return !e.text.empty() || (error = "ede-text takes the text to find", false);
+    return !e.text.empty() || Reject(error, "ede-text takes the text to find");
   }
   if (what == "asked" || what == "not-asked") return AskedExpectation(w, e, error);
   if (what == "ttl" || what == "upstream") {

@@ -202,9 +202,18 @@ bool Parser::SignOptions(const SourceLine& line, const Words& w, size_t at, test
 // One signing option at w[i] (README: Signing options); moves i past its argument.
 bool Parser::SignOption(const Words& w, size_t& i, testing::SignerOptions& o) {
   const std::string& option = w[i];
-  if (option == "nsec" || option == "nsec3") return (o.nsec3 = option == "nsec3"), true;
-  if (option == "opt-out") return (o.opt_out = o.nsec3 = true), true;
-  if (option == "ksk-zsk") return (o.separate_ksk = true), true;
+  if (option == "nsec" || option == "nsec3") {
+    o.nsec3 = option == "nsec3";
+    return true;
+  }
+  if (option == "opt-out") {
+    o.nsec3 = o.opt_out = true;
+    return true;
+  }
+  if (option == "ksk-zsk") {
+    o.separate_ksk = true;
+    return true;
+  }
   if (i + 1 >= w.size()) return false;
   const std::string& value = w[++i];
   if (option == "inception" || option == "expiration") {
@@ -218,11 +227,17 @@ bool Parser::SignOption(const Words& w, size_t& i, testing::SignerOptions& o) {
     return salt.has_value();
   }
   auto number = ParseNumber(value);
-  if (!number || *number > UINT32_MAX) return false;
-  if (option == "iterations" && *number <= UINT16_MAX) return (o.nsec3_iterations = static_cast<uint16_t>(*number)), true;
-  if (option == "ksk-flags" && *number <= UINT16_MAX) return (o.ksk_flags = static_cast<uint16_t>(*number)), true;
-  if (option == "ttl") return (o.ttl_override = static_cast<uint32_t>(*number)), true;
-  return false;
+  bool fits16 = number && *number <= UINT16_MAX;
+  if (option == "iterations" && fits16) {
+    o.nsec3_iterations = static_cast<uint16_t>(*number);
+  } else if (option == "ksk-flags" && fits16) {
+    o.ksk_flags = static_cast<uint16_t>(*number);
+  } else if (option == "ttl" && number && *number <= UINT32_MAX) {
+    o.ttl_override = static_cast<uint32_t>(*number);
+  } else {
+    return false;
+  }
+  return true;
 }
 
 bool Parser::Break(const SourceLine& line, const Words& w) {

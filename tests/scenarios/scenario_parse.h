@@ -13,6 +13,12 @@ namespace redoubt::resolver::scenario {
 
 using Words = std::vector<std::string>;
 
+// Sets `error` and returns false: `return Reject(error, "why");`.
+inline bool Reject(std::string& error, std::string reason) {
+  error = std::move(reason);
+  return false;
+}
+
 std::string Trim(std::string_view text);
 Words Split(std::string_view text);
 // Everything of `line` after its first `count` words, trimmed.

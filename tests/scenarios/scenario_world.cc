@@ -193,7 +193,7 @@ bool World::BuildZones(const Scenario& s, std::string& error) {
     std::vector<Record> ds;
     if (z->sign) {
       auto zone = testing::SignedZone::Make(z->apex.ToText(), z->text, z->options, children_ds);
-      if (!zone) return (error = z->where.Where() + ": the zone cannot be signed", false);
+      if (!zone) return Reject(error, z->where.Where() + ": the zone cannot be signed");
       DsPlan plan;
       for (const ZoneBreak& b : s.breaks) {
         if (b.apex == z->apex && !ApplyBreak(b, *zone, plan, error)) return false;
@@ -203,7 +203,7 @@ bool World::BuildZones(const Scenario& s, std::string& error) {
       signed_.emplace(z->apex, std::move(*zone));
     } else {
       for (const ZoneBreak& b : s.breaks) {
-        if (b.apex == z->apex) return (error = b.where.Where() + ": breaks apply to signed zones", false);
+        if (b.apex == z->apex) return Reject(error, b.where.Where() + ": breaks apply to signed zones");
       }
       records.insert(records.end(), children_ds.begin(), children_ds.end());
     }
@@ -268,7 +268,7 @@ bool World::BuildResolver(const Scenario& s, const std::filesystem::path& direct
   std::vector<Record> anchors;
   for (const Name& zone : s.anchors) {
     auto found = signed_.find(zone);
-    if (found == signed_.end()) return (error = s.where.Where() + ": anchor " + zone.ToText() + " is no signed zone", false);
+    if (found == signed_.end()) return Reject(error, s.where.Where() + ": anchor " + zone.ToText() + " is no signed zone");
     anchors.push_back(found->second.Ds());
   }
   anchors_ = TrustAnchorStore(anchors, s.negative_anchors);
@@ -281,7 +281,7 @@ bool World::BuildResolver(const Scenario& s, const std::filesystem::path& direct
     options.directory = directory_.string();
     options.max_size = 16 << 20;
     auto opened = cache::LmdbCache::Open(options, nullptr);
-    if (!opened) return (error = "LMDB cache in " + directory_.string() + ": " + opened.error(), false);
+    if (!opened) return Reject(error, "LMDB cache in " + directory_.string() + ": " + opened.error());
     cache_ = std::move(*opened);
     store_ = std::make_unique<LmdbAnswerStore>(*cache_, rig_->clock, cache::TtlBounds{}, &store_stats_);
   } else {
