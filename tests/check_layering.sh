@@ -23,6 +23,8 @@ rules=(
   "resolver/pipeline|net/base/ net/dns/ resolver/query/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/server|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/config/ resolver/pipeline/ resolver/server/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/testing|net/base/ net/dns/ crypto/ resolver/query/ resolver/config/ resolver/iterator/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$"
+  # The scenario runner (tests/scenarios/README.md) wires the whole floor, as the daemon does.
+  "tests/scenarios|net/base/ net/dns/ net/io/ crypto/ cache/ resolver/ tests/scenarios/|^<[a-z_0-9]+>$|^<unistd\.h>$|^<gtest/|^<gmock/"
   "tools|net/base/ net/dns/ net/io/ crypto/ tools/|^<[a-z_0-9]+>$|^<CLI/|^<(arpa|netinet|sys)/|^<(unistd|fcntl|errno|poll)\.h>$"
 )
 bad=0

@@ -2,6 +2,7 @@
 
 #include "net/dns/message_builder.h"
 #include "net/dns/zone_parser.h"
+#include "resolver/query/reply_classifier.h"
 
 namespace redoubt::resolver::testing {
 namespace {
@@ -79,6 +80,29 @@ void AddWithSigs(const std::vector<Record>& records, std::vector<const Record*> 
   for (const Record* sig : SigsFor(records, found.front()->owner, found.front()->type)) to.push_back(sig);
 }
 
+// The in-zone A records of the names an NS set names (glue, or the addresses of a priming reply).
+void AddAddresses(const std::vector<Record>& records, const std::vector<const Record*>& ns,
+                  std::vector<const Record*>& to) {
+  for (const Record* r : ns) {
+    auto target = Name::FromWire(r->rdata);
+    if (target) for (const Record* a : At(records, *target, RrType::A)) to.push_back(a);
+  }
+}
+
+// A referral to the cut whose NS set is `ns`: the NS set, for DO the DS RRset or the NSEC
+// proving there is none (RFC 4035 section 3.1.4), and the glue.
+void AddReferral(const std::vector<Record>& records, const std::vector<const Record*>& ns,
+                 bool dnssec_ok, ReplyParts& parts) {
+  parts.aa = false;
+  parts.authority = ns;
+  if (dnssec_ok) {
+    const Name& cut = ns.front()->owner;
+    auto ds = At(records, cut, RrType::DS);
+    AddWithSigs(records, ds.empty() ? At(records, cut, RrType::NSEC) : ds, true, parts.authority);
+  }
+  AddAddresses(records, ns, parts.additional);
+}
+
 // Every NSEC and NSEC3 of the zone with its RRSIGs: enough of a denial for tests that check
 // that proofs travel (not a minimal covering set).
 void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& to) {
@@ -92,12 +116,18 @@ void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& t
 // RFC 4592 section 3.3.1: the records of "*.<closest encloser>" for a name that does not exist,
 // owned by the name, with their RRSIGs (whose Labels field tells the validator they were
 // expanded) when the query set DO.
-std::vector<Record> FromWildcard(const std::vector<Record>& records, const Name& apex,
-                                 const dns::Question& q, bool dnssec_ok) {
-  Name encloser = q.qname;
+// "*.<closest encloser>" of a name that does not exist (RFC 4592 section 3.3.1), whether or not
+// the zone holds it.
+Result<Name> WildcardFor(const std::vector<Record>& records, const Name& apex, const Name& qname) {
+  Name encloser = qname;
   while (!(encloser == apex) && !Exists(records, encloser)) encloser = encloser.Parent();
   uint8_t star[] = {'*'};
-  auto wildcard = encloser.Prepend(star);
+  return encloser.Prepend(star);
+}
+
+std::vector<Record> FromWildcard(const std::vector<Record>& records, const Name& apex,
+                                 const dns::Question& q, bool dnssec_ok) {
+  auto wildcard = WildcardFor(records, apex, q.qname);
   if (!wildcard) return {};
   std::vector<const Record*> found = At(records, *wildcard, q.qtype);
   if (found.empty()) found = At(records, *wildcard, RrType::CNAME);
@@ -111,7 +141,58 @@ std::vector<Record> FromWildcard(const std::vector<Record>& records, const Name&
   return out;
 }
 
+// RFC 6672 section 3.2: for a name below a DNAME owner, the DNAME (with its RRSIGs when the
+// query set DO) and the CNAME it synthesises, unsigned, with the DNAME's TTL. Empty otherwise.
+std::vector<Record> FromDname(const std::vector<Record>& records, const Name& apex,
+                              const dns::Question& q, bool dnssec_ok) {
+  if (q.qname == apex) return {};
+  for (Name n = q.qname.Parent(); n.IsSubdomainOf(apex); n = n.Parent()) {
+    std::vector<const Record*> dname = At(records, n, RrType::DNAME);
+    if (dname.empty()) {
+      if (n == apex) break;
+      continue;
+    }
+    auto target = Name::FromWire(dname.front()->rdata);
+    if (!target) return {};
+    auto synthesised = SubstituteDname(q.qname, n, *target);
+    if (!synthesised) return {};
+    std::vector<const Record*> sent;
+    AddWithSigs(records, dname, dnssec_ok, sent);
+    std::vector<Record> out;
+    for (const Record* r : sent) out.push_back(*r);
+    std::vector<uint8_t> rdata(synthesised->wire().begin(), synthesised->wire().end());
+    out.push_back(Record{q.qname, RrType::CNAME, dns::RrClass::IN, dname.front()->ttl, rdata});
+    return out;
+  }
+  return {};
+}
+
+std::vector<uint8_t> BuildScripted(const dns::Question& q, const FakeNetwork::ScriptedReply& scripted) {
+  ReplyParts parts;
+  parts.aa = scripted.aa;
+  parts.rcode = static_cast<uint8_t>(scripted.rcode);
+  for (const Record& r : scripted.answer) parts.answer.push_back(&r);
+  for (const Record& r : scripted.authority) parts.authority.push_back(&r);
+  for (const Record& r : scripted.additional) parts.additional.push_back(&r);
+  return Build(q, parts);
+}
+
+std::string ScriptKey(const IpAddress& address, const dns::Question& q) {
+  return address.ToString() + " " + q.qname.ToLower().ToText() + " " + dns::RrTypeToText(q.qtype);
+}
+
 }  // namespace
+
+void FakeNetwork::Script(const std::string& address, const dns::Question& question,
+                         ScriptedReply reply) {
+  scripts_[ScriptKey(*IpAddress::Parse(address), question)] = std::move(reply);
+}
+
+const FakeNetwork::ScriptedReply* FakeNetwork::ScriptFor(const IpAddress& address,
+                                                         const dns::Question& q) const {
+  auto it = scripts_.find(ScriptKey(address, q));
+  return it == scripts_.end() ? nullptr : &it->second;
+}
 
 void FakeNetwork::Serve(const std::string& address, const std::string& apex,
                         const std::string& text) {
@@ -140,20 +221,12 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
     return Build(q, parts);
   }
   if (auto ns = Cut(zone->records, zone->apex, q); !ns.empty()) {
-    parts.aa = false;
-    parts.authority = ns;
-    if (dnssec_ok) {  // RFC 4035 section 3.1.4: the DS RRset, or the NSEC proving there is none.
-      const Name& cut = ns.front()->owner;
-      auto ds = At(zone->records, cut, RrType::DS);
-      AddWithSigs(zone->records, ds.empty() ? At(zone->records, cut, RrType::NSEC) : ds, true,
-                  parts.authority);
-    }
-    for (const Record* r : ns) {
-      auto target = Name::FromWire(r->rdata);
-      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
-    }
+    AddReferral(zone->records, ns, dnssec_ok, parts);
     return Build(q, parts);
   }
+  std::vector<Record> redirected = FromDname(zone->records, zone->apex, q, dnssec_ok);
+  for (const Record& r : redirected) parts.answer.push_back(&r);
+  if (!redirected.empty()) return Build(q, parts);
   auto answer = At(zone->records, q.qname, q.qtype);
   if (answer.empty()) answer = At(zone->records, q.qname, RrType::CNAME);
   AddWithSigs(zone->records, answer, dnssec_ok && q.qtype != RrType::RRSIG, parts.answer);
@@ -163,21 +236,17 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
     for (const Record& r : synthesised) parts.answer.push_back(&r);
     if (!synthesised.empty() && dnssec_ok) AddDenial(zone->records, parts.authority);
   }
-  if (q.qtype == RrType::NS) {  // Addresses of the NS names, as a priming reply has them.
-    for (const Record* r : answer) {
-      auto target = Name::FromWire(r->rdata);
-      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
-    }
-  }
+  if (q.qtype == RrType::NS) AddAddresses(zone->records, answer, parts.additional);  // As priming.
   if (zone_ns && !parts.answer.empty()) {
-    for (const Record* ns : At(zone->records, zone->apex, RrType::NS)) {
-      parts.authority.push_back(ns);
-      auto target = Name::FromWire(ns->rdata);
-      if (target) for (const Record* a : At(zone->records, *target, RrType::A)) parts.additional.push_back(a);
-    }
+    std::vector<const Record*> ns = At(zone->records, zone->apex, RrType::NS);
+    parts.authority.insert(parts.authority.end(), ns.begin(), ns.end());
+    AddAddresses(zone->records, ns, parts.additional);
   }
   if (parts.answer.empty()) {
-    parts.rcode = Exists(zone->records, q.qname) ? 0 : 3;
+    // RFC 4592 section 2.2.1: a name a wildcard matches exists (NODATA, not NXDOMAIN).
+    auto wildcard = WildcardFor(zone->records, zone->apex, q.qname);
+    bool matched = wildcard && Exists(zone->records, *wildcard);
+    parts.rcode = Exists(zone->records, q.qname) || matched ? 0 : 3;
     AddWithSigs(zone->records, At(zone->records, zone->apex, RrType::SOA), dnssec_ok, parts.authority);
     if (dnssec_ok) AddDenial(zone->records, parts.authority);
   }
@@ -211,6 +280,12 @@ Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, As
   if (silent_.contains(server.address)) {
     reply.status = UpstreamReply::Status::kTimeout;
     reply.rtt_ms = options.timeout_ms;
+    co_return reply;
+  }
+  if (const ScriptedReply* scripted = ScriptFor(server.address, question)) {
+    reply.wire = BuildScripted(question, *scripted);
+    reply.status = UpstreamReply::Status::kReply;
+    reply.rtt_ms = 5;
     co_return reply;
   }
   auto it = servers_.find(server.address);

@@ -2,7 +2,9 @@
 // text and answers like a small authoritative server (referrals with glue, answers, CNAMEs
 // unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. To a query with DO
 // it adds the zone text's RRSIG records for each RRset sent, and to a negative answer every
-// NSEC/NSEC3 of the zone with its RRSIGs. Every question is
+// NSEC/NSEC3 of the zone with its RRSIGs. Names below a DNAME get the DNAME and the CNAME it
+// synthesises (RFC 6672 section 3.2). A question may also be scripted for one address: that
+// address then sends exactly the scripted reply to it (forged or odd replies). Every question is
 // logged so tests can check what was asked of whom. No sockets, no loop: Ask never suspends.
 #pragma once
 
@@ -38,6 +40,16 @@ class FakeNetwork final : public Upstream {
   // accepts that, else as a real upstream would, fetched whole (over TCP).
   void Fragment(const std::string& address) { fragmenting_.insert(*IpAddress::Parse(address)); }
 
+  // A reply sent verbatim, DO or not (the scenario tests' forged and odd answers).
+  struct ScriptedReply {
+    dns::Rcode rcode = dns::Rcode::NOERROR;
+    bool aa = true;
+    std::vector<dns::Record> answer, authority, additional;
+  };
+  // From now on `address` answers `question` (name case aside) with `reply`, whatever it
+  // serves; other questions and addresses are answered as before.
+  void Script(const std::string& address, const dns::Question& question, ScriptedReply reply);
+
   // While held, every Ask suspends until Release(), as a real network would.
   void Hold() { holding_ = true; }
   // Resumes every suspended Ask (and any that suspend while doing so) and stops holding.
@@ -60,7 +72,10 @@ class FakeNetwork final : public Upstream {
   std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q,
                                bool dnssec_ok, bool zone_ns) const;
 
+  const ScriptedReply* ScriptFor(const IpAddress& address, const dns::Question& q) const;
+
   std::map<IpAddress, std::vector<Zone>> servers_;
+  std::map<std::string, ScriptedReply> scripts_;  // "address qname TYPE", qname lowercased.
   std::set<IpAddress> silent_, refusing_, non_minimal_, fragmenting_;
   std::vector<std::string> log_;
   std::vector<uint32_t> timeouts_;

@@ -175,7 +175,7 @@ Result<SignedZone> SignedZone::Make(const std::string& apex_text, const std::str
     ASSIGN_OR_RETURN(crypto::DnssecSigningKey made, crypto::DnssecSigningKey::Generate(o.algorithm, 1024));
     zsk = std::make_unique<crypto::DnssecSigningKey>(std::move(made));
   }
-  zone.ksk_rdata_ = crypto::DnskeyRdata(ksk, 257);
+  zone.ksk_rdata_ = crypto::DnskeyRdata(ksk, o.ksk_flags);
   zone.records_.push_back(Record{zone.apex_, RrType::DNSKEY, dns::RrClass::IN, 3600, zone.ksk_rdata_});
   if (zsk) zone.records_.push_back(Record{zone.apex_, RrType::DNSKEY, dns::RrClass::IN, 3600, crypto::DnskeyRdata(*zsk, 256)});
   std::set<Name, NameLess> cuts = CutsOf(zone.records_, zone.apex_);
@@ -190,7 +190,7 @@ Result<SignedZone> SignedZone::Make(const std::string& apex_text, const std::str
   for (const SetToSign& set : SignableSets(zone.records_, cuts)) {
     bool key_set = set.type == RrType::DNSKEY;
     const crypto::DnssecSigningKey& signer = zsk && !key_set ? *zsk : ksk;
-    ASSIGN_OR_RETURN(Record sig, SignatureRecord(signer, zsk && !key_set ? 256 : 257, zone.apex_, set, o));
+    ASSIGN_OR_RETURN(Record sig, SignatureRecord(signer, zsk && !key_set ? 256 : o.ksk_flags, zone.apex_, set, o));
     signatures.push_back(std::move(sig));
   }
   zone.records_.insert(zone.records_.end(), signatures.begin(), signatures.end());
@@ -243,6 +243,47 @@ void SignedZone::Remove(const std::string& owner, RrType type) {
   if (!name) return;
   StripSignatures(owner, type);
   std::erase_if(records_, [&](const Record& r) { return r.owner == *name && r.type == type; });
+}
+
+void SignedZone::RemoveType(RrType type) {
+  std::erase_if(records_, [&](const Record& r) {
+    if (r.type == type) return true;
+    if (r.type != RrType::RRSIG) return false;
+    auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
+    return sig && sig->type_covered == type;
+  });
+}
+
+void SignedZone::SetTtl(const std::string& owner, RrType type, uint32_t ttl) {
+  auto name = Name::FromText(owner, apex_);
+  if (!name) return;
+  for (Record& r : records_) {
+    if (!(r.owner == *name)) continue;
+    if (r.type == type) r.ttl = ttl;
+    if (r.type != RrType::RRSIG) continue;
+    auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
+    if (sig && sig->type_covered == type) r.ttl = ttl;
+  }
+}
+
+void SignedZone::ReplaceWithForgedSignatures(const std::string& owner, RrType covered, int count) {
+  auto name = Name::FromText(owner, apex_);
+  if (!name) return;
+  std::vector<Record> forged;
+  for (const Record& r : records_) {
+    if (r.type != RrType::RRSIG || !(r.owner == *name)) continue;
+    auto sig = dns::Decode<dns::rdata::RRSIG>(r.rdata);
+    if (!sig || sig->type_covered != covered || sig->signature.bytes.empty()) continue;
+    for (int i = 0; i < count; ++i) {
+      dns::rdata::RRSIG bad = *sig;
+      bad.signature.bytes[0] ^= static_cast<uint8_t>(i % 255 + 1);
+      bad.inception.value += static_cast<uint32_t>(i + 1);
+      auto bytes = dns::RdataToBytes(dns::Rdata(bad));
+      if (bytes) forged.push_back(Record{r.owner, r.type, r.klass, r.ttl, *bytes});
+    }
+  }
+  StripSignatures(owner, covered);
+  records_.insert(records_.end(), forged.begin(), forged.end());
 }
 
 }  // namespace redoubt::resolver::testing

@@ -27,6 +27,9 @@ struct SignerOptions {
   uint32_t inception = 1'699'000'000;   // Before SimulatedClock's default start.
   uint32_t expiration = 1'702'000'000;  // About a month after it.
   uint32_t ttl_override = 0;        // Non-zero: serve every record with this TTL after signing.
+  // The KSK's DNSKEY flags (RFC 4034 section 2.1.1): Zone Key (256) and SEP (1). Without the
+  // Zone Key bit the key must not validate anything (EDE 11, RFC 8914 section 4.12).
+  uint16_t ksk_flags = 257;
 };
 
 class SignedZone {
@@ -53,6 +56,16 @@ class SignedZone {
   void StripSignatures(const std::string& owner, dns::RrType covered);
   // removes the records of a type at an owner (its RRSIGs too).
   void Remove(const std::string& owner, dns::RrType type);
+  // removes every record of `type` in the zone and the RRSIGs over them (every NSEC, say: a
+  // zone whose negative answers carry no proof, RFC 4035 section 3.1.3).
+  void RemoveType(dns::RrType type);
+  // serves the RRset and its RRSIGs with `ttl`; the RRSIGs' Original TTL field keeps the
+  // signed value (RFC 4035 section 5.3.3 caps the TTL with it).
+  void SetTtl(const std::string& owner, dns::RrType type, uint32_t ttl);
+  // replaces the RRSIGs over `owner`/`covered` with `count` copies that name the right key but
+  // do not verify (a flipped signature bit, distinct inceptions so they are distinct records):
+  // the many-signatures form of KeyTrap (CVE-2023-50387).
+  void ReplaceWithForgedSignatures(const std::string& owner, dns::RrType covered, int count);
 
  private:
   dns::Name apex_;
