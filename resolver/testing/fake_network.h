@@ -2,7 +2,8 @@
 // text and answers like a small authoritative server (referrals with glue, answers, CNAMEs
 // unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. To a query with DO
 // it adds the zone text's RRSIG records for each RRset sent, and to a negative answer every
-// NSEC/NSEC3 of the zone with its RRSIGs. Every question is
+// NSEC/NSEC3 of the zone with its RRSIGs (or, after MinimalDenials, only those a proof needs).
+// Every question is
 // logged so tests can check what was asked of whom. No sockets, no loop: Ask never suspends.
 #pragma once
 
@@ -33,6 +34,10 @@ class FakeNetwork final : public Upstream {
   // NS RRset in the authority section with their in-zone addresses.
   void SendZoneNs(const std::string& address) { non_minimal_.insert(*IpAddress::Parse(address)); }
   void Refuse(const std::string& address) { refusing_.insert(*IpAddress::Parse(address)); }
+  // Makes `address` send denials as an authoritative server does (RFC 4035 section 3.1.3,
+  // RFC 5155 section 7.2): only the NSEC/NSEC3 records that match or cover the names the proof
+  // is about (the question name, its closest encloser, the next closer name, the wildcard).
+  void MinimalDenials(const std::string& address) { minimal_.insert(*IpAddress::Parse(address)); }
 
   // While held, every Ask suspends until Release(), as a real network would.
   void Hold() { holding_ = true; }
@@ -54,10 +59,10 @@ class FakeNetwork final : public Upstream {
     std::vector<dns::Record> records;
   };
   std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q,
-                               bool dnssec_ok, bool zone_ns) const;
+                               bool dnssec_ok, bool zone_ns, bool minimal) const;
 
   std::map<IpAddress, std::vector<Zone>> servers_;
-  std::set<IpAddress> silent_, refusing_, non_minimal_;
+  std::set<IpAddress> silent_, refusing_, non_minimal_, minimal_;
   std::vector<std::string> log_;
   std::vector<uint32_t> timeouts_;
   bool holding_ = false;
