@@ -3,7 +3,9 @@
 // util/module.h):
 //
 //   1. cache lookup   AnswerStore::Lookup: a stored answer ends the request here; so does a
-//                     failure the validator remembers (Validator::KnownFailure).
+//                     failure the validator remembers (Validator::KnownFailure), and a
+//                     negative answer it proves from cached NSEC/NSEC3 records
+//                     (Validator::Synthesise, RFC 8198).
 //   2. coalesce       Coalescer: an identical client question in flight is waited for.
 //   3. resolve        ChainResolver: link by link, the forwarder or the iterator.
 //   4. validate       Validator: statuses per RRset, bogus to SERVFAIL (DnssecValidator,
@@ -46,6 +48,7 @@ struct PipelineStats {
   Counter sub_resolutions;  // Of those, asked by a stage for another question.
   Counter stale_served;     // Failed resolutions answered from stale data.
   Counter known_failures;   // Answered from the validator's memory of bogus answers.
+  Counter synthesised;      // Answered NXDOMAIN/NODATA from cached NSEC/NSEC3 (RFC 8198).
 };
 
 class Pipeline final : public Resolver {

@@ -62,6 +62,11 @@ class Validator {
   // its bogus TTL, RFC 9520 section 3.2): the pipeline serves it instead of resolving again.
   // Never for a client that set CD. None by default.
   virtual std::optional<Resolution> KnownFailure(const RequestContext&) { return std::nullopt; }
+  // A negative answer to the context's question that this validator can prove from validated
+  // data it already has, without resolving (RFC 8198 aggressive use of cached NSEC/NSEC3):
+  // the pipeline serves it instead of resolving. Its status is Secure and it carries its proof
+  // in the authority section. None by default.
+  virtual std::optional<Resolution> Synthesise(const RequestContext&) { return std::nullopt; }
 };
 
 }  // namespace redoubt::resolver
