@@ -150,47 +150,63 @@ void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolutio
   in.negative = true;
   e.ttl = cache::TtlOnInsert(in, bounds_, now);
   if (e.ttl == 0) return;
+  AddProofs(resolution, *soa, e, now, batch);
   e.rrsets = resolution.authority;
-  // CACHE_KEY_LAYOUT: the proofs also go under their zone, for range lookups (RFC 8198).
-  for (const dns::RRset& proof : resolution.authority) {
-    if (!proof.owner.IsSubdomainOf(soa->owner)) continue;
-    std::optional<std::string> key;
-    if (proof.type == dns::RrType::NSEC) key = cache::NsecKey(soa->owner, proof.owner);
-    if (proof.type == dns::RrType::NSEC3 && proof.owner.LabelCount() > 0) {
-      auto label = proof.owner.Label(0);
-      auto hash = dns::DecodeBase32Hex(std::string_view(reinterpret_cast<const char*>(label.data()), label.size()));
-      if (hash) key = cache::Nsec3Key(soa->owner, *hash);
-    }
-    if (!key) continue;
-    CacheEntry n = e;
-    n.kind = EntryKind::kPositive;
-    n.security = proof.security;
-    n.rrsets = {proof};
-    batch.puts.emplace_back(std::move(*key), std::move(n));
-  }
   std::string key = resolution.rcode == dns::Rcode::NXDOMAIN ? cache::NxDomainKey(final_name)
                                           : cache::RRsetKey(final_name, question.qtype);
   batch.puts.emplace_back(std::move(key), std::move(e));
 }
 
-std::optional<dns::RRset> LmdbAnswerStore::NsecAtOrBefore(const dns::Name& zone, const dns::Name& name) {
+// CACHE_KEY_LAYOUT: the proofs also go under their zone, for range lookups (RFC 8198), each
+// with the SOA (so an answer made from them has one, RFC 2308 section 3) and a TTL no longer
+// than the negative entry's nor the record's own (RFC 9077 section 3, RFC 4035 section 5.3.3).
+void LmdbAnswerStore::AddProofs(const Resolution& resolution, const dns::RRset& soa,
+                                const CacheEntry& negative, uint64_t now, cache::WriteBatch& batch) {
+  for (const dns::RRset& proof : resolution.authority) {
+    if (!proof.owner.IsSubdomainOf(soa.owner)) continue;
+    std::optional<std::string> key;
+    if (proof.type == dns::RrType::NSEC) key = cache::NsecKey(soa.owner, proof.owner);
+    if (proof.type == dns::RrType::NSEC3 && proof.owner.LabelCount() > 0) {
+      auto label = proof.owner.Label(0);
+      auto hash = dns::DecodeBase32Hex(std::string_view(reinterpret_cast<const char*>(label.data()), label.size()));
+      if (hash) key = cache::Nsec3Key(soa.owner, *hash);
+    }
+    if (!key) continue;
+    cache::TtlInputs in = InputsFor(proof);
+    in.negative = true;
+    CacheEntry n = negative;  // The header; its RRsets are not set yet.
+    n.kind = EntryKind::kPositive;
+    n.security = proof.security;
+    n.ttl = std::min(negative.ttl, cache::TtlOnInsert(in, bounds_, now));
+    n.rrsets = {proof, soa};
+    if (n.ttl > 0) batch.puts.emplace_back(std::move(*key), std::move(n));
+  }
+}
+
+std::optional<CachedDenial> LmdbAnswerStore::NsecAtOrBefore(const dns::Name& zone, const dns::Name& name) {
+  if (!name.IsSubdomainOf(zone)) return std::nullopt;
   return LiveAtOrBefore(cache::NsecPrefix(zone), cache::NsecKey(zone, name));
 }
 
-std::optional<dns::RRset> LmdbAnswerStore::Nsec3AtOrBefore(const dns::Name& zone,
-                                                           std::span<const uint8_t> hash) {
+std::optional<CachedDenial> LmdbAnswerStore::Nsec3AtOrBefore(const dns::Name& zone,
+                                                             std::span<const uint8_t> hash) {
   return LiveAtOrBefore(cache::Nsec3Prefix(zone), cache::Nsec3Key(zone, hash));
 }
 
-std::optional<dns::RRset> LmdbAnswerStore::LiveAtOrBefore(const std::string& prefix, const std::string& key) {
+std::optional<CachedDenial> LmdbAnswerStore::LiveAtOrBefore(const std::string& prefix, const std::string& key) {
   auto found = reader_.GetAtOrBefore(prefix, key);
   uint64_t now = static_cast<uint64_t>(clock_.WallSeconds());
   if (!found || found->second.rrsets.empty()) return std::nullopt;
   auto remaining = cache::RemainingTtl(found->second.stored, found->second.ttl, now);
   if (!remaining) return std::nullopt;
-  dns::RRset set = std::move(found->second.rrsets[0]);
-  set.ttl = *remaining;
-  return set;
+  std::vector<dns::RRset>& sets = found->second.rrsets;
+  CachedDenial out{std::move(sets[0]), std::nullopt};
+  out.record.ttl = *remaining;
+  if (sets.size() > 1 && sets[1].type == dns::RrType::SOA) {  // Entries written before the SOA was kept have none.
+    out.soa = std::move(sets[1]);
+    out.soa->ttl = *remaining;
+  }
+  return out;
 }
 
 void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& resolution) {

@@ -7,8 +7,10 @@
 //   - NODATA (RFC 2308 section 2.2): a negative entry at the final name and the asked type, with
 //     the SOA (and any proofs) of the authority section;
 //   - NXDOMAIN (RFC 2308 section 2.1): a negative entry at the final name;
-//   - with either, every NSEC and NSEC3 of the authority section again under its zone, so the
-//     one covering a name can be found by a range lookup (RFC 8198, once validated);
+//   - with either, every NSEC and NSEC3 of the authority section again under its zone (the
+//     SOA's owner), each with the SOA beside it, so the one covering a name can be found by a
+//     range lookup (RFC 8198, once validated). Such an entry lives min(negative TTL, the
+//     record's own TTL and signature bounds) (RFC 9077 section 3);
 //   - SERVFAIL: nothing.
 // TTLs come from cache/ttl_policy.h (signature original TTL and expiry, configured bounds,
 // RFC 2308 for negative entries) and count down on every lookup. A lookup follows cached
@@ -44,15 +46,14 @@ class LmdbAnswerStore final : public AnswerStore {
   std::optional<Resolution> LookupStale(const dns::Question& question) override;
   void Store(const dns::Question& question, const Resolution& resolution) override;
 
-  // The live NSEC of `zone` whose owner is `name` or the closest before it in canonical order
-  // (RFC 8198 section 5.1; for the validator, which alone may use it once it is secure).
-  std::optional<dns::RRset> NsecAtOrBefore(const dns::Name& zone, const dns::Name& name);
-  // The same for NSEC3 (RFC 5155 section 8.3): the live NSEC3 of `zone` whose hash is `hash` or
-  // the closest below it.
-  std::optional<dns::RRset> Nsec3AtOrBefore(const dns::Name& zone, std::span<const uint8_t> hash);
+  // AnswerStore: the NSEC/NSEC3 entries a negative answer left under its zone, with their SOA.
+  std::optional<CachedDenial> NsecAtOrBefore(const dns::Name& zone, const dns::Name& name) override;
+  std::optional<CachedDenial> Nsec3AtOrBefore(const dns::Name& zone, std::span<const uint8_t> hash) override;
 
  private:
-  std::optional<dns::RRset> LiveAtOrBefore(const std::string& prefix, const std::string& key);
+  std::optional<CachedDenial> LiveAtOrBefore(const std::string& prefix, const std::string& key);
+  void AddProofs(const Resolution& resolution, const dns::RRset& soa, const cache::CacheEntry& negative,
+                 uint64_t now, cache::WriteBatch& batch);
   void AddNegative(const dns::Question& question, const Resolution& resolution,
                    const dns::Name& final_name, uint64_t now, cache::WriteBatch& batch);
   std::optional<Resolution> Find(const dns::Question& question, bool stale);

@@ -150,11 +150,37 @@ TEST_F(LmdbAnswerStoreTest, NsecProofsAreIndexedForRangeLookups) {
   store_->Store(Q("c.example."), nx);
   auto covering = store_->NsecAtOrBefore(N("example."), N("d.example."));
   ASSERT_TRUE(covering.has_value());
-  EXPECT_EQ(covering->owner.ToText(), "b.example.");
-  EXPECT_EQ(covering->ttl, 120u);  // The negative TTL.
+  EXPECT_EQ(covering->record.owner.ToText(), "b.example.");
+  EXPECT_EQ(covering->record.ttl, 120u);  // The negative TTL.
+  // The SOA comes with it (RFC 2308 section 3), with the same TTL.
+  ASSERT_TRUE(covering->soa.has_value());
+  EXPECT_EQ(covering->soa->type, dns::RrType::SOA);
+  EXPECT_EQ(covering->soa->owner.ToText(), "example.");
+  EXPECT_EQ(covering->soa->ttl, 120u);
   EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("a.example.")).has_value());
+  EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("d.other.")).has_value());  // Not in the zone.
   clock_.Advance(121s);
   EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("d.example.")).has_value());
+}
+
+// RFC 9077 section 3: an NSEC is not used for longer than its own TTL, even when the SOA
+// would allow a longer negative TTL; its status is its own, not the answer's.
+TEST_F(LmdbAnswerStoreTest, IndexedNsecLivesNoLongerThanItsOwnTtl) {
+  Resolution nx;
+  nx.rcode = dns::Rcode::NXDOMAIN;
+  nx.security = dns::Security::kInsecure;
+  dns::RRset nsec = Set("b.example.", dns::RrType::NSEC, 60, Wire("m.example."));
+  nsec.rdatas[0].insert(nsec.rdatas[0].end(), {0, 1, 0x40});
+  nsec.security = dns::Security::kSecure;
+  nx.authority = {Soa(3600, 900), nsec};
+  store_->Store(Q("c.example."), nx);
+  auto found = store_->NsecAtOrBefore(N("example."), N("c.example."));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->record.ttl, 60u);
+  EXPECT_EQ(found->record.security, dns::Security::kSecure);
+  clock_.Advance(61s);
+  EXPECT_FALSE(store_->NsecAtOrBefore(N("example."), N("c.example.")).has_value());
+  EXPECT_TRUE(store_->Lookup(Q("c.example.")).has_value());  // The negative entry itself lives on.
 }
 
 TEST_F(LmdbAnswerStoreTest, Nsec3ProofsAreIndexedByHash) {
@@ -168,7 +194,8 @@ TEST_F(LmdbAnswerStoreTest, Nsec3ProofsAreIndexedByHash) {
   std::vector<uint8_t> after(19, 0x20), before(19, 0x01);
   auto found = store_->Nsec3AtOrBefore(N("example."), after);
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->type, dns::RrType::NSEC3);
+  EXPECT_EQ(found->record.type, dns::RrType::NSEC3);
+  EXPECT_TRUE(found->soa.has_value());
   EXPECT_FALSE(store_->Nsec3AtOrBefore(N("example."), before).has_value());
 }
 

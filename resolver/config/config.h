@@ -46,7 +46,7 @@ struct Config {
   bool builtin_root_anchor = true;         // Include the compiled-in root DS (RFC 7958).
   bool validation = true;                  // DNSSEC validation (RFC 4035 section 5).
   std::vector<dns::Name> negative_trust_anchors;  // RFC 7646: zones not validated.
-  bool aggressive_nsec = true;             // RFC 8198 (planned: accepted, no effect yet).
+  bool aggressive_nsec = true;             // RFC 8198: NXDOMAIN/NODATA from cached secure NSEC/NSEC3.
   uint32_t bogus_ttl = 60;                 // Seconds a bogus answer is remembered (RFC 9520).
   ValidationLimits validation_limits;      // KeyTrap limits (security.md B3).
   bool allow_loopback_upstreams = false;   // Query servers on 127/8 and ::1 (labs, tests).

@@ -62,7 +62,8 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
 
 // The validate stage's totals (DNSSEC answers by status).
 void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0, checks = 0, most = 0;
+  uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0, checks = 0, most = 0,
+           synthesised = 0;
   for (const auto& w : workers) {
     const auto& v = w->stats().validator;
     secure += v.secure;
@@ -72,11 +73,13 @@ void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>
     exhausted += v.budget_exhausted;
     checks += v.signature_checks;
     most = std::max<uint64_t>(most, v.most_checks);
+    synthesised += v.synthesised;
   }
   Log("validation: " + std::to_string(secure) + " secure, " + std::to_string(insecure) +
       " insecure, " + std::to_string(bogus) + " bogus (" + std::to_string(remembered) +
       " answered from the bogus memory, " + std::to_string(exhausted) + " over the validation budget); " +
-      std::to_string(checks) + " signature checks, at most " + std::to_string(most) + " for one query");
+      std::to_string(checks) + " signature checks, at most " + std::to_string(most) + " for one query; " +
+      std::to_string(synthesised) + " negative answers synthesised from cached NSEC/NSEC3 (RFC 8198)");
 }
 
 // What cached statuses depend on, as a SHA-256 in hex: the anchors and negative anchors, the

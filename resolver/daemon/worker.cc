@@ -44,6 +44,7 @@ std::unique_ptr<Validator> ValidatorFor(const Config& config, const TrustAnchorS
   if (!config.validation) return std::make_unique<PassThroughValidator>();
   ValidatorOptions options;
   options.chain.bogus_ttl = config.bogus_ttl;
+  options.aggressive_nsec = config.aggressive_nsec;
   return std::make_unique<DnssecValidator>(anchors, clock, options, &store, stats);
 }
 

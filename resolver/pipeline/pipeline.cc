@@ -29,6 +29,11 @@ Task<Resolution> Pipeline::Resolve(RequestContext context) {
     ++stats_->known_failures;
     co_return std::move(*failed);
   }
+  // RFC 8198: a name the cached, validated NSEC/NSEC3 records already deny is not resolved.
+  if (std::optional<Resolution> denied = validator_.Synthesise(context)) {
+    ++stats_->synthesised;
+    co_return std::move(*denied);
+  }
   if (context.depth() > 0) {
     ++stats_->sub_resolutions;
     co_return co_await ResolveAndKeep(std::move(context));

@@ -3,7 +3,9 @@
 // util/module.h):
 //
 //   1. cache lookup   AnswerStore::Lookup: a stored answer ends the request here; so does a
-//                     failure the validator remembers (Validator::KnownFailure).
+//                     failure the validator remembers (Validator::KnownFailure), and a
+//                     negative answer it proves from cached NSEC/NSEC3 records
+//                     (Validator::Synthesise, RFC 8198).
 //   2. coalesce       Coalescer: an identical client question in flight is waited for.
 //   3. resolve        ChainResolver: link by link, the forwarder or the iterator.
 //   4. validate       Validator: statuses per RRset, bogus to SERVFAIL (DnssecValidator,
@@ -53,6 +55,7 @@ struct PipelineStats {
   Counter fragment_refetches;  // Resolved again because an unverified reassembled reply
                                // did not validate as Secure.
   Counter bogus_retries;       // Asked again of other servers after a bogus answer.
+  Counter synthesised;      // Answered NXDOMAIN/NODATA from cached NSEC/NSEC3 (RFC 8198).
 };
 
 class Pipeline final : public Resolver {

@@ -144,6 +144,41 @@ TEST_F(PipelineTest, TheStoreIsAskedFirstAndGivenEveryResult) {
   EXPECT_EQ(rig_.stats.from_store, 1u);
 }
 
+// A validator that proves "nx.example." absent without resolving (as RFC 8198 synthesis does).
+class SynthesisingValidator final : public Validator {
+ public:
+  Task<Resolution> Validate(RequestContext, Resolution resolution) override { co_return resolution; }
+  std::optional<Resolution> Synthesise(const RequestContext& context) override {
+    ++asked;
+    if (!(context.question().qname == N("nx.example."))) return std::nullopt;
+    Resolution denied;
+    denied.rcode = Rcode::NXDOMAIN;
+    denied.security = dns::Security::kSecure;
+    return denied;
+  }
+  int asked = 0;
+};
+
+// The synthesis hook comes after the store and before any resolving; what it makes is served
+// as it is, not stored (the records it came from already are).
+TEST_F(PipelineTest, SynthesisedAnswerIsServedWithoutResolving) {
+  MapStore store;
+  SynthesisingValidator validator;
+  rig_.Build(&store, &validator);
+  Resolution r = rig_.Resolve(Q("nx.example."));
+  EXPECT_EQ(r.rcode, Rcode::NXDOMAIN);
+  EXPECT_EQ(r.security, dns::Security::kSecure);
+  EXPECT_TRUE(rig_.network.log().empty());
+  EXPECT_EQ(store.lookups, 1);
+  EXPECT_TRUE(store.results.empty());
+  EXPECT_EQ(rig_.stats.synthesised, 1u);
+  EXPECT_EQ(rig_.stats.resolutions, 0u);
+  EXPECT_EQ(rig_.Resolve(Q("www.example.")).rcode, Rcode::NOERROR);  // Not synthesised: resolved.
+  EXPECT_FALSE(rig_.network.log().empty());
+  EXPECT_EQ(rig_.stats.synthesised, 1u);
+  EXPECT_GE(validator.asked, 2);
+}
+
 // Runs the questions concurrently (the network held until all have started).
 std::vector<Resolution> Concurrently(testing::PipelineRig& rig,
                                      std::vector<std::pair<dns::Question, ClientFlags>> asks) {

@@ -73,6 +73,11 @@ class Validator {
   // Called by the pipeline with the final result of a question after any retries: a bogus one
   // is remembered for KnownFailure (unless CD was set or it rested on unverified fragments).
   virtual void Remember(const RequestContext&, const Resolution&) {}
+  // A negative answer to the context's question that this validator can prove from validated
+  // data it already has, without resolving (RFC 8198 aggressive use of cached NSEC/NSEC3):
+  // the pipeline serves it instead of resolving. Its status is Secure and it carries its proof
+  // in the authority section. None by default.
+  virtual std::optional<Resolution> Synthesise(const RequestContext&) { return std::nullopt; }
 };
 
 }  // namespace redoubt::resolver

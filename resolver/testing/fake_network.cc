@@ -1,6 +1,11 @@
 #include "resolver/testing/fake_network.h"
 
+#include <algorithm>
+
+#include "crypto/nsec3_hash.h"
+#include "net/dns/base_encoding.h"
 #include "net/dns/message_builder.h"
+#include "net/dns/rdata.h"
 #include "net/dns/zone_parser.h"
 #include "resolver/query/reply_classifier.h"
 
@@ -103,11 +108,56 @@ void AddReferral(const std::vector<Record>& records, const std::vector<const Rec
   AddAddresses(records, ns, parts.additional);
 }
 
-// Every NSEC and NSEC3 of the zone with its RRSIGs: enough of a denial for tests that check
-// that proofs travel (not a minimal covering set).
-void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& to) {
+// The longest existing ancestor of `qname` in the zone (RFC 4592 section 3.3.1).
+Name ClosestEncloser(const std::vector<Record>& records, const Name& apex, const Name& qname) {
+  Name encloser = qname;
+  while (!(encloser == apex) && !Exists(records, encloser)) encloser = encloser.Parent();
+  return encloser;
+}
+
+// Whether "*.<closest encloser>" owns records: then a name that does not exist is answered
+// from it, with data or NODATA, never NXDOMAIN (RFC 4592 section 3.3.1).
+bool WildcardApplies(const std::vector<Record>& records, const Name& apex, const Name& qname) {
+  auto wildcard = ClosestEncloser(records, apex, qname).Wildcard();
+  return wildcard && std::any_of(records.begin(), records.end(), [&](const Record& r) { return r.owner == *wildcard; });
+}
+
+// Whether the NSEC or NSEC3 record `r` matches or covers `name` (RFC 4034 section 6.1 order;
+// RFC 5155 section 8.3 hash order, the last record wrapping round).
+bool MatchesOrCovers(const Record& r, const Name& name, const Name& apex) {
+  if (r.type == RrType::NSEC) {
+    auto nsec = dns::Decode<dns::rdata::NSEC>(r.rdata);
+    if (!nsec || r.owner.CanonicalCompare(name) == std::weak_ordering::greater) return false;
+    return r.owner == name || nsec->next == apex || name.CanonicalCompare(nsec->next) == std::weak_ordering::less;
+  }
+  auto nsec3 = dns::Decode<dns::rdata::NSEC3>(r.rdata);
+  if (!nsec3 || r.owner.LabelCount() == 0) return false;
+  auto label = r.owner.Label(0);
+  auto owner = dns::DecodeBase32Hex(std::string_view(reinterpret_cast<const char*>(label.data()), label.size()));
+  auto digest = crypto::Nsec3Hash(name, nsec3->hash_algorithm, nsec3->salt.bytes, nsec3->iterations);
+  if (!owner || !digest) return false;
+  std::vector<uint8_t> h(digest->bytes().begin(), digest->bytes().end());
+  const std::vector<uint8_t>& next = nsec3->next_hashed.bytes;
+  if (*owner == h) return true;
+  return *owner < next ? (*owner < h && h < next) : (*owner < h || h < next);
+}
+
+// The NSEC and NSEC3 records of the zone with their RRSIGs: every one, or with `minimal` those
+// matching or covering qname, its closest encloser, the next closer name and the wildcard.
+void AddDenial(const std::vector<Record>& records, const Name& apex, const Name& qname, bool minimal,
+               std::vector<const Record*>& to) {
+  std::vector<Name> about = {qname};
+  if (minimal && !Exists(records, qname)) {
+    Name encloser = ClosestEncloser(records, apex, qname);
+    about.push_back(encloser);
+    about.push_back(qname.Suffix(encloser.LabelCount() + 1));
+    if (auto wildcard = encloser.Wildcard()) about.push_back(*wildcard);
+  }
   for (const Record& r : records) {
     if (r.type != RrType::NSEC && r.type != RrType::NSEC3) continue;
+    if (minimal && std::none_of(about.begin(), about.end(), [&](const Name& n) { return MatchesOrCovers(r, n, apex); })) {
+      continue;
+    }
     to.push_back(&r);
     for (const Record* sig : SigsFor(records, r.owner, r.type)) to.push_back(sig);
   }
@@ -116,18 +166,9 @@ void AddDenial(const std::vector<Record>& records, std::vector<const Record*>& t
 // RFC 4592 section 3.3.1: the records of "*.<closest encloser>" for a name that does not exist,
 // owned by the name, with their RRSIGs (whose Labels field tells the validator they were
 // expanded) when the query set DO.
-// "*.<closest encloser>" of a name that does not exist (RFC 4592 section 3.3.1), whether or not
-// the zone holds it.
-Result<Name> WildcardFor(const std::vector<Record>& records, const Name& apex, const Name& qname) {
-  Name encloser = qname;
-  while (!(encloser == apex) && !Exists(records, encloser)) encloser = encloser.Parent();
-  uint8_t star[] = {'*'};
-  return encloser.Prepend(star);
-}
-
 std::vector<Record> FromWildcard(const std::vector<Record>& records, const Name& apex,
                                  const dns::Question& q, bool dnssec_ok) {
-  auto wildcard = WildcardFor(records, apex, q.qname);
+  auto wildcard = ClosestEncloser(records, apex, q.qname).Wildcard();
   if (!wildcard) return {};
   std::vector<const Record*> found = At(records, *wildcard, q.qtype);
   if (found.empty()) found = At(records, *wildcard, RrType::CNAME);
@@ -209,7 +250,7 @@ size_t FakeNetwork::AskedOf(const std::string& address) const {
 }
 
 std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const dns::Question& q,
-                                          bool dnssec_ok, bool zone_ns) const {
+                                          bool dnssec_ok, bool zone_ns, bool minimal) const {
   const Zone* zone = nullptr;
   for (const Zone& z : zones) {
     if (q.qname.IsSubdomainOf(z.apex) && (!zone || z.apex.LabelCount() > zone->apex.LabelCount())) zone = &z;
@@ -234,7 +275,7 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
   if (answer.empty() && !Exists(zone->records, q.qname)) {
     synthesised = FromWildcard(zone->records, zone->apex, q, dnssec_ok);
     for (const Record& r : synthesised) parts.answer.push_back(&r);
-    if (!synthesised.empty() && dnssec_ok) AddDenial(zone->records, parts.authority);
+    if (!synthesised.empty() && dnssec_ok) AddDenial(zone->records, zone->apex, q.qname, minimal, parts.authority);
   }
   if (q.qtype == RrType::NS) AddAddresses(zone->records, answer, parts.additional);  // As priming.
   if (zone_ns && !parts.answer.empty()) {
@@ -243,12 +284,10 @@ std::vector<uint8_t> FakeNetwork::Respond(const std::vector<Zone>& zones, const 
     AddAddresses(zone->records, ns, parts.additional);
   }
   if (parts.answer.empty()) {
-    // RFC 4592 section 2.2.1: a name a wildcard matches exists (NODATA, not NXDOMAIN).
-    auto wildcard = WildcardFor(zone->records, zone->apex, q.qname);
-    bool matched = wildcard && Exists(zone->records, *wildcard);
-    parts.rcode = Exists(zone->records, q.qname) || matched ? 0 : 3;
+    bool exists = Exists(zone->records, q.qname) || WildcardApplies(zone->records, zone->apex, q.qname);
+    parts.rcode = exists ? 0 : 3;  // Wildcard NODATA is NOERROR (RFC 4592 section 3.3.1).
     AddWithSigs(zone->records, At(zone->records, zone->apex, RrType::SOA), dnssec_ok, parts.authority);
-    if (dnssec_ok) AddDenial(zone->records, parts.authority);
+    if (dnssec_ok) AddDenial(zone->records, zone->apex, q.qname, minimal, parts.authority);
   }
   return Build(q, parts);
 }
@@ -291,7 +330,7 @@ Task<UpstreamReply> FakeNetwork::Ask(Endpoint server, dns::Question question, As
   auto it = servers_.find(server.address);
   std::vector<Zone> none;
   reply.wire = Respond(it == servers_.end() ? none : it->second, question, options.dnssec_ok,
-                       non_minimal_.contains(server.address));
+                       non_minimal_.contains(server.address), minimal_.contains(server.address));
   if (refusing_.contains(server.address) && reply.wire.size() > 3) {
     reply.wire[2] &= static_cast<uint8_t>(~0x04);  // AA off
     reply.wire[3] = static_cast<uint8_t>((reply.wire[3] & 0xF0) | 5);  // REFUSED

@@ -2,7 +2,7 @@
 // text and answers like a small authoritative server (referrals with glue, answers, CNAMEs
 // unchased, NXDOMAIN and NODATA with the SOA), or stays silent, or refuses. To a query with DO
 // it adds the zone text's RRSIG records for each RRset sent, and to a negative answer every
-// NSEC/NSEC3 of the zone with its RRSIGs. Names below a DNAME get the DNAME and the CNAME it
+// NSEC/NSEC3 of the zone with its RRSIGs (or, after MinimalDenials, only those a proof needs). Names below a DNAME get the DNAME and the CNAME it
 // synthesises (RFC 6672 section 3.2). A question may also be scripted for one address: that
 // address then sends exactly the scripted reply to it (forged or odd replies). Every question is
 // logged so tests can check what was asked of whom. No sockets, no loop: Ask never suspends.
@@ -50,6 +50,11 @@ class FakeNetwork final : public Upstream {
   // serves; other questions and addresses are answered as before.
   void Script(const std::string& address, const dns::Question& question, ScriptedReply reply);
 
+  // Makes `address` send denials as an authoritative server does (RFC 4035 section 3.1.3,
+  // RFC 5155 section 7.2): only the NSEC/NSEC3 records that match or cover the names the proof
+  // is about (the question name, its closest encloser, the next closer name, the wildcard).
+  void MinimalDenials(const std::string& address) { minimal_.insert(*IpAddress::Parse(address)); }
+
   // While held, every Ask suspends until Release(), as a real network would.
   void Hold() { holding_ = true; }
   // Resumes every suspended Ask (and any that suspend while doing so) and stops holding.
@@ -70,13 +75,13 @@ class FakeNetwork final : public Upstream {
     std::vector<dns::Record> records;
   };
   std::vector<uint8_t> Respond(const std::vector<Zone>& zones, const dns::Question& q,
-                               bool dnssec_ok, bool zone_ns) const;
+                               bool dnssec_ok, bool zone_ns, bool minimal) const;
 
   const ScriptedReply* ScriptFor(const IpAddress& address, const dns::Question& q) const;
 
   std::map<IpAddress, std::vector<Zone>> servers_;
   std::map<std::string, ScriptedReply> scripts_;  // "address qname TYPE", qname lowercased.
-  std::set<IpAddress> silent_, refusing_, non_minimal_, fragmenting_;
+  std::set<IpAddress> silent_, refusing_, non_minimal_, fragmenting_, minimal_;
   std::vector<std::string> log_;
   std::vector<uint32_t> timeouts_;
   bool holding_ = false;

@@ -81,6 +81,21 @@ std::optional<ZoneTrust> ChainOfTrust::Remembered(const Name& zone, int64_t now)
   return *found;
 }
 
+std::optional<Name> ChainOfTrust::RememberedSecureZone(const Name& name) {
+  if (anchors_.UnderNegativeAnchor(name)) return std::nullopt;
+  const TrustAnchor* anchor = anchors_.Closest(name);
+  if (anchor == nullptr) return std::nullopt;
+  int64_t now = clock_.WallSeconds();
+  for (Name n = name; n.IsSubdomainOf(anchor->zone); n = n.Parent()) {
+    if (ZoneTrust* found = zones_.Find(n); found != nullptr && found->expires > now) {
+      if (found->security != Security::kSecure) return std::nullopt;
+      return found->zone;
+    }
+    if (n == anchor->zone) break;
+  }
+  return std::nullopt;
+}
+
 void ChainOfTrust::Remember(const ZoneTrust& trust) {
   switch (trust.security) {
     case Security::kSecure: ++stats_.zones_secure; break;

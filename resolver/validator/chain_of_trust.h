@@ -63,6 +63,13 @@ class ChainOfTrust {
   // that `zone` is not a zone apex although it is inside a secure zone.
   Task<ZoneTrust> KeysOf(RequestContext& context, dns::Name zone);
 
+  // The zone holding `name` as far as the zone table already knows, asking nothing: the
+  // deepest remembered, unexpired zone at or above `name`, when it is Secure. Nothing under a
+  // negative trust anchor (RFC 7646), without an anchor, or when that zone is Insecure, Bogus
+  // or not remembered. Used by aggressive negative caching (RFC 8198 section 4), which may only
+  // answer for zones known to be signed.
+  std::optional<dns::Name> RememberedSecureZone(const dns::Name& name);
+
   const ChainStats& stats() const noexcept { return stats_; }
   bool has_anchors() const noexcept { return !anchors_.empty(); }
   // Forgets everything learnt (a reload; tests moving the clock).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "resolver/query/reply_classifier.h"
+#include "resolver/validator/aggressive_nsec.h"
 #include "resolver/validator/proof_check.h"
 
 namespace redoubt::resolver {
@@ -76,7 +77,7 @@ struct DnssecValidator::Judgement {
 
 DnssecValidator::DnssecValidator(const TrustAnchorStore& anchors, const Clock& clock,
                                  ValidatorOptions options, AnswerStore* store, ValidatorStats* stats)
-    : clock_(clock), options_(options), chain_(anchors, clock, options.chain, store),
+    : clock_(clock), options_(options), store_(store), chain_(anchors, clock, options.chain, store),
       stats_(stats ? stats : &own_stats_), bogus_(options.max_bogus) {}
 
 std::optional<Resolution> DnssecValidator::KnownFailure(const RequestContext& context) {
@@ -102,6 +103,21 @@ void DnssecValidator::Remember(const RequestContext& context, const Resolution& 
   }
   bogus_.Put(BogusKey(context.question()),
              Remembered{*resolution.ede, resolution.ede_text, clock_.WallSeconds() + options_.chain.bogus_ttl});
+}
+
+std::optional<Resolution> DnssecValidator::Synthesise(const RequestContext& context) {
+  if (!options_.enabled || !options_.aggressive_nsec || store_ == nullptr ||
+      context.client().checking_disabled) {
+    return std::nullopt;
+  }
+  const dns::Question& q = context.question();
+  // RFC 4035 section 5.2: the parent's zone answers DS.
+  Name holder = q.qtype == RrType::DS && !q.qname.IsRoot() ? q.qname.Parent() : q.qname;
+  std::optional<Name> zone = chain_.RememberedSecureZone(holder);
+  if (!zone) return std::nullopt;
+  std::optional<Resolution> made = SynthesiseDenial(*store_, *zone, q, context.validation());
+  if (made) ++stats_->synthesised;
+  return made;
 }
 
 Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRset& set) {

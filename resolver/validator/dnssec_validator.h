@@ -18,6 +18,8 @@
 //      EDE 27 (RFC 9276 section 3.2).
 //   3. the answer's status is the weakest of all; bogus answers are remembered for `bogus_ttl`
 //      (KnownFailure) so a broken zone costs one resolution per minute, not one per query.
+// Before a question is resolved at all, Synthesise may answer it NXDOMAIN or NODATA from the
+// secure NSEC/NSEC3 records already cached for its zone (RFC 8198, aggressive_nsec.h).
 // Work is bounded by the request's ValidationBudget (KeyTrap, security.md B3).
 #pragma once
 
@@ -37,6 +39,7 @@ struct ValidatorOptions {
   bool enabled = true;      // `validation:`; false leaves every status Indeterminate.
   ChainOptions chain;       // Verification limits, skew, bogus TTL, zone table size.
   size_t max_bogus = 10000; // Remembered bogus questions per worker.
+  bool aggressive_nsec = true;  // `aggressive-nsec:` RFC 8198 synthesis (Synthesise).
 };
 
 // Counters of the validate stage, read by the metrics layer.
@@ -51,6 +54,7 @@ struct ValidatorStats {
                              // are summed: a request's sub-resolutions share its budget).
   Counter most_checks;       // The most verifications one client request needed (a high-water
                              // mark; never above limits.signature-checks).
+  Counter synthesised;       // NXDOMAIN/NODATA answers made from cached NSEC/NSEC3 (RFC 8198).
 };
 
 class DnssecValidator final : public Validator {
@@ -65,6 +69,14 @@ class DnssecValidator final : public Validator {
   // Without a single trust anchor nothing can be Secure, so nothing unverified is let through.
   void Remember(const RequestContext& context, const Resolution& resolution) override;
   bool Judges() const override { return options_.enabled && chain_.has_anchors(); }
+  // RFC 8198: NXDOMAIN or NODATA from the secure NSEC/NSEC3 records the store holds for the
+  // zone of the question's name (for DS, of its parent), when `aggressive_nsec` and validation
+  // are on, the store has the index, and the zone is known Secure in the chain's zone table
+  // (ChainOfTrust::RememberedSecureZone: nothing is fetched here). Never for a context with CD
+  // set (a client's CD, or the chain walker's unvalidated fetches): a CD client asked for what
+  // the servers say, not for the validator's conclusions. NSEC3 hashes are charged to the
+  // request's validation budget.
+  std::optional<Resolution> Synthesise(const RequestContext& context) override;
 
   const ChainStats& chain_stats() const noexcept { return chain_.stats(); }
 
@@ -84,6 +96,7 @@ class DnssecValidator final : public Validator {
 
   const Clock& clock_;
   ValidatorOptions options_;
+  AnswerStore* store_;
   ChainOfTrust chain_;
   ValidatorStats own_stats_;
   ValidatorStats* stats_;

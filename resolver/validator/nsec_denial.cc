@@ -75,11 +75,8 @@ size_t SharedLabels(const Name& a, const Name& b) {
   return n;
 }
 
-// RFC 4035 section 5.4 / RFC 4592: the closest encloser that an NSEC covering qname shows, the
-// longest ancestor of qname shared with the NSEC's owner or next name.
 Name ClosestEncloser(const Name& qname, const Nsec& cover) {
-  return qname.Suffix(
-      std::max(SharedLabels(qname, *cover.owner), SharedLabels(qname, cover.rdata.next)));
+  return nsec::ClosestEncloser(qname, *cover.owner, cover.rdata.next);
 }
 
 // True when some NSEC shows that `name` exists: it owns one, is one's next name, or has one
@@ -102,6 +99,10 @@ bool Applies(const std::vector<Nsec>& nsecs, const Name& qname, const Name& zone
 }
 
 }  // namespace
+
+Name ClosestEncloser(const Name& qname, const Name& owner, const Name& next) {
+  return qname.Suffix(std::max(SharedLabels(qname, owner), SharedLabels(qname, next)));
+}
 
 DenialResult ProveNxDomain(const Name& qname, const Name& zone, std::span<const dns::RRset> proofs,
                            ValidationBudget& /*budget*/) {

@@ -49,4 +49,8 @@ DenialResult ProveNoCloserMatch(const dns::Name& qname, const dns::Name& wildcar
 DsDenial ClassifyDsDenial(const dns::Name& name, const dns::Name& zone,
                           std::span<const dns::RRset> proofs, ValidationBudget& budget);
 
+// RFC 4035 section 5.4, RFC 4592 section 3.3.1: the closest encloser that an NSEC with `owner`
+// and `next` covering `qname` shows, the longest ancestor of qname shared with either name.
+dns::Name ClosestEncloser(const dns::Name& qname, const dns::Name& owner, const dns::Name& next);
+
 }  // namespace redoubt::resolver::nsec
