@@ -126,7 +126,7 @@ run_attack() {
   attack_pids=()
   local end=$(date +%s.%N)
   echo "   $((clients * rounds)) KeyTrap queries from $clients clients in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s;" \
-    "the benign probes ran during the first $(awk -v a="$start" -v b="$probes_done" 'BEGIN { printf "%.2f", b - a }') s"
+    "the benign probes ended $(awk -v a="$start" -v b="$probes_done" 'BEGIN { printf "%.2f", b - a }') s after the attack began"
   check_attack
 }
 
