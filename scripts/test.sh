@@ -4,7 +4,8 @@
 #   ldns and BIND, responses from real authoritative servers), the lab check, redoubt itself
 #   resolving against the lab (tests/integration: the lab table; the LMDB cache across restarts,
 #   kill -9 and a full map), the fragment attack in a network namespace
-#   (tests/attack; redoubt beside Unbound), and a short bounded run of every libFuzzer target.
+#   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
+#   (tests/attack/keytrap.sh), and a short bounded run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -43,6 +44,9 @@ if [ -x tests/integration/cache_lab.sh ]; then
 fi
 if [ -x tests/attack/fragment_attack.sh ]; then
   run_counted "attack" bash tests/attack/fragment_attack.sh
+fi
+if [ -x tests/attack/keytrap.sh ]; then
+  run_counted "keytrap" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/attack/keytrap.sh; rc=$?; tests/lab/lab down; exit $rc'
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"

@@ -5,14 +5,22 @@
 #   tests/bench/resolver_bench.sh [SECONDS]     (default 10 s per hot workload)
 #
 # Workloads, each sent by dnsperf (bounded by -l seconds or -n passes):
-#   hot   a few names asked again and again (cache hits for a resolver with a cache);
-#   cold  20,000 distinct names of big.gamma. (100,000 names), each asked once;
-# and each resolver's resident memory after them. For the hot run it also prints the CPU time
-# each resolver spends per cache hit (user + system time of the whole process, every thread,
+#   hot         a few names asked again and again (cache hits for a resolver with a cache);
+#   cold        20,000 distinct names of big.gamma. (100,000 names, unsigned below a signed
+#               parent: insecure answers), each asked once;
+#   cold signed 10,000 distinct names of bigsec.alpha. (20,000 names, ECDSA P-256, NSEC), each
+#               asked once: every answer is a fresh signature to verify (secure, AD);
+# and each resolver's resident memory after them. For every run it also prints the CPU time each
+# resolver spends per answered query (user + system time of the whole process, every thread,
 # from /proc/PID/stat, over the queries dnsperf saw answered), and at the end the memory one
 # in-flight upstream exchange holds (redoubt-inflight-bench). Both resolvers run with two
-# threads, QNAME minimisation on, and no DNSSEC validation (redoubt's validator is not built
-# yet, so Unbound runs with module-config "iterator" to compare like with like).
+# threads, QNAME minimisation on, and DNSSEC validation on for every workload, from the lab's
+# trust anchor: redoubt with trust-anchors: [$LAB_DIR/root.ds] and builtin-root-anchor: false,
+# Unbound with module-config "validator iterator" and trust-anchor-file. (Until the validator
+# landed both ran without validation. redoubt now validates by default from its built-in root
+# anchor, which the lab's root does not match, so it must be given the lab's. The hot and cold
+# big.gamma. rows are measured as before; what validation adds to them is the chain of trust,
+# fetched and checked once, and for big.gamma. the proof that its delegation is unsigned.)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,7 +43,8 @@ trap cleanup EXIT
 start_redoubt() {
   ip addr add "$redoubt_addr/32" dev lo 2>/dev/null
   printf '%s\n' "listen: [\"$redoubt_addr:53\"]" "workers: 2" "root-hints: $LAB_DIR/root.hints" \
-    "allow-loopback-upstreams: true" "cache: {directory: \"$work/redoubt-cache\"}" >"$work/redoubt.yaml"
+    "allow-loopback-upstreams: true" "trust-anchors: [\"$LAB_DIR/root.ds\"]" \
+    "builtin-root-anchor: false" "cache: {directory: \"$work/redoubt-cache\"}" >"$work/redoubt.yaml"
   "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
   pids+=($!); redoubt_pid=$!
   wait_for_resolver "$redoubt_addr"
@@ -58,7 +67,8 @@ server:
   access-control: 127.0.0.0/8 allow
   do-not-query-localhost: no
   root-hints: "$LAB_DIR/root.hints"
-  module-config: "iterator"
+  module-config: "validator iterator"
+  trust-anchor-file: "$LAB_DIR/root.ds"
   qname-minimisation: yes
   edns-buffer-size: 1232
 remote-control:
@@ -93,6 +103,26 @@ cpu_us_per_query() {
     'BEGIN { if (n > 0) printf "%.1f", (a - b) / hz * 1e6 / n; else print "?" }'
 }
 
+# timed_perf RESULT CPU PID ADDRESS FILE ARGS...: perf against ADDRESS, its "qps completed
+# lost" left in the caller's variable RESULT, and the CPU microseconds per answered query it
+# cost the resolver PID in CPU (no subshell, so that both reach the caller).
+timed_perf() {
+  local -n result_=$1 cpu_=$2
+  local pid=$3; shift 3
+  local before after
+  before=$(cpu_ticks "$pid")
+  result_=$(perf "$@")
+  after=$(cpu_ticks "$pid")
+  cpu_=$(cpu_us_per_query "$before" "$after" "$(cut -d' ' -f2 <<<"$result_")")
+}
+
+# row TITLE REDOUBT UNBOUND REDOUBT_CPU UNBOUND_CPU: queries/s, completed / lost, CPU per query.
+row() {
+  printf '%-34s %14s %14s\n' "$1, queries/s" "$(cut -d' ' -f1 <<<"$2")" "$(cut -d' ' -f1 <<<"$3")"
+  printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$2")/$(cut -d' ' -f3 <<<"$2")" "$(cut -d' ' -f2 <<<"$3")/$(cut -d' ' -f3 <<<"$3")"
+  printf '%-34s %14s %14s\n' "  CPU per query, us" "$4" "$5"
+}
+
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 main() {
@@ -114,27 +144,36 @@ main() {
   awk 'BEGIN { for (i = 0; i < 20000; i++) printf "h%d.big.gamma. A\n", (i * 4999 + 1) % 100000 }' \
     >"$work/cold-unbound.txt"
 
-  local r_hot u_hot r_cold u_cold
-  dig +short @"$redoubt_addr" www.alpha. A >/dev/null; dig +short @"$unbound_addr" www.alpha. A >/dev/null
-  local r_cpu0 r_cpu1 u_cpu0 u_cpu1
+  # bigsec.alpha.: redoubt the even names, Unbound the odd ones.
+  awk 'BEGIN { for (i = 0; i < 10000; i++) printf "h%d.bigsec.alpha. A\n", 2 * i }' >"$work/signed-redoubt.txt"
+  awk 'BEGIN { for (i = 0; i < 10000; i++) printf "h%d.bigsec.alpha. A\n", 2 * i + 1 }' >"$work/signed-unbound.txt"
+
+  local r_hot u_hot r_cold u_cold r_signed u_signed
+  local name
+  for name in www.alpha. ns.bigsec.alpha.; do  # The chains of trust, before anything is timed.
+    dig +short @"$redoubt_addr" "$name" A >/dev/null; dig +short @"$unbound_addr" "$name" A >/dev/null
+  done
+  local r_cpu0 r_cpu1 u_cpu0 u_cpu1 r_cold_cpu u_cold_cpu r_signed_cpu u_signed_cpu
   r_cpu0=$(cpu_ticks "$redoubt_pid")
   r_hot=$(perf "$redoubt_addr" "$work/hot.txt" -l "$seconds")
   r_cpu1=$(cpu_ticks "$redoubt_pid")
   u_cpu0=$(cpu_ticks "$unbound_pid")
   u_hot=$(perf "$unbound_addr" "$work/hot.txt" -l "$seconds")
   u_cpu1=$(cpu_ticks "$unbound_pid")
-  r_cold=$(perf "$redoubt_addr" "$work/cold-redoubt.txt" -n 1 -l 120)
-  u_cold=$(perf "$unbound_addr" "$work/cold-unbound.txt" -n 1 -l 120)
+  timed_perf r_cold r_cold_cpu "$redoubt_pid" "$redoubt_addr" "$work/cold-redoubt.txt" -n 1 -l 120
+  timed_perf u_cold u_cold_cpu "$unbound_pid" "$unbound_addr" "$work/cold-unbound.txt" -n 1 -l 120
+  timed_perf r_signed r_signed_cpu "$redoubt_pid" "$redoubt_addr" "$work/signed-redoubt.txt" -n 1 -l 120
+  timed_perf u_signed u_signed_cpu "$unbound_pid" "$unbound_addr" "$work/signed-unbound.txt" -n 1 -l 120
 
-  echo "bench: redoubt $(git -C "$root" rev-parse --short HEAD 2>/dev/null) vs $(unbound -V | head -1), lab on loopback, 2 threads each, dnsperf -c 4 -q 64"
+  echo "bench: redoubt $(git -C "$root" rev-parse --short HEAD 2>/dev/null) vs $(unbound -V | head -1), lab on loopback, 2 threads each, validating, dnsperf -c 4 -q 64"
   printf '%-34s %14s %14s\n' "workload" "redoubt" "unbound"
   printf '%-34s %14s %14s\n' "hot names, queries/s (${seconds} s)" "$(cut -d' ' -f1 <<<"$r_hot")" "$(cut -d' ' -f1 <<<"$u_hot")"
   printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_hot")/$(cut -d' ' -f3 <<<"$r_hot")" "$(cut -d' ' -f2 <<<"$u_hot")/$(cut -d' ' -f3 <<<"$u_hot")"
   printf '%-34s %14s %14s\n' "cache-hit CPU per query, us" \
     "$(cpu_us_per_query "$r_cpu0" "$r_cpu1" "$(cut -d' ' -f2 <<<"$r_hot")")" \
     "$(cpu_us_per_query "$u_cpu0" "$u_cpu1" "$(cut -d' ' -f2 <<<"$u_hot")")"
-  printf '%-34s %14s %14s\n' "cold big.gamma. names, queries/s" "$(cut -d' ' -f1 <<<"$r_cold")" "$(cut -d' ' -f1 <<<"$u_cold")"
-  printf '%-34s %14s %14s\n' "  completed / lost" "$(cut -d' ' -f2 <<<"$r_cold")/$(cut -d' ' -f3 <<<"$r_cold")" "$(cut -d' ' -f2 <<<"$u_cold")/$(cut -d' ' -f3 <<<"$u_cold")"
+  row "cold big.gamma. names" "$r_cold" "$u_cold" "$r_cold_cpu" "$u_cold_cpu"
+  row "cold signed names" "$r_signed" "$u_signed" "$r_signed_cpu" "$u_signed_cpu"
   printf '%-34s %14s %14s\n' "resident memory after, MB" "$(rss_mb "$redoubt_pid")" "$(rss_mb "$unbound_pid")"
   echo "bench: both answer 'hot' queries from their caches: redoubt from LMDB (shared by its workers,"
   echo "bench: kept across restarts), Unbound from memory."

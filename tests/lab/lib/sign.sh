@@ -136,6 +136,8 @@ sign_all_but_root() {
   sign sec.alpha. alpha. ECDSAP256SHA256 ksk-zsk
   make_bogus_zones
   make_limit_zones
+  sign_keytrap_zone   # lib/keytrap.sh
+  sign bigsec.alpha. alpha. ECDSAP256SHA256 ksk-zsk
   copy_unsigned insecure.alpha.
   sign alpha. . RSASHA256 ksk-zsk
 

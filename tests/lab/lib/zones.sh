@@ -3,7 +3,7 @@
 
 # The children of alpha. that it delegates with glue (each on its own address); lib/sign.sh
 # decides which get a DS and what kind.
-ALPHA_CHILDREN="badsig expired future wrongds nokey nosig mixbad n3iter ttlcap unsupdigest unsupalg ed448"
+ALPHA_CHILDREN="badsig expired future wrongds nokey nosig mixbad n3iter ttlcap unsupdigest unsupalg ed448 keytrap bigsec"
 
 write_zone() {  # write_zone ZONE < body
   local zone=$1 file="$LAB_DIR/zones/${1%.}.zone"
@@ -17,8 +17,8 @@ write_zone() {  # write_zone ZONE < body
   } >"$file"
 }
 
-big_zone_body() {  # 100000 names: h0..h99999, A 10.x.y.z
-  awk 'BEGIN { for (i = 0; i < 100000; i++) printf "h%d A 10.%d.%d.%d\n", i, int(i/65536)%256, int(i/256)%256, i%256 }'
+big_zone_body() {  # big_zone_body [COUNT]: COUNT names (default 100000): h0.., A 10.x.y.z
+  awk -v n="${1:-100000}" 'BEGIN { for (i = 0; i < n; i++) printf "h%d A 10.%d.%d.%d\n", i, int(i/65536)%256, int(i/256)%256, i%256 }'
 }
 
 big_txt() {  # A TXT RRset well over 1232 octets
@@ -123,6 +123,14 @@ ns A $(zone_address $z.alpha.)
 www A 192.0.2.$((100 + ${#z}))
 EOF2
   done
+  # Signed by redoubt-keytrap-sign (lib/keytrap.sh); the wildcard makes every name below it a
+  # fresh answer to validate.
+  write_zone keytrap.alpha. <<EOF2
+@ NS ns
+ns A $(zone_address keytrap.alpha.)
+www A 192.0.2.130
+* A 192.0.2.131
+EOF2
   # Every TTL 300, the Original TTL of every signature; signing then raises www's to 86400.
   ZONE_TTL=300 write_zone ttlcap.alpha. <<EOF2
 @ NS ns
@@ -176,6 +184,8 @@ EOF2
     for f in strip corrupt nonce alg dup; do echo "$f A 192.0.2.28"; done
     for i in $(seq 1 24); do printf 'big TXT "%s-%02d"\n' "$(printf 'y%.0s' $(seq 1 90))" "$i"; done)
   write_zone big.gamma. < <(echo "@ NS ns"; echo "ns A $(zone_address big.gamma.)"; big_zone_body)
+  # Signed names for cold validated load (tests/bench/resolver_bench.sh).
+  write_zone bigsec.alpha. < <(echo "@ NS ns"; echo "ns A $(zone_address bigsec.alpha.)"; big_zone_body 20000)
 }
 
 # The RFC 2065 tree is written with one TTL for everything (the SOA minimum, which NXT records
