@@ -8,6 +8,7 @@
 #include <array>
 
 #include "crypto/dnssec_algorithms.h"
+#include "crypto/dnssec_evp.h"
 
 namespace redoubt::crypto {
 namespace {
@@ -18,25 +19,6 @@ constexpr unsigned kMinRsaBits = 1024;  // RFC 8624 section 3.1 and operational 
 constexpr unsigned kMaxRsaBits = 4096;  // RFC 3110 section 2.
 constexpr unsigned kMaxRsaExponentBits = 64;  // OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS.
 
-bool IsRsa(DnssecAlgorithm algorithm) noexcept {
-  using enum DnssecAlgorithm;
-  return algorithm == RSASHA1 || algorithm == RSASHA1_NSEC3_SHA1 || algorithm == RSASHA256 ||
-         algorithm == RSASHA512;
-}
-
-// The hash the algorithm signs with; null for the EdDSA algorithms (pure EdDSA, no pre-hash).
-const EVP_MD* HashOf(DnssecAlgorithm algorithm) noexcept {
-  using enum DnssecAlgorithm;
-  switch (algorithm) {
-    case RSASHA1:
-    case RSASHA1_NSEC3_SHA1: return EVP_sha1();
-    case RSASHA256:
-    case ECDSAP256SHA256: return EVP_sha256();
-    case ECDSAP384SHA384: return EVP_sha384();
-    case RSASHA512: return EVP_sha512();
-    default: return nullptr;
-  }
-}
 
 // Octets in one ECDSA coordinate (and in r or s): 32 for P-256, 48 for P-384; 0 otherwise.
 size_t EcCoordinateLength(DnssecAlgorithm algorithm) noexcept {

@@ -8,31 +8,12 @@
 #include "crypto/rsa_signing_key.h"
 #include "net/dns/canonical.h"
 
+#include "crypto/dnssec_evp.h"
+
 namespace redoubt::crypto {
 namespace {
 
 using dns::DnssecAlgorithm;
-
-bool IsEcdsa(DnssecAlgorithm algorithm) noexcept {
-  return algorithm == DnssecAlgorithm::ECDSAP256SHA256 ||
-         algorithm == DnssecAlgorithm::ECDSAP384SHA384;
-}
-bool IsEdDsa(DnssecAlgorithm algorithm) noexcept {
-  return algorithm == DnssecAlgorithm::ED25519 || algorithm == DnssecAlgorithm::ED448;
-}
-
-const EVP_MD* HashOf(DnssecAlgorithm algorithm) noexcept {
-  using enum DnssecAlgorithm;
-  switch (algorithm) {
-    case RSASHA1:
-    case RSASHA1_NSEC3_SHA1: return EVP_sha1();
-    case RSASHA256:
-    case ECDSAP256SHA256: return EVP_sha256();
-    case ECDSAP384SHA384: return EVP_sha384();
-    case RSASHA512: return EVP_sha512();
-    default: return nullptr;  // EdDSA signs the message itself.
-  }
-}
 
 EVP_PKEY* NewKey(DnssecAlgorithm algorithm, unsigned rsa_bits) {
   using enum DnssecAlgorithm;
