@@ -18,6 +18,7 @@
 #include "net/io/address.h"
 #include "net/io/exchange.h"
 #include "net/io/listener.h"
+#include "net/io/loop_yielder.h"
 #include "net/io/tcp_pool.h"
 
 namespace redoubt::io {
@@ -445,6 +446,71 @@ TEST(IoTest, TooManyTcpClientsAreTurnedAway) {
   });
   EXPECT_EQ(result.status, ExchangeStatus::kNetworkError);
   EXPECT_EQ(stats.tcp_refused, 1u);
+}
+
+}  // namespace
+}  // namespace redoubt::io
+
+namespace redoubt::io {
+namespace {
+
+// A long computation that yields after every step lets a timer that became due run before it
+// ends (the KeyTrap defence: cheap work is not held up behind expensive work).
+TEST(LoopYielderTest, OtherWorkRunsBetweenYields) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  LoopYielder yielder(&loop);
+  int steps = 0, steps_when_timer_ran = -1;
+  Detach([](LoopYielder& y, int& steps) -> Task<void> {
+    for (int i = 0; i < 100; ++i) {
+      ++steps;
+      co_await y.Yield();
+    }
+  }(yielder, steps));
+  uv_timer_t timer;
+  uv_timer_init(&loop, &timer);
+  struct Seen { int* steps; int* at; } seen{&steps, &steps_when_timer_ran};
+  timer.data = &seen;
+  uv_timer_start(&timer, [](uv_timer_t* t) {
+    auto* s = static_cast<Seen*>(t->data);
+    *s->at = *s->steps;
+    uv_close(reinterpret_cast<uv_handle_t*>(t), nullptr);
+  }, 0, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(steps, 100);
+  EXPECT_GE(steps_when_timer_ran, 1);
+  EXPECT_LT(steps_when_timer_ran, 100);
+  yielder.Close();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(uv_loop_close(&loop), 0);
+}
+
+// Yielders take turns in the order they yielded; Close resumes whoever still waits.
+TEST(LoopYielderTest, WaitersTakeTurnsAndCloseReleasesThem) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  LoopYielder yielder(&loop);
+  std::string order;
+  auto worker = [](LoopYielder& y, std::string& out, char name) -> Task<void> {
+    for (int i = 0; i < 3; ++i) {
+      out += name;
+      co_await y.Yield();
+    }
+  };
+  Detach(worker(yielder, order, 'a'));
+  Detach(worker(yielder, order, 'b'));
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(order, "ababab");
+  bool finished = false;
+  Detach([](LoopYielder& y, bool& done) -> Task<void> {
+    co_await y.Yield();
+    done = true;
+  }(yielder, finished));
+  EXPECT_FALSE(finished);
+  yielder.Close();  // Shutting down: the waiter goes on at once.
+  EXPECT_TRUE(finished);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(uv_loop_close(&loop), 0);
 }
 
 }  // namespace

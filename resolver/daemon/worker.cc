@@ -32,8 +32,9 @@ NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFla
   return options;
 }
 
-PipelineOptions PipelineOptionsFrom(const Config& config) {
+PipelineOptions PipelineOptionsFrom(const Config& config, Yielder* yielder) {
   PipelineOptions options;
+  options.yielder = yielder;
   options.limits = config.limits;
   options.validation_limits = config.validation_limits;
   return options;
@@ -72,7 +73,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
       forwarder_(upstream_, clock_, config.forward_zones),
       validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
-      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config),
+      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_),
                 &stats_.pipeline),
       responder_(pipeline_, ResponderOptionsFrom(config), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);
@@ -107,6 +108,7 @@ Result<void, std::string> Worker::Start() {
     worker->CloseListeners();
     worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
     worker->upstream_.Shutdown();
+    worker->yielder_.Close();  // Validations waiting for a turn go on now, and see the stop.
     uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);
   });
   stop_.data = this;

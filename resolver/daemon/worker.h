@@ -14,6 +14,7 @@
 
 #include "net/base/clock.h"
 #include "net/io/listener.h"
+#include "net/io/loop_yielder.h"
 #include "cache/lmdb_cache.h"
 #include "resolver/cache_store/lmdb_answer_store.h"
 #include "resolver/config/config.h"
@@ -74,6 +75,7 @@ class Worker {
   NetworkUpstream upstream_;
   Iterator iterator_;
   Forwarder forwarder_;
+  io::LoopYielder yielder_{&loop_};  // Validation takes turns with other work on the loop.
   // DnssecValidator, or PassThroughValidator with `validation: false`.
   std::unique_ptr<Validator> validator_;
   Pipeline pipeline_;

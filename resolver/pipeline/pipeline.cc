@@ -14,6 +14,7 @@ RequestContext Pipeline::NewRequest(dns::Question question, ClientFlags client,
                                                      options_.validation_limits, clock_.Now(),
                                                      std::move(stop));
   context.set_accepts_unverified_fragments(validator_.Judges());
+  context.work().yielder = options_.yielder;
   return context;
 }
 

@@ -41,6 +41,7 @@ struct PipelineOptions {
   // C "bogus caching": a server with bad signatures must not poison the whole zone; Unbound
   // val-max-restart 5, BIND one failure per server).
   uint32_t bogus_retries = 2;
+  Yielder* yielder = nullptr;  // The worker loop's (RequestWork::yielder); may be null.
 };
 
 // Counters of the pipeline, read by the metrics layer.

@@ -18,6 +18,7 @@
 
 #include "net/base/clock.h"
 #include "net/base/endpoint.h"
+#include "net/base/yielder.h"
 #include "net/dns/message_view.h"
 #include "resolver/query/query_budget.h"
 #include "resolver/query/validation_budget.h"
@@ -43,6 +44,8 @@ struct RequestWork {
   std::stop_token stop;
   // Who answers this request's sub-questions (the pipeline); set by the pipeline on entry.
   Resolver* sub_resolver = nullptr;
+  // Lets the worker's loop run other work between bursts of validation (null: never yield).
+  Yielder* yielder = nullptr;
 };
 
 class RequestContext {

@@ -28,6 +28,13 @@ class ValidationBudget {
   bool TryNsec3Hash() noexcept { return Count(nsec3_hashes_, limits_.nsec3_hashes); }
   bool exhausted() const noexcept { return exhausted_; }
   uint32_t signature_checks() const noexcept { return signature_checks_; }
+  // True once `every` verifications have been made since it last returned true: time for the
+  // validator to yield to the loop (security.md B3 "yield after N verifications").
+  bool YieldDue(uint32_t every) noexcept {
+    if (signature_checks_ - checks_at_yield_ < every) return false;
+    checks_at_yield_ = signature_checks_;
+    return true;
+  }
   const ValidationLimits& limits() const noexcept { return limits_; }
 
  private:
@@ -40,7 +47,7 @@ class ValidationBudget {
     return true;
   }
   ValidationLimits limits_;
-  uint32_t signature_checks_ = 0, nsec3_hashes_ = 0;
+  uint32_t signature_checks_ = 0, nsec3_hashes_ = 0, checks_at_yield_ = 0;
   bool exhausted_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include "crypto/dnssec_algorithms.h"
 #include "crypto/ds_digest.h"
 #include "resolver/validator/proof_check.h"
+#include "resolver/validator/validation_turns.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -228,6 +229,7 @@ Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name
   empty.type = RrType::DNSKEY;
   const dns::RRset* found = FindSet(fetched.answer, zone, RrType::DNSKEY);
   const dns::RRset& keys = found ? *found : empty;
+  co_await YieldIfDue(context);
   ZoneTrust trust = VerifyKeySet(keys, zone, vouched, now, options_.verify, context.validation());
   if (trust.security != Security::kSecure && fetched.unverified_fragments) {
     // Reassembled fragments nobody verified (docs/fragment-defence.md): only a Secure key set

@@ -5,6 +5,7 @@
 #include "resolver/query/reply_classifier.h"
 #include "resolver/validator/aggressive_nsec.h"
 #include "resolver/validator/proof_check.h"
+#include "resolver/validator/validation_turns.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -134,8 +135,10 @@ Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRs
                       : zone.why;
   } else {
     ZoneTrust zone = co_await chain_.KeysOf(context, *signer);
+    co_await YieldIfDue(context);
     if (zone.security == Security::kSecure) {
       verdict = VerifyRRset(set, zone, clock_.WallSeconds(), options_.chain.verify, context.validation());
+      co_await YieldIfDue(context);  // After a burst, too: at most 15 checks between turns.
       if (verdict.security == Security::kSecure) set.ttl = std::min(set.ttl, verdict.ttl_bound);
     } else {
       verdict.security = zone.security;
