@@ -3,6 +3,7 @@
 #include "cache/cache_key.h"
 
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -102,7 +103,7 @@ Result<std::unique_ptr<LmdbCache>, std::string> LmdbCache::Open(
   if (error) return Unexpected<std::string>("cache directory " + options.directory + ": " + error.message());
   std::unique_ptr<LmdbCache> cache(new LmdbCache(options, log ? std::move(log) : [](const std::string&) {}));
   if (auto opened = cache->OpenEnvironment(true); !opened) return Unexpected<std::string>(opened.error());
-  cache->evictor_ = std::thread([c = cache.get()] { c->EvictorLoop(); });
+  if (options.background_eviction) cache->evictor_ = std::thread([c = cache.get()] { c->EvictorLoop(); });
   return cache;
 }
 
@@ -187,12 +188,13 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
   MDB_txn* txn = nullptr;
   if (int rc = mdb_txn_begin(env_, nullptr, 0, &txn); rc != 0) return rc;
   int rc = 0;
+  uint64_t written = 0, refused = 0;  // Counted only once the transaction commits.
   for (const auto& [key, entry] : batch.puts) {
     MDB_val k = Val(key), old;
     if (mdb_get(txn, entries_, &k, &old) == 0) {
       auto existing = DecodeEntryHeader(Span(old));
       if (existing && Alive(*existing, now) && !dns::MayReplace(existing->trust, entry.trust)) {
-        ++stats_.rank_refusals;
+        ++refused;
         continue;
       }
       if (existing) {
@@ -209,28 +211,49 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
     rc = mdb_put(txn, entries_, &k, &v, 0);
     if (rc == 0) rc = mdb_put(txn, ages_, &a, &empty, 0);
     if (rc != 0) break;
-    ++stats_.writes;
+    ++written;
   }
-  if (rc == 0) return mdb_txn_commit(txn);
-  mdb_txn_abort(txn);
+  if (rc == 0) rc = mdb_txn_commit(txn);
+  else mdb_txn_abort(txn);
+  if (rc == 0) {
+    stats_.writes += written;
+    stats_.rank_refusals += refused;
+  }
   return rc;
 }
 
 void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
   if (batch.puts.empty()) return;
+  if (Usage() > options_.evict_inline_above) EvictDownTo(options_.evict_above);
   int rc = WriteOnce(batch, now);
   if (rc == MDB_MAP_FULL) {
     ++stats_.map_full;
-    size_t evicted = EvictOldest(std::max<size_t>(256, EntryCount() / 10));
-    if (evicted == 0 && EntryCount() > 0) {
-      // Not even eviction fits: the one case where everything goes.
-      log_("cache full and eviction impossible; flushing it");
-      FlushAll();
-    }
-    rc = WriteOnce(batch, now);
   }
   if (rc != 0) ++stats_.dropped_writes;
   if ((stats_.writes.load() & 63) == 0) evictor_wake_.notify_one();
+}
+
+bool LmdbCache::MakeRoomInFullMap() {
+  // Deleting needs copy-on-write pages too: when a large batch cannot commit, smaller ones may.
+  for (size_t batch : {std::max<size_t>(256, EntryCount() / 10), size_t{32}, size_t{4}}) {
+    if (EvictOldest(batch) > 0) return true;
+  }
+  if (EntryCount() == 0) return false;
+  // Not even eviction fits: the one case where everything goes.
+  log_("cache full and eviction impossible; flushing it");
+  size_t flushed = FlushAll();
+  stats_.evicted += flushed;
+  return flushed > 0;
+}
+
+void LmdbCache::EvictDownTo(double share) {
+  // A delete copies every page it touches, and the oldest entries are scattered over the name
+  // tree: a batch may touch one page per entry. Batches are sized to the map's free pages.
+  const double map_pages = static_cast<double>(options_.max_size) / 4096.0;
+  for (double usage = Usage(); usage > share; usage = Usage()) {
+    auto batch = static_cast<size_t>(std::clamp((1.0 - usage) * map_pages / 4.0, 4.0, 1000.0));
+    if (EvictOldest(batch) == 0) break;
+  }
 }
 
 void LmdbCache::WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value) {
@@ -384,10 +407,7 @@ void LmdbCache::EvictorLoop() {
       corrupt.swap(corrupt_keys_);
     }
     for (const std::string& key : corrupt) DeletePrefix(key, [&](const std::string& k) { return k != key; });
-    if (Usage() > options_.evict_above) {
-      while (Usage() > options_.evict_below && EvictOldest(1000) > 0) {
-      }
-    }
+    if (Usage() > options_.evict_above) EvictDownTo(options_.evict_below);
     lock.lock();
   }
 }

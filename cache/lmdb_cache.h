@@ -39,6 +39,10 @@ struct CacheOptions {
   uint64_t max_size = 512ull << 20;  // The LMDB map size: the cache never grows past it.
   double evict_above = 0.75;         // Background eviction starts above this share of the map...
   double evict_below = 0.60;         // ...and stops below this one.
+  double evict_inline_above = 0.85;  // A writer that finds the map this full evicts before writing,
+                                     // so a starved background thread never lets the map fill
+                                     // (LMDB's own pages need the rest: metas, free list).
+  bool background_eviction = true;   // Off only in tests that prove the inline path alone.
 };
 
 struct CacheStats {
@@ -120,6 +124,11 @@ class LmdbCache {
   LmdbCache(CacheOptions options, std::function<void(const std::string&)> log);
   Result<void, std::string> OpenEnvironment(bool retry_after_moving_aside);
   Result<void, std::string> CheckVersion();
+  // After MDB_MAP_FULL: evicts the oldest entries in ever smaller batches, flushing everything
+  // only if not even 4 entries can be deleted; false when nothing could be freed.
+  bool MakeRoomInFullMap();
+  // Evicts the oldest entries until live pages are at most `share` of the map.
+  void EvictDownTo(double share);
   void MoveAside(const std::string& why);
   int WriteOnce(const WriteBatch& batch, uint64_t now);
   size_t DeletePrefix(const std::string& prefix, const std::function<bool(const std::string&)>& keep);
