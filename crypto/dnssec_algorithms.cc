@@ -19,6 +19,16 @@ bool CanValidate(dns::DnssecAlgorithm algorithm) noexcept {
   }
 }
 
+bool CanValidateLegacy(dns::DnssecAlgorithm algorithm) noexcept {
+  return algorithm == dns::DnssecAlgorithm::RSAMD5 || algorithm == dns::DnssecAlgorithm::DSA ||
+         CanValidate(algorithm);
+}
+
+bool CanValidate(dns::DnssecAlgorithm algorithm, AlgorithmPolicy policy) noexcept {
+  return policy == AlgorithmPolicy::kLegacyTrustPoint ? CanValidateLegacy(algorithm)
+                                                      : CanValidate(algorithm);
+}
+
 bool CanDigestDs(uint8_t digest_type) noexcept {
   return digest_type == 1 || digest_type == 2 || digest_type == 4;
 }
