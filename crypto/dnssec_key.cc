@@ -9,6 +9,7 @@
 
 #include "crypto/dnssec_algorithms.h"
 #include "crypto/dnssec_evp.h"
+#include "crypto/dss_signature.h"
 
 namespace redoubt::crypto {
 namespace {
@@ -140,18 +141,6 @@ Result<EvpPkeyPtr> ImportAny(DnssecAlgorithm algorithm, std::span<const uint8_t>
   return ImportEdDsa(algorithm, field);
 }
 
-// Writes the unsigned big-endian `value` (not empty) as a DER INTEGER (X.690 section 8.3):
-// leading zero octets dropped, one zero octet added when the top bit is set. Returns its size.
-size_t PutDerInteger(std::span<const uint8_t> value, uint8_t* out) noexcept {
-  while (value.size() > 1 && value[0] == 0) value = value.subspan(1);
-  size_t pad = (value[0] & 0x80) != 0 ? 1 : 0;
-  out[0] = 0x02;
-  out[1] = static_cast<uint8_t>(pad + value.size());
-  out[2] = 0;
-  std::copy(value.begin(), value.end(), out + 2 + pad);
-  return 2 + pad + value.size();
-}
-
 bool DigestVerify(EVP_PKEY* key, const EVP_MD* md, std::span<const uint8_t> data,
                   std::span<const uint8_t> signature) noexcept {
   static constexpr uint8_t kNothing = 0;
@@ -164,20 +153,13 @@ bool DigestVerify(EVP_PKEY* key, const EVP_MD* md, std::span<const uint8_t> data
   return ok;
 }
 
-// RFC 6605 section 4: r | s, each `coordinate` octets, re-encoded as DER
-// SEQUENCE { INTEGER r, INTEGER s } for OpenSSL. At most 2 + 2 * (3 + 48) = 104 octets, so
-// every length fits in one octet.
+// RFC 6605 section 4: r | s, each `coordinate` octets, re-encoded as DER for OpenSSL.
 bool VerifyEcdsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8_t> data,
                  std::span<const uint8_t> signature) noexcept {
   size_t coordinate = EcCoordinateLength(algorithm);
   if (signature.size() != 2 * coordinate) return false;
-  std::array<uint8_t, 2 + 2 * (3 + 48)> der{};
-  size_t length = 2;
-  length += PutDerInteger(signature.first(coordinate), der.data() + length);
-  length += PutDerInteger(signature.subspan(coordinate), der.data() + length);
-  der[0] = 0x30;
-  der[1] = static_cast<uint8_t>(length - 2);
-  return DigestVerify(key, HashOf(algorithm), data, {der.data(), length});
+  DerRsSignature der = RsToDer(signature.first(coordinate), signature.subspan(coordinate));
+  return DigestVerify(key, HashOf(algorithm), data, der.view());
 }
 
 }  // namespace

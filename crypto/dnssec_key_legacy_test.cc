@@ -16,7 +16,8 @@ TEST(AlgorithmPolicyTest, LegacyAddsOnlyRsaMd5AndDsaToTheModernAlgorithms) {
     bool legacy_only = algorithm == DnssecAlgorithm::RSAMD5 || algorithm == DnssecAlgorithm::DSA;
     EXPECT_EQ(CanValidateLegacy(algorithm), legacy_only || CanValidate(algorithm)) << n;
     EXPECT_EQ(CanValidate(algorithm, AlgorithmPolicy::kLegacyTrustPoint),
-              CanValidateLegacy(algorithm)) << n;
+              CanValidateLegacy(algorithm))
+        << n;
     EXPECT_EQ(CanValidate(algorithm, AlgorithmPolicy::kModern), CanValidate(algorithm)) << n;
   }
 }

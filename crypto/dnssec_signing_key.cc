@@ -9,6 +9,7 @@
 #include "net/dns/canonical.h"
 
 #include "crypto/dnssec_evp.h"
+#include "crypto/dss_signature.h"
 
 namespace redoubt::crypto {
 namespace {
@@ -51,20 +52,6 @@ std::vector<uint8_t> EdPublicKeyField(const EVP_PKEY* key) {
   return out;
 }
 
-// OpenSSL's DER ECDSA-Sig-Value to the fixed-length r | s of RFC 6605 section 4.
-Result<std::vector<uint8_t>> EcdsaDerToDns(std::span<const uint8_t> der, size_t coordinate) {
-  const unsigned char* cursor = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));
-  if (!sig) return Fail(Errc::kCryptoFailure);
-  std::vector<uint8_t> out(2 * coordinate);
-  const int width = static_cast<int>(coordinate);
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), width) != width ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + coordinate, width) != width) {
-    return Fail(Errc::kCryptoFailure);
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<DnssecSigningKey> DnssecSigningKey::Generate(DnssecAlgorithm algorithm,
@@ -94,7 +81,7 @@ Result<std::vector<uint8_t>> DnssecSigningKey::Sign(std::span<const uint8_t> dat
     return Fail(Errc::kCryptoFailure);
   }
   signature.resize(length);
-  if (IsEcdsa(algorithm_)) return EcdsaDerToDns(signature, EcCoordinateLength(algorithm_));
+  if (IsEcdsa(algorithm_)) return DerToRs(signature, EcCoordinateLength(algorithm_));
   return signature;
 }
 
