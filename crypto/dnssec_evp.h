@@ -1,6 +1,6 @@
 // What each DNSSEC algorithm is in OpenSSL's terms, for the signing and verifying halves of
-// crypto/ (only crypto/ includes OpenSSL). RFC 3110 and RFC 5702 (RSA), RFC 6605 (ECDSA),
-// RFC 8080 (EdDSA).
+// crypto/ (only crypto/ includes OpenSSL). RFC 2537, RFC 3110 and RFC 5702 (RSA), RFC 2536
+// (DSA), RFC 6605 (ECDSA), RFC 8080 (EdDSA).
 #pragma once
 
 #include <openssl/evp.h>
@@ -11,7 +11,8 @@ namespace redoubt::crypto {
 
 constexpr bool IsRsa(dns::DnssecAlgorithm a) noexcept {
   using enum dns::DnssecAlgorithm;
-  return a == RSASHA1 || a == RSASHA1_NSEC3_SHA1 || a == RSASHA256 || a == RSASHA512;
+  return a == RSAMD5 || a == RSASHA1 || a == RSASHA1_NSEC3_SHA1 || a == RSASHA256 ||
+         a == RSASHA512;
 }
 
 constexpr bool IsEcdsa(dns::DnssecAlgorithm a) noexcept {
@@ -27,6 +28,7 @@ constexpr bool IsEdDsa(dns::DnssecAlgorithm a) noexcept {
 inline const EVP_MD* HashOf(dns::DnssecAlgorithm algorithm) noexcept {
   using enum dns::DnssecAlgorithm;
   switch (algorithm) {
+    case RSAMD5: return EVP_md5();  // RFC 2537 section 3.
     case RSASHA1:
     case RSASHA1_NSEC3_SHA1: return EVP_sha1();
     case RSASHA256:

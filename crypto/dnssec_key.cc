@@ -17,9 +17,17 @@ namespace {
 using dns::DnssecAlgorithm;
 
 constexpr unsigned kMinRsaBits = 1024;  // RFC 8624 section 3.1 and operational floor.
+constexpr unsigned kMinLegacyRsaBits = 512;  // RFC 2537 section 2, RFC 3110 section 2.
 constexpr unsigned kMaxRsaBits = 4096;  // RFC 3110 section 2.
 constexpr unsigned kMaxRsaExponentBits = 64;  // OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS.
 
+// The smallest modulus accepted: 512 bits for the KEY-era RSA algorithms (RSAMD5, RSASHA1) below
+// a legacy trust point, 1024 for everything else.
+unsigned MinRsaBits(DnssecAlgorithm algorithm, AlgorithmPolicy policy) noexcept {
+  bool key_era = algorithm == DnssecAlgorithm::RSAMD5 || algorithm == DnssecAlgorithm::RSASHA1;
+  bool legacy = policy == AlgorithmPolicy::kLegacyTrustPoint;
+  return legacy && key_era ? kMinLegacyRsaBits : kMinRsaBits;
+}
 
 // Octets in one ECDSA coordinate (and in r or s): 32 for P-256, 48 for P-384; 0 otherwise.
 size_t EcCoordinateLength(DnssecAlgorithm algorithm) noexcept {
@@ -86,7 +94,7 @@ Result<EvpPkeyPtr> KeyFromParams(const char* type, OSSL_PARAM_BLD* builder) {
   return EvpPkeyPtr(raw);
 }
 
-Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field) {
+Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field, unsigned min_bits) {
   ASSIGN_OR_RETURN(RsaParts parts, SplitRsaField(field));
   std::span<const uint8_t> exponent = StripLeadingZeros(parts.exponent);
   std::span<const uint8_t> modulus = StripLeadingZeros(parts.modulus);
@@ -94,7 +102,7 @@ Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field) {
     return Fail(Errc::kBadRdata);  // A zero exponent or an even modulus is no RSA key.
   }
   unsigned bits = BitLength(modulus);
-  if (bits < kMinRsaBits || bits > kMaxRsaBits || BitLength(exponent) > kMaxRsaExponentBits) {
+  if (bits < min_bits || bits > kMaxRsaBits || BitLength(exponent) > kMaxRsaExponentBits) {
     return Fail(Errc::kUnsupported);
   }
   BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
@@ -134,9 +142,10 @@ Result<EvpPkeyPtr> ImportEdDsa(DnssecAlgorithm algorithm, std::span<const uint8_
   return key;
 }
 
-Result<EvpPkeyPtr> ImportAny(DnssecAlgorithm algorithm, std::span<const uint8_t> field) {
-  if (!CanValidate(algorithm)) return Fail(Errc::kUnsupported);
-  if (IsRsa(algorithm)) return ImportRsa(field);
+Result<EvpPkeyPtr> ImportAny(DnssecAlgorithm algorithm, std::span<const uint8_t> field,
+                             AlgorithmPolicy policy) {
+  if (!CanValidate(algorithm, policy)) return Fail(Errc::kUnsupported);
+  if (IsRsa(algorithm)) return ImportRsa(field, MinRsaBits(algorithm, policy));
   if (EcCoordinateLength(algorithm) != 0) return ImportEcdsa(algorithm, field);
   return ImportEdDsa(algorithm, field);
 }
@@ -153,6 +162,23 @@ bool DigestVerify(EVP_PKEY* key, const EVP_MD* md, std::span<const uint8_t> data
   return ok;
 }
 
+// RFC 3110 section 3, RFC 5702 section 3: the signature is as long as the modulus (OpenSSL's
+// RSA_verify insists). RFC 2537 section 3: RSA/MD5 signers strip leading zero octets, so a
+// shorter RSAMD5 signature is left-padded back to the modulus length (at most 4096 bits, the
+// import limit).
+bool VerifyRsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8_t> data,
+               std::span<const uint8_t> signature) noexcept {
+  const auto modulus = static_cast<size_t>(EVP_PKEY_get_size(key));
+  if (signature.size() == modulus) return DigestVerify(key, HashOf(algorithm), data, signature);
+  std::array<uint8_t, kMaxRsaBits / 8> padded{};
+  if (algorithm != DnssecAlgorithm::RSAMD5 || signature.empty() || signature.size() > modulus ||
+      modulus > padded.size()) {
+    return false;
+  }
+  std::copy(signature.begin(), signature.end(), padded.begin() + (modulus - signature.size()));
+  return DigestVerify(key, HashOf(algorithm), data, {padded.data(), modulus});
+}
+
 // RFC 6605 section 4: r | s, each `coordinate` octets, re-encoded as DER for OpenSSL.
 bool VerifyEcdsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8_t> data,
                  std::span<const uint8_t> signature) noexcept {
@@ -166,7 +192,13 @@ bool VerifyEcdsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8
 
 Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
                                                 std::span<const uint8_t> public_key) {
-  Result<EvpPkeyPtr> key = ImportAny(algorithm, public_key);
+  return Import(algorithm, public_key, AlgorithmPolicy::kModern);
+}
+
+Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
+                                                std::span<const uint8_t> public_key,
+                                                AlgorithmPolicy policy) {
+  Result<EvpPkeyPtr> key = ImportAny(algorithm, public_key, policy);
   if (!key) {
     ERR_clear_error();
     return Unexpected<Error>(key.error());
@@ -178,11 +210,7 @@ Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
 bool DnssecPublicKey::Verify(std::span<const uint8_t> data,
                              std::span<const uint8_t> signature) const noexcept {
   if (!key_) return false;  // Moved from.
-  if (IsRsa(algorithm_)) {
-    // RFC 3110 section 3: the signature is as long as the modulus (OpenSSL's RSA_verify insists).
-    if (signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key_.get()))) return false;
-    return DigestVerify(key_.get(), HashOf(algorithm_), data, signature);
-  }
+  if (IsRsa(algorithm_)) return VerifyRsa(key_.get(), algorithm_, data, signature);
   if (EcCoordinateLength(algorithm_) != 0) {
     return VerifyEcdsa(key_.get(), algorithm_, data, signature);
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/dnssec_algorithms.h"
 #include "crypto/openssl_ptr.h"
 #include "net/base/result.h"
 #include "net/dns/types.h"
@@ -15,7 +16,8 @@ namespace redoubt::crypto {
 
 class DnssecPublicKey {
  public:
-  // Imports a DNSKEY public key field (RFC 4034 section 2.1.4):
+  // Imports a DNSKEY public key field (RFC 4034 section 2.1.4) under the modern policy
+  // (AlgorithmPolicy::kModern, RFC 8624 section 3.1):
   //  - RSA (5, 7, 8, 10): RFC 3110 section 2, exponent length in one octet (or a zero octet and
   //    two octets), exponent, modulus. A modulus outside 1024..4096 bits (RFC 3110 section 2,
   //    RFC 5702 section 2, RFC 8624 section 3.1) or an exponent over 64 bits fails with
@@ -28,6 +30,17 @@ class DnssecPublicKey {
   static Result<DnssecPublicKey> Import(dns::DnssecAlgorithm algorithm,
                                         std::span<const uint8_t> public_key);
 
+  // Imports a KEY or DNSKEY public key field under `policy`. kModern is the two-argument form.
+  // kLegacyTrustPoint (only for data below an operator-configured legacy trust point) accepts
+  // what CanValidateLegacy() accepts, and differs from kModern in:
+  //  - RSAMD5 (1, RFC 2537 section 2) and RSASHA1 (5, RFC 3110 section 2): the RFC 3110 layout
+  //    above with a modulus of 512..4096 bits (RFC 2537 section 2 and RFC 3110 section 2 allow
+  //    512); the other RSA algorithms keep the 1024-bit floor.
+  // Algorithms the policy refuses fail with kUnsupported. Never throws.
+  static Result<DnssecPublicKey> Import(dns::DnssecAlgorithm algorithm,
+                                        std::span<const uint8_t> public_key,
+                                        AlgorithmPolicy policy);
+
   DnssecPublicKey(DnssecPublicKey&&) noexcept = default;
   DnssecPublicKey& operator=(DnssecPublicKey&&) noexcept = default;
   DnssecPublicKey(const DnssecPublicKey&) = delete;
@@ -36,6 +49,9 @@ class DnssecPublicKey {
   // True when `signature`, in the RRSIG Signature field form, verifies over `data`:
   //  - RSA: PKCS#1 v1.5 with SHA-1 (5, 7), SHA-256 (8) or SHA-512 (10), RFC 3110 section 3,
   //    RFC 5702 section 3; the signature must be exactly as long as the modulus.
+  //  - RSAMD5 (1, legacy keys only): PKCS#1 v1.5 with MD5, RFC 2537 section 3. Signers strip
+  //    leading zero octets, so a signature shorter than the modulus is left-padded with zeros;
+  //    an empty or longer one gives false.
   //  - ECDSA: r | s, 64 octets (P-256, SHA-256) or 96 (P-384, SHA-384), RFC 6605 section 4;
   //    re-encoded as DER for OpenSSL.
   //  - EdDSA: pure Ed25519 (64 octets) or Ed448 (114 octets), RFC 8080 section 4.
