@@ -94,6 +94,28 @@ Result<EvpPkeyPtr> KeyFromParams(const char* type, OSSL_PARAM_BLD* builder) {
   return EvpPkeyPtr(raw);
 }
 
+// One big-endian unsigned integer parameter of a key (an OSSL_PKEY_PARAM_* name).
+struct IntegerParam {
+  const char* name;
+  std::span<const uint8_t> value;
+};
+
+// Builds a public key of OpenSSL key type `type` ("RSA", "DSA") from up to four integers.
+Result<EvpPkeyPtr> KeyFromIntegers(const char* type, std::span<const IntegerParam> integers) {
+  std::array<BignumPtr, 4> numbers;  // OSSL_PARAM_BLD_push_BN keeps pointers until to_param.
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder || integers.size() > numbers.size()) return Fail(Errc::kCryptoFailure);
+  for (size_t i = 0; i < integers.size(); ++i) {
+    std::span<const uint8_t> value = integers[i].value;
+    numbers[i].reset(BN_bin2bn(value.data(), static_cast<int>(value.size()), nullptr));
+    if (!numbers[i] ||
+        OSSL_PARAM_BLD_push_BN(builder.get(), integers[i].name, numbers[i].get()) != 1) {
+      return Fail(Errc::kCryptoFailure);
+    }
+  }
+  return KeyFromParams(type, builder.get());
+}
+
 Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field, unsigned min_bits) {
   ASSIGN_OR_RETURN(RsaParts parts, SplitRsaField(field));
   std::span<const uint8_t> exponent = StripLeadingZeros(parts.exponent);
@@ -105,15 +127,9 @@ Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field, unsigned min_bits) 
   if (bits < min_bits || bits > kMaxRsaBits || BitLength(exponent) > kMaxRsaExponentBits) {
     return Fail(Errc::kUnsupported);
   }
-  BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
-  BignumPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
-  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!n || !e || !builder ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
-    return Fail(Errc::kCryptoFailure);
-  }
-  return KeyFromParams("RSA", builder.get());
+  const IntegerParam integers[] = {{OSSL_PKEY_PARAM_RSA_N, modulus},
+                                   {OSSL_PKEY_PARAM_RSA_E, exponent}};
+  return KeyFromIntegers("RSA", integers);
 }
 
 // RFC 6605 section 4: x | y becomes the SEC 1 uncompressed point 0x04 | x | y.
