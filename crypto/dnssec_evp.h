@@ -29,6 +29,7 @@ inline const EVP_MD* HashOf(dns::DnssecAlgorithm algorithm) noexcept {
   using enum dns::DnssecAlgorithm;
   switch (algorithm) {
     case RSAMD5: return EVP_md5();  // RFC 2537 section 3.
+    case DSA:                       // RFC 2536 section 3.
     case RSASHA1:
     case RSASHA1_NSEC3_SHA1: return EVP_sha1();
     case RSASHA256:

@@ -21,6 +21,14 @@ constexpr unsigned kMinLegacyRsaBits = 512;  // RFC 2537 section 2, RFC 3110 sec
 constexpr unsigned kMaxRsaBits = 4096;  // RFC 3110 section 2.
 constexpr unsigned kMaxRsaExponentBits = 64;  // OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS.
 
+// RFC 2536 section 2: the key is T | Q | P | G | Y with Q 20 octets and P, G and Y each
+// 64 + 8 T octets, T at most 8 (P of 512..1024 bits). Section 3: the signature is T | R | S,
+// R and S 20 octets each.
+constexpr uint8_t kMaxDsaT = 8;
+constexpr size_t kDsaQOctets = 20;
+constexpr size_t kDsaSignatureOctets = 1 + 2 * kDsaQOctets;
+constexpr size_t DsaIntegerOctets(uint8_t t) noexcept { return 64 + 8 * size_t{t}; }
+
 // The smallest modulus accepted: 512 bits for the KEY-era RSA algorithms (RSAMD5, RSASHA1) below
 // a legacy trust point, 1024 for everything else.
 unsigned MinRsaBits(DnssecAlgorithm algorithm, AlgorithmPolicy policy) noexcept {
@@ -132,6 +140,30 @@ Result<EvpPkeyPtr> ImportRsa(std::span<const uint8_t> field, unsigned min_bits) 
   return KeyFromIntegers("RSA", integers);
 }
 
+struct DsaParts {
+  uint8_t t;
+  std::span<const uint8_t> q, p, g, y;
+};
+
+// RFC 2536 section 2: T | Q | P | G | Y, exactly; anything else is kBadRdata.
+Result<DsaParts> SplitDsaField(std::span<const uint8_t> field) {
+  if (field.empty() || field[0] > kMaxDsaT) return Fail(Errc::kBadRdata);
+  const size_t n = DsaIntegerOctets(field[0]);
+  if (field.size() != 1 + kDsaQOctets + 3 * n) return Fail(Errc::kBadRdata);
+  std::span<const uint8_t> rest = field.subspan(1 + kDsaQOctets);
+  return DsaParts{field[0], field.subspan(1, kDsaQOctets), rest.first(n), rest.subspan(n, n),
+                  rest.last(n)};
+}
+
+Result<EvpPkeyPtr> ImportDsa(std::span<const uint8_t> field) {
+  ASSIGN_OR_RETURN(DsaParts parts, SplitDsaField(field));
+  const IntegerParam integers[] = {{OSSL_PKEY_PARAM_FFC_P, parts.p},
+                                   {OSSL_PKEY_PARAM_FFC_Q, parts.q},
+                                   {OSSL_PKEY_PARAM_FFC_G, parts.g},
+                                   {OSSL_PKEY_PARAM_PUB_KEY, parts.y}};
+  return KeyFromIntegers("DSA", integers);
+}
+
 // RFC 6605 section 4: x | y becomes the SEC 1 uncompressed point 0x04 | x | y.
 Result<EvpPkeyPtr> ImportEcdsa(DnssecAlgorithm algorithm, std::span<const uint8_t> field) {
   size_t coordinate = EcCoordinateLength(algorithm);
@@ -162,6 +194,7 @@ Result<EvpPkeyPtr> ImportAny(DnssecAlgorithm algorithm, std::span<const uint8_t>
                              AlgorithmPolicy policy) {
   if (!CanValidate(algorithm, policy)) return Fail(Errc::kUnsupported);
   if (IsRsa(algorithm)) return ImportRsa(field, MinRsaBits(algorithm, policy));
+  if (algorithm == DnssecAlgorithm::DSA) return ImportDsa(field);
   if (EcCoordinateLength(algorithm) != 0) return ImportEcdsa(algorithm, field);
   return ImportEdDsa(algorithm, field);
 }
@@ -204,6 +237,16 @@ bool VerifyEcdsa(EVP_PKEY* key, DnssecAlgorithm algorithm, std::span<const uint8
   return DigestVerify(key, HashOf(algorithm), data, der.view());
 }
 
+// RFC 2536 section 3: T | R | S, T copied from the key (a different T is an extension this
+// validator does not know), R and S re-encoded as a DER Dss-Sig-Value; SHA-1 over the data.
+bool VerifyDsa(EVP_PKEY* key, uint8_t t, std::span<const uint8_t> data,
+               std::span<const uint8_t> signature) noexcept {
+  if (signature.size() != kDsaSignatureOctets || signature[0] != t) return false;
+  std::span<const uint8_t> rs = signature.subspan(1);
+  DerRsSignature der = RsToDer(rs.first(kDsaQOctets), rs.subspan(kDsaQOctets));
+  return DigestVerify(key, HashOf(DnssecAlgorithm::DSA), data, der.view());
+}
+
 }  // namespace
 
 Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
@@ -220,13 +263,15 @@ Result<DnssecPublicKey> DnssecPublicKey::Import(DnssecAlgorithm algorithm,
     return Unexpected<Error>(key.error());
   }
   auto bits = static_cast<unsigned>(EVP_PKEY_get_bits(key->get()));
-  return DnssecPublicKey(algorithm, std::move(*key), bits);
+  uint8_t dsa_t = algorithm == DnssecAlgorithm::DSA ? public_key[0] : 0;  // Checked non-empty.
+  return DnssecPublicKey(algorithm, std::move(*key), bits, dsa_t);
 }
 
 bool DnssecPublicKey::Verify(std::span<const uint8_t> data,
                              std::span<const uint8_t> signature) const noexcept {
   if (!key_) return false;  // Moved from.
   if (IsRsa(algorithm_)) return VerifyRsa(key_.get(), algorithm_, data, signature);
+  if (algorithm_ == DnssecAlgorithm::DSA) return VerifyDsa(key_.get(), dsa_t_, data, signature);
   if (EcCoordinateLength(algorithm_) != 0) {
     return VerifyEcdsa(key_.get(), algorithm_, data, signature);
   }
