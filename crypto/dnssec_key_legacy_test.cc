@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/dsa.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -127,6 +128,20 @@ Bytes DsaSign(EVP_PKEY* key, const Bytes& data) {
   return signature;
 }
 
+// A good signature stops verifying when one bit of it (at each of `octets`) or of the data flips.
+void ExpectFlippedBitsRejected(const DnssecPublicKey& key, const Bytes& data,
+                               const Bytes& signature, std::initializer_list<size_t> octets) {
+  ASSERT_TRUE(key.Verify(data, signature));
+  for (size_t at : octets) {
+    Bytes bad = signature;
+    bad[at] ^= 0x01;
+    EXPECT_FALSE(key.Verify(data, bad)) << "octet " << at;
+  }
+  Bytes changed = data;
+  changed.back() ^= 0x01;
+  EXPECT_FALSE(key.Verify(changed, signature));
+}
+
 DnssecPublicKey LegacyDsaPublic() {
   return DnssecPublicKey::Import(DnssecAlgorithm::DSA, DsaKeyField(DsaKey()), kLegacy).value();
 }
@@ -179,14 +194,7 @@ TEST(LegacyRsaTest, FlippedBitInRsaMd5SignatureOrDataIsRejected) {
   DnssecPublicKey key = LegacyPublic(DnssecAlgorithm::RSAMD5);
   Bytes data = Text("signed data");
   Bytes signature = LegacySigner().Sign(RsaAlgorithm::kRsaMd5, data).value();
-  for (size_t at : {size_t{0}, signature.size() / 2, signature.size() - 1}) {
-    Bytes bad = signature;
-    bad[at] ^= 0x01;
-    EXPECT_FALSE(key.Verify(data, bad)) << "octet " << at;
-  }
-  Bytes changed = data;
-  changed.back() ^= 0x01;
-  EXPECT_FALSE(key.Verify(changed, signature));
+  ExpectFlippedBitsRejected(key, data, signature, {0, signature.size() / 2, signature.size() - 1});
 }
 
 TEST(LegacyRsaTest, RsaMd5SignatureLongerThanTheModulusOrEmptyIsRejected) {
@@ -331,14 +339,7 @@ TEST(LegacyDsaTest, FlippedBitInDsaSignatureOrDataIsRejected) {
   DnssecPublicKey key = LegacyDsaPublic();
   Bytes data = Text("signed data");
   Bytes signature = DsaSign(DsaKey(), data);
-  for (size_t at : {size_t{1}, size_t{20}, size_t{21}, size_t{40}}) {  // R's and S's ends.
-    Bytes bad = signature;
-    bad[at] ^= 0x01;
-    EXPECT_FALSE(key.Verify(data, bad)) << "octet " << at;
-  }
-  Bytes changed = data;
-  changed.back() ^= 0x01;
-  EXPECT_FALSE(key.Verify(changed, signature));
+  ExpectFlippedBitsRejected(key, data, signature, {1, 20, 21, 40});  // R's and S's ends.
 }
 
 TEST(LegacyDsaTest, DsaSignatureWithZeroOrOutOfRangeRAndSIsRejected) {  // FIPS 186: 0 < r, s < q.
