@@ -43,10 +43,12 @@ bool BlocksNamesBelow(const dns::TypeBitmap& types) noexcept {
          types.Contains(RrType::DNAME);
 }
 
-bool BitmapDeniesType(const dns::TypeBitmap& types, RrType qtype, const dns::Name& owner) noexcept {
+bool BitmapDeniesType(const dns::TypeBitmap& types, RrType qtype, const dns::Name& owner,
+                      RrType parent_type) noexcept {
   if (types.Contains(qtype) || types.Contains(RrType::CNAME)) return false;
-  if (qtype == RrType::DS) return !types.Contains(RrType::SOA) || owner.IsRoot();
-  return !(types.Contains(RrType::NS) && !types.Contains(RrType::SOA));
+  if (qtype == RrType::DS && types.Contains(RrType::SOA)) return owner.IsRoot();
+  if (types.Contains(RrType::NS) && !types.Contains(RrType::SOA)) return qtype == parent_type;
+  return true;
 }
 
 }  // namespace redoubt::resolver

@@ -1,5 +1,6 @@
-// Authenticated denial of existence: the shared vocabulary of the NSEC (RFC 4035 section 5.4)
-// and NSEC3 (RFC 5155 section 8) proofs in nsec_denial.h and nsec3_denial.h.
+// Authenticated denial of existence: the shared vocabulary of the NSEC (RFC 4035 section 5.4),
+// NSEC3 (RFC 5155 section 8) and legacy NXT (RFC 2535 section 5) proofs in nsec_denial.h,
+// nsec3_denial.h and nxt_denial.h.
 //
 // The proofs are pure functions over RRsets whose signatures the caller has already verified
 // with the keys of `zone` (the signer name). They decide only what those records prove: nothing
@@ -56,8 +57,10 @@ bool BlocksNamesBelow(const dns::TypeBitmap& types) noexcept;
 // matching `owner` proves that `owner` has no `qtype` data: neither qtype nor CNAME is present;
 // for DS, not the child apex (SOA present, unless owner is the root, which has no parent); for
 // any other type, not the parent side of a cut (NS without SOA), where the parent is
-// authoritative only for DS and NSEC.
-bool BitmapDeniesType(const dns::TypeBitmap& types, dns::RrType qtype,
-                      const dns::Name& owner) noexcept;
+// authoritative only for `parent_type` and the denial record itself (whose own bit is always
+// set). `parent_type` is DS for NSEC and NSEC3; for NXT it is KEY (RFC 2535 sections 2.3.4 and
+// 5.2, dnssec-legacy.md section 3.3: the parent holds the child's KEY at the delegation point).
+bool BitmapDeniesType(const dns::TypeBitmap& types, dns::RrType qtype, const dns::Name& owner,
+                      dns::RrType parent_type = dns::RrType::DS) noexcept;
 
 }  // namespace redoubt::resolver

@@ -1,4 +1,4 @@
-// Test helpers for the denial proofs: whole NSEC and NSEC3 chains built from a list of names,
+// Test helpers for the denial proofs: whole NSEC, NXT and NSEC3 chains built from a list of names,
 // so tests pick the records a server would send (or an attacker would replay). Signatures are
 // not needed: the proofs take RRsets whose signatures the caller has already verified.
 #pragma once
@@ -34,7 +34,8 @@ using dns::RrType;
 
 inline Name N(const std::string& text) { return *Name::FromText(text); }
 
-// A name of the zone and the types it owns (RRSIG and NSEC/NSEC3 are added by the builders).
+// A name of the zone and the types it owns (RRSIG and NSEC/NSEC3, or SIG and NXT, are added by
+// the builders).
 struct Owner {
   std::string name;
   std::vector<RrType> types;
@@ -56,28 +57,52 @@ inline dns::RRset Set(const Name& owner, RrType type, std::vector<std::vector<ui
   return set;
 }
 
+// One RRset of an owner -> next chain record, `Rdata` NSEC or NXT, with the bits of its own type
+// and of its signature type (RRSIG, or SIG for NXT) added to `types`.
+template <typename Rdata>
+dns::RRset LinkRecord(const std::string& owner, const std::string& next, std::vector<RrType> types,
+                      RrType signature) {
+  types.push_back(signature);
+  types.push_back(Rdata::kType);
+  auto bytes = dns::RdataToBytes(Rdata{N(next), {Bitmap(std::move(types)).types}});
+  EXPECT_TRUE(bytes.has_value());
+  return Set(N(owner), Rdata::kType, {bytes.value_or(std::vector<uint8_t>{})});
+}
+
 // One NSEC RRset.
 inline dns::RRset Nsec(const std::string& owner, const std::string& next,
                        std::vector<RrType> types) {
-  types.push_back(RrType::RRSIG);
-  types.push_back(RrType::NSEC);
-  auto bytes = dns::RdataToBytes(dns::rdata::NSEC{N(next), Bitmap(std::move(types))});
-  EXPECT_TRUE(bytes.has_value());
-  return Set(N(owner), RrType::NSEC, {bytes.value_or(std::vector<uint8_t>{})});
+  return LinkRecord<dns::rdata::NSEC>(owner, next, std::move(types), RrType::RRSIG);
 }
 
-// The zone's full NSEC chain in canonical order (RFC 4034 section 6.1), the last pointing back
-// to the apex (RFC 4034 section 4.1.1).
-inline std::vector<dns::RRset> NsecChain(const std::string& zone, std::vector<Owner> owners) {
+// One NXT RRset (RFC 2535 section 5.2: the map always has SIG and NXT).
+inline dns::RRset Nxt(const std::string& owner, const std::string& next,
+                      std::vector<RrType> types) {
+  return LinkRecord<dns::rdata::NXT>(owner, next, std::move(types), RrType::SIG);
+}
+
+// A zone's full chain of `record`s (Nsec or Nxt) in canonical order (RFC 4034 section 6.1), the
+// last pointing back to the apex (RFC 4034 section 4.1.1, RFC 2535 section 5.1).
+inline std::vector<dns::RRset> LinkedChain(const std::string& zone, std::vector<Owner> owners,
+                                           dns::RRset (*record)(const std::string&,
+                                                                const std::string&,
+                                                                std::vector<RrType>)) {
   std::sort(owners.begin(), owners.end(), [](const Owner& a, const Owner& b) {
     return N(a.name).CanonicalCompare(N(b.name)) == std::weak_ordering::less;
   });
   std::vector<dns::RRset> chain;
   for (size_t i = 0; i < owners.size(); ++i) {
     const std::string& next = i + 1 < owners.size() ? owners[i + 1].name : zone;
-    chain.push_back(Nsec(owners[i].name, next, owners[i].types));
+    chain.push_back(record(owners[i].name, next, owners[i].types));
   }
   return chain;
+}
+
+inline std::vector<dns::RRset> NsecChain(const std::string& zone, std::vector<Owner> owners) {
+  return LinkedChain(zone, std::move(owners), &Nsec);
+}
+inline std::vector<dns::RRset> NxtChain(const std::string& zone, std::vector<Owner> owners) {
+  return LinkedChain(zone, std::move(owners), &Nxt);
 }
 
 // The RRsets of `chain` owned by `owners`, in that order.

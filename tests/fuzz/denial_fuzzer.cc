@@ -1,10 +1,10 @@
 // libFuzzer target for the denial-of-existence proofs (resolver/validator/nsec_denial.h,
-// nsec3_denial.h). The input picks a query name and a few NSEC and NSEC3 RRsets built from a
-// small vocabulary of labels (so names collide, cover and match), real NSEC3 hashes (so chains
-// can match), some raw RDATA, and the budget's limits. Every function is called; none may crash,
-// and the proofs must hold their invariants:
-//   - ProveNxDomain is never kProven when an NSEC set is owned by the query name, or a
-//     well-formed NSEC3 of the zone matches the query name's hash;
+// nsec3_denial.h, nxt_denial.h). The input picks a query name and a few NSEC, NXT and NSEC3
+// RRsets built from a small vocabulary of labels (so names collide, cover and match), real NSEC3
+// hashes (so chains can match), some raw RDATA, and the budget's limits. Every function is
+// called; none may crash, and the proofs must hold their invariants:
+//   - ProveNxDomain is never kProven when an NSEC (for nsec::) or NXT (for nxt::) set is owned by
+//     the query name, or a well-formed NSEC3 of the zone matches the query name's hash;
 //   - NXDOMAIN and NODATA are never both proven for one name from one set of records;
 //   - a DS denial of kNoSuchName agrees with ProveNxDomain;
 //   - kIterationsTooHigh is reached without spending a single hash.
@@ -23,6 +23,7 @@
 #include "net/dns/rrset.h"
 #include "resolver/validator/nsec3_denial.h"
 #include "resolver/validator/nsec_denial.h"
+#include "resolver/validator/nxt_denial.h"
 
 namespace {
 
@@ -50,9 +51,10 @@ class Input {
 
 constexpr std::array<const char*, 10> kLabels = {"a",   "b",   "x",  "w", "*",
                                                  "ins", "sub", "dn", "z", "Z"};
-constexpr std::array<RrType, 12> kTypes = {
-    RrType::A,   RrType::NS, RrType::SOA,  RrType::CNAME, RrType::DS,    RrType::DNAME,
-    RrType::TXT, RrType::MX, RrType::AAAA, RrType::NSEC,  RrType::RRSIG, RrType::NSEC3};
+constexpr std::array<RrType, 15> kTypes = {
+    RrType::A,     RrType::NS,    RrType::SOA, RrType::CNAME, RrType::DS,
+    RrType::DNAME, RrType::TXT,   RrType::MX,  RrType::AAAA,  RrType::NSEC,
+    RrType::RRSIG, RrType::NSEC3, RrType::KEY, RrType::SIG,   RrType::NXT};
 
 const Name& Zone() {
   static const Name zone = *Name::FromText("example.");
@@ -106,6 +108,20 @@ void AddNsec(Input& in, Built& out) {
     out.sets.push_back(MakeSet(MakeName(in), RrType::NSEC, *bytes));
 }
 
+// An NXT (all vocabulary types are below 128); usually with its own bit, as RFC 2535 section
+// 5.2 requires, sometimes without.
+void AddNxt(Input& in, Built& out) {
+  redoubt::dns::rdata::NXT nxt{MakeName(in), {MakeTypes(in).types}};
+  if (in.Byte() % 4 != 0 && !nxt.types.Contains(RrType::NXT)) {
+    nxt.types.types.push_back(RrType::NXT);
+    std::sort(nxt.types.types.begin(), nxt.types.types.end(), [](RrType a, RrType b) {
+      return static_cast<uint16_t>(a) < static_cast<uint16_t>(b);
+    });
+  }
+  if (auto bytes = redoubt::dns::RdataToBytes(nxt))
+    out.sets.push_back(MakeSet(MakeName(in), RrType::NXT, *bytes));
+}
+
 std::vector<uint8_t> HashOf(const Name& name, const Nsec3Params& p) {
   auto d = redoubt::crypto::Nsec3Hash(name, 1, p.salt, p.iterations);
   return d ? std::vector<uint8_t>(d->bytes().begin(), d->bytes().end()) : std::vector<uint8_t>(20);
@@ -130,7 +146,8 @@ void AddNsec3(Input& in, const Nsec3Params& p, Built& out) {
 
 // Raw RDATA (usually malformed) under a plausible owner.
 void AddRaw(Input& in, Built& out) {
-  const RrType type = in.Byte() % 2 ? RrType::NSEC : RrType::NSEC3;
+  constexpr std::array<RrType, 3> kRawTypes = {RrType::NSEC, RrType::NSEC3, RrType::NXT};
+  const RrType type = kRawTypes[in.Byte() % kRawTypes.size()];
   out.sets.push_back(MakeSet(MakeName(in), type, in.Bytes(in.Byte() % 48)));
 }
 
@@ -144,6 +161,15 @@ void Check(bool ok) {
   if (!ok) std::abort();
 }
 
+// NXDOMAIN is never proven for a name owning a `type` set, nor together with NODATA.
+void CheckChainInvariants(const Built& b, RrType type, const Name& qname, DenialResult nx,
+                          DenialResult nodata) {
+  for (const auto& set : b.sets) {
+    if (set.type == type && set.owner == qname) Check(nx != DenialResult::kProven);
+  }
+  Check(!(nx == DenialResult::kProven && nodata == DenialResult::kProven));
+}
+
 void CheckNsec(const Built& b, const Name& qname, RrType qtype, const Name& encloser,
                const ValidationLimits& limits) {
   namespace p = redoubt::resolver::nsec;
@@ -152,11 +178,20 @@ void CheckNsec(const Built& b, const Name& qname, RrType qtype, const Name& encl
   const DenialResult nodata = p::ProveNoData(qname, qtype, Zone(), b.sets, b2);
   (void)p::ProveNoCloserMatch(qname, encloser, Zone(), b.sets, b3);
   const DsDenial ds = p::ClassifyDsDenial(qname, Zone(), b.sets, b4);
-  for (const auto& set : b.sets) {
-    if (set.type == RrType::NSEC && set.owner == qname) Check(nx != DenialResult::kProven);
-  }
-  Check(!(nx == DenialResult::kProven && nodata == DenialResult::kProven));
+  CheckChainInvariants(b, RrType::NSEC, qname, nx, nodata);
   if (ds == DsDenial::kNoSuchName) Check(nx == DenialResult::kProven);
+}
+
+void CheckNxt(const Built& b, const Name& qname, RrType qtype, const Name& encloser,
+              const ValidationLimits& limits) {
+  namespace p = redoubt::resolver::nxt;
+  ValidationBudget b1(limits), b2(limits), b3(limits);
+  const DenialResult nx = p::ProveNxDomain(qname, Zone(), b.sets, b1);
+  const DenialResult nodata = p::ProveNoData(qname, qtype, Zone(), b.sets, b2);
+  (void)p::ProveNoCloserMatch(qname, encloser, Zone(), b.sets, b3);
+  CheckChainInvariants(b, RrType::NXT, qname, nx, nodata);
+  // NXT needs no hashing.
+  Check(Spent(b1) == 0 && Spent(b2) == 0 && Spent(b3) == 0);
 }
 
 void CheckNsec3(const Built& b, const Name& qname, RrType qtype, const Name& encloser,
@@ -195,13 +230,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Name encloser = qname.Suffix(in.Byte() % (qname.LabelCount() + 1));
   Built built;
   for (int n = in.Byte() % 8; n > 0; --n) {
-    switch (in.Byte() % 4) {
+    switch (in.Byte() % 5) {
       case 0:
         AddNsec(in, built);
         break;
       case 1:
       case 2:
         AddNsec3(in, params, built);
+        break;
+      case 3:
+        AddNxt(in, built);
         break;
       default:
         AddRaw(in, built);
@@ -210,5 +248,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CheckNsec(built, qname, qtype, encloser, limits);
   CheckNsec3(built, qname, qtype, encloser, limits);
+  CheckNxt(built, qname, qtype, encloser, limits);
   return 0;
 }
