@@ -44,6 +44,8 @@ struct Config {
   std::string root_hints;                // Empty: the built-in IANA hints.
   std::vector<std::string> trust_anchors;  // DS/DNSKEY files, added to the built-in anchors.
   bool builtin_root_anchor = true;         // Include the compiled-in root DS (RFC 7958).
+  std::vector<std::string> legacy_trust_anchors;  // Zone files of KEY records: RFC 2065 trust
+                                                  // points (docs/dnssec.md, legacy section).
   bool validation = true;                  // DNSSEC validation (RFC 4035 section 5).
   std::vector<dns::Name> negative_trust_anchors;  // RFC 7646: zones not validated.
   bool aggressive_nsec = true;             // RFC 8198: NXDOMAIN/NODATA from cached secure NSEC/NSEC3.

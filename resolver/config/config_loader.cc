@@ -307,6 +307,7 @@ class Loader {
         {"workers", [this](const YAML::Node& n) { return Workers(n); }},
         {"root-hints", String("root-hints", config_.root_hints)},
         {"trust-anchors", Strings("trust-anchors", config_.trust_anchors)},
+        {"legacy-trust-anchors", Strings("legacy-trust-anchors", config_.legacy_trust_anchors)},
         {"builtin-root-anchor", Bool("builtin-root-anchor", config_.builtin_root_anchor)},
         {"validation", Bool("validation", config_.validation)},
         {"negative-trust-anchors", [this](const YAML::Node& n) {

@@ -89,13 +89,15 @@ TEST(ConfigTest, SettingsReplaceDefaults) {
 TEST(ConfigTest, ValidationSettings) {
   Config config = Load(
       "validation: false\nnegative-trust-anchors: [broken.example, Other.Test.]\n"
-      "aggressive-nsec: false\nbogus-ttl: 30\n"
+      "aggressive-nsec: false\nbogus-ttl: 30\nlegacy-trust-anchors: [/etc/redoubt/legacy.key]\n"
       "limits: {signature-checks: 16, signatures-per-rrset: 4, nsec3-iterations: 100}\n");
   EXPECT_FALSE(config.validation);
   ASSERT_EQ(config.negative_trust_anchors.size(), 2u);
   EXPECT_EQ(config.negative_trust_anchors[1].ToText(), "Other.Test.");
   EXPECT_FALSE(config.aggressive_nsec);
   EXPECT_EQ(config.bogus_ttl, 30u);
+  ASSERT_EQ(config.legacy_trust_anchors.size(), 1u);  // Issue #13's fixed key name.
+  EXPECT_EQ(config.legacy_trust_anchors[0], "/etc/redoubt/legacy.key");
   EXPECT_EQ(config.validation_limits.signature_checks, 16u);
   EXPECT_EQ(config.validation_limits.signatures_per_rrset, 4u);
   EXPECT_EQ(config.validation_limits.nsec3_iterations, 100u);

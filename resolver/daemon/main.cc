@@ -163,13 +163,21 @@ int main(int argc, char** argv) {
     LogError(anchors.error().ToString());
     return 1;
   }
+  auto legacy_anchors = redoubt::resolver::LoadLegacyTrustAnchors(config->legacy_trust_anchors);
+  if (!legacy_anchors) {
+    LogError(legacy_anchors.error().ToString());
+    return 1;
+  }
+  size_t modern_anchor_records = anchors->size();
+  anchors->insert(anchors->end(), legacy_anchors->begin(), legacy_anchors->end());
   if (check_only) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
   }
   redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
   Log(config->validation
-          ? "DNSSEC validation on: " + std::to_string(anchors->size()) + " trust anchor records, " +
+          ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records, " +
+                std::to_string(legacy_anchors->size()) + " legacy (RFC 2065) trust anchor KEYs, " +
                 std::to_string(config->negative_trust_anchors.size()) + " negative trust anchors"
           : std::string("DNSSEC validation off (validation: false)"));
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "crypto/dnssec_algorithms.h"
 #include "net/dns/rdata.h"
 
 namespace redoubt::resolver {
@@ -26,6 +27,28 @@ Result<void, dns::ZoneError> CheckAnchors(const std::vector<dns::Record>& record
     return Unexpected(dns::ZoneError{file, 0, Errc::kInvalidArgument,
                                      r.owner.ToText() + " " + dns::RrTypeToText(r.type) +
                                          " is not a trust anchor (DS or DNSKEY)"});
+  }
+  return {};
+}
+
+// RFC 2535 section 3.1.2: a usable legacy trust point is a zone KEY that holds a key.
+Result<void, dns::ZoneError> CheckLegacyAnchors(const std::vector<dns::Record>& records,
+                                                const std::string& file) {
+  if (records.empty()) return Unexpected(dns::ZoneError{file, 0, Errc::kNotFound, "no KEY record in the file"});
+  for (const dns::Record& r : records) {
+    std::string what = r.owner.ToText() + " " + dns::RrTypeToText(r.type);
+    if (r.type != dns::RrType::KEY) {
+      return Unexpected(dns::ZoneError{file, 0, Errc::kInvalidArgument, what + " is not a legacy trust anchor (KEY)"});
+    }
+    auto key = dns::Decode<dns::rdata::KEY>(r.rdata);
+    if (!key || (key->flags & 0x0100) == 0 || (key->flags & 0xC000) == 0xC000) {
+      return Unexpected(dns::ZoneError{file, 0, Errc::kBadRdata, what + " is not a zone key holding a key"});
+    }
+    if (!crypto::CanValidateLegacy(key->algorithm)) {
+      return Unexpected(dns::ZoneError{file, 0, Errc::kUnsupported,
+                                       what + " uses algorithm " + std::to_string(static_cast<int>(key->algorithm)) +
+                                           ", which redoubt cannot verify"});
+    }
   }
   return {};
 }
@@ -62,6 +85,17 @@ Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vec
     auto records = dns::ParseZoneFile(path, AnchorParseOptions());
     if (!records) return Unexpected(records.error());
     if (auto ok = CheckAnchors(*records, path); !ok) return Unexpected(ok.error());
+    AddDistinct(*records, all);
+  }
+  return all;
+}
+
+Result<std::vector<dns::Record>, dns::ZoneError> LoadLegacyTrustAnchors(const std::vector<std::string>& paths) {
+  std::vector<dns::Record> all;
+  for (const std::string& path : paths) {
+    auto records = dns::ParseZoneFile(path, AnchorParseOptions());
+    if (!records) return Unexpected(records.error());
+    if (auto ok = CheckLegacyAnchors(*records, path); !ok) return Unexpected(ok.error());
     AddDistinct(*records, all);
   }
   return all;

@@ -24,4 +24,12 @@ std::string_view BuiltinRootAnchors() noexcept;
 Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
                                                                   bool builtin_root_anchor);
 
+// The legacy trust points (legacy-trust-anchors; RFC 2065 section 2.3, RFC 2535 section 6.3.1):
+// the KEY records of every file in `paths`, each distinct record once. Every record must be a
+// zone KEY (flags 0x0100, RFC 2535 section 3.1.2) that holds a key (not the no-key flags 0xC000)
+// with an algorithm a legacy trust point accepts (crypto::CanValidateLegacy: RSA/MD5, DSA,
+// RSA/SHA-1 and the modern ones); anything else, or a file with no KEY, is an error naming the
+// file.
+Result<std::vector<dns::Record>, dns::ZoneError> LoadLegacyTrustAnchors(const std::vector<std::string>& paths);
+
 }  // namespace redoubt::resolver

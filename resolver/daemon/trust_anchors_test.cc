@@ -90,6 +90,26 @@ TEST(TrustAnchorsTest, OtherRecordsAndBadFilesAreErrors) {
   for (const auto& p : {a_record, zsk, broken}) std::remove(p.c_str());
 }
 
+// Issue #13: legacy-trust-anchors files hold zone KEYs that hold a key, nothing else.
+TEST(TrustAnchorsTest, LegacyTrustPointsAreZoneKeysHoldingAKey) {
+  std::string good = WriteFile("legacy.key", "legacy. 300 IN KEY 256 3 1 AwEAAcBUUWwBOW8=\n"
+                                             "legacy. 300 IN KEY 256 3 5 AwEAAcBUUWwBOW8=\n");
+  auto loaded = LoadLegacyTrustAnchors({good});
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->size(), 2u);
+  std::string no_key = WriteFile("nokey.key", "unsigned.legacy. 300 IN KEY 49408 3 1\n");
+  EXPECT_NE(LoadLegacyTrustAnchors({no_key}).error().ToString().find("not a zone key holding a key"),
+            std::string::npos);
+  std::string host_key = WriteFile("host.key", "host.legacy. 300 IN KEY 512 3 1 AwEAAcBUUWwBOW8=\n");
+  EXPECT_FALSE(LoadLegacyTrustAnchors({host_key}).has_value());
+  std::string dnskey = WriteFile("dnskey.key", "example. 300 IN DNSKEY 257 3 13 " + std::string(kP256Key) + "\n");
+  EXPECT_NE(LoadLegacyTrustAnchors({dnskey}).error().ToString().find("is not a legacy trust anchor"),
+            std::string::npos);
+  std::string ecc = WriteFile("ecc.key", "legacy. 300 IN KEY 256 3 4 AwEAAcBUUWwBOW8=\n");
+  EXPECT_NE(LoadLegacyTrustAnchors({ecc}).error().ToString().find("cannot verify"), std::string::npos);
+  for (const auto& p : {good, no_key, host_key, dnskey, ecc}) std::remove(p.c_str());
+}
+
 TEST(RootHintsTest, BuiltinHintsHaveThirteenServersWithAddresses) {
   auto hints = LoadRootHints("");
   ASSERT_TRUE(hints.has_value());

@@ -6,6 +6,7 @@
 #include "crypto/ds_digest.h"
 #include "resolver/validator/proof_check.h"
 #include "resolver/validator/validation_turns.h"
+#include "resolver/validator/validator_fetch.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -106,33 +107,41 @@ void ChainOfTrust::Remember(const ZoneTrust& trust) {
   if (trust.expires > clock_.WallSeconds()) zones_.Put(trust.zone, trust);
 }
 
+std::optional<ZoneTrust> ChainOfTrust::DeepestRemembered(const Name& target, const Name& top, int64_t now) {
+  for (Name n = target; n.IsSubdomainOf(top); n = n.Parent()) {
+    if (std::optional<ZoneTrust> trust = Remembered(n, now)) return trust;
+    if (n == top) break;
+  }
+  return std::nullopt;
+}
+
 Task<ZoneTrust> ChainOfTrust::Walk(RequestContext& context, const Name& target, bool must_be_apex) {
   int64_t now = clock_.WallSeconds();
   if (anchors_.UnderNegativeAnchor(target)) {
     co_return InsecureZone(target, now + 60, std::nullopt, "negative trust anchor");
   }
   const TrustAnchor* anchor = anchors_.Closest(target);
-  if (anchor == nullptr) co_return InsecureZone(Name::Root(), now + 60, std::nullopt, "no trust anchor");
-  // Start from the deepest zone already known on the path, else from the anchor.
-  std::optional<ZoneTrust> trust;
-  for (Name n = target; n.IsSubdomainOf(anchor->zone); n = n.Parent()) {
-    trust = Remembered(n, now);
-    if (trust || n == anchor->zone) break;
+  const LegacyAnchor* legacy = anchors_.ClosestLegacy(target);
+  if (anchor == nullptr && legacy == nullptr) {
+    co_return InsecureZone(Name::Root(), now + 60, std::nullopt, "no trust anchor");
   }
-  if (!trust) {
+  // Start from the deepest zone already known on the path, else from the anchor.
+  std::optional<ZoneTrust> trust = DeepestRemembered(target, anchor ? anchor->zone : legacy->zone, now);
+  if (!trust && anchor != nullptr) {
     ++stats_.walks;
     trust = co_await AnchorTrust(context, *anchor);
     Remember(*trust);
   }
-  Name position = trust->zone;
-  while (trust->security == Security::kSecure && !(position == target)) {
-    Name child = target.Suffix(position.LabelCount() + 1);
-    Step step = co_await StepDown(context, child);
-    if (step.kind == StepKind::kNoSuchName) break;
-    position = child;
-    if (step.kind == StepKind::kNotACut) continue;
-    trust = std::move(step.trust);
-    Remember(*trust);
+  if (trust) trust = co_await Descend(context, target, std::move(*trust));
+  // The modern chain ends insecure at or above a legacy trust point: the RFC 2065 chain decides.
+  bool legacy_applies = legacy != nullptr && (!trust || (trust->security == Security::kInsecure &&
+                                                         trust->family == TrustFamily::kDnssec &&
+                                                         legacy->zone.IsSubdomainOf(trust->zone)));
+  if (legacy_applies) {
+    ++stats_.walks;
+    ZoneTrust start = co_await LegacyAnchorTrust(context, *legacy);
+    Remember(start);
+    trust = co_await Descend(context, target, std::move(start));
   }
   if (must_be_apex && trust->security == Security::kSecure && !(trust->zone == target)) {
     co_return BogusZone(target, EdeCode::kDnssecBogus,
@@ -140,6 +149,25 @@ Task<ZoneTrust> ChainOfTrust::Walk(RequestContext& context, const Name& target, 
                         now + options_.bogus_ttl);
   }
   co_return std::move(*trust);
+}
+
+Task<ZoneTrust> ChainOfTrust::Descend(RequestContext& context, const Name& target, ZoneTrust trust) {
+  Name position = trust.zone;
+  while (trust.security == Security::kSecure && !(position == target)) {
+    Name child = target.Suffix(position.LabelCount() + 1);
+    Step step;
+    if (trust.family == TrustFamily::kLegacy) {
+      step = co_await LegacyStepDown(context, trust, child);
+    } else {
+      step = co_await StepDown(context, child);
+    }
+    if (step.kind == StepKind::kNoSuchName) break;
+    position = child;
+    if (step.kind == StepKind::kNotACut) continue;
+    trust = std::move(step.trust);
+    Remember(trust);
+  }
+  co_return trust;
 }
 
 Task<ZoneTrust> ChainOfTrust::AnchorTrust(RequestContext& context, const TrustAnchor& anchor) {
@@ -163,7 +191,7 @@ Task<ZoneTrust> ChainOfTrust::AnchorTrust(RequestContext& context, const TrustAn
 Task<ChainOfTrust::Step> ChainOfTrust::StepDown(RequestContext& context, const Name& child) {
   int64_t now = clock_.WallSeconds();
   dns::Question question{child, RrType::DS, dns::RrClass::IN};
-  Resolution ds = co_await Fetch(context, question, false);
+  Resolution ds = co_await FetchForValidation(context, question, false);
   Step step;
   if (ds.rcode == dns::Rcode::SERVFAIL) {
     step.trust = BogusZone(child, ds.ede.value_or(EdeCode::kDnssecBogus),
@@ -223,7 +251,7 @@ Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name
                                              std::function<bool(std::span<const uint8_t>)> vouched) {
   int64_t now = clock_.WallSeconds();
   dns::Question question{zone, RrType::DNSKEY, dns::RrClass::IN};
-  Resolution fetched = co_await Fetch(context, question, true);
+  Resolution fetched = co_await FetchForValidation(context, question, true);
   dns::RRset empty;
   empty.owner = zone;
   empty.type = RrType::DNSKEY;
@@ -254,21 +282,89 @@ Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name
   co_return trust;
 }
 
-Task<Resolution> ChainOfTrust::Fetch(RequestContext& context, dns::Question question, bool unvalidated) {
-  Resolver* resolver = context.work().sub_resolver;
-  if (resolver == nullptr) co_return FailedResolution(EdeCode::kOther, "no resolver for DNSSEC records");
-  // An unvalidated fetch cannot loop (nothing validates it through this walker again), and a
-  // client asking for a zone's DNSKEY set is itself such a question in progress.
-  if (!unvalidated && context.InProgress(question)) {
-    co_return FailedResolution(EdeCode::kDnssecBogus, "DNSSEC lookup loop at " + question.qname.ToText());
+// --- The RFC 2065 family ---------------------------------------------------------------------
+
+namespace {
+
+ZoneTrust Legacy(ZoneTrust trust) {
+  trust.family = TrustFamily::kLegacy;
+  return trust;
+}
+
+}  // namespace
+
+Task<ZoneTrust> ChainOfTrust::LegacyAnchorTrust(RequestContext& context, const LegacyAnchor& anchor) {
+  int64_t now = clock_.WallSeconds();
+  dns::RRset configured;
+  configured.owner = anchor.zone;
+  configured.type = RrType::KEY;
+  configured.rdatas = anchor.key_rdatas;
+  ZoneTrust signer = Legacy(InsecureZone(anchor.zone, now + options_.max_trust_ttl));
+  signer.security = Security::kSecure;
+  signer.keys = ParseLegacyZoneKeys(configured).keys;
+  if (signer.keys.empty()) {
+    co_return Legacy(BogusZone(anchor.zone, EdeCode::kDnskeyMissing,
+                               "no usable legacy trust anchor KEY for " + anchor.zone.ToText(), now + 60));
   }
-  if (!context.budget().TryEnterDependency()) {
-    co_return FailedResolution(EdeCode::kOther, "DNSSEC lookups nested too deep");
+  // The zone's KEY set as served must carry a SIG by a configured key (RFC 2535 section 6.3.1).
+  Resolution fetched = co_await FetchForValidation(context, {anchor.zone, RrType::KEY, dns::RrClass::IN}, true);
+  const dns::RRset* found = FindSet(fetched.answer, anchor.zone, RrType::KEY);
+  if (found == nullptr) {
+    co_return Legacy(BogusZone(anchor.zone, EdeCode::kDnskeyMissing, "no KEY RRset at " + anchor.zone.ToText(),
+                               now + (fetched.rcode == dns::Rcode::SERVFAIL ? 5 : options_.bogus_ttl)));
   }
-  RequestContext nested = unvalidated ? context.NestedUnvalidated(question) : context.Nested(question);
-  Resolution found = co_await resolver->Resolve(std::move(nested));
-  context.budget().LeaveDependency();
-  co_return found;
+  ZoneTrust trust = co_await LegacyKeysSignedBy(context, *found, signer);
+  co_return trust;
+}
+
+Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(RequestContext& context, const ZoneTrust& parent,
+                                                      const Name& child) {
+  int64_t now = clock_.WallSeconds();
+  Resolution fetched = co_await FetchForValidation(context, {child, RrType::KEY, dns::RrClass::IN}, true);
+  Step step;
+  const dns::RRset* keys = FindSet(fetched.answer, child, RrType::KEY);
+  if (keys != nullptr) {
+    LegacyKeySet parsed = ParseLegacyZoneKeys(*keys);
+    if (parsed.keys.empty() && !parsed.no_key && !parsed.unsupported) {
+      step.kind = StepKind::kNotACut;  // Host or user keys only (RFC 2535 section 3.1.2).
+    } else {
+      step.trust = co_await LegacyKeysSignedBy(context, *keys, parent);
+    }
+  } else if (fetched.rcode == dns::Rcode::SERVFAIL) {
+    step.trust = Legacy(BogusZone(child, fetched.ede.value_or(EdeCode::kDnssecBogus),
+                                  "no KEY answer for " + child.ToText(), now + 5));
+  } else {
+    // No KEY: not a zone of this chain. Data below is then judged by the parent's keys, so
+    // hiding a child's KEY set can only make its data bogus, never secure.
+    step.kind = fetched.rcode == dns::Rcode::NXDOMAIN ? StepKind::kNoSuchName : StepKind::kNotACut;
+  }
+  co_return step;
+}
+
+Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, const ZoneTrust& signer) {
+  int64_t now = clock_.WallSeconds();
+  co_await FetchLegacySigs(context, keys);
+  co_await YieldIfDue(context);
+  RRsetVerdict verdict = VerifyRRset(keys, signer, now, options_.verify, context.validation());
+  if (verdict.security != Security::kSecure) {
+    co_return Legacy(BogusZone(keys.owner, verdict.ede.value_or(EdeCode::kDnssecBogus),
+                               "KEY of " + keys.owner.ToText() + " not signed by " + signer.zone.ToText() + ": " + verdict.why,
+                               now + (verdict.budget_exhausted ? 5 : options_.bogus_ttl)));
+  }
+  int64_t expires = now + std::min({keys.ttl, verdict.ttl_bound, options_.max_trust_ttl});
+  LegacyKeySet parsed = ParseLegacyZoneKeys(keys);
+  if (!parsed.keys.empty()) {
+    ZoneTrust trust = Legacy(InsecureZone(keys.owner, expires));
+    trust.security = Security::kSecure;
+    trust.keys = std::move(parsed.keys);
+    co_return trust;
+  }
+  if (parsed.no_key) {
+    co_return Legacy(InsecureZone(keys.owner, expires, std::nullopt,
+                                  "no-key KEY signed by " + signer.zone.ToText() + ": an unsigned zone"));
+  }
+  co_return Legacy(InsecureZone(keys.owner, expires, EdeCode::kUnsupportedDnskeyAlgorithm,
+                                "no KEY of " + keys.owner.ToText() + " with an algorithm redoubt can verify"));
 }
 
 }  // namespace redoubt::resolver

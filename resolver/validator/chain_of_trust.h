@@ -18,8 +18,16 @@
 // included) until the DNSKEY TTL or the signature expiry, so a chain is walked once per TTL,
 // not once per query (issue: "walked once per TTL"). Bogus zones are kept for `bogus_ttl`.
 //
-// Keep this file free of DS/DNSKEY specifics beyond StepDown and the anchor step: the RFC 2065
-// KEY/SIG walk (a child's KEY signed by the parent) reuses the same loop with another step.
+// One loop, two record families (TrustFamily): the walk is the same for both, and only the anchor
+// step and StepDown know their records. The RFC 2065 family (docs/dnssec.md, legacy section):
+//   - it starts at a legacy trust point (a configured zone KEY set), and only where the modern
+//     chain ends Insecure at a cut at or above that point: a zone a modern DS chain reaches is
+//     judged by the modern rules, never by both;
+//   - the zone's KEY set must carry a SIG by a configured key; at each label below, a KEY RRset
+//     at the child must carry a SIG by the parent's keys (RFC 2065 section 2.3.4: the parent's
+//     copy controls): zone keys make the child secure, a no-key KEY (flags 0xC000) insecure
+//     (RFC 2535 section 3.4), anything else bogus; no KEY at all means no cut there;
+//   - SIGs that the servers do not send with the data are asked for (FetchLegacySigs).
 #pragma once
 
 #include <cstdint>
@@ -71,6 +79,7 @@ class ChainOfTrust {
   std::optional<dns::Name> RememberedSecureZone(const dns::Name& name);
 
   const ChainStats& stats() const noexcept { return stats_; }
+  // Modern anchors or legacy trust points.
   bool has_anchors() const noexcept { return !anchors_.empty(); }
   // Forgets everything learnt (a reload; tests moving the clock).
   void Clear() { zones_.Clear(); }
@@ -83,12 +92,16 @@ class ChainOfTrust {
   };
 
   Task<ZoneTrust> Walk(RequestContext& context, const dns::Name& target, bool must_be_apex);
+  Task<ZoneTrust> Descend(RequestContext& context, const dns::Name& target, ZoneTrust trust);
+  std::optional<ZoneTrust> DeepestRemembered(const dns::Name& target, const dns::Name& top, int64_t now);
+  Task<ZoneTrust> LegacyAnchorTrust(RequestContext& context, const LegacyAnchor& anchor);
+  Task<Step> LegacyStepDown(RequestContext& context, const ZoneTrust& parent, const dns::Name& child);
+  Task<ZoneTrust> LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, const ZoneTrust& signer);
   Task<ZoneTrust> AnchorTrust(RequestContext& context, const TrustAnchor& anchor);
   Task<Step> StepDown(RequestContext& context, const dns::Name& child);
   Task<ZoneTrust> ChildKeys(RequestContext& context, const dns::Name& child, const dns::RRset& ds);
   Task<ZoneTrust> KeysVouchedFor(RequestContext& context, const dns::Name& zone,
                                  std::function<bool(std::span<const uint8_t>)> vouched);
-  Task<Resolution> Fetch(RequestContext& context, dns::Question question, bool unvalidated);
 
   std::optional<ZoneTrust> Remembered(const dns::Name& zone, int64_t now);
   void Remember(const ZoneTrust& trust);

@@ -4,8 +4,10 @@
 
 #include "resolver/query/reply_classifier.h"
 #include "resolver/validator/aggressive_nsec.h"
+#include "resolver/validator/legacy_proofs.h"
 #include "resolver/validator/proof_check.h"
 #include "resolver/validator/validation_turns.h"
+#include "resolver/validator/validator_fetch.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -26,6 +28,15 @@ std::optional<Name> SignerOf(const dns::RRset& set) {
     if (sig.type_covered != set.type || !set.owner.IsSubdomainOf(sig.signer)) continue;
     if (set.type == RrType::DS && sig.signer == set.owner) continue;
     return sig.signer;
+  }
+  return std::nullopt;
+}
+
+// The signer of the first legacy SIG that covers `set` and may sign it (RFC 2535 section 6.3.1: a
+// signer signs only at or below itself).
+std::optional<Name> LegacySignerOf(const dns::RRset& set) {
+  for (const auto& sig : set.legacy_sigs) {
+    if (sig.type_covered == set.type && set.owner.IsSubdomainOf(sig.signer)) return sig.signer;
   }
   return std::nullopt;
 }
@@ -52,6 +63,20 @@ bool SynthesisedFrom(const dns::RRset& dname, const dns::RRset& cname) {
   if (!target || !cname_target) return false;
   auto expected = SubstituteDname(cname.owner, dname.owner, *target);
   return expected && *expected == *cname_target;
+}
+
+// The verdict on an RRset without a usable signature in `zone`: what the zone is when it is
+// insecure or bogus; bogus with EDE 10 "RRSIGs Missing" when it is secure.
+RRsetVerdict UnsignedVerdict(const dns::RRset& set, const ZoneTrust& zone) {
+  RRsetVerdict verdict;
+  bool secure = zone.security == Security::kSecure;
+  verdict.security = secure ? Security::kBogus : zone.security;
+  verdict.ede = secure ? EdeCode::kRrsigsMissing : zone.ede;
+  verdict.why = secure ? std::string("no ") + (zone.family == TrustFamily::kLegacy ? "SIG" : "RRSIG") + " for " +
+                             set.owner.ToLower().ToText() + " " + dns::RrTypeToText(set.type) + " in signed zone " +
+                             zone.zone.ToText()
+                       : zone.why;
+  return verdict;
 }
 
 }  // namespace
@@ -124,27 +149,37 @@ std::optional<Resolution> DnssecValidator::Synthesise(const RequestContext& cont
 Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRset& set) {
   RRsetVerdict verdict;
   std::optional<Name> signer = SignerOf(set);
+  bool legacy_signed = false;
+  if (!signer) {
+    signer = LegacySignerOf(set);
+    legacy_signed = signer.has_value();
+  }
   if (!signer) {
     Name holder = set.type == RrType::DS && !set.owner.IsRoot() ? set.owner.Parent() : set.owner;
     ZoneTrust zone = co_await chain_.TrustAt(context, holder);
-    verdict.security = zone.security == Security::kSecure ? Security::kBogus : zone.security;
-    verdict.ede = zone.security == Security::kSecure ? EdeCode::kRrsigsMissing : zone.ede;
-    verdict.why = zone.security == Security::kSecure
-                      ? "no RRSIG for " + set.owner.ToLower().ToText() + " " + dns::RrTypeToText(set.type) +
-                            " in signed zone " + zone.zone.ToText()
-                      : zone.why;
-  } else {
-    ZoneTrust zone = co_await chain_.KeysOf(context, *signer);
-    co_await YieldIfDue(context);
-    if (zone.security == Security::kSecure) {
-      verdict = VerifyRRset(set, zone, clock_.WallSeconds(), options_.chain.verify, context.validation());
-      co_await YieldIfDue(context);  // After a burst, too: at most 15 checks between turns.
-      if (verdict.security == Security::kSecure) set.ttl = std::min(set.ttl, verdict.ttl_bound);
-    } else {
-      verdict.security = zone.security;
-      verdict.ede = zone.ede;
-      verdict.why = zone.why;
+    if (zone.security == Security::kSecure && zone.family == TrustFamily::kLegacy) {
+      co_await FetchLegacySigs(context, set);  // RFC 2065 section 2.3.1: servers may not send them.
+      signer = LegacySignerOf(set);
+      legacy_signed = signer.has_value();
     }
+    if (!signer) {
+      verdict = UnsignedVerdict(set, zone);
+      set.security = verdict.security;
+      co_return verdict;
+    }
+  }
+  ZoneTrust zone = co_await chain_.KeysOf(context, *signer);
+  co_await YieldIfDue(context);
+  if (zone.security == Security::kSecure && (zone.family == TrustFamily::kLegacy) != legacy_signed) {
+    verdict = UnsignedVerdict(set, zone);  // RRSIGs in a legacy zone, or SIGs in a modern one.
+  } else if (zone.security == Security::kSecure) {
+    verdict = VerifyRRset(set, zone, clock_.WallSeconds(), options_.chain.verify, context.validation());
+    co_await YieldIfDue(context);  // After a burst, too: at most 15 checks between turns.
+    if (verdict.security == Security::kSecure) set.ttl = std::min(set.ttl, verdict.ttl_bound);
+  } else {
+    verdict.security = zone.security;
+    verdict.ede = zone.ede;
+    verdict.why = zone.why;
   }
   set.security = verdict.security;
   co_return verdict;
@@ -165,11 +200,20 @@ Task<void> DnssecValidator::JudgeAnswer(RequestContext& context, Resolution& res
     judgement.Add(verdict.security, verdict.ede, verdict.why);
     if (verdict.security != Security::kSecure || verdict.wildcard_labels == 0) continue;
     // RFC 4035 section 5.3.4: an expanded wildcard needs the proof that no closer name exists.
-    DenialResult proof = ProveWildcardExpansion(set.owner, verdict.wildcard_labels, verdict.signer,
-                                                resolution.authority, context.validation());
+    DenialResult proof = DenialResult::kNotProven;
+    if (verdict.family == TrustFamily::kLegacy) {
+      ZoneTrust zone = co_await chain_.KeysOf(context, verdict.signer);
+      LegacyProofs legacy(context, zone, clock_, options_.chain.verify);
+      proof = co_await legacy.WildcardExpansion(set.owner, verdict.wildcard_labels, resolution.authority);
+      if (proof == DenialResult::kProven) legacy.AddProofsTo(resolution.authority);
+    } else {
+      proof = ProveWildcardExpansion(set.owner, verdict.wildcard_labels, verdict.signer, resolution.authority,
+                                     context.validation());
+    }
     Security proved = DenialSecurity(proof);
     set.security = dns::Weaker(set.security, proved);
-    judgement.Add(proved, DenialEde(proof), DenialWhy(proof, set.owner, "wildcard expansion"));
+    judgement.Add(proved, DenialEde(proof),
+                  DenialWhy(proof, set.owner, "wildcard expansion", verdict.family == TrustFamily::kLegacy ? "NXT" : "NSEC/NSEC3"));
   }
 }
 
@@ -192,10 +236,19 @@ Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& r
   }
   if (zone != Security::kSecure) co_return;  // The SOA's own verdict is already counted.
   bool nxdomain = resolution.rcode == dns::Rcode::NXDOMAIN;
-  DenialResult proof = ProveNegativeAnswer(nxdomain, final_name, context.question().qtype, zone_name,
-                                           resolution.authority, context.validation());
+  ZoneTrust keys = co_await chain_.KeysOf(context, zone_name);  // Remembered: no fetch.
+  DenialResult proof = DenialResult::kNotProven;
+  bool legacy = keys.security == Security::kSecure && keys.family == TrustFamily::kLegacy;
+  if (legacy) {
+    LegacyProofs legacy(context, keys, clock_, options_.chain.verify);
+    proof = co_await legacy.Negative(nxdomain, final_name, context.question().qtype, resolution.authority);
+    if (proof == DenialResult::kProven) legacy.AddProofsTo(resolution.authority);
+  } else {
+    proof = ProveNegativeAnswer(nxdomain, final_name, context.question().qtype, zone_name, resolution.authority,
+                                context.validation());
+  }
   judgement.Add(DenialSecurity(proof), DenialEde(proof),
-                DenialWhy(proof, final_name, nxdomain ? "NXDOMAIN" : "NODATA"));
+                DenialWhy(proof, final_name, nxdomain ? "NXDOMAIN" : "NODATA", legacy ? "NXT" : "NSEC/NSEC3"));
 }
 
 Task<Resolution> DnssecValidator::Validate(RequestContext context, Resolution resolution) {

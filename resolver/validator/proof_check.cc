@@ -96,13 +96,13 @@ std::optional<dns::EdeCode> DenialEde(DenialResult result) noexcept {
   return dns::EdeCode::kDnssecBogus;
 }
 
-std::string DenialWhy(DenialResult result, const dns::Name& name, const std::string& what) {
+std::string DenialWhy(DenialResult result, const dns::Name& name, const std::string& what, std::string_view records) {
   switch (result) {
     case DenialResult::kProven: return {};
     case DenialResult::kOptOut: return what + " for " + name.ToText() + ": NSEC3 opt-out span";
     case DenialResult::kIterationsTooHigh:
       return what + " for " + name.ToText() + ": NSEC3 iterations above the limit";
-    case DenialResult::kNotProven: return what + " for " + name.ToText() + ": no valid NSEC/NSEC3 proof";
+    case DenialResult::kNotProven: return what + " for " + name.ToText() + ": no valid " + std::string(records) + " proof";
     case DenialResult::kBudgetExhausted:
       return what + " for " + name.ToText() + ": NSEC3 hash budget exhausted";
   }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/dns/edns.h"
@@ -41,6 +42,7 @@ dns::Security DenialSecurity(DenialResult result) noexcept;
 // 6 DNSSEC Bogus for an exhausted budget; none when proven or opt-out.
 std::optional<dns::EdeCode> DenialEde(DenialResult result) noexcept;
 // Text for EXTRA-TEXT: "<what> for <name>: <reason>".
-std::string DenialWhy(DenialResult result, const dns::Name& name, const std::string& what);
+std::string DenialWhy(DenialResult result, const dns::Name& name, const std::string& what,
+                      std::string_view records = "NSEC/NSEC3");
 
 }  // namespace redoubt::resolver

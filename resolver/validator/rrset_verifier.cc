@@ -66,13 +66,19 @@ uint8_t SignableLabels(const dns::Name& owner) noexcept {
   return static_cast<uint8_t>(labels);
 }
 
-RRsetVerdict VerifyRRset(const dns::RRset& set, const ZoneTrust& zone, int64_t now,
-                         const VerifyLimits& limits, ValidationBudget& budget) {
+namespace {
+
+// VerifyRRset over one family's signatures: RRSIG (RFC 4035 section 5.3) or the legacy SIG
+// (RFC 2535 section 4.1, the same fields and the same checks).
+template <typename Sig>
+RRsetVerdict VerifySignatures(const dns::RRset& set, const std::vector<Sig>& sigs, const ZoneTrust& zone,
+                              int64_t now, const VerifyLimits& limits, ValidationBudget& budget) {
   Tally tally;
-  tally.Note(Failure::kNoSignature, "no RRSIG by " + zone.zone.ToText());
+  tally.Note(Failure::kNoSignature, std::string("no ") + (Sig::kType == dns::RrType::SIG ? "SIG" : "RRSIG") +
+                                        " by " + zone.zone.ToText());
   uint8_t owner_labels = SignableLabels(set.owner);
   uint32_t checks = 0;
-  for (const dns::rdata::RRSIG& sig : set.sigs) {
+  for (const Sig& sig : sigs) {
     if (sig.type_covered != set.type || !(sig.signer == zone.zone)) continue;
     if (sig.labels > owner_labels) {  // security.md C11: more labels than the owner has.
       tally.Note(Failure::kBadLabels, "RRSIG labels field exceeds the owner's labels");
@@ -110,14 +116,55 @@ RRsetVerdict VerifyRRset(const dns::RRset& set, const ZoneTrust& zone, int64_t n
         ok.ttl_bound = std::min(sig.original_ttl, SecondsUntilExpiry(sig.expiration.value, now));
         ok.wildcard_labels = sig.labels < owner_labels ? sig.labels : 0;
         ok.signer = zone.zone;
+        ok.family = zone.family;
         return ok;
       }
       tally.Note(Failure::kBadSignature, "signature does not verify with key " +
                                              std::to_string(key.tag));
     }
-    if (tried == 0) tally.Note(Failure::kNoKey, "no DNSKEY with tag " + std::to_string(sig.key_tag));
+    if (tried == 0) tally.Note(Failure::kNoKey, "no key with tag " + std::to_string(sig.key_tag));
   }
   return Bogus(tally, set);
+}
+
+constexpr uint16_t kNoKeyFlags = 0xC000;    // RFC 2535 section 3.1.2: "no key" (both bits).
+constexpr uint16_t kExtendedFlags = 0x1000;  // RFC 2535 section 3.1.2: XT, a second flags word.
+
+}  // namespace
+
+RRsetVerdict VerifyRRset(const dns::RRset& set, const ZoneTrust& zone, int64_t now,
+                         const VerifyLimits& limits, ValidationBudget& budget) {
+  if (zone.family == TrustFamily::kLegacy) return VerifySignatures(set, set.legacy_sigs, zone, now, limits, budget);
+  return VerifySignatures(set, set.sigs, zone, now, limits, budget);
+}
+
+LegacyKeySet ParseLegacyZoneKeys(const dns::RRset& keys) {
+  LegacyKeySet out;
+  for (const auto& rdata : keys.rdatas) {
+    auto key = dns::Decode<dns::rdata::KEY>(rdata);
+    if (!key || (key->flags & kZoneKeyFlag) == 0) continue;
+    if ((key->flags & kNoKeyFlags) == kNoKeyFlags) {
+      out.no_key = true;
+      continue;
+    }
+    // RFC 2535 section 3.1.3: 3 is DNSSEC, 255 every protocol (zone keys may also say 0 or 1
+    // in RFC 2065 terms; redoubt takes 3 and 255 only).
+    if (key->protocol != 3 && key->protocol != 255) continue;
+    std::span<const uint8_t> field = key->public_key.bytes;
+    if ((key->flags & kExtendedFlags) != 0) field = field.size() >= 2 ? field.subspan(2) : std::span<const uint8_t>{};
+    if (!crypto::CanValidateLegacy(key->algorithm)) {
+      out.unsupported = true;
+      continue;
+    }
+    auto parsed = crypto::DnssecPublicKey::Import(key->algorithm, field, crypto::AlgorithmPolicy::kLegacyTrustPoint);
+    if (!parsed) {
+      out.unsupported = true;
+      continue;
+    }
+    out.keys.push_back(ZoneKey{dns::KeyTag(rdata), key->algorithm, key->flags,
+                               std::make_shared<const crypto::DnssecPublicKey>(std::move(*parsed))});
+  }
+  return out;
 }
 
 std::vector<ZoneKey> ParseZoneKeys(const dns::RRset& dnskeys) {

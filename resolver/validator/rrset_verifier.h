@@ -40,10 +40,12 @@ struct RRsetVerdict {
   // must check the proof that no closer name exists (RFC 4035 section 5.3.4). 0 otherwise.
   uint8_t wildcard_labels = 0;
   dns::Name signer;  // Secure only: the zone whose key verified it.
+  TrustFamily family = TrustFamily::kDnssec;  // Secure only: RRSIG or legacy SIG.
   bool budget_exhausted = false;
 };
 
-// Verifies `set` with the keys of `zone` (which must be secure). Only RRSIGs whose signer is
+// Verifies `set` with the keys of `zone` (which must be secure): its RRSIGs, or its legacy SIGs
+// (RFC 2535 section 4.1) when `zone` is of the legacy family. Only signatures whose signer is
 // `zone`, whose type covered is the set's type and whose Labels field is at most the owner's
 // label count not counting a leading "*" (RFC 4035 section 5.3.1) are considered; the first
 // that verifies makes the set secure. Bogus reasons, most specific first: signatures that fail
@@ -64,6 +66,18 @@ ZoneTrust VerifyKeySet(const dns::RRset& dnskeys, const dns::Name& zone,
 // The zone keys of a DNSKEY RRset that redoubt can verify with (Zone Key flag, protocol 3,
 // an algorithm crypto::CanValidate accepts), each parsed once.
 std::vector<ZoneKey> ParseZoneKeys(const dns::RRset& dnskeys);
+
+// The zone KEYs of an RFC 2065 / RFC 2535 KEY RRset (RFC 2535 section 3.1), parsed for a legacy
+// trust point (crypto::AlgorithmPolicy::kLegacyTrustPoint: RSA/MD5, DSA and RSA/SHA-1 too).
+// Keys without the zone flag, with a protocol other than 3 (DNSSEC) or 255 (all), or that do
+// not import are left out; `no_key` says a zone KEY with the no-key flags 0xC000 was present
+// (RFC 2535 section 3.4: the zone is unsigned), `unsupported` that a zone key could not be used.
+struct LegacyKeySet {
+  std::vector<ZoneKey> keys;
+  bool no_key = false;
+  bool unsupported = false;
+};
+LegacyKeySet ParseLegacyZoneKeys(const dns::RRset& keys);
 
 // The owner's label count for RRSIG Labels comparisons: a leading "*" label is not counted
 // (RFC 4034 section 3.1.3).

@@ -16,6 +16,10 @@ TrustAnchorStore::TrustAnchorStore(const std::vector<dns::Record>& anchors,
       if (auto ds = dns::Decode<dns::rdata::DS>(r.rdata)) anchor.ds.push_back(std::move(*ds));
     } else if (r.type == dns::RrType::DNSKEY) {
       anchor.dnskey_rdatas.push_back(r.rdata);
+    } else if (r.type == dns::RrType::KEY) {
+      LegacyAnchor& legacy = legacy_[r.owner];
+      legacy.zone = r.owner;
+      legacy.key_rdatas.push_back(r.rdata);
     }
   }
   std::erase_if(anchors_, [](const auto& entry) {
@@ -35,6 +39,13 @@ const TrustAnchor* TrustAnchorStore::Closest(const dns::Name& name) const {
   }
 }
 
+const LegacyAnchor* TrustAnchorStore::ClosestLegacy(const dns::Name& name) const {
+  for (dns::Name n = name;; n = n.Parent()) {
+    if (auto it = legacy_.find(n); it != legacy_.end()) return &it->second;
+    if (n.IsRoot()) return nullptr;
+  }
+}
+
 bool TrustAnchorStore::UnderNegativeAnchor(const dns::Name& name) const {
   return std::any_of(negative_.begin(), negative_.end(),
                      [&](const dns::Name& nta) { return name.IsSubdomainOf(nta); });
@@ -50,6 +61,9 @@ std::string TrustAnchorStore::Fingerprint() const {
     for (const auto& key : anchor.dnskey_rdatas) {
       lines.push_back(zone.ToLower().ToText() + " DNSKEY " + dns::EncodeHex(key));
     }
+  }
+  for (const auto& [zone, legacy] : legacy_) {
+    for (const auto& key : legacy.key_rdatas) lines.push_back(zone.ToLower().ToText() + " KEY " + dns::EncodeHex(key));
   }
   for (const dns::Name& nta : negative_) lines.push_back(nta.ToLower().ToText() + " NTA");
   std::sort(lines.begin(), lines.end());

@@ -6,6 +6,9 @@
 // Negative trust anchors (RFC 7646): zone names below which validation is not applied at all;
 // data there is treated as insecure. A negative anchor wins over a positive anchor below it
 // (RFC 7646 section 2: it disables validation for the whole subtree).
+// Legacy trust points (RFC 2065 section 2.3, RFC 2535 section 6.3.1): statically configured zone
+// KEY records from which an RFC 2065 chain of SIG and KEY starts (docs/dnssec.md, legacy
+// section). They are consulted only where the modern chain ends insecure (chain_of_trust.h).
 #pragma once
 
 #include <optional>
@@ -25,11 +28,18 @@ struct TrustAnchor {
   std::vector<std::vector<uint8_t>> dnskey_rdatas;  // DNSKEY form, storage-form RDATA.
 };
 
+// A statically configured RFC 2065 zone KEY set (RFC 2535 section 6.3.1 "configured key").
+struct LegacyAnchor {
+  dns::Name zone;
+  std::vector<std::vector<uint8_t>> key_rdatas;  // KEY storage-form RDATA, zone keys only.
+};
+
 class TrustAnchorStore {
  public:
   TrustAnchorStore() = default;
-  // `anchors`: DS and DNSKEY records (other types and undecodable RDATA are ignored, the
-  // loader has refused them already); `negative`: zone names (RFC 7646).
+  // `anchors`: DS and DNSKEY records, and KEY records for legacy trust points (other types and
+  // undecodable RDATA are ignored, the loaders have refused them already); `negative`: zone
+  // names (RFC 7646).
   TrustAnchorStore(const std::vector<dns::Record>& anchors, std::vector<dns::Name> negative);
 
   // The anchor whose zone is `name` or its closest ancestor; null when none covers it (the name
@@ -37,10 +47,13 @@ class TrustAnchorStore {
   const TrustAnchor* Closest(const dns::Name& name) const;
   // The anchor for exactly `zone`, or null.
   const TrustAnchor* At(const dns::Name& zone) const;
+  // The legacy trust point whose zone is `name` or its closest ancestor; null when none.
+  const LegacyAnchor* ClosestLegacy(const dns::Name& name) const;
   // True when `name` is at or below a negative trust anchor.
   bool UnderNegativeAnchor(const dns::Name& name) const;
 
-  bool empty() const noexcept { return anchors_.empty(); }
+  // No modern anchor and no legacy trust point: nothing can be proved secure.
+  bool empty() const noexcept { return anchors_.empty() && legacy_.empty(); }
   // The anchors and negative anchors as sorted lines of text, the same for the same set in any
   // order: what the cache fingerprint is computed from, so a cache validated under other anchors
   // can be recognised at start-up.
@@ -48,6 +61,7 @@ class TrustAnchorStore {
 
  private:
   std::unordered_map<dns::Name, TrustAnchor, dns::NameHash> anchors_;
+  std::unordered_map<dns::Name, LegacyAnchor, dns::NameHash> legacy_;
   std::vector<dns::Name> negative_;
 };
 

@@ -25,8 +25,14 @@ struct ZoneKey {
   std::shared_ptr<const crypto::DnssecPublicKey> key;   // Parsed once.
 };
 
+// Which record family a zone's chain of trust runs through: DS, DNSKEY and RRSIG (RFC 4035), or
+// the RFC 2065 / RFC 2535 form, KEY signed by the parent and SIG (docs/dnssec.md, legacy
+// section). A zone is one or the other, never both: the modern chain is tried first.
+enum class TrustFamily : uint8_t { kDnssec, kLegacy };
+
 // The security of a zone (RFC 4035 section 4.3) with what proves it.
-//   kSecure: `keys` is the zone's validated DNSKEY set (only keys redoubt can verify with).
+//   kSecure: `keys` is the zone's validated DNSKEY set (only keys redoubt can verify with), or,
+//            for the legacy family, its zone KEYs vouched for by the parent's SIG.
 //   kInsecure: a signed proof that the delegation has no usable DS (or no anchor, or an NTA).
 //   kBogus: the chain is broken here; `ede` and `why` say how (RFC 8914).
 struct ZoneTrust {
@@ -36,6 +42,7 @@ struct ZoneTrust {
   std::optional<dns::EdeCode> ede;
   std::string why;
   int64_t expires = 0;  // Wall-clock seconds after which this must be worked out again.
+  TrustFamily family = TrustFamily::kDnssec;  // Which signatures the zone's data carries.
 };
 
 inline ZoneTrust InsecureZone(dns::Name zone, int64_t expires,

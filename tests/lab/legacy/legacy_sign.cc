@@ -21,7 +21,7 @@
 
 #include "net/dns/presentation.h"
 #include "net/dns/zone_parser.h"
-#include "tests/lab/legacy/legacy_zone.h"
+#include "resolver/testing/legacy_zone.h"
 
 namespace {
 
@@ -95,14 +95,14 @@ int Run(const Arguments& args) {
   auto key = crypto::RsaSigningKey::LoadPem(args.key_file);
   if (!key) return Fail("cannot read an RSA private key from " + args.key_file);
   long long now = static_cast<long long>(std::time(nullptr));
-  lab::LegacySigner signer{*signer_name, static_cast<uint8_t>(args.algorithm),
+  resolver::testing::LegacySigner signer{*signer_name, static_cast<uint8_t>(args.algorithm),
                            static_cast<uint32_t>(args.inception >= 0 ? args.inception : now - 3600),
                            static_cast<uint32_t>(args.expiration >= 0 ? args.expiration
                                                                       : now + 30 * 86400),
                            &*key};
   if (!crypto::RsaAlgorithmFromNumber(signer.algorithm)) return Fail("algorithm must be RSA");
   if (args.command == "key") {
-    Print({lab::ZoneKeyRecord(signer, static_cast<uint32_t>(args.ttl), args.no_key)}, args.generic);
+    Print({resolver::testing::ZoneKeyRecord(signer, static_cast<uint32_t>(args.ttl), args.no_key)}, args.generic);
     return 0;
   }
   if (args.input.empty()) return Usage();
@@ -110,8 +110,8 @@ int Run(const Arguments& args) {
   options.origin = *signer_name;
   auto records = dns::ParseZoneFile(args.input, options);
   if (!records) return Fail(records.error().ToString());
-  auto signed_records = args.command == "zone" ? lab::SignZone(std::move(*records), signer)
-                                               : lab::SignRrsets(*records, signer);
+  auto signed_records = args.command == "zone" ? resolver::testing::SignZone(std::move(*records), signer)
+                                               : resolver::testing::SignRrsets(*records, signer);
   if (!signed_records) {
     return Fail(args.input + ": signing failed: " +
                 std::string(ErrcName(signed_records.error().code)));

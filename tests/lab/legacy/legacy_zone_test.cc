@@ -1,4 +1,4 @@
-#include "tests/lab/legacy/legacy_zone.h"
+#include "resolver/testing/legacy_zone.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "net/dns/rdata.h"
 #include "net/dns/zone_parser.h"
 
-namespace redoubt::lab {
+namespace redoubt::resolver::testing {
 namespace {
 
 using dns::Name;
@@ -166,4 +166,4 @@ TEST_F(LegacyZoneTest, ZoneWithoutSoaIsRejected) {
 }
 
 }  // namespace
-}  // namespace redoubt::lab
+}  // namespace redoubt::resolver::testing

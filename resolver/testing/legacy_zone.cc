@@ -1,4 +1,4 @@
-#include "tests/lab/legacy/legacy_zone.h"
+#include "resolver/testing/legacy_zone.h"
 
 #include <algorithm>
 #include <map>
@@ -6,7 +6,7 @@
 #include "net/dns/canonical.h"
 #include "net/dns/rdata.h"
 
-namespace redoubt::lab {
+namespace redoubt::resolver::testing {
 namespace {
 
 using dns::Name;
@@ -154,4 +154,4 @@ Result<std::vector<Record>> SignZone(std::vector<Record> records, const LegacySi
   return out;
 }
 
-}  // namespace redoubt::lab
+}  // namespace redoubt::resolver::testing

@@ -11,7 +11,7 @@
 #include "net/base/result.h"
 #include "net/dns/record.h"
 
-namespace redoubt::lab {
+namespace redoubt::resolver::testing {
 
 struct LegacySigner {
   dns::Name signer;                       // Owner of the KEY: the zone apex.
@@ -39,4 +39,4 @@ Result<std::vector<dns::Record>> SignRrsets(const std::vector<dns::Record>& reco
 Result<std::vector<dns::Record>> SignZone(std::vector<dns::Record> records,
                                           const LegacySigner& signer);
 
-}  // namespace redoubt::lab
+}  // namespace redoubt::resolver::testing
