@@ -104,6 +104,30 @@ TEST_F(LmdbAnswerStoreTest, SignatureOriginalTtlCapsAnInflatedTtl) {
   EXPECT_EQ(store_->Lookup(Q("www.example."))->answer[0].ttl, 600u);
 }
 
+// RFC 2065 section 2.3.3 (issue #13): a legacy SIG bounds the cached TTL as an RRSIG does, by its
+// original TTL and by its expiration, and is stored beside its RRset.
+TEST_F(LmdbAnswerStoreTest, LegacySigIsKeptAndBoundsTheTtlByOriginalTtlAndExpiry) {
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  dns::RRset set = Set("www.legacy.", dns::RrType::A, 86400, {192, 0, 2, 50});
+  dns::rdata::SIG sig;
+  sig.type_covered = dns::RrType::A;
+  sig.algorithm = dns::DnssecAlgorithm{1};
+  sig.original_ttl = 600;
+  sig.expiration.value = static_cast<uint32_t>(clock_.WallSeconds() + 100);
+  sig.signer = N("legacy.");
+  set.legacy_sigs.push_back(sig);
+  r.answer = {set};
+  store_->Store(Q("www.legacy."), r);
+  auto found = store_->Lookup(Q("www.legacy."));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_LE(found->answer[0].ttl, 100u);  // The expiry is sooner than the original TTL.
+  ASSERT_EQ(found->answer[0].legacy_sigs.size(), 1u);
+  EXPECT_EQ(found->answer[0].legacy_sigs[0].signer, N("legacy."));
+  clock_.Advance(std::chrono::seconds(101));
+  EXPECT_FALSE(store_->Lookup(Q("www.legacy.")).has_value());  // Never served past expiry.
+}
+
 TEST_F(LmdbAnswerStoreTest, CnameChainIsFollowedAndItsTargetReused) {
   Resolution r;
   r.rcode = dns::Rcode::NOERROR;
