@@ -295,6 +295,32 @@ TEST_F(LegacyValidatorTest, NothingIsServedPastTheSigsExpiration) {
   EXPECT_EQ(later.ede, EdeCode::kSignatureExpired) << later.ede_text;
 }
 
+// KeyTrap through the legacy family (CVE-2023-50387): 40 SIGs with the key's footprint, all
+// invalid. The same caps as for RRSIGs apply: at most 8 checks for the RRset, all charged to the
+// request's budget.
+TEST_F(LegacyValidatorTest, ManySigsForOneRrsetAreCappedLikeRrsigs) {
+  legacy_breaker_ = [](std::vector<Record>& records) {
+    std::vector<Record> forged;
+    for (const Record& r : records) {
+      if (r.type != RrType::SIG || !(r.owner == N("www.legacy."))) continue;
+      auto sig = *dns::Decode<dns::rdata::SIG>(r.rdata);
+      if (sig.type_covered != RrType::A) continue;
+      for (int i = 0; i < 40; ++i) {
+        sig.signature.bytes[0] ^= static_cast<uint8_t>(i + 1);
+        sig.inception.value += 1;  // Distinct records.
+        forged.push_back(Record{r.owner, RrType::SIG, r.klass, r.ttl, *dns::RdataToBytes(sig)});
+      }
+    }
+    DropSigsBy(records, "www.legacy.", "legacy.");
+    Append(records, forged);
+  };
+  Build();
+  Resolution r = Resolve("www.legacy.", RrType::A);
+  EXPECT_EQ(r.rcode, Rcode::SERVFAIL);
+  EXPECT_NE(r.ede_text.find("more than 8 signature checks"), std::string::npos) << r.ede_text;
+  EXPECT_LE(stats_.most_checks.load(), 16u);  // The KEY sets, then 8 for the forged SIGs.
+}
+
 // A zone is never both: when a modern DS chain reaches legacy., the modern rules judge it (here
 // a DS that matches no DNSKEY: bogus), and the legacy trust point below is not consulted.
 TEST_F(LegacyValidatorTest, AModernChainReachingTheZoneWins) {
