@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "net/base/endpoint.h"
 #include "net/base/result.h"
 #include "net/dns/name.h"
+#include "resolver/config/tsig_keys.h"
 #include "resolver/query/query_budget.h"
 #include "resolver/query/validation_budget.h"
 
@@ -31,6 +33,9 @@ struct Prefix {
 struct ForwardZone {
   dns::Name name;
   std::vector<Endpoint> servers;
+  // The key of Config::tsig_keys these servers require (RFC 8945 section 5.1, issue #14); the
+  // loader has checked that it exists. Queries are not signed with it yet.
+  std::optional<dns::Name> tsig_key = std::nullopt;
 };
 
 enum class QnameMinimisation : uint8_t { kOff, kRelaxed, kStrict };
@@ -64,6 +69,7 @@ struct Config {
   uint32_t cache_max_negative_ttl = 3600;  // RFC 2308 section 5.
   uint32_t serve_stale = 0;               // RFC 8767 window in seconds; 0: off.
   std::vector<ForwardZone> forward_zones;
+  std::vector<TsigKeyConfig> tsig_keys;   // RFC 8945 keys, each name once (tsig_keys.h).
   QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
   bool minimal_responses = true;          // No authority/additional data unless required.
@@ -73,8 +79,14 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   bool log_queries = false;               // One line per client query.
 
+  // What the loader found legal but unwise ("file:line: reason"), for the daemon to log at
+  // start-up and --check-config to print: TSIG secrets others may read, short or MD5 keys.
+  std::vector<std::string> warnings;
+
   // The built-in defaults (what an empty file or no file gives).
   static Config Defaults();
+  // The tsig_keys entry named `name` (compared as DNS names), or null.
+  const TsigKeyConfig* FindTsigKey(const dns::Name& name) const;
 };
 
 // Why a configuration could not be loaded: "<file>:<line>: <reason>".

@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "resolver/config/bind_key_file.h"
 #include "resolver/config/config.h"
+#include "resolver/config/tsig_keys.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -32,12 +34,13 @@ std::string Alternatives(const std::vector<std::pair<std::string, T>>& choices) 
 
 class Loader {
  public:
-  explicit Loader(std::string file) : file_(std::move(file)) {}
+  // `is_file`: `file` names a file on disk, whose mode matters when it holds a TSIG secret.
+  Loader(std::string file, bool is_file) : file_(std::move(file)), is_file_(is_file) {}
 
   Result<Config, ConfigError> Load(const YAML::Node& root) {
     if (root.IsNull()) return config_;
     if (!root.IsMap()) return Unexpected(Error(root, "the configuration must be a mapping of settings"));
-    if (!ReadMap(root, TopLevelHandlers())) return Unexpected(*error_);
+    if (!ReadMap(root, TopLevelHandlers()) || !CheckTsigKeyReferences()) return Unexpected(*error_);
     return config_;
   }
 
@@ -49,15 +52,28 @@ class Loader {
     if (!error_) error_ = Error(node, std::move(reason));
     return false;
   }
+  bool Fails(ConfigError error) {
+    if (!error_) error_ = std::move(error);
+    return false;
+  }
+  std::string Where(const YAML::Node& node) const {
+    return file_ + ":" + std::to_string(node.Mark().line + 1);
+  }
 
-  // Every key must be known and appear once; each value goes to its handler.
-  bool ReadMap(const YAML::Node& map, const std::map<std::string, Handler>& handlers) {
+  // Every key must be known and appear once; each value goes to its handler. With `redacted`, an
+  // unknown key is not quoted but said to be one in `redacted` (a mistyped "secret:BASE64"
+  // must not reach a log).
+  bool ReadMap(const YAML::Node& map, const std::map<std::string, Handler>& handlers,
+               const char* redacted = nullptr) {
     std::map<std::string, int> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->first.IsScalar()) return Fails(it->first, "a key must be a plain name");
       std::string key = it->first.Scalar();
       auto handler = handlers.find(key);
-      if (handler == handlers.end()) return Fails(it->first, "unknown setting '" + key + "'");
+      if (handler == handlers.end()) {
+        return Fails(it->first, redacted ? std::string("unknown setting in ") + redacted
+                                         : "unknown setting '" + key + "'");
+      }
       if (seen.contains(key)) {
         return Fails(it->first, "'" + key + "' given twice (first on line " +
                                     std::to_string(seen[key]) + ")");
@@ -269,6 +285,15 @@ class Loader {
           return true;
         }},
         {"servers", Endpoints("forward-zones.servers", zone.servers)},
+        {"tsig-key", [&](const YAML::Node& n) {
+          std::string text;
+          if (!Scalar(n, "forward-zones.tsig-key", text)) return false;
+          auto key = ParseTsigKeyName(text);
+          if (!key) return Fails(n, key.error());
+          zone.tsig_key = *key;
+          tsig_key_references_.push_back(n);  // Checked once every tsig-keys entry is read.
+          return true;
+        }},
     });
     if (!ok) return false;
     if (name.empty()) return Fails(node, "a forward zone needs a name");
@@ -277,6 +302,115 @@ class Loader {
       if (other.name == zone.name) return Fails(node, "forward zone " + name + " given twice");
     }
     config_.forward_zones.push_back(std::move(zone));
+    return true;
+  }
+
+  // tsig-keys (RFC 8945, issue #14): each entry {name, algorithm, secret or secret-file} or
+  // {key-file}; every value a non-empty single value, the secret's text never quoted back.
+  bool TsigKeyFrom(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "each TSIG key must be a mapping");
+    std::map<std::string, std::string> parts;
+    std::map<std::string, Handler> handlers;
+    for (const char* field : {"name", "algorithm", "secret", "secret-file", "key-file"}) {
+      handlers[field] = [this, field, &parts](const YAML::Node& n) {
+        return String(std::string("tsig-keys.") + field, parts[field])(n);
+      };
+    }
+    if (!ReadMap(node, handlers, "a TSIG key (name, algorithm, secret, secret-file or key-file)")) {
+      return false;
+    }
+    if (parts.contains("key-file")) {
+      if (parts.size() == 1) return KeyFile(node["key-file"], parts["key-file"]);
+      return Fails(node,
+                   "a TSIG key entry with key-file has nothing else (the file names its keys)");
+    }
+    if (!parts.contains("name")) return Fails(node, "a TSIG key needs a name (or a key-file)");
+    auto name = ParseTsigKeyName(parts["name"]);
+    if (!name) return Fails(node["name"], name.error());
+    std::string key = "TSIG key " + name->ToText();
+    if (!parts.contains("algorithm")) {
+      return Fails(node, key + " needs an algorithm (such as hmac-sha256)");
+    }
+    if (parts.contains("secret") == parts.contains("secret-file")) {
+      return Fails(node, key + " needs either secret or secret-file");
+    }
+    return InlineKey(node, *name, parts);
+  }
+
+  // A key written in this file, its secret inline or in a secret-file.
+  bool InlineKey(const YAML::Node& node, const dns::Name& name,
+                 std::map<std::string, std::string>& parts) {
+    TsigKeyConfig key;
+    key.name = name;
+    key.origin = Where(node);
+    auto algorithm = ParseTsigKeyAlgorithmFor(name, parts["algorithm"]);
+    if (!algorithm) return Fails(node["algorithm"], algorithm.error());
+    key.algorithm = *algorithm;
+    bool in_file = parts.contains("secret-file");
+    const YAML::Node where = node[in_file ? "secret-file" : "secret"];
+    std::string base64 = parts["secret"];
+    if (in_file) {
+      auto text = ReadKeyMaterial(parts["secret-file"]);
+      if (!text) return Fails(where, "TSIG key " + name.ToText() + ": " + text.error());
+      base64 = std::move(*text);
+      WarnAboutMode(where, parts["secret-file"]);
+    } else if (is_file_ && !warned_inline_secret_) {
+      warned_inline_secret_ = WarnAboutMode(where, file_);
+    }
+    auto secret = DecodeTsigSecret(name, base64);
+    std::fill(base64.begin(), base64.end(), '\0');
+    if (!secret) {
+      return Fails(where, secret.error() + (in_file ? " (in " + parts["secret-file"] + ")" : ""));
+    }
+    key.secret = std::move(*secret);
+    return AddTsigKey(std::move(key), node, /*from_key_file=*/false);
+  }
+
+  // A BIND key file (bind_key_file.h): all its keys.
+  bool KeyFile(const YAML::Node& node, const std::string& path) {
+    auto text = ReadKeyMaterial(path);
+    if (!text) return Fails(node, "key-file: " + text.error());
+    WarnAboutMode(node, path);
+    auto keys = ParseBindKeyFile(*text, path);
+    std::fill(text->begin(), text->end(), '\0');
+    if (!keys) return Fails(keys.error());
+    for (TsigKeyConfig& key : *keys) {
+      if (!AddTsigKey(std::move(key), node, /*from_key_file=*/true)) return false;
+    }
+    return true;
+  }
+
+  // Group or others may read `path`, which holds a secret: a warning at `node`. True if warned.
+  bool WarnAboutMode(const YAML::Node& node, const std::string& path) {
+    auto warning = KeyFileModeWarning(path);
+    if (warning) config_.warnings.push_back(Where(node) + ": " + *warning);
+    return warning.has_value();
+  }
+
+  // Each key name once across the file and every key file (names compare as DNS names).
+  bool AddTsigKey(TsigKeyConfig key, const YAML::Node& node, bool from_key_file) {
+    if (const TsigKeyConfig* first = config_.FindTsigKey(key.name)) {
+      std::string which = key.name.ToText() + (from_key_file ? " of " + key.origin : "");
+      return Fails(node, "TSIG key " + which + " given twice (first at " + first->origin + ")");
+    }
+    for (std::string& warning : TsigKeyWarnings(key)) {
+      config_.warnings.push_back(std::move(warning));
+    }
+    config_.tsig_keys.push_back(std::move(key));
+    return true;
+  }
+
+  // Every forward zone's tsig-key names a key of tsig-keys, which may come later in the file.
+  bool CheckTsigKeyReferences() {
+    size_t next = 0;
+    for (const ForwardZone& zone : config_.forward_zones) {
+      if (!zone.tsig_key) continue;
+      const YAML::Node& node = tsig_key_references_[next++];
+      if (config_.FindTsigKey(*zone.tsig_key) == nullptr) {
+        return Fails(node, "forward zone " + zone.name.ToText() + " names TSIG key " +
+                               zone.tsig_key->ToText() + ", which tsig-keys does not define");
+      }
+    }
     return true;
   }
 
@@ -331,6 +465,9 @@ class Loader {
         {"forward-zones", [this](const YAML::Node& n) {
           return Sequence(n, "forward-zones", [this](const YAML::Node& e) { return ForwardZoneFrom(e); });
         }},
+        {"tsig-keys", [this](const YAML::Node& n) {
+          return Sequence(n, "tsig-keys", [this](const YAML::Node& e) { return TsigKeyFrom(e); });
+        }},
         {"qname-minimisation", OneOf<QnameMinimisation>("qname-minimisation", {
             {"off", QnameMinimisation::kOff}, {"relaxed", QnameMinimisation::kRelaxed},
             {"strict", QnameMinimisation::kStrict}}, config_.qname_minimisation)},
@@ -347,9 +484,23 @@ class Loader {
   }
 
   std::string file_;
+  bool is_file_ = false;
+  bool warned_inline_secret_ = false;
   Config config_ = Config::Defaults();
+  std::vector<YAML::Node> tsig_key_references_;  // forward-zones' tsig-key values, in order.
   std::optional<ConfigError> error_;
 };
+
+Result<Config, ConfigError> LoadText(std::string_view text, const std::string& display_name,
+                                     bool is_file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Unexpected(ConfigError{display_name, static_cast<size_t>(e.mark.line + 1), e.msg});
+  }
+  return Loader(display_name, is_file).Load(root);
+}
 
 }  // namespace
 
@@ -377,14 +528,15 @@ Config Config::Defaults() {
   return config;
 }
 
-Result<Config, ConfigError> LoadConfigText(std::string_view text, const std::string& display_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Unexpected(ConfigError{display_name, static_cast<size_t>(e.mark.line + 1), e.msg});
+const TsigKeyConfig* Config::FindTsigKey(const dns::Name& name) const {
+  for (const TsigKeyConfig& key : tsig_keys) {
+    if (key.name == name) return &key;
   }
-  return Loader(display_name).Load(root);
+  return nullptr;
+}
+
+Result<Config, ConfigError> LoadConfigText(std::string_view text, const std::string& display_name) {
+  return LoadText(text, display_name, /*is_file=*/false);
 }
 
 Result<Config, ConfigError> LoadConfigFile(const std::string& path) {
@@ -392,7 +544,7 @@ Result<Config, ConfigError> LoadConfigFile(const std::string& path) {
   if (!in) return Unexpected(ConfigError{path, 0, "cannot open the file"});
   std::stringstream text;
   text << in.rdbuf();
-  return LoadConfigText(text.str(), path);
+  return LoadText(text.str(), path, /*is_file=*/true);
 }
 
 }  // namespace redoubt::resolver
