@@ -28,6 +28,24 @@ void LogAt(redoubt::resolver::LogLevel level, const std::string& line) {
 void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
 void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
 
+// The loader's warnings (unwise but legal settings, such as TSIG secrets others may read). They
+// name keys and files, never secrets. --check-config prints them whatever the log level.
+void LogConfigWarnings(const Config& config, bool always) {
+  for (const std::string& warning : config.warnings) {
+    LogAt(always ? redoubt::resolver::LogLevel::kError : redoubt::resolver::LogLevel::kWarning,
+          "warning: " + warning);
+  }
+}
+
+// tsig-keys (issue #14): loaded and checked, not yet used to sign queries. Names only.
+void LogTsigKeys(const Config& config) {
+  if (config.tsig_keys.empty()) return;
+  size_t zones = 0;
+  for (const auto& zone : config.forward_zones) zones += zone.tsig_key.has_value();
+  Log("TSIG keys: " + std::to_string(config.tsig_keys.size()) + " loaded and checked, named by " +
+      std::to_string(zones) + " forward zone(s); queries to forwarders are not signed yet (issue #14)");
+}
+
 unsigned WorkerCount(const Config& config) {
   if (config.workers != 0) return config.workers;
   unsigned cores = std::thread::hardware_concurrency();
@@ -153,6 +171,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   g_log_level = config->log_level;
+  LogConfigWarnings(*config, check_only);
   auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
   if (!hints) {
     LogError(hints.error().ToString());
@@ -170,6 +189,7 @@ int main(int argc, char** argv) {
   }
   size_t modern_anchor_records = anchors->size();
   anchors->insert(anchors->end(), legacy_anchors->begin(), legacy_anchors->end());
+  LogTsigKeys(*config);
   if (check_only) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
