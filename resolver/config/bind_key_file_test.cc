@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace redoubt::resolver {
@@ -96,30 +97,30 @@ TEST(BindKeyFileTest, BadSecretsNameTheKeyAndLineButNotTheSecret) {
 
 TEST(BindKeyFileTest, SyntaxErrorsNameTheLine) {
   const std::string secret = std::string("secret \"") + kSecret32 + "\";";
-  EXPECT_EQ(
-      ErrorOf("key k {\n algorithm hmac-sha256-128;\n" + secret + "\n};\n"),
-      "keys.conf:2: TSIG key k.: unknown algorithm (use hmac-sha256, hmac-sha384, hmac-sha512, "
-      "hmac-sha224, hmac-sha1 or hmac-md5)");
-  EXPECT_EQ(ErrorOf("key k {\n" + secret + "\n};\n"),
-            "keys.conf:1: TSIG key k.: no algorithm statement");
-  EXPECT_EQ(ErrorOf("key k { algorithm hmac-sha1; algorithm hmac-sha256; " + secret + " };\n"),
-            "keys.conf:1: TSIG key k.: algorithm given twice");
-  EXPECT_EQ(ErrorOf("key k { algorithm hmac-sha256; " + secret + " }\n"),
-            "keys.conf:2: expected ';' after the '}' of key k.");
-  EXPECT_EQ(ErrorOf("key k { algorithm hmac-sha256;\n" + secret + "\n"),
-            "keys.conf:1: TSIG key k.: the clause is not closed with '};'");
-  EXPECT_EQ(ErrorOf("key { algorithm hmac-sha256; " + secret + " };\n"),
-            "keys.conf:1: a key clause needs a name after 'key'");
-  EXPECT_EQ(ErrorOf("key \"bad..name\" { algorithm hmac-sha256; " + secret + " };\n"),
-            "keys.conf:1: 'bad..name' is not a TSIG key name (a domain name)");
-  EXPECT_EQ(ErrorOf("key k algorithm hmac-sha256;\n"),
-            "keys.conf:1: expected '{' after the name of key k.");
-  EXPECT_EQ(ErrorOf("options { };\n"),
-            "keys.conf:1: only key clauses (key NAME { algorithm ALG; secret \"BASE64\"; };) may "
-            "be in a key file");
-  EXPECT_EQ(ErrorOf("\n/* never closed\nkey k {};\n"), "keys.conf:2: a /* comment is not closed");
-  EXPECT_EQ(ErrorOf("# nothing here\n"), "keys.conf:1: the file holds no key clause");
-  EXPECT_EQ(ErrorOf(""), "keys.conf:1: the file holds no key clause");
+  const std::pair<std::string, std::string> kCases[] = {
+      {"key k {\n algorithm hmac-sha256-128;\n" + secret + "\n};\n",
+       "keys.conf:2: TSIG key k.: unknown algorithm (use hmac-sha256, hmac-sha384, hmac-sha512, "
+       "hmac-sha224, hmac-sha1 or hmac-md5)"},
+      {"key k {\n" + secret + "\n};\n", "keys.conf:1: TSIG key k.: no algorithm statement"},
+      {"key k { algorithm hmac-sha1; algorithm hmac-sha256; " + secret + " };\n",
+       "keys.conf:1: TSIG key k.: algorithm given twice"},
+      {"key k { algorithm hmac-sha256; " + secret + " }\n",
+       "keys.conf:2: expected ';' after the '}' of key k."},
+      {"key k { algorithm hmac-sha256;\n" + secret + "\n",
+       "keys.conf:1: TSIG key k.: the clause is not closed with '};'"},
+      {"key { algorithm hmac-sha256; " + secret + " };\n",
+       "keys.conf:1: a key clause needs a name after 'key'"},
+      {"key \"bad..name\" { algorithm hmac-sha256; " + secret + " };\n",
+       "keys.conf:1: 'bad..name' is not a TSIG key name (a domain name)"},
+      {"key k algorithm hmac-sha256;\n", "keys.conf:1: expected '{' after the name of key k."},
+      {"options { };\n",
+       "keys.conf:1: only key clauses (key NAME { algorithm ALG; secret \"BASE64\"; };) may be in "
+       "a key file"},
+      {"\n/* never closed\nkey k {};\n", "keys.conf:2: a /* comment is not closed"},
+      {"# nothing here\n", "keys.conf:1: the file holds no key clause"},
+      {"", "keys.conf:1: the file holds no key clause"},
+  };
+  for (const auto& [text, error] : kCases) EXPECT_EQ(ErrorOf(text), error) << text;
 }
 
 }  // namespace

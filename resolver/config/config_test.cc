@@ -6,20 +6,13 @@
 #include <fstream>
 #include <string>
 
+#include "resolver/config/config_test_util.h"
+
 namespace redoubt::resolver {
 namespace {
 
-Config Load(const std::string& text) {
-  auto config = LoadConfigText(text, "test.yaml");
-  EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().ToString());
-  return config ? *config : Config{};
-}
-
-std::string ErrorOf(const std::string& text) {
-  auto config = LoadConfigText(text, "test.yaml");
-  EXPECT_FALSE(config.has_value()) << text;
-  return config ? "" : config.error().ToString();
-}
+using config_testing::ErrorOf;
+using config_testing::Load;
 
 TEST(ConfigTest, EmptyFileGivesTheDefaults) {
   for (const char* text : {"", "# nothing\n"}) {

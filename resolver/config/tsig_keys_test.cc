@@ -9,6 +9,7 @@
 #include <string>
 
 #include "resolver/config/config.h"
+#include "resolver/config/config_test_util.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -33,17 +34,11 @@ std::string KeyClause(const std::string& name, const std::string& algorithm,
          "\";\n};\n";
 }
 
-Config Load(const std::string& text) {
-  auto config = LoadConfigText(text, "test.yaml");
-  EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().ToString());
-  return config ? *config : Config{};
-}
+using config_testing::Load;
 
 // The error for `text`, checked to leave out every secret the tests use.
 std::string ErrorOf(const std::string& text) {
-  auto config = LoadConfigText(text, "test.yaml");
-  EXPECT_FALSE(config.has_value()) << text;
-  std::string error = config ? "" : config.error().ToString();
+  std::string error = config_testing::ErrorOf(text);
   for (const char* secret : {kSecret32, kSecret64, "c2hvcnQ=", "AAEC*wQF"}) {
     EXPECT_EQ(error.find(secret), std::string::npos) << error;
   }
