@@ -111,7 +111,7 @@ const dns::Name& TsigAlgorithmName(TsigAlgorithm algorithm) noexcept {
       *dns::Name::FromText("hmac-sha224."), *dns::Name::FromText("hmac-sha256."),
       *dns::Name::FromText("hmac-sha384."), *dns::Name::FromText("hmac-sha512.")};
   size_t index = static_cast<size_t>(algorithm);
-  return kNames[index < kNames.size() ? index : 3];
+  return kNames[index < kNames.size() ? index : 0];  // Only a cast-in value is out of range.
 }
 
 size_t TsigMacLength(TsigAlgorithm algorithm) noexcept {
