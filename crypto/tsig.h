@@ -194,7 +194,8 @@ TsigVerification VerifyTsigReply(std::span<const uint8_t> reply, const TsigKey& 
                                  const TsigPolicy& policy = {});
 
 // A client's position in a multi-message TCP answer such as AXFR (RFC 8945 section 5.3.1).
-// Start with {.prior_mac = the request MAC}; VerifyTsigStreamMessage keeps it up to date.
+// Start with prior_mac = the request MAC (TsigSigned::mac), the rest default;
+// VerifyTsigStreamMessage keeps it up to date.
 struct TsigStreamState {
   // The MAC the next signed message chains to: the request MAC until the first message is
   // verified, then the MAC of the last signed message.
