@@ -5,12 +5,12 @@
 #include <algorithm>
 
 namespace redoubt::crypto {
-namespace {
 
-const EVP_MD* Md(DigestAlgorithm algorithm) {
+const EVP_MD* DigestMd(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
     case DigestAlgorithm::kMd5: return EVP_md5();
     case DigestAlgorithm::kSha1: return EVP_sha1();
+    case DigestAlgorithm::kSha224: return EVP_sha224();
     case DigestAlgorithm::kSha256: return EVP_sha256();
     case DigestAlgorithm::kSha384: return EVP_sha384();
     case DigestAlgorithm::kSha512: return EVP_sha512();
@@ -18,12 +18,11 @@ const EVP_MD* Md(DigestAlgorithm algorithm) {
   return nullptr;
 }
 
-}  // namespace
-
 size_t DigestLength(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
     case DigestAlgorithm::kMd5: return 16;
     case DigestAlgorithm::kSha1: return 20;
+    case DigestAlgorithm::kSha224: return 28;
     case DigestAlgorithm::kSha256: return 32;
     case DigestAlgorithm::kSha384: return 48;
     case DigestAlgorithm::kSha512: return 64;
@@ -41,7 +40,7 @@ bool operator==(const Digest& a, const Digest& b) noexcept {
 
 Result<Hasher> Hasher::Create(DigestAlgorithm algorithm) {
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = Md(algorithm);
+  const EVP_MD* md = DigestMd(algorithm);
   if (!ctx || !md || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) {
     return Fail(Errc::kCryptoFailure);
   }

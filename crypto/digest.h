@@ -1,6 +1,6 @@
-// Message digests through OpenSSL: MD5 (legacy RSA/MD5, hmac-md5), SHA-1, SHA-256, SHA-384 and
-// SHA-512 (FIPS 180-4; RFC 4034 Appendix A.2 and RFC 4509/6605 DS digests; CHECKSUM algorithms
-// 1 and 2, specs/checksum.md section 4).
+// Message digests through OpenSSL: MD5 (legacy RSA/MD5, hmac-md5), SHA-1, SHA-224 (hmac-sha224),
+// SHA-256, SHA-384 and SHA-512 (FIPS 180-4; RFC 4034 Appendix A.2 and RFC 4509/6605 DS digests;
+// CHECKSUM algorithms 1 and 2, specs/checksum.md section 4; the TSIG HMACs, RFC 8945 section 6).
 #pragma once
 
 #include <array>
@@ -12,10 +12,14 @@
 
 namespace redoubt::crypto {
 
-enum class DigestAlgorithm : uint8_t { kMd5, kSha1, kSha256, kSha384, kSha512 };
+enum class DigestAlgorithm : uint8_t { kMd5, kSha1, kSha224, kSha256, kSha384, kSha512 };
 
-// Output length in octets: 16, 20, 32, 48, 64.
+// Output length in octets: 16, 20, 28, 32, 48, 64.
 size_t DigestLength(DigestAlgorithm algorithm) noexcept;
+
+// The OpenSSL digest behind `algorithm` (for the crypto layer's own use, e.g. HMAC); never null
+// for a valid enumerator.
+const EVP_MD* DigestMd(DigestAlgorithm algorithm) noexcept;
 
 // A digest value; holds up to 64 octets inline (no heap on the hot path).
 class Digest {

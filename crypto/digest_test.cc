@@ -22,6 +22,8 @@ TEST(DigestTest, KnownAnswersForAbc) {
             "900150983cd24fb0d6963f7d28e17f72");
   EXPECT_EQ(Hex(*ComputeDigest(DigestAlgorithm::kSha1, {Bytes(abc)})),
             "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(Hex(*ComputeDigest(DigestAlgorithm::kSha224, {Bytes(abc)})),
+            "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7");
   EXPECT_EQ(Hex(*ComputeDigest(DigestAlgorithm::kSha256, {Bytes(abc)})),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Hex(*ComputeDigest(DigestAlgorithm::kSha384, {Bytes(abc)})),
@@ -33,8 +35,8 @@ TEST(DigestTest, KnownAnswersForAbc) {
 }
 
 TEST(DigestTest, LengthsMatchOutput) {
-  for (auto alg : {DigestAlgorithm::kMd5, DigestAlgorithm::kSha1, DigestAlgorithm::kSha256,
-                   DigestAlgorithm::kSha384, DigestAlgorithm::kSha512}) {
+  for (auto alg : {DigestAlgorithm::kMd5, DigestAlgorithm::kSha1, DigestAlgorithm::kSha224,
+                   DigestAlgorithm::kSha256, DigestAlgorithm::kSha384, DigestAlgorithm::kSha512}) {
     EXPECT_EQ(ComputeDigest(alg, {})->size(), DigestLength(alg));
   }
 }

@@ -16,6 +16,16 @@ struct EvpMdCtxFree {
 };
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree>;
 
+struct EvpMacFree {
+  void operator()(EVP_MAC* mac) const noexcept { EVP_MAC_free(mac); }
+};
+using EvpMacPtr = std::unique_ptr<EVP_MAC, EvpMacFree>;
+
+struct EvpMacCtxFree {
+  void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
+};
+using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, EvpMacCtxFree>;
+
 struct EvpPkeyFree {
   void operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
 };
