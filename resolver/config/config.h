@@ -34,7 +34,8 @@ struct ForwardZone {
   dns::Name name;
   std::vector<Endpoint> servers;
   // The key of Config::tsig_keys these servers require (RFC 8945 section 5.1, issue #14); the
-  // loader has checked that it exists. Queries are not signed with it yet.
+  // loader has checked that it exists. Every query to these servers is signed with it, and only
+  // replies whose TSIG verifies are taken (NetworkUpstream).
   std::optional<dns::Name> tsig_key = std::nullopt;
 };
 

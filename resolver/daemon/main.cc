@@ -37,13 +37,13 @@ void LogConfigWarnings(const Config& config, bool always) {
   }
 }
 
-// tsig-keys (issue #14): loaded and checked, not yet used to sign queries. Names only.
+// tsig-keys (RFC 8945): how many, and how many forward zones sign with them. Names only.
 void LogTsigKeys(const Config& config) {
   if (config.tsig_keys.empty()) return;
   size_t zones = 0;
   for (const auto& zone : config.forward_zones) zones += zone.tsig_key.has_value();
   Log("TSIG keys: " + std::to_string(config.tsig_keys.size()) + " loaded and checked, named by " +
-      std::to_string(zones) + " forward zone(s); queries to forwarders are not signed yet (issue #14)");
+      std::to_string(zones) + " forward zone(s): queries to those zones' servers are signed");
 }
 
 unsigned WorkerCount(const Config& config) {
@@ -78,6 +78,30 @@ void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Wor
       " client replies sealed");
 }
 
+// TSIG towards keyed forwarders (RFC 8945; docs/tsig.md): signed queries, verified replies and
+// each reason a reply was refused. Printed only when a key is configured.
+void LogTsig(const redoubt::resolver::Config& config,
+             const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  if (config.tsig_keys.empty()) return;
+  uint64_t sent = 0, verified = 0, unsigned_replies = 0, bad_mac = 0, bad_key = 0, bad_time = 0, malformed = 0,
+           server_errors = 0;
+  for (const auto& w : workers) {
+    const auto& u = w->stats().upstream;
+    sent += u.tsig_signed;
+    verified += u.tsig_verified;
+    unsigned_replies += u.tsig_unsigned;
+    bad_mac += u.tsig_bad_mac;
+    bad_key += u.tsig_bad_key;
+    bad_time += u.tsig_bad_time;
+    malformed += u.tsig_malformed;
+    server_errors += u.tsig_server_errors;
+  }
+  Log("tsig: " + std::to_string(sent) + " queries signed, " + std::to_string(verified) + " replies verified; refused: " +
+      std::to_string(unsigned_replies) + " unsigned, " + std::to_string(bad_mac) + " bad MAC, " +
+      std::to_string(bad_key) + " other key, " + std::to_string(bad_time) + " bad time, " +
+      std::to_string(malformed) + " malformed, " + std::to_string(server_errors) + " server TSIG errors");
+}
+
 // The validate stage's totals (DNSSEC answers by status).
 void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
   uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0, checks = 0, most = 0,
@@ -108,6 +132,7 @@ std::string TrustFingerprint(const redoubt::resolver::Config& config,
   for (const auto& zone : config.forward_zones) {
     text += "forward " + zone.name.ToLower().ToText();
     for (const auto& server : zone.servers) text += " " + server.ToString();
+    if (zone.tsig_key) text += " key " + zone.tsig_key->ToLower().ToText();  // Signed links only.
     text += "\n";
   }
   std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
@@ -249,5 +274,6 @@ int main(int argc, char** argv) {
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   for (auto& w : workers) w->Stop();
   LogTotals(workers, cache.get());
+  LogTsig(*config, workers);
   return 0;
 }

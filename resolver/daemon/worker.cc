@@ -22,8 +22,21 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
+// The configured TSIG keys (resolver/config/tsig_keys.h) as the crypto layer signs with them.
+std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
+  std::vector<crypto::TsigKey> keys;
+  for (const TsigKeyConfig& key : config.tsig_keys) {
+    auto spec = crypto::TsigAlgorithmFromText(TsigKeyAlgorithmName(key.algorithm));
+    if (!spec) continue;  // The loader accepts only algorithms the crypto layer has.
+    auto secret = key.secret.bytes();
+    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end())});
+  }
+  return keys;
+}
+
 NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
   NetworkUpstreamOptions options;
+  options.tsig_keys = TsigKeysFrom(config);
   options.edns_buffer_size = config.edns_buffer_size;
   options.checksum = config.checksum;
   options.checksum_option_code = config.checksum_option_code;

@@ -31,13 +31,16 @@ const ForwardZone* Forwarder::ZoneFor(const dns::Name& name) const {
 Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question question) {
   const ForwardZone* zone = ZoneFor(question.qname);
   if (zone == nullptr) co_return FailedStep(dns::EdeCode::kOther, "not in a forward zone");
+  std::string tsig_failure;  // The last reason a keyed server's reply was refused.
   for (const Endpoint& server : zone->servers) {
     uint32_t remaining = context.RemainingMs(clock_.Now());
     if (remaining == 0 || context.stop().stop_requested()) break;
     if (!context.budget().TryUpstreamQuery()) break;
     // Named, not braced inside co_await: see the note on temporaries in iterator.cc.
     AskOptions ask{std::min(options_.timeout_ms, remaining), true, context.stop()};
+    ask.tsig_key = zone->tsig_key;
     UpstreamReply reply = co_await upstream_.Ask(server, question, std::move(ask));
+    if (!reply.tsig_failure.empty()) tsig_failure = std::move(reply.tsig_failure);
     if (reply.status != UpstreamReply::Status::kReply) continue;
     auto view = dns::MessageView::Parse(reply.wire);
     if (!view) continue;
@@ -50,8 +53,10 @@ Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question ques
     step.reply = std::move(*classified);
     co_return step;
   }
+  // RFC 8945 section 5.3: nothing unsigned or unverified is taken; the EDE says why.
   co_return FailedStep(dns::EdeCode::kNoReachableAuthority,
-                    "no forwarder for " + zone->name.ToText() + " answered");
+                       "no forwarder for " + zone->name.ToText() + " answered" +
+                           (tsig_failure.empty() ? "" : ": " + tsig_failure));
 }
 
 }  // namespace redoubt::resolver

@@ -1,7 +1,8 @@
 // Forward zones: names under a configured zone are sent with RD set to that zone's upstream
 // servers (Unbound's forward-zone, BIND's forwarders) instead of being iterated. This is the
-// room where TSIG and GSS-TSIG keys will attach to a forward zone (planned: issue "TSIG to
-// forwarders"). The pipeline asks Covers() to route a name here; the forwarder knows nothing of
+// room where keys attach to a forward zone: a zone with `tsig-key` has every query to its servers
+// signed and only verified replies taken (the upstream does the TSIG work, RFC 8945; GSS-TSIG is
+// planned). The pipeline asks Covers() to route a name here; the forwarder knows nothing of
 // the iterator or the pipeline.
 #pragma once
 
@@ -31,7 +32,8 @@ class Forwarder final : public NameSource {
 
   // Asks the zone's servers in order, RD set, until one gives a usable reply (an answer, a
   // negative answer, or a CNAME/DNAME to follow); REFUSED, SERVFAIL, referrals and silence move
-  // on to the next. Fails with EDE 22 (No Reachable Authority) when none answers, and with
+  // on to the next. Fails with EDE 22 (No Reachable Authority) when none answers (its text
+  // carries the TSIG reason when a keyed server's replies were refused), and with
   // EDE 0 when `question` is not in a forward zone.
   Task<NameStep> ResolveName(RequestContext context, dns::Question question) override;
 

@@ -71,5 +71,35 @@ TEST_F(ForwarderTest, TimeoutsStayInsideTheDeadlineAndTheBudgetIsSpent) {
   EXPECT_LE(net_.timeouts()[0], 700u);
 }
 
+// An upstream whose every reply fails TSIG verification, recording the key it was asked to use.
+class RefusingTsigUpstream final : public Upstream {
+ public:
+  Task<UpstreamReply> Ask(Endpoint, dns::Question, AskOptions options) override {
+    keys.push_back(options.tsig_key);
+    UpstreamReply reply;
+    reply.status = UpstreamReply::Status::kBadReply;
+    reply.tsig_failure = "TSIG: the reply's MAC does not verify";
+    co_return reply;
+  }
+  std::vector<std::optional<Name>> keys;
+};
+
+// RFC 8945 section 5.3: a zone with a key asks with it, and when no reply verifies the client
+// gets SERVFAIL with EDE 22 saying why, not a silent timeout.
+TEST_F(ForwarderTest, KeyedZoneAsksWithItsKeyAndReportsTheTsigFailure) {
+  RefusingTsigUpstream upstream;
+  Forwarder forwarder(upstream, clock_, {{N("corp."), {At("10.0.9.1"), At("10.0.9.2")}, N("fwd.example.")},
+                                         {N("open."), {At("10.0.9.3")}}});
+  NameStep step = Ask(forwarder, "www.corp.");
+  EXPECT_FALSE(step.ok);
+  EXPECT_EQ(step.ede, dns::EdeCode::kNoReachableAuthority);
+  EXPECT_NE(step.why.find("MAC does not verify"), std::string::npos) << step.why;
+  ASSERT_EQ(upstream.keys.size(), 2u);  // Both servers tried, both with the key.
+  EXPECT_EQ(upstream.keys[0], N("fwd.example."));
+  (void)Ask(forwarder, "www.open.");
+  ASSERT_EQ(upstream.keys.size(), 3u);
+  EXPECT_FALSE(upstream.keys[2].has_value());  // A zone without a key asks unsigned.
+}
+
 }  // namespace
 }  // namespace redoubt::resolver

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <stop_token>
 #include <vector>
 
@@ -22,6 +24,10 @@ struct UpstreamReply {
   // A UDP reply the kernel reassembled from fragments with no CHECKSUM to verify it, given out
   // only under AskOptions::accept_unverified_fragments: usable only if it validates as Secure.
   bool unverified_fragments = false;
+  // Why an exchange under AskOptions::tsig_key failed (RFC 8945 section 5.3: the reply was
+  // unsigned, did not verify, or the server answered with a TSIG error), for the Extended DNS
+  // Error text; empty otherwise. Such a reply is never given out.
+  std::string tsig_failure = {};
 };
 
 struct AskOptions {
@@ -35,6 +41,10 @@ struct AskOptions {
   // cannot be verified is given out (marked) instead of being fetched again over TCP, because
   // the validator will accept it only if every RRset in it is Secure.
   bool accept_unverified_fragments = false;
+  // The TSIG key (RFC 8945) the server requires, by name; the upstream holds the keys. The
+  // query, and every retry of it, goes out signed with it or not at all, and only a reply whose
+  // TSIG verifies is given out (forward zones with `tsig-key`).
+  std::optional<dns::Name> tsig_key = {};
 };
 
 class Upstream {

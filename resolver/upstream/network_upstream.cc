@@ -18,6 +18,7 @@ struct NetworkUpstream::Sent {
   std::vector<uint8_t> wire;
   std::optional<dns::ChecksumNonce> nonce;  // Set when the query carries CHECKSUM.
   std::optional<IpAddress> source;          // The outgoing interface; unset: the kernel's.
+  bool tsig = false;                        // Signed: a TSIG error reply is taken to be judged.
 };
 
 namespace {
@@ -55,6 +56,19 @@ io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mism
       return true;
     }
     return match == dns::ReplyMatch::kMatch;
+  };
+}
+
+// For a signed query, also the TSIG error reply servers send without the question (NSD's
+// BADKEY: RCODE NOTAUTH, QDCOUNT 0, an unsigned TSIG; RFC 8945 section 5.3.2), so that the
+// upstream can say why; such a reply is reported, never taken.
+io::ReplyFilter SignedMatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
+  io::ReplyFilter match = MatchFilter(sent, std::move(case_mismatch));
+  return [sent, match](std::span<const uint8_t> bytes) {
+    if (match(bytes)) return true;
+    auto view = dns::MessageView::Parse(bytes);
+    return view && view->header().qr && view->header().id == sent.id && view->questions().empty() &&
+           view->header().rcode == static_cast<uint8_t>(dns::Rcode::NOTAUTH) && view->tsig() != nullptr;
   };
 }
 
@@ -162,23 +176,23 @@ Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const 
                                                   uint32_t timeout_ms, std::stop_token stop) {
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
-  co_return co_await io::UdpExchange(loop_, server, sent.wire, MatchFilter(sent.match), std::move(udp));
+  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match) : MatchFilter(sent.match);
+  co_return co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
 }
 
 Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
                                              std::stop_token stop) {
   ++stats_->tcp_queries;
   auto case_mismatch = std::make_shared<bool>(false);
-  io::ExchangeResult result = co_await tcp_pool_.Exchange(
-      server, sent.wire, MatchFilter(sent.match, case_mismatch), timeout_ms, std::move(stop),
-      sent.source);
+  // Named, not a temporary inside co_await (GCC 12 destroys such temporaries twice).
+  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match, case_mismatch) : MatchFilter(sent.match, case_mismatch);
+  io::ExchangeResult result = co_await tcp_pool_.Exchange(server, sent.wire, std::move(filter), timeout_ms,
+                                                          std::move(stop), sent.source);
   if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
   co_return FromExchange(std::move(result), true, stats_);
 }
 
-Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
-                                         AskOptions options) {
-  bool edns = !no_edns_.contains(server.address);
+NetworkUpstream::Sent NetworkUpstream::NewSent(const Endpoint& server, const dns::Question& question) {
   Sent sent{{crypto::RandomU16(), question}, {}, std::nullopt,
             PickSource(options_.outgoing_interfaces, server.address)};
   if (options_.randomize_case && !no_case_.contains(server.address)) {
@@ -186,13 +200,26 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
     crypto::RandomBytes(bits);
     sent.match.question.qname = dns::RandomizeCase(question.qname, bits);
   }
-  std::optional<dns::EdnsOption> checksum;
-  if (edns && options_.checksum) {
-    dns::ChecksumNonce nonce;
-    crypto::RandomBytes(nonce);  // All 64 bits fresh for every query (spec section 3.1).
-    sent.nonce = nonce;
-    checksum = dns::MakeChecksumQueryOption(options_.checksum_option_code, nonce);
+  return sent;
+}
+
+std::optional<dns::EdnsOption> NetworkUpstream::NewChecksumOption(Sent& sent, bool edns) {
+  if (!edns || !options_.checksum) return std::nullopt;
+  dns::ChecksumNonce nonce;
+  crypto::RandomBytes(nonce);  // All 64 bits fresh for every query (spec section 3.1).
+  sent.nonce = nonce;
+  return dns::MakeChecksumQueryOption(options_.checksum_option_code, nonce);
+}
+
+Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
+                                         AskOptions options) {
+  if (options.tsig_key) {
+    UpstreamReply signed_reply = co_await AskSigned(server, std::move(question), std::move(options));
+    co_return signed_reply;
   }
+  bool edns = !no_edns_.contains(server.address);
+  Sent sent = NewSent(server, question);
+  std::optional<dns::EdnsOption> checksum = NewChecksumOption(sent, edns);
   auto wire = BuildWire(sent.match, options, edns, options_.edns_buffer_size,
                         std::move(checksum));
   if (!wire) co_return UpstreamReply{};
@@ -230,6 +257,117 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
   UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
   NoteTcpReply(server, sent, reply);
   reply.rtt_ms += udp.elapsed_ms;
+  co_return reply;
+}
+
+// --- TSIG towards keyed forwarders (RFC 8945; specs/tsig.md section 6; security.md D) ------
+
+namespace {
+
+std::string ClockDifference(int64_t theirs, int64_t ours) {
+  int64_t delta = theirs - ours;
+  return std::to_string(delta < 0 ? -delta : delta) + " s " + (delta < 0 ? "behind" : "ahead of") + " this host's clock";
+}
+
+// Why the server refused our signed query (RFC 8945 section 5.2: NOTAUTH with a TSIG error).
+std::string ServerErrorText(const crypto::TsigVerification& v, int64_t now) {
+  switch (v.error) {
+    case dns::Rcode::BADKEY: return "TSIG: the server does not know our key or its algorithm (BADKEY)";
+    case dns::Rcode::BADSIG: return "TSIG: the server says our MAC is wrong (BADSIG): check the secret";
+    case dns::Rcode::BADTIME:
+      return "TSIG: the server refused our time (BADTIME): its clock is " +
+             (v.server_time ? ClockDifference(static_cast<int64_t>(*v.server_time), now) : std::string("unknown"));
+    case dns::Rcode::BADTRUNC: return "TSIG: the server wants a longer MAC (BADTRUNC)";
+    default: return "TSIG: the server answered TSIG error " + std::to_string(static_cast<int>(v.error));
+  }
+}
+
+// Counts a reply's verification (UpstreamStats) and says why it was refused; empty when kOk.
+std::string JudgeTsig(const crypto::TsigVerification& v, int64_t now, UpstreamStats* stats) {
+  using V = crypto::TsigVerdict;
+  switch (v.verdict) {
+    case V::kOk: ++stats->tsig_verified; return {};
+    case V::kUnsigned: ++stats->tsig_unsigned; return "TSIG: the reply was not signed";
+    case V::kBadMac: ++stats->tsig_bad_mac; return "TSIG: the reply's MAC does not verify";
+    case V::kWrongKey:
+    case V::kWrongAlgorithm: ++stats->tsig_bad_key; return "TSIG: the reply is signed with another key or algorithm";
+    case V::kBadTime:
+      ++stats->tsig_bad_time;
+      return "TSIG: the reply was signed at a time " + ClockDifference(static_cast<int64_t>(v.time_signed), now) +
+             ", outside its fudge: check the clocks";
+    case V::kServerError: ++stats->tsig_server_errors; return ServerErrorText(v, now);
+    default:
+      ++stats->tsig_malformed;
+      return "TSIG: the reply's TSIG is unusable (" + std::string(crypto::TsigVerdictName(v.verdict)) + ")";
+  }
+}
+
+UpstreamReply TsigFailed(std::string why, uint32_t rtt_ms, bool tcp) {
+  UpstreamReply reply;
+  reply.status = Status::kBadReply;
+  reply.tsig_failure = std::move(why);
+  reply.rtt_ms = rtt_ms;
+  reply.over_tcp = tcp;
+  return reply;
+}
+
+}  // namespace
+
+int64_t NetworkUpstream::WallSeconds() const {
+  static const RealClock real;
+  return (options_.clock ? options_.clock : &real)->WallSeconds();
+}
+
+// Signs `sent.wire` (built without TSIG) into `sent.wire`; the request MAC, or nothing.
+std::optional<std::vector<uint8_t>> NetworkUpstream::SignInto(Sent& sent, const std::vector<uint8_t>& unsigned_wire,
+                                                             const crypto::TsigKey& key) {
+  crypto::TsigSignOptions sign;
+  sign.time_signed = static_cast<uint64_t>(WallSeconds());
+  auto signed_query = crypto::SignTsig(unsigned_wire, key, sign);
+  if (!signed_query) return std::nullopt;
+  ++stats_->tsig_signed;
+  sent.wire = std::move(signed_query->message);
+  return std::move(signed_query->mac);
+}
+
+Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question question, AskOptions options) {
+  auto key = std::find_if(options_.tsig_keys.begin(), options_.tsig_keys.end(),
+                          [&](const crypto::TsigKey& k) { return k.name == *options.tsig_key; });
+  if (key == options_.tsig_keys.end()) co_return TsigFailed("TSIG key " + options.tsig_key->ToText() + " is not loaded", 0, false);
+  bool edns = !no_edns_.contains(server.address);
+  Sent sent = NewSent(server, question);
+  sent.tsig = true;
+  auto wire = BuildWire(sent.match, options, edns, options_.edns_buffer_size, NewChecksumOption(sent, edns));
+  std::optional<std::vector<uint8_t>> mac = wire ? SignInto(sent, *wire, *key) : std::nullopt;
+  if (!mac) co_return TsigFailed("TSIG: the query could not be signed", 0, false);
+  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
+  if (udp.status == io::ExchangeStatus::kTimeout || udp.status == io::ExchangeStatus::kCancelled ||
+      udp.status == io::ExchangeStatus::kNetworkError) {
+    co_return FromExchange(std::move(udp), false, stats_);
+  }
+  if (udp.status == io::ExchangeStatus::kReply) {
+    // The TSIG first, then CHECKSUM on the TSIG-stripped bytes (specs/tsig.md section 8).
+    crypto::TsigVerification v = crypto::VerifyTsigReply(udp.reply, *key, *mac, static_cast<uint64_t>(WallSeconds()));
+    std::string why = JudgeTsig(v, WallSeconds(), stats_);
+    if (why.empty() && !Truncated(v.message)) {
+      udp.reply = std::move(v.message);
+      if (Accepted(JudgeUdp(server, sent, udp, false))) co_return FromExchange(std::move(udp), false, stats_);
+    } else if (why.empty()) {
+      ++stats_->truncated;  // TC on a signed reply: TCP at once (D11).
+    }
+  }
+  // Unsigned, forged, damaged or truncated: once more over TCP at once, signed afresh (D2, D13).
+  ++stats_->tcp_retries;
+  mac = SignInto(sent, *wire, *key);
+  if (!mac) co_return TsigFailed("TSIG: the query could not be signed", udp.elapsed_ms, true);
+  UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
+  reply.rtt_ms += udp.elapsed_ms;
+  if (reply.status != Status::kReply) co_return reply;
+  crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, *key, *mac, static_cast<uint64_t>(WallSeconds()));
+  std::string why = JudgeTsig(v, WallSeconds(), stats_);
+  if (!why.empty()) co_return TsigFailed(std::move(why), reply.rtt_ms, true);
+  reply.wire = std::move(v.message);
+  NoteTcpReply(server, sent, reply);
   co_return reply;
 }
 

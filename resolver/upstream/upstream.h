@@ -24,9 +24,12 @@
 #include <stop_token>
 #include <vector>
 
+#include "crypto/tsig.h"
+#include "net/base/clock.h"
 #include "net/base/counter.h"
 #include "net/base/endpoint.h"
 #include "net/base/task.h"
+#include "net/dns/edns.h"
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
@@ -55,6 +58,15 @@ struct UpstreamStats {
   Counter fragmented;                // UDP replies the kernel reassembled from fragments.
   Counter fragmented_dropped;        // Of those, dropped for want of a verified digest.
   Counter fragmented_to_validate;    // Of those, given out unverified for DNSSEC to judge.
+  // TSIG towards keyed forwarders (RFC 8945; security.md D).
+  Counter tsig_signed;         // Queries sent signed (each retry counts).
+  Counter tsig_verified;       // Replies whose TSIG verified.
+  Counter tsig_unsigned;       // Dropped: no TSIG in the reply (D2).
+  Counter tsig_bad_mac;        // Dropped: the MAC did not verify (D3, D9).
+  Counter tsig_bad_key;        // Dropped: another key name or algorithm (D4).
+  Counter tsig_bad_time;       // Dropped: time signed outside the fudge (D5).
+  Counter tsig_malformed;      // Dropped: misplaced, too long, too short or malformed (D7, D8, D10).
+  Counter tsig_server_errors;  // The server answered BADSIG, BADKEY, BADTIME or BADTRUNC (D6).
 };
 
 struct NetworkUpstreamOptions {
@@ -73,6 +85,10 @@ struct NetworkUpstreamOptions {
   // errors. (The "= {}" keeps brace-initialisers listing the fields above free of
   // -Wmissing-field-initializers.)
   std::vector<IpAddress> outgoing_interfaces = {};
+  // The TSIG keys forward zones name (AskOptions::tsig_key), and the wall clock their time
+  // checks use (null: the real clock).
+  std::vector<crypto::TsigKey> tsig_keys = {};
+  const Clock* clock = nullptr;
 };
 
 class NetworkUpstream final : public Upstream {
@@ -89,6 +105,15 @@ class NetworkUpstream final : public Upstream {
                                    std::stop_token stop);
   Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
                               std::stop_token stop);
+  // Ask under AskOptions::tsig_key: signed, verified, TCP at once after a bad reply.
+  Task<UpstreamReply> AskSigned(Endpoint server, dns::Question question, AskOptions options);
+  // The sent query's CHECKSUM option, when the query carries one.
+  std::optional<dns::EdnsOption> NewChecksumOption(Sent& sent, bool edns);
+  Sent NewSent(const Endpoint& server, const dns::Question& question);
+  // Signs `unsigned_wire` with `key` into sent.wire; returns the request MAC, or nothing.
+  std::optional<std::vector<uint8_t>> SignInto(Sent& sent, const std::vector<uint8_t>& unsigned_wire,
+                                               const crypto::TsigKey& key);
+  int64_t WallSeconds() const;
 
   uv_loop_t* loop_;
   UpstreamStats* stats_;
