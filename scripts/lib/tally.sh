@@ -11,7 +11,9 @@ tally_add() { echo "$1 $2 $3" >>"$TALLY_FILE"; }  # name passed failed
 step() {
   local name=$1; shift
   echo "== $name"
+  local began=$SECONDS
   if "$@"; then tally_add "$name" 1 0; else echo "!! $name failed"; tally_add "$name" 0 1; fi
+  echo "== $name took $((SECONDS - began)) s"
 }
 
 # run_counted NAME CMD...: a step whose output ends with a line "<word>: N passed, N failed";
@@ -20,6 +22,7 @@ run_counted() {
   local name=$1; shift
   echo "== $name"
   local out; out=$(mktemp)
+  local began=$SECONDS
   "$@" 2>&1 | tee "$out"
   local rc=${PIPESTATUS[0]}
   local line; line=$(grep -E '^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
@@ -28,6 +31,7 @@ run_counted() {
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   [ "$rc" -ne 0 ] && echo "!! $name failed (exit $rc)"
+  echo "== $name took $((SECONDS - began)) s"
   tally_add "$name" "$p" "$f"
   rm -f "$out"
 }
