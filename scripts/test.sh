@@ -48,6 +48,12 @@ fi
 if [ -x tests/attack/keytrap.sh ]; then
   run_counted "keytrap" bash -c 'tests/lab/lab down >/dev/null 2>&1; tests/lab/lab up && tests/attack/keytrap.sh; rc=$?; tests/lab/lab down; exit $rc'
 fi
+if [ -x tests/integration/tsig_interop.sh ]; then
+  run_counted "tsig-interop" bash tests/integration/tsig_interop.sh
+fi
+if [ -x tests/integration/tsig_misbehaving.sh ]; then
+  run_counted "tsig-misbehaving" bash tests/integration/tsig_misbehaving.sh
+fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi

@@ -38,6 +38,8 @@ struct ExchangeResult {
   // UDP: the largest IP fragment the kernel reassembled the datagram from, 0 when it arrived
   // whole (IP_RECVFRAGSIZE). A reassembled reply may hold a forged fragment (security.md A5).
   uint16_t fragment_size = 0;
+  // UDP with UdpOptions::keep_waiting_after_rejected: datagrams the filter refused.
+  uint32_t rejected = 0;
 };
 
 // Decides whether a received message is the reply to the query sent.
@@ -55,6 +57,11 @@ struct UdpOptions {
   // choose by its routes. It must be of the server's family and assigned to this host: else
   // the exchange ends at once with kNetworkError (UV_EAFNOSUPPORT, UV_EADDRNOTAVAIL).
   std::optional<IpAddress> source_address;
+  // A datagram the filter refuses is dropped and the wait goes on (the exchange then ends at
+  // the timeout with kRejected, counting them in `rejected`), instead of ending the exchange at
+  // once: for signed queries, where a forged unsigned reply must not end the wait for the
+  // signed one (RFC 8945 section 5.4; specs/tsig.md section 6).
+  bool keep_waiting_after_rejected = false;
 };
 
 // Sends `query` to `server` over UDP and waits for the reply.

@@ -31,6 +31,7 @@ struct UdpOp {
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
   ReplyFilter filter;
+  bool keep_waiting = false;  // UdpOptions::keep_waiting_after_rejected.
   // Destroyed with the op, on the loop thread, after the handles closed.
   std::optional<std::stop_callback<std::function<void()>>> on_stop;
   ExchangeResult result;
@@ -100,13 +101,18 @@ void OnReadable(uv_poll_t* handle, int status, int) {
                                  static_cast<size_t>(nread));
   op->result.fragment_size = FragmentSize(message);
   if ((message.msg_flags & MSG_TRUNC) != 0 || !op->filter(bytes)) {
-    return Finish(op, ExchangeStatus::kRejected);
+    if (!op->keep_waiting) return Finish(op, ExchangeStatus::kRejected);
+    ++op->result.rejected;
+    return;
   }
   op->result.reply.assign(bytes.begin(), bytes.end());
   Finish(op, ExchangeStatus::kReply);
 }
 
-void OnTimeout(uv_timer_t* timer) { Finish(static_cast<UdpOp*>(timer->data), ExchangeStatus::kTimeout); }
+void OnTimeout(uv_timer_t* timer) {
+  auto* op = static_cast<UdpOp*>(timer->data);
+  Finish(op, op->result.rejected > 0 ? ExchangeStatus::kRejected : ExchangeStatus::kTimeout);
+}
 
 // A UDP socket connected to `server`, bound to `source` (or the wildcard address) on the first
 // free port of `ports`, with path-MTU discovery off so replies are never fragmented by our
@@ -192,6 +198,7 @@ Task<ExchangeResult> UdpExchange(uv_loop_t* loop, Endpoint server, std::vector<u
   auto* op = new UdpOp;
   op->loop = loop;
   op->filter = std::move(filter);
+  op->keep_waiting = options.keep_waiting_after_rejected;
   Start(op, server, query, options);
   co_return co_await UdpAwaiter{op};
 }

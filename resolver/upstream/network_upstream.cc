@@ -59,15 +59,21 @@ io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mism
   };
 }
 
-// For a signed query, also the TSIG error reply servers send without the question (NSD's
-// BADKEY: RCODE NOTAUTH, QDCOUNT 0, an unsigned TSIG; RFC 8945 section 5.3.2), so that the
-// upstream can say why; such a reply is reported, never taken.
+// For a signed query, a reply is judged by its TSIG whenever it is ours by ID, so that the
+// upstream can say why it was refused: the matching reply, the TSIG error reply servers send
+// without the question (NSD's BADKEY: RCODE NOTAUTH, QDCOUNT 0, an unsigned TSIG; RFC 8945
+// section 5.3.2), and a reply that does not parse because a record follows its TSIG (RFC 8945
+// section 5.1: kMisplaced). Such replies are reported, never taken: VerifyTsigReply decides.
 io::ReplyFilter SignedMatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
   io::ReplyFilter match = MatchFilter(sent, std::move(case_mismatch));
   return [sent, match](std::span<const uint8_t> bytes) {
     if (match(bytes)) return true;
+    constexpr uint8_t kQrBit = 0x80;
+    if (bytes.size() < 12 || (bytes[2] & kQrBit) == 0) return false;
+    if ((uint16_t{bytes[0]} << 8 | bytes[1]) != sent.id) return false;
     auto view = dns::MessageView::Parse(bytes);
-    return view && view->header().qr && view->header().id == sent.id && view->questions().empty() &&
+    if (!view) return true;
+    return view->questions().empty() &&
            view->header().rcode == static_cast<uint8_t>(dns::Rcode::NOTAUTH) && view->tsig() != nullptr;
   };
 }
@@ -330,6 +336,36 @@ std::optional<std::vector<uint8_t>> NetworkUpstream::SignInto(Sent& sent, const 
   return std::move(signed_query->mac);
 }
 
+// The signed query over UDP: every datagram that is ours by ID is verified as it arrives, and
+// one that fails is counted by reason, remembered in `outcome`, and dropped while the wait goes
+// on, so a forged or damaged reply arriving first does not end the wait for the signed one
+// (RFC 8945 section 5.4; specs/tsig.md section 6). The exchange ends kRejected at the timeout
+// when only refused replies came.
+Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, const Sent& sent,
+                                                        const crypto::TsigKey& key,
+                                                        std::vector<uint8_t> request_mac,
+                                                        uint32_t timeout_ms, std::stop_token stop,
+                                                        std::shared_ptr<SignedUdpOutcome> outcome) {
+  ++stats_->udp_queries;
+  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
+  udp.keep_waiting_after_rejected = true;
+  io::ReplyFilter match = SignedMatchFilter(sent.match);
+  io::ReplyFilter filter = [this, match, &key, request_mac = std::move(request_mac),
+                            outcome](std::span<const uint8_t> bytes) {
+    if (!match(bytes)) return false;
+    int64_t now = WallSeconds();
+    crypto::TsigVerification v = crypto::VerifyTsigReply(bytes, key, request_mac, static_cast<uint64_t>(now));
+    std::string why = JudgeTsig(v, now, stats_);
+    if (!why.empty()) {
+      outcome->last_refusal = std::move(why);
+      return false;
+    }
+    outcome->accepted = std::move(v);
+    return true;
+  };
+  co_return co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
+}
+
 Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question question, AskOptions options) {
   auto key = std::find_if(options_.tsig_keys.begin(), options_.tsig_keys.end(),
                           [&](const crypto::TsigKey& k) { return k.name == *options.tsig_key; });
@@ -340,19 +376,20 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
   auto wire = BuildWire(sent.match, options, edns, options_.edns_buffer_size, NewChecksumOption(sent, edns));
   std::optional<std::vector<uint8_t>> mac = wire ? SignInto(sent, *wire, *key) : std::nullopt;
   if (!mac) co_return TsigFailed("TSIG: the query could not be signed", 0, false);
-  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
+  auto outcome = std::make_shared<SignedUdpOutcome>();
+  io::ExchangeResult udp = co_await OverSignedUdp(server, sent, *key, *mac, options.timeout_ms,
+                                                  options.stop, outcome);
   if (udp.status == io::ExchangeStatus::kTimeout || udp.status == io::ExchangeStatus::kCancelled ||
       udp.status == io::ExchangeStatus::kNetworkError) {
     co_return FromExchange(std::move(udp), false, stats_);
   }
   if (udp.status == io::ExchangeStatus::kReply) {
-    // The TSIG first, then CHECKSUM on the TSIG-stripped bytes (specs/tsig.md section 8).
-    crypto::TsigVerification v = crypto::VerifyTsigReply(udp.reply, *key, *mac, static_cast<uint64_t>(WallSeconds()));
-    std::string why = JudgeTsig(v, WallSeconds(), stats_);
-    if (why.empty() && !Truncated(v.message)) {
-      udp.reply = std::move(v.message);
+    // The TSIG verified in the filter; CHECKSUM now, on the TSIG-stripped bytes (specs/tsig.md
+    // section 8).
+    if (!Truncated(outcome->accepted.message)) {
+      udp.reply = std::move(outcome->accepted.message);
       if (Accepted(JudgeUdp(server, sent, udp, false))) co_return FromExchange(std::move(udp), false, stats_);
-    } else if (why.empty()) {
+    } else {
       ++stats_->truncated;  // TC on a signed reply: TCP at once (D11).
     }
   }
@@ -362,9 +399,13 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
   if (!mac) co_return TsigFailed("TSIG: the query could not be signed", udp.elapsed_ms, true);
   UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
   reply.rtt_ms += udp.elapsed_ms;
-  if (reply.status != Status::kReply) co_return reply;
-  crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, *key, *mac, static_cast<uint64_t>(WallSeconds()));
-  std::string why = JudgeTsig(v, WallSeconds(), stats_);
+  if (reply.status != Status::kReply) {
+    if (reply.tsig_failure.empty()) reply.tsig_failure = outcome->last_refusal;
+    co_return reply;
+  }
+  int64_t now = WallSeconds();
+  crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, *key, *mac, static_cast<uint64_t>(now));
+  std::string why = JudgeTsig(v, now, stats_);
   if (!why.empty()) co_return TsigFailed(std::move(why), reply.rtt_ms, true);
   reply.wire = std::move(v.message);
   NoteTcpReply(server, sent, reply);

@@ -105,6 +105,16 @@ class NetworkUpstream final : public Upstream {
                                    std::stop_token stop);
   Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
                               std::stop_token stop);
+  // What the signed UDP exchange's filter found: the accepted reply's verification, or why
+  // the last refused one was refused.
+  struct SignedUdpOutcome {
+    crypto::TsigVerification accepted;
+    std::string last_refusal;
+  };
+  Task<io::ExchangeResult> OverSignedUdp(const Endpoint& server, const Sent& sent,
+                                         const crypto::TsigKey& key, std::vector<uint8_t> request_mac,
+                                         uint32_t timeout_ms, std::stop_token stop,
+                                         std::shared_ptr<SignedUdpOutcome> outcome);
   // Ask under AskOptions::tsig_key: signed, verified, TCP at once after a bad reply.
   Task<UpstreamReply> AskSigned(Endpoint server, dns::Question question, AskOptions options);
   // The sent query's CHECKSUM option, when the query carries one.
