@@ -54,6 +54,9 @@ fi
 if [ -x tests/integration/tsig_misbehaving.sh ]; then
   run_counted "tsig-misbehaving" bash tests/integration/tsig_misbehaving.sh
 fi
+if [ -x tests/integration/mirror_lab.sh ]; then
+  run_counted "mirror-lab" bash tests/integration/mirror_lab.sh
+fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi

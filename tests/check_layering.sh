@@ -17,6 +17,7 @@ rules=(
   "resolver/config|net/base/ net/dns/ resolver/query/ resolver/config/|^<[a-z_0-9]+>$|^<yaml-cpp/|^<gtest/|^<gmock/"
   "resolver/iterator|net/base/ net/dns/ crypto/random.h resolver/query/ resolver/config/ resolver/iterator/ resolver/testing/|^<[a-z_0-9]+>$|^<arpa/|^<gtest/|^<gmock/"
   "resolver/forwarder|net/base/ net/dns/ resolver/query/ resolver/config/ resolver/forwarder/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
+  "resolver/mirror|net/base/ net/dns/ net/io/ crypto/ cache/ resolver/query/ resolver/config/ resolver/mirror/ resolver/testing/|^<[a-z_0-9]+>$|^<uv\.h>$|^<gtest/|^<gmock/"
   "resolver/validator|net/base/ net/dns/ crypto/ resolver/query/ resolver/config/ resolver/validator/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/upstream|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/upstream/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
   "resolver/cache_store|net/base/ net/dns/ cache/ resolver/query/ resolver/cache_store/|^<[a-z_0-9]+>$|^<unistd\.h>$|^<gtest/|^<gmock/"

@@ -39,6 +39,16 @@ struct ForwardZone {
   std::optional<dns::Name> tsig_key = std::nullopt;
 };
 
+// A zone kept as a whole local copy by zone transfer and answered from it (RFC 8806 for the
+// root; docs/mirror.md): AXFR, then IXFR on the SOA timers (RFC 1995, RFC 5936), over TCP from
+// the primaries in order; NOTIFY (RFC 1996) accepted only from them. With `tsig_key` every
+// transfer, SOA query and NOTIFY must be signed with that key (RFC 8945 section 5.3.1).
+struct MirrorZoneConfig {
+  dns::Name name;
+  std::vector<Endpoint> primaries;
+  std::optional<dns::Name> tsig_key = std::nullopt;
+};
+
 enum class QnameMinimisation : uint8_t { kOff, kRelaxed, kStrict };
 
 // How much the daemon logs, least to most: each level includes the ones before it.
@@ -71,6 +81,7 @@ struct Config {
   uint32_t serve_stale = 0;               // RFC 8767 window in seconds; 0: off.
   std::vector<ForwardZone> forward_zones;
   std::vector<TsigKeyConfig> tsig_keys;   // RFC 8945 keys, each name once (tsig_keys.h).
+  std::vector<MirrorZoneConfig> mirror_zones;   // Kept in <cache directory>/mirrors (LMDB).
   QnameMinimisation qname_minimisation = QnameMinimisation::kRelaxed;
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
   bool minimal_responses = true;          // No authority/additional data unless required.

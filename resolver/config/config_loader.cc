@@ -276,6 +276,7 @@ class Loader {
     if (!node.IsMap()) return Fails(node, "each forward zone must be a mapping");
     ForwardZone zone;
     std::string name;
+    YAML::Node key_node;
     bool ok = ReadMap(node, {
         {"name", [&](const YAML::Node& n) {
           if (!Scalar(n, "forward-zones.name", name)) return false;
@@ -291,7 +292,7 @@ class Loader {
           auto key = ParseTsigKeyName(text);
           if (!key) return Fails(n, key.error());
           zone.tsig_key = *key;
-          tsig_key_references_.push_back(n);  // Checked once every tsig-keys entry is read.
+          key_node = n;  // Checked once every tsig-keys entry is read.
           return true;
         }},
     });
@@ -301,7 +302,48 @@ class Loader {
     for (const ForwardZone& other : config_.forward_zones) {
       if (other.name == zone.name) return Fails(node, "forward zone " + name + " given twice");
     }
+    if (zone.tsig_key) {
+      tsig_key_references_.push_back({*zone.tsig_key, key_node, "forward zone " + zone.name.ToText()});
+    }
     config_.forward_zones.push_back(std::move(zone));
+    return true;
+  }
+
+  // mirror-zones (docs/mirror.md): each {name, primaries, tsig-key}.
+  bool MirrorZoneFrom(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "each mirror zone must be a mapping");
+    MirrorZoneConfig zone;
+    std::string name;
+    YAML::Node key_node;
+    bool ok = ReadMap(node, {
+        {"name", [&](const YAML::Node& n) {
+          if (!Scalar(n, "mirror-zones.name", name)) return false;
+          auto parsed = dns::Name::FromText(name);
+          if (!parsed) return Fails(n, "'" + name + "' is not a domain name");
+          zone.name = *parsed;
+          return true;
+        }},
+        {"primaries", Endpoints("mirror-zones.primaries", zone.primaries)},
+        {"tsig-key", [&](const YAML::Node& n) {
+          std::string text;
+          if (!Scalar(n, "mirror-zones.tsig-key", text)) return false;
+          auto key = ParseTsigKeyName(text);
+          if (!key) return Fails(n, key.error());
+          zone.tsig_key = *key;
+          key_node = n;  // Checked once every tsig-keys entry is read.
+          return true;
+        }},
+    });
+    if (!ok) return false;
+    if (name.empty()) return Fails(node, "a mirror zone needs a name");
+    if (zone.primaries.empty()) return Fails(node, "mirror zone " + name + " needs primaries");
+    for (const MirrorZoneConfig& other : config_.mirror_zones) {
+      if (other.name == zone.name) return Fails(node, "mirror zone " + name + " given twice");
+    }
+    if (zone.tsig_key) {
+      tsig_key_references_.push_back({*zone.tsig_key, key_node, "mirror zone " + zone.name.ToText()});
+    }
+    config_.mirror_zones.push_back(std::move(zone));
     return true;
   }
 
@@ -400,15 +442,14 @@ class Loader {
     return true;
   }
 
-  // Every forward zone's tsig-key names a key of tsig-keys, which may come later in the file.
+  // Every forward or mirror zone's tsig-key names a key of tsig-keys, which may come later in
+  // the file.
   bool CheckTsigKeyReferences() {
-    size_t next = 0;
-    for (const ForwardZone& zone : config_.forward_zones) {
-      if (!zone.tsig_key) continue;
-      const YAML::Node& node = tsig_key_references_[next++];
-      if (config_.FindTsigKey(*zone.tsig_key) == nullptr) {
-        return Fails(node, "forward zone " + zone.name.ToText() + " names TSIG key " +
-                               zone.tsig_key->ToText() + ", which tsig-keys does not define");
+    for (const TsigKeyReference& reference : tsig_key_references_) {
+      if (config_.FindTsigKey(reference.key) == nullptr) {
+        return Fails(reference.node, reference.user + " names TSIG key " +
+                                         reference.key.ToText() +
+                                         ", which tsig-keys does not define");
       }
     }
     return true;
@@ -465,6 +506,9 @@ class Loader {
         {"forward-zones", [this](const YAML::Node& n) {
           return Sequence(n, "forward-zones", [this](const YAML::Node& e) { return ForwardZoneFrom(e); });
         }},
+        {"mirror-zones", [this](const YAML::Node& n) {
+          return Sequence(n, "mirror-zones", [this](const YAML::Node& e) { return MirrorZoneFrom(e); });
+        }},
         {"tsig-keys", [this](const YAML::Node& n) {
           return Sequence(n, "tsig-keys", [this](const YAML::Node& e) { return TsigKeyFrom(e); });
         }},
@@ -487,7 +531,13 @@ class Loader {
   bool is_file_ = false;
   bool warned_inline_secret_ = false;
   Config config_ = Config::Defaults();
-  std::vector<YAML::Node> tsig_key_references_;  // forward-zones' tsig-key values, in order.
+  // Where a zone names a TSIG key, checked against tsig-keys once the file is read.
+  struct TsigKeyReference {
+    dns::Name key;
+    YAML::Node node;
+    std::string user;  // "forward zone NAME", "mirror zone NAME".
+  };
+  std::vector<TsigKeyReference> tsig_key_references_;
   std::optional<ConfigError> error_;
 };
 

@@ -168,6 +168,38 @@ TEST(TsigKeysTest, DuplicateNamesAndUnknownReferences) {
       "test.yaml:1: 'x..y' is not a TSIG key name (a domain name)");
 }
 
+TEST(TsigKeysTest, MirrorZonesNameTheirPrimariesAndKey) {
+  const std::string key =
+      std::string("tsig-keys: [{name: xfr.example, algorithm: hmac-sha256, secret: ") + kSecret32 +
+      "}]\n";
+  Config config = Load(key +
+                     "mirror-zones:\n"
+                     "  - {name: corp.example, primaries: ['192.0.2.1', '[2001:db8::1]:5353'],"
+                     " tsig-key: xfr.example}\n"
+                     "  - {name: ., primaries: ['192.0.2.2']}\n");
+  ASSERT_EQ(config.mirror_zones.size(), 2u);
+  const MirrorZoneConfig& corp = config.mirror_zones[0];
+  EXPECT_EQ(corp.name.ToText(), "corp.example.");
+  ASSERT_EQ(corp.primaries.size(), 2u);
+  EXPECT_EQ(corp.primaries[0].port, 53);
+  EXPECT_EQ(corp.primaries[1].port, 5353);
+  ASSERT_TRUE(corp.tsig_key.has_value());
+  EXPECT_EQ(corp.tsig_key->ToText(), "xfr.example.");
+  EXPECT_FALSE(config.mirror_zones[1].tsig_key.has_value());
+
+  EXPECT_EQ(ErrorOf("mirror-zones: [{name: corp.example}]\n"),
+            "test.yaml:1: mirror zone corp.example needs primaries");
+  EXPECT_EQ(ErrorOf("mirror-zones: [{name: a., primaries: ['192.0.2.1']}, "
+                    "{name: A, primaries: ['192.0.2.1']}]\n"),
+            "test.yaml:1: mirror zone A given twice");
+  EXPECT_EQ(ErrorOf("mirror-zones:\n  - {name: corp.example, primaries: ['192.0.2.1'],"
+                    " tsig-key: nokey.example}\n"),
+            "test.yaml:2: mirror zone corp.example. names TSIG key nokey.example., which "
+            "tsig-keys does not define");
+  EXPECT_EQ(ErrorOf("mirror-zones: [{name: corp.example, primaries: ['192.0.2.1'], zone: x}]\n"),
+            "test.yaml:1: unknown setting 'zone'");
+}
+
 TEST(TsigKeysTest, UnreadableAndMalformedFilesAreErrors) {
   EXPECT_EQ(ErrorOf("tsig-keys:\n  - key-file: /nonexistent/tsig.key\n"),
             "test.yaml:2: key-file: cannot read /nonexistent/tsig.key: No such file or directory");

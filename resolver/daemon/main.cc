@@ -13,6 +13,7 @@
 #include "net/dns/base_encoding.h"
 #include "resolver/daemon/trust_anchors.h"
 #include "resolver/daemon/worker.h"
+#include "resolver/mirror/mirror_service.h"
 
 namespace {
 
@@ -103,6 +104,39 @@ void LogTsig(const redoubt::resolver::Config& config,
 }
 
 // The validate stage's totals (DNSSEC answers by status).
+// The mirror service (resolver/mirror): its own thread, started before the workers so that
+// stored copies answer from the first query. Copies live in <cache directory>/mirrors.
+redoubt::Result<void, std::string> StartMirrors(const redoubt::resolver::Config& config, const redoubt::Clock& clock,
+                                                std::unique_ptr<redoubt::resolver::MirrorSet>& mirrors,
+                                                std::unique_ptr<redoubt::resolver::MirrorService>& service) {
+  std::vector<redoubt::dns::Name> names;
+  for (const auto& zone : config.mirror_zones) names.push_back(zone.name);
+  mirrors = std::make_unique<redoubt::resolver::MirrorSet>(names);
+  redoubt::resolver::MirrorServiceOptions options;
+  options.zones = config.mirror_zones;
+  options.keys = redoubt::resolver::TsigKeysFrom(config);
+  options.directory = config.cache_directory + "/mirrors";
+  options.log = Log;
+  service = std::make_unique<redoubt::resolver::MirrorService>(*mirrors, std::move(options), clock);
+  return service->Start();
+}
+
+void LogMirrors(const redoubt::resolver::MirrorService& service,
+                const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  const redoubt::resolver::MirrorStats& s = service.stats();
+  uint64_t answered = 0, referrals = 0, declined = 0;
+  for (const auto& w : workers) {
+    answered += w->stats().local_zones.answered;
+    referrals += w->stats().local_zones.referrals;
+    declined += w->stats().local_zones.declined;
+  }
+  Log("mirror: " + std::to_string(s.full_transfers) + " full and " + std::to_string(s.incremental_transfers) +
+      " incremental transfers, " + std::to_string(s.up_to_date) + " refreshes unchanged, " +
+      std::to_string(s.failures) + " failures, " + std::to_string(s.expired) + " expired; " +
+      std::to_string(answered) + " answers from copies, " + std::to_string(referrals) +
+      " referrals to the iterator, " + std::to_string(declined) + " asked upstream");
+}
+
 void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
   uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0, checks = 0, most = 0,
            synthesised = 0;
@@ -254,10 +288,20 @@ int main(int argc, char** argv) {
     Log("cache " + config->cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
         std::to_string(config->cache_max_size >> 20) + " MiB");
   }
+  static const redoubt::RealClock wall_clock;
+  std::unique_ptr<redoubt::resolver::MirrorSet> mirrors;            // Outlives the workers.
+  std::unique_ptr<redoubt::resolver::MirrorService> mirror_service;
+  if (!config->mirror_zones.empty()) {
+    auto started = StartMirrors(*config, wall_clock, mirrors, mirror_service);
+    if (!started) {
+      LogError(started.error());
+      return 1;
+    }
+  }
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
     auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get(),
-                                                             anchor_store);
+                                                             anchor_store, mirrors.get());
     if (auto started = worker->Start(); !started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();
@@ -273,7 +317,9 @@ int main(int argc, char** argv) {
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   for (auto& w : workers) w->Stop();
+  if (mirror_service) mirror_service->Stop();
   LogTotals(workers, cache.get());
   LogTsig(*config, workers);
+  if (mirror_service) LogMirrors(*mirror_service, workers);
   return 0;
 }

@@ -22,18 +22,6 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
-// The configured TSIG keys (resolver/config/tsig_keys.h) as the crypto layer signs with them.
-std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
-  std::vector<crypto::TsigKey> keys;
-  for (const TsigKeyConfig& key : config.tsig_keys) {
-    auto spec = crypto::TsigAlgorithmFromText(TsigKeyAlgorithmName(key.algorithm));
-    if (!spec) continue;  // The loader accepts only algorithms the crypto layer has.
-    auto secret = key.secret.bytes();
-    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end())});
-  }
-  return keys;
-}
-
 NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
   NetworkUpstreamOptions options;
   options.tsig_keys = TsigKeysFrom(config);
@@ -45,9 +33,10 @@ NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFla
   return options;
 }
 
-PipelineOptions PipelineOptionsFrom(const Config& config, Yielder* yielder) {
+PipelineOptions PipelineOptionsFrom(const Config& config, Yielder* yielder, LocalZones* local_zones) {
   PipelineOptions options;
   options.yielder = yielder;
+  options.local_zones = local_zones;
   options.limits = config.limits;
   options.validation_limits = config.validation_limits;
   return options;
@@ -76,17 +65,36 @@ ResponderOptions ResponderOptionsFrom(const Config& config) {
 
 }  // namespace
 
+std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
+  std::vector<crypto::TsigKey> keys;
+  for (const TsigKeyConfig& key : config.tsig_keys) {
+    auto spec = crypto::TsigAlgorithmFromText(TsigKeyAlgorithmName(key.algorithm));
+    if (!spec) continue;  // The loader accepts only algorithms the crypto layer has.
+    auto secret = key.secret.bytes();
+    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end())});
+  }
+  return keys;
+}
+
 Worker::Worker(const Config& config, const Delegation& root_hints,
                SharedServerFlags* checksum_capable, cache::LmdbCache* cache,
-               const TrustAnchorStore& anchors)
+               const TrustAnchorStore& anchors, const MirrorSet* mirrors)
     : config_(config),
       cache_(clock_),
       store_(StoreFor(config, cache, clock_, &stats_.store)),
       upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, checksum_capable)),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
       forwarder_(upstream_, clock_, config.forward_zones),
+      mirror_source_(mirrors == nullptr ? nullptr
+                                        : std::make_unique<MirrorSource>(
+                                              *mirrors,
+                                              [this](const ClassifiedReply& referral) {
+                                                uint32_t ttl = referral.ns ? referral.ns->ttl : 0;
+                                                cache_.Store(DelegationFromReferral(referral), ttl);
+                                              },
+                                              &stats_.local_zones)),
       validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
-      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_),
+      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_, mirror_source_.get()),
                 &stats_.pipeline),
       responder_(pipeline_, ResponderOptionsFrom(config), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);

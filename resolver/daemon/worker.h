@@ -20,6 +20,7 @@
 #include "resolver/config/config.h"
 #include "resolver/forwarder/forwarder.h"
 #include "resolver/iterator/iterator.h"
+#include "resolver/mirror/mirror_set.h"
 #include "resolver/pipeline/pipeline.h"
 #include "resolver/server/responder.h"
 #include "resolver/upstream/upstream.h"
@@ -37,15 +38,21 @@ struct WorkerStats {
   PipelineStats pipeline;
   AnswerStoreStats store;
   ValidatorStats validator;
+  LocalZoneStats local_zones;  // Answers from mirrored zones' copies.
 };
+
+// The configured TSIG keys (resolver/config/tsig_keys.h) as the crypto layer signs with them.
+std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config);
 
 class Worker {
  public:
   // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
   // `cache` (null: no answer cache) is the process's one LMDB cache; the worker reads it through
-  // its own LmdbAnswerStore. `anchors` (shared, read-only) must outlive the worker.
+  // its own LmdbAnswerStore. `anchors` (shared, read-only) must outlive the worker, and so must
+  // `mirrors` (null: no mirrored zones), the live copies the mirror service keeps.
   Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
-         cache::LmdbCache* cache, const TrustAnchorStore& anchors);
+         cache::LmdbCache* cache, const TrustAnchorStore& anchors,
+         const MirrorSet* mirrors = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -75,6 +82,8 @@ class Worker {
   NetworkUpstream upstream_;
   Iterator iterator_;
   Forwarder forwarder_;
+  // Answers from mirrored zones' copies; a referral below a copy's cut goes to cache_.
+  std::unique_ptr<MirrorSource> mirror_source_;
   io::LoopYielder yielder_{&loop_};  // Validation takes turns with other work on the loop.
   // DnssecValidator, or PassThroughValidator with `validation: false`.
   std::unique_ptr<Validator> validator_;

@@ -17,12 +17,23 @@ NameSource& ChainResolver::SourceFor(const dns::Name& name) const {
   return iterator_;
 }
 
+// One link: a forward zone first (an operator's forward zone inside a mirrored root wins), then
+// a local copy, then the network.
+Task<NameStep> ChainResolver::ResolveLink(RequestContext& context, dns::Question question) {
+  bool forwarded = forwarder_ != nullptr && forwarder_->Covers(question.qname);
+  if (!forwarded && local_zones_ != nullptr) {
+    if (std::optional<NameStep> local = local_zones_->Answer(context, question)) co_return *local;
+  }
+  dns::Question link = question;  // Named: see the note on temporaries in iterator.cc.
+  co_return co_await SourceFor(question.qname).ResolveName(context, std::move(link));
+}
+
 Task<Resolution> ChainResolver::Resolve(RequestContext context) {
   Resolution out;
   dns::Question question = context.question();
   for (;;) {
     dns::Question link = question;  // Named: see the note on temporaries in iterator.cc.
-    NameStep step = co_await SourceFor(question.qname).ResolveName(context, std::move(link));
+    NameStep step = co_await ResolveLink(context, std::move(link));
     if (!step.ok) {
       out = FailedResolution(step.ede, std::move(step.why));
       break;

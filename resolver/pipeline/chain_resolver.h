@@ -1,6 +1,6 @@
 // The pipeline's resolve stage: follows a question's CNAME/DNAME chain (RFC 1034 section 3.6.2,
 // RFC 6672) link by link, asking for each name the source that serves it (the forwarder for
-// names in a forward zone, the iterator for the rest), and assembles the Resolution: the chain
+// names in a forward zone, a mirrored zone's local copy, the iterator for the rest), and assembles the Resolution: the chain
 // and data with their RRSIGs, the SOA and NSEC/NSEC3 proofs of a negative or wildcard answer,
 // and the proofs at every zone cut followed.
 #pragma once
@@ -12,9 +12,9 @@ namespace redoubt::resolver {
 
 class ChainResolver {
  public:
-  // `forwarder` may be null (no forward zones).
-  ChainResolver(NameSource& iterator, Forwarder* forwarder)
-      : iterator_(iterator), forwarder_(forwarder) {}
+  // `forwarder` may be null (no forward zones), `local_zones` too (no mirrored zones).
+  ChainResolver(NameSource& iterator, Forwarder* forwarder, LocalZones* local_zones = nullptr)
+      : iterator_(iterator), forwarder_(forwarder), local_zones_(local_zones) {}
 
   // Resolves context.question() to its end: an answer, NXDOMAIN or NODATA at the chain's last
   // name (RFC 6604: the RCODE is the last link's), or SERVFAIL with an Extended DNS Error when a
@@ -26,8 +26,11 @@ class ChainResolver {
   NameSource& SourceFor(const dns::Name& name) const;
 
  private:
+  Task<NameStep> ResolveLink(RequestContext& context, dns::Question question);
+
   NameSource& iterator_;
   Forwarder* forwarder_;
+  LocalZones* local_zones_;
 };
 
 }  // namespace redoubt::resolver

@@ -5,7 +5,7 @@ namespace redoubt::resolver {
 Pipeline::Pipeline(NameSource& iterator, Forwarder* forwarder, AnswerStore& store,
                    Validator& validator, const Clock& clock, PipelineOptions options,
                    PipelineStats* stats)
-    : chain_(iterator, forwarder), store_(store), validator_(validator), clock_(clock),
+    : chain_(iterator, forwarder, options.local_zones), store_(store), validator_(validator), clock_(clock),
       options_(options), stats_(stats ? stats : &own_stats_), coalescer_(options.max_coalesced) {}
 
 RequestContext Pipeline::NewRequest(dns::Question question, ClientFlags client,

@@ -42,6 +42,8 @@ struct PipelineOptions {
   // val-max-restart 5, BIND one failure per server).
   uint32_t bogus_retries = 2;
   Yielder* yielder = nullptr;  // The worker loop's (RequestWork::yielder); may be null.
+  // Mirrored zones' local copies, asked before the network (may be null: none configured).
+  LocalZones* local_zones = nullptr;
 };
 
 // Counters of the pipeline, read by the metrics layer.

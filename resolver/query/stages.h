@@ -56,6 +56,24 @@ class NameSource {
   virtual Task<NameStep> ResolveName(RequestContext context, dns::Question question) = 0;
 };
 
+// Zones held as whole local copies (mirror-zones: a local root, RFC 8806, or an internal zone
+// transferred by signed AXFR, RFC 5936 and RFC 8945): a name inside one is answered from the
+// copy as the zone's primary would answer it, without upstream queries, and the step then goes
+// through the same chain, validate and store stages as a network answer (a copy is a transport,
+// not a trust anchor). Synchronous: a lookup in memory.
+class LocalZones {
+ public:
+  virtual ~LocalZones() = default;
+  // The copy's answer to `question`, classified as an authoritative reply for the copy's zone
+  // (an answer, a CNAME/DNAME step, NXDOMAIN or NODATA). Nullopt when no live copy covers the
+  // name, when the copy cannot prove the answer (the caller then asks the network), or when
+  // the name lies below a delegation in the copy: the implementation then hands the referral
+  // to the iterator's delegation cache, so that iteration starts at the cut instead of at the
+  // copy's zone (RFC 8806 section 3).
+  virtual std::optional<NameStep> Answer(const RequestContext& context,
+                                         const dns::Question& question) = 0;
+};
+
 // Sets the security status of every RRset of a resolution (RFC 4035 section 5) and turns a
 // bogus one into SERVFAIL with an Extended DNS Error (RFC 8914 section 4.7). With CD set in the
 // context, statuses are still computed but nothing is withheld (RFC 4035 section 3.2.2).
