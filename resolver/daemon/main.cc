@@ -14,6 +14,7 @@
 #include "resolver/daemon/trust_anchors.h"
 #include "resolver/daemon/worker.h"
 #include "resolver/mirror/mirror_service.h"
+#include "resolver/mirror/notify.h"
 
 namespace {
 
@@ -119,6 +120,21 @@ redoubt::Result<void, std::string> StartMirrors(const redoubt::resolver::Config&
   options.log = Log;
   service = std::make_unique<redoubt::resolver::MirrorService>(*mirrors, std::move(options), clock);
   return service->Start();
+}
+
+// NOTIFY from the mirrored zones' primaries (resolver/mirror/notify.h): a refresh now.
+redoubt::resolver::NotifyHandler MirrorNotifyHandler(const redoubt::resolver::Config& config,
+                                                     const redoubt::Clock& clock,
+                                                     redoubt::resolver::MirrorService& service) {
+  auto keys = std::make_shared<std::vector<redoubt::crypto::TsigKey>>(redoubt::resolver::TsigKeysFrom(config));
+  return [&service, &clock, zones = config.mirror_zones, keys](std::span<const uint8_t> request,
+                                                               const redoubt::IpAddress& source) {
+    redoubt::resolver::NotifyVerdict verdict = redoubt::resolver::JudgeNotify(
+        request, source, zones, *keys, static_cast<uint64_t>(clock.WallSeconds()));
+    if (verdict.refresh) service.RefreshNow(*verdict.refresh);
+    if (!verdict.why.empty()) Log(verdict.why);
+    return std::move(verdict.reply);
+  };
 }
 
 void LogMirrors(const redoubt::resolver::MirrorService& service,
@@ -298,10 +314,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  redoubt::resolver::NotifyHandler on_notify;
+  if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
     auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get(),
-                                                             anchor_store, mirrors.get());
+                                                             anchor_store, mirrors.get(), on_notify);
     if (auto started = worker->Start(); !started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();

@@ -51,8 +51,9 @@ std::unique_ptr<Validator> ValidatorFor(const Config& config, const TrustAnchorS
   return std::make_unique<DnssecValidator>(anchors, clock, options, &store, stats);
 }
 
-ResponderOptions ResponderOptionsFrom(const Config& config) {
+ResponderOptions ResponderOptionsFrom(const Config& config, NotifyHandler on_notify) {
   ResponderOptions options;
+  options.on_notify = std::move(on_notify);
   options.allow = config.access_allow;
   options.edns_buffer_size = config.edns_buffer_size;
   options.checksum_option_code = config.checksum_option_code;
@@ -78,7 +79,8 @@ std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
 
 Worker::Worker(const Config& config, const Delegation& root_hints,
                SharedServerFlags* checksum_capable, cache::LmdbCache* cache,
-               const TrustAnchorStore& anchors, const MirrorSet* mirrors)
+               const TrustAnchorStore& anchors, const MirrorSet* mirrors,
+               NotifyHandler on_notify)
     : config_(config),
       cache_(clock_),
       store_(StoreFor(config, cache, clock_, &stats_.store)),
@@ -96,7 +98,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
       validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
       pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_, mirror_source_.get()),
                 &stats_.pipeline),
-      responder_(pipeline_, ResponderOptionsFrom(config), &stats_.responder, stopping_.get_token()) {
+      responder_(pipeline_, ResponderOptionsFrom(config, std::move(on_notify)), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);
 }

@@ -49,10 +49,11 @@ class Worker {
   // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
   // `cache` (null: no answer cache) is the process's one LMDB cache; the worker reads it through
   // its own LmdbAnswerStore. `anchors` (shared, read-only) must outlive the worker, and so must
-  // `mirrors` (null: no mirrored zones), the live copies the mirror service keeps.
+  // `mirrors` (null: no mirrored zones), the live copies the mirror service keeps; `on_notify`
+  // answers NOTIFY for them (unset: NOTIFY gets NOTIMP).
   Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
          cache::LmdbCache* cache, const TrustAnchorStore& anchors,
-         const MirrorSet* mirrors = nullptr);
+         const MirrorSet* mirrors = nullptr, NotifyHandler on_notify = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

@@ -175,6 +175,10 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     ++stats_->dropped;
     co_return std::vector<uint8_t>{};
   }
+  if (view->header().opcode == dns::Opcode::NOTIFY && options_.on_notify) {
+    ++stats_->notifies;
+    co_return options_.on_notify(bytes, context.client.address);
+  }
   ParsedQuery query{view->header(), view->questions().front(), std::nullopt, std::nullopt};
   auto edns = dns::ReadEdns(*view);
   if (!edns) {

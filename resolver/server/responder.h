@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -40,7 +41,12 @@ struct ResponderStats {
   Counter truncated;
   Counter checksum_replies;  // Replies sealed with a CHECKSUM digest.
   Counter any_synthesised;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
+  Counter notifies;          // NOTIFY messages handed to ResponderOptions::on_notify.
 };
+
+// Answers a NOTIFY (RFC 1996) from `source`: the reply to send, empty for none.
+using NotifyHandler =
+    std::function<std::vector<uint8_t>(std::span<const uint8_t> request, const IpAddress& source)>;
 
 struct ResponderOptions {
   std::vector<Prefix> allow;         // Who may recurse.
@@ -53,6 +59,10 @@ struct ResponderOptions {
   // One line per client query (client, question, rcode, upstream queries, time) to `log`.
   bool log_queries = false;
   std::function<void(const std::string&)> log;
+  // NOTIFY (opcode 4) goes here before any other check (mirrored zones: resolver/mirror/notify.h
+  // decides, from the zone's primaries and key, not from `allow`); unset, it gets NOTIMP like
+  // any opcode but QUERY.
+  NotifyHandler on_notify;
 };
 
 class Responder {

@@ -8,7 +8,9 @@
 # Checks:
 #   - the copy is transferred (signed AXFR) and answers: an A record, NXDOMAIN with the SOA,
 #     NODATA, a CNAME followed inside the zone;
-#   - a change on the primary (new serial, new name) reaches redoubt on the SOA REFRESH timer;
+#   - a change on the primary (new serial, new name) reaches redoubt on the SOA REFRESH timer,
+#     and, for a zone whose REFRESH is an hour, through NSD's signed NOTIFY at once; an
+#     unsigned NOTIFY for that zone is refused;
 #   - the wrong key: NSD refuses, redoubt logs the TSIG reason, publishes nothing, and the
 #     zone is not answered from a copy;
 #   - with the primary stopped, a restarted redoubt serves the copy kept in LMDB;
@@ -68,6 +70,9 @@ $2
 EOF
   printf '$ORIGIN bad.mirror.test.\n$TTL 300\n@ SOA ns hostmaster 1 2 2 3600 60\n@ NS ns\nns A %s\nwww A 192.0.2.99\n' \
     "$primary_addr" >"$work/bad.zone"
+  # REFRESH one hour: a change reaches redoubt in seconds only through NOTIFY.
+  printf '$ORIGIN notify.mirror.test.\n$TTL 300\n@ SOA ns hostmaster %s 3600 600 86400 60\n@ NS ns\nns A %s\n%s\n' \
+    "$1" "$primary_addr" "${3:-}" >"$work/notify.zone"
 }
 
 start_nsd() {
@@ -94,6 +99,12 @@ zone:
   name: $zone
   zonefile: corp.zone
   provide-xfr: 127.0.0.0/8 $key_name
+zone:
+  name: notify.mirror.test.
+  zonefile: notify.zone
+  provide-xfr: 127.0.0.0/8 $key_name
+  notify: $redoubt_addr $key_name
+  outgoing-interface: $primary_addr
 zone:
   name: bad.mirror.test.
   zonefile: bad.zone
@@ -140,6 +151,7 @@ tsig-keys:
 mirror-zones:
   - {name: $zone, primaries: ["$primary_addr"], tsig-key: $key_name}
   - {name: bad.mirror.test., primaries: ["$primary_addr"], tsig-key: bad.$key_name}
+  - {name: notify.mirror.test., primaries: ["$primary_addr"], tsig-key: $key_name}
 EOF
   "$bin" --check-config -c "$work/redoubt.yaml" >"$work/check.out" 2>&1 ||
     { echo "config refused: $(cat "$work/check.out")"; return 1; }
@@ -175,14 +187,31 @@ check_transfer_and_answers() {
 }
 
 check_refresh() {
-  write_zone 2 "late  A   192.0.2.12"
-  kill -HUP "$nsd_pid"  # NSD reads its zone files again.
+  wait_for_line "$rlog" "mirror notify.mirror.test. from .*: AXFR: serial 1," 50 ||
+    not_ok "no AXFR of notify.mirror.test."
+  write_zone 2 "late  A   192.0.2.12" "fresh A 192.0.2.13"
+  kill -HUP "$nsd_pid"  # NSD reads its zone files again, and notifies for what changed.
   if wait_for_line "$rlog" "mirror $zone from .*: (AXFR|IXFR[a-z ]*): serial 2," 150; then
     ok "refresh on the SOA timer: $(grep "mirror $zone from .*serial 2" "$rlog" | head -1 | sed 's/^redoubt: //')"
   else
     not_ok "serial 2 never reached redoubt: $(grep mirror "$rlog" | tail -3 | tr '\n' ';')"
   fi
   expect "late.$zone" A NOERROR 192.0.2.12 "a name added on the primary"
+  if wait_for_line "$rlog" "NOTIFY for notify.mirror.test. \(signed\) accepted" 50 &&
+     wait_for_line "$rlog" "mirror notify.mirror.test. from .*: (AXFR|IXFR[a-z ]*): serial 2," 50; then
+    ok "signed NOTIFY from the primary: refreshed at once (REFRESH is an hour)"
+  else
+    not_ok "no refresh of notify.mirror.test. after NOTIFY: $(grep -i 'notify' "$rlog" | tail -3 | tr '\n' ';')"
+  fi
+  expect "fresh.notify.mirror.test." A NOERROR 192.0.2.13 "a name added before the NOTIFY"
+  # A NOTIFY from the primary's address but not signed with the zone's key changes nothing.
+  local forged; forged=$(dig -b "$primary_addr" +time=3 +tries=1 +opcode=notify @"$redoubt_addr" notify.mirror.test. SOA 2>&1)
+  if [ "$(status_of "$forged")" = REFUSED ] &&
+     wait_for_line "$rlog" "NOTIFY for notify.mirror.test. refused: not signed" 20; then
+    ok "an unsigned NOTIFY for a keyed zone is refused and logged"
+  else
+    not_ok "unsigned NOTIFY: $(status_of "$forged"); log: $(grep -i 'notify' "$rlog" | tail -2 | tr '\n' ';')"
+  fi
 }
 
 check_wrong_key() {
