@@ -20,6 +20,8 @@ source "$root/tests/lab/lib/common.sh"
 bin=${REDOUBT_BIN:-$root/${REDOUBT_BUILD_DIR:-build}/resolver/redoubt}
 work=$(mktemp -d /tmp/redoubt-resolve.XXXXXX)
 main_addr=127.53.201.1 fwd_addr=127.53.201.2 outside_client=127.53.202.1
+localroot_addr=127.53.201.3
+table_addr=$main_addr  # Where check_table asks: the main instance, then the local-root one.
 passed=0 failed=0 pending=0 started_lab=0 pids=()
 
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
@@ -28,7 +30,7 @@ fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for a in $main_addr $fwd_addr $outside_client; do ip addr del "$a/32" dev lo 2>/dev/null; done
+  for a in $main_addr $fwd_addr $outside_client $localroot_addr; do ip addr del "$a/32" dev lo 2>/dev/null; done
   [ $started_lab -eq 1 ] && "$root/tests/lab/lab" down >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -76,7 +78,7 @@ check_security() {
                 fail "security $1 $2: insecure row with AD" ;;
     bogus)
       local ede; ede=$(sed -n 's/.*; EDE: \([0-9]*\).*/\1/p' <<<"$4" | head -1)
-      local cd; cd=$(dig +cd +time=12 +tries=1 @"$main_addr" "$1" "$2" 2>&1)
+      local cd; cd=$(dig +cd +time=12 +tries=1 @"$table_addr" "$1" "$2" 2>&1)
       if [ -n "$ede" ] && [ "$(status_of "$cd")" = NOERROR ] && [ -n "$(answers_of "$cd")" ] &&
          [[ " $(flags_of "$cd") " != *" ad "* ]]; then
         pass "security $1 $2: SERVFAIL with EDE $ede; data without AD under CD"
@@ -89,7 +91,7 @@ check_security() {
 check_ttl_capped() {  # check_ttl_capped QNAME QTYPE: TTL <= min(300, signature expiry - now)
   local expires; expires=$(cat "$LAB_DIR/ttlcap.expires" 2>/dev/null)
   local cap=$((${expires:-0} - $(date +%s))); [ $cap -gt 300 ] && cap=300
-  local ttl; ttl=$(dig +noall +answer +time=5 @"$main_addr" "$1" "$2" | awk '$4 == "'"$2"'" {print $2; exit}')
+  local ttl; ttl=$(dig +noall +answer +time=5 @"$table_addr" "$1" "$2" | awk '$4 == "'"$2"'" {print $2; exit}')
   if [ -n "$ttl" ] && [ "$ttl" -le "$cap" ]; then
     pass "ttl $1 $2: $ttl <= $cap (Original TTL 300, expiry in $((${expires:-0} - $(date +%s))) s; served 86400)"
   else
@@ -99,7 +101,7 @@ check_ttl_capped() {  # check_ttl_capped QNAME QTYPE: TTL <= min(300, signature 
 
 check_row() {  # check_row QNAME QTYPE RCODE ANSWER SECURITY
   local wait=12; [ "$5" = fail ] && wait=11
-  local out; out=$(dig +dnssec +time=$wait +tries=1 @"$main_addr" "$1" "$2" 2>&1)
+  local out; out=$(dig +dnssec +time=$wait +tries=1 @"$table_addr" "$1" "$2" 2>&1)
   local status; status=$(status_of "$out")
   local ans; ans=$(answers_of "$out")
   if [ "$5" = fail ]; then
@@ -246,6 +248,32 @@ check_shutdown() {
   check_checksum_totals
 }
 
+# RFC 8806: an instance that mirrors the lab's root from its primary (Knot, which allows the
+# lab's transfers) answers the whole table with the same verdicts, the root's answers coming
+# from the copy (validated like any others) and its referrals handed to the iterator.
+check_local_root() {
+  local i; for i in $(seq 1 100); do grep -q "mirror \. from .*AXFR: serial" "$work/localroot.log" && break; sleep 0.1; done
+  if grep -q "mirror \. from .*AXFR: serial" "$work/localroot.log"; then
+    pass "local root: $(grep -m1 'mirror \. from' "$work/localroot.log" | sed 's/^redoubt: //')"
+  else
+    fail "local root: no AXFR of the root: $(grep mirror "$work/localroot.log" | tail -2)"
+    return
+  fi
+  table_addr=$localroot_addr
+  check_table
+  table_addr=$main_addr
+  local pid=${pids[-1]}
+  kill -TERM "$pid"
+  local i; for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$pid"
+  local line; line=$(grep -m1 "mirror: " "$work/localroot.log" | sed 's/^redoubt: //')
+  if [[ "$line" =~ \ ([1-9][0-9]*)\ answers\ from\ copies,\ ([1-9][0-9]*)\ referrals ]]; then
+    pass "local root: the root's answers and referrals came from the copy ($line)"
+  else
+    fail "local root: ${line:-no mirror: line}"
+  fi
+}
+
 main() {
   local start=$SECONDS
   [ -x "$bin" ] || { echo "resolver: $bin is missing (build first)"; echo "resolver: 0 passed, 1 failed"; exit 1; }
@@ -269,6 +297,13 @@ main() {
     check_forwarding
   else
     fail "the forwarding instance did not start: $(cat "$work/fwd.log" 2>/dev/null)"
+  fi
+  if start_redoubt localroot $localroot_addr "access-control: { allow: [127.0.0.1/32, $localroot_addr/32] }" \
+      "legacy-trust-anchors: [\"$LAB_DIR/legacy.key\"]" \
+      "mirror-zones: [{name: \".\", primaries: [\"$(zone_address .)\"]}]"; then
+    check_local_root
+  else
+    fail "the local-root instance did not start: $(cat "$work/localroot.log" 2>/dev/null)"
   fi
   [ ${#pids[@]} -gt 0 ] && check_shutdown
   echo "resolver: checked in $((SECONDS - start)) s, $pending pending"
