@@ -135,6 +135,85 @@ TEST(IoTest, RefusedDatagramEndsTheExchange) {
   EXPECT_TRUE(result.reply.empty());
 }
 
+// A UDP server that answers one query with each of `replies`, in order, from its one socket.
+class ScriptedUdpServer {
+ public:
+  explicit ScriptedUdpServer(std::vector<std::string> replies) {
+    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_storage address;
+    socklen_t length = ToSockaddr(Loopback(), address);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), length);
+    sockaddr_storage bound;
+    socklen_t bound_length = sizeof(bound);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&bound), &bound_length);
+    endpoint_ = FromSockaddr(reinterpret_cast<sockaddr*>(&bound));
+    thread_ = std::thread([this, replies = std::move(replies)] {
+      timeval timeout{2, 0};
+      setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+      char buffer[512];
+      sockaddr_storage client;
+      socklen_t client_length = sizeof(client);
+      if (recvfrom(fd_, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&client), &client_length) <= 0) return;
+      for (const std::string& reply : replies) {
+        sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&client), client_length);
+      }
+    });
+  }
+  ~ScriptedUdpServer() {
+    thread_.join();
+    close(fd_);
+  }
+  Endpoint endpoint() const { return endpoint_; }
+
+ private:
+  int fd_ = -1;
+  Endpoint endpoint_;
+  std::thread thread_;
+};
+
+ReplyFilter OnlyGood() {
+  return [](std::span<const uint8_t> bytes) { return std::string(bytes.begin(), bytes.end()) == "good"; };
+}
+
+// Signed queries (RFC 8945 section 5.4): a forged datagram arriving first is dropped and the
+// wait goes on, so the genuine reply behind it is still taken.
+TEST(IoTest, KeepWaitingAfterRejectedTakesTheGenuineReplyBehindAForgery) {
+  ScriptedUdpServer server({"forged", "good"});
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    UdpOptions options;
+    options.timeout_ms = 1000;
+    options.keep_waiting_after_rejected = true;
+    result = co_await UdpExchange(loop, server.endpoint(), Bytes("q"), OnlyGood(), std::move(options));
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kReply);
+  EXPECT_EQ(std::string(result.reply.begin(), result.reply.end()), "good");
+  EXPECT_EQ(result.rejected, 1u);
+}
+
+TEST(IoTest, KeepWaitingAfterRejectedEndsRejectedAtTheTimeout) {
+  ScriptedUdpServer server({"forged", "forged again"});
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    UdpOptions options;
+    options.timeout_ms = 200;
+    options.keep_waiting_after_rejected = true;
+    result = co_await UdpExchange(loop, server.endpoint(), Bytes("q"), OnlyGood(), std::move(options));
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kRejected);
+  EXPECT_EQ(result.rejected, 2u);
+  EXPECT_TRUE(result.reply.empty());
+}
+
+TEST(IoTest, WithoutKeepWaitingTheForgeryEndsTheExchange) {
+  ScriptedUdpServer server({"forged", "good"});
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    result = co_await UdpExchange(loop, server.endpoint(), Bytes("q"), OnlyGood(), {});
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kRejected);
+}
+
 TEST(IoTest, SilentServerTimesOut) {
   ListenerStats stats;
   ExchangeResult result;

@@ -272,3 +272,68 @@ TEST_F(PipelineTest, ForwardZoneIsChosenByThePipelineNotTheIterator) {
 
 }  // namespace
 }  // namespace redoubt::resolver
+
+namespace redoubt::resolver {
+namespace {
+
+// Local copies (mirror-zones) answering www.example. with 192.0.2.99, or declining.
+class FakeLocalZones final : public LocalZones {
+ public:
+  std::optional<NameStep> Answer(const RequestContext&, const dns::Question& question) override {
+    asked.push_back(question.qname.ToText());
+    if (decline) return std::nullopt;
+    NameStep step;
+    step.ok = true;
+    step.reply.kind = ReplyKind::kAnswer;
+    dns::RRset a;
+    a.owner = question.qname;
+    a.type = RrType::A;
+    a.ttl = 60;
+    a.rdatas.push_back({192, 0, 2, 99});
+    step.reply.answer.push_back(std::move(a));
+    return step;
+  }
+  bool decline = false;
+  std::vector<std::string> asked;
+};
+
+std::vector<std::string> Addresses(const Resolution& r) {
+  std::vector<std::string> out;
+  for (const dns::RRset& set : r.answer) {
+    for (const auto& rdata : set.rdatas) {
+      if (rdata.size() == 4) out.push_back(std::to_string(rdata[3]));
+    }
+  }
+  return out;
+}
+
+TEST_F(PipelineTest, LocalCopyAnswersWithoutAnyUpstreamQuery) {
+  FakeLocalZones local;
+  rig_.pipeline_options.local_zones = &local;
+  Resolution r = rig_.Resolve(Q("www.example."));
+  EXPECT_EQ(r.rcode, Rcode::NOERROR);
+  EXPECT_EQ(Addresses(r), std::vector<std::string>{"99"});
+  EXPECT_TRUE(rig_.network.log().empty());
+  EXPECT_EQ(local.asked, std::vector<std::string>{"www.example."});
+}
+
+TEST_F(PipelineTest, NameTheCopyDeclinesIsResolvedFromTheNetwork) {
+  FakeLocalZones local;
+  local.decline = true;
+  rig_.pipeline_options.local_zones = &local;
+  Resolution r = rig_.Resolve(Q("www.example."));
+  EXPECT_EQ(Addresses(r), std::vector<std::string>{"1"});
+  EXPECT_FALSE(rig_.network.log().empty());
+}
+
+TEST_F(PipelineTest, ForwardZoneInsideAMirroredZoneWins) {
+  FakeLocalZones local;
+  rig_.pipeline_options.local_zones = &local;
+  rig_.forward_zones.push_back(ForwardZone{N("example."), {Endpoint{*IpAddress::Parse("10.0.1.1"), 53}}});
+  Resolution r = rig_.Resolve(Q("www.example."));
+  EXPECT_EQ(Addresses(r), std::vector<std::string>{"1"});
+  EXPECT_TRUE(local.asked.empty());
+}
+
+}  // namespace
+}  // namespace redoubt::resolver
