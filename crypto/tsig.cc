@@ -89,9 +89,9 @@ Status CheckSignOptions(const TsigKey& key, const TsigSignOptions& options) {
   bool bad_time = options.time_signed >> 48 != 0;
   bool two_chains = !options.request_mac.empty() && !options.prior_mac.empty();
   bool stray_unsigned = !options.unsigned_messages.empty() && options.prior_mac.empty();
-  bool bad_length = options.mac_length != 0 &&
-                    (options.mac_length < TsigMinimumMacLength(key.algorithm) ||
-                     options.mac_length > TsigMacLength(key.algorithm));
+  size_t mac_length = options.mac_length != 0 ? options.mac_length : key.mac_length;
+  bool bad_length = mac_length != 0 && (mac_length < TsigMinimumMacLength(key.algorithm) ||
+                                        mac_length > TsigMacLength(key.algorithm));
   bool long_other = options.other_data.size() > 0xFFFF;
   if (bad_time || two_chains || stray_unsigned || bad_length || long_other) {
     return Fail(Errc::kInvalidArgument);
@@ -192,7 +192,9 @@ Result<TsigSigned> SignTsig(std::span<const uint8_t> message, const TsigKey& key
                      .error = tsig.error,
                      .other_data = options.other_data};
   ASSIGN_OR_RETURN(Digest digest, ComputeTsigMac(key, input));
-  size_t length = options.mac_length != 0 ? options.mac_length : digest.size();
+  size_t length = options.mac_length != 0 ? options.mac_length
+                  : key.mac_length != 0   ? key.mac_length
+                                          : digest.size();
   tsig.mac.bytes.assign(digest.data(), digest.data() + length);
   ASSIGN_OR_RETURN(std::vector<uint8_t> signed_message, AppendTsigRecord(message, key.name, tsig));
   return TsigSigned{std::move(signed_message), std::move(tsig.mac.bytes)};

@@ -74,6 +74,10 @@ struct TsigKey {
   dns::Name name;
   TsigAlgorithm algorithm = TsigAlgorithm::kHmacSha256;
   std::vector<uint8_t> secret;
+  // Octets of MAC this side sends and the fewest it accepts (RFC 8945 section 5.2.2.1; BIND's
+  // hmac-sha256-128 is 16): 0 sends and requires the full length. A value outside the RFC's
+  // range makes SignTsig fail.
+  size_t mac_length = 0;
   ~TsigKey();
 };
 
@@ -94,8 +98,9 @@ struct TsigSignOptions {
   // server's time, 6 octets).
   dns::Rcode error = dns::Rcode::NOERROR;
   std::span<const uint8_t> other_data;
-  // Octets of MAC to send: 0 for the full length, else a truncation between
-  // TsigMinimumMacLength and TsigMacLength (section 5.2.2.1: never shorter, never longer).
+  // Octets of MAC to send: 0 for the key's mac_length (the full length when that is 0 too),
+  // else a truncation between TsigMinimumMacLength and TsigMacLength (section 5.2.2.1: never
+  // shorter, never longer).
   size_t mac_length = 0;
 };
 
@@ -152,11 +157,15 @@ enum class TsigVerdict : uint8_t {
 
 // The enumerator name without the leading 'k' ("BadMac"), for logs and metrics.
 std::string_view TsigVerdictName(TsigVerdict verdict) noexcept;
+// A TSIG Error field's mnemonic (RFC 8945 section 3; the IANA RCODE registry): 16 is BADSIG
+// here, not BADVERS as in an OPT record; other values as dns::RcodeToText names them.
+std::string TsigErrorName(dns::Rcode error);
 
 // The local truncation policy (RFC 8945 section 7).
 struct TsigPolicy {
   // The shortest MAC accepted, in octets: 0 (the default) accepts only full-length MACs; a
   // value below the RFC's floor max(10, L/2) does not lower the floor, one above L acts as L.
+  // A key with a mac_length of its own uses that instead.
   size_t min_mac_length = 0;
 };
 

@@ -190,6 +190,10 @@ TEST(TsigVerdictTest, EveryVerdictHasALogName) {
   EXPECT_EQ(TsigVerdictName(TsigVerdict::kOk), "Ok");
   EXPECT_EQ(TsigVerdictName(TsigVerdict::kBadMac), "BadMac");
   EXPECT_EQ(TsigVerdictName(TsigVerdict::kTooManyUnsigned), "TooManyUnsigned");
+  // 16 in a TSIG's Error is BADSIG (RFC 8945 section 3), not OPT's BADVERS.
+  EXPECT_EQ(TsigErrorName(dns::Rcode::BADSIG), "BADSIG");
+  EXPECT_EQ(TsigErrorName(dns::Rcode::BADKEY), "BADKEY");
+  EXPECT_EQ(TsigErrorName(dns::Rcode::BADTRUNC), "BADTRUNC");
   for (int v = 0; v <= static_cast<int>(TsigVerdict::kTooManyUnsigned); ++v) {
     EXPECT_NE(TsigVerdictName(static_cast<TsigVerdict>(v)), "Unknown") << v;
   }

@@ -70,7 +70,11 @@ TsigVerdict CheckKeyAndLength(const LocatedTsig& tsig, const TsigKey& key,
   size_t full = TsigMacLength(key.algorithm);
   if (size > full) return TsigVerdict::kMacTooLong;
   size_t floor = TsigMinimumMacLength(key.algorithm);
-  size_t wanted = policy.min_mac_length == 0 ? full : policy.min_mac_length;
+  // The key's own truncation (it signs with that many octets) is what it accepts; else the
+  // policy's.
+  size_t wanted = key.mac_length != 0 ? key.mac_length
+                  : policy.min_mac_length == 0 ? full
+                                               : policy.min_mac_length;
   if (size < std::clamp(wanted, floor, full)) return TsigVerdict::kMacTooShort;
   return TsigVerdict::kOk;
 }
@@ -140,6 +144,10 @@ TsigVerification Verify(std::span<const uint8_t> message, const TsigKey& key, co
 }
 
 }  // namespace
+
+std::string TsigErrorName(dns::Rcode error) {
+  return error == dns::Rcode::BADSIG ? std::string("BADSIG") : dns::RcodeToText(error);
+}
 
 std::string_view TsigVerdictName(TsigVerdict verdict) noexcept {
   switch (verdict) {

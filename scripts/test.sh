@@ -57,6 +57,7 @@ fi
 if [ -x tests/integration/mirror_lab.sh ]; then
   run_counted "mirror-lab" bash tests/integration/mirror_lab.sh
 fi
+if [ -x tests/integration/mirror_interop.sh ]; then run_counted "mirror-interop" bash tests/integration/mirror_interop.sh; fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi

@@ -113,10 +113,12 @@ Result<bool, std::string> ZoneTransferReader::Feed(const MessageView& message) {
     Record record{view.owner, view.type, view.klass, view.ttl, std::move(*rdata)};
     if (auto taken = TakeRecord(std::move(record)); !taken) return taken;
   }
-  // An IXFR answered with nothing but the current SOA: no newer version, or none incremental
-  // (RFC 1995 section 4); the caller compares the serial and falls back to AXFR if newer.
+  // An IXFR answered with nothing but the current SOA, not newer than ours: up to date (RFC
+  // 1995 section 4). A newer SOA alone in the first message opens a longer answer (PowerDNS
+  // sends the opening SOA in a message of its own), so reading goes on; a server that meant
+  // "no incremental transfer" then closes the stream and the caller falls back to AXFR.
   if (phase_ == Phase::kFirstRecordRead && request_type_ == RrType::IXFR && messages_ == 1 &&
-      answer.size() == 1) {
+      answer.size() == 1 && !SerialNewer(serial_, known_serial_)) {
     result_.kind = TransferKind::kUpToDate;
     result_.serial = serial_;
     phase_ = Phase::kDone;

@@ -197,6 +197,21 @@ TEST(ZoneTransferTest, IxfrSingleSoaMeansUpToDate) {
   EXPECT_EQ(transfer.serial, 4u);
 }
 
+// PowerDNS sends the opening SOA alone in the first message: a newer serial there is the start
+// of the answer, not "up to date".
+TEST(ZoneTransferTest, IxfrWithANewerSoaAloneInTheFirstMessageReadsOn) {
+  ZoneTransferReader reader(N("example."), RrType::IXFR, 1);
+  auto first_wire = Message(R(Soa(2)), RrType::IXFR);
+  auto first = reader.Feed(*MessageView::Parse(first_wire));
+  ASSERT_TRUE(first && !*first);
+  auto rest_wire = Message(R("@ NS ns\nns A 192.0.2.1\n" + Soa(2)), RrType::IXFR, false);
+  auto done = reader.Feed(*MessageView::Parse(rest_wire));
+  ASSERT_TRUE(done && *done) << (done ? "" : done.error());
+  ZoneTransfer transfer = std::move(reader).Take();
+  EXPECT_EQ(transfer.kind, TransferKind::kFull);
+  EXPECT_EQ(transfer.records.size(), 3u);
+}
+
 TEST(ZoneTransferTest, IxfrAnsweredAxfrStyleIsAFullCopy) {
   ZoneTransferReader reader(N("example."), RrType::IXFR, 1);
   auto done = FeedAll(reader, {Message(R(Soa(9) + "@ NS ns\n" + Soa(9)), RrType::IXFR)});

@@ -196,7 +196,8 @@ class BindKeyParser {
     if (is_algorithm) {
       auto algorithm = ParseTsigKeyAlgorithmFor(key.name, value->text);
       if (!algorithm) return Failed(value->line, algorithm.error());
-      key.algorithm = *algorithm;
+      key.algorithm = algorithm->algorithm;
+      key.mac_bits = algorithm->mac_bits;
     } else {
       auto secret = DecodeTsigSecret(key.name, value->text);
       if (!secret) return Failed(value->line, secret.error());

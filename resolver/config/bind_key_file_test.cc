@@ -86,7 +86,7 @@ TEST(BindKeyFileTest, BadSecretsNameTheKeyAndLineButNotTheSecret) {
   EXPECT_EQ(
       ErrorOf(std::string("key k {\n algorithm ") + kSecret32 + ";\n secret x;\n};\n"),
       "keys.conf:2: TSIG key k.: unknown algorithm (use hmac-sha256, hmac-sha384, hmac-sha512, "
-      "hmac-sha224, hmac-sha1 or hmac-md5)");
+      "hmac-sha224, hmac-sha1 or hmac-md5, or NAME-BITS for a truncated MAC)");
   EXPECT_EQ(ErrorOf(std::string("key k {\n algorithm hmac-sha256;\n ") + kSecret32 + ";\n};\n"),
             "keys.conf:3: TSIG key k.: unknown statement (a key holds 'algorithm' and 'secret')");
   EXPECT_EQ(ErrorOf(std::string("key k { algorithm hmac-sha256; secret \"") + kSecret32 + " };\n"),
@@ -98,9 +98,9 @@ TEST(BindKeyFileTest, BadSecretsNameTheKeyAndLineButNotTheSecret) {
 TEST(BindKeyFileTest, SyntaxErrorsNameTheLine) {
   const std::string secret = std::string("secret \"") + kSecret32 + "\";";
   const std::pair<std::string, std::string> kCases[] = {
-      {"key k {\n algorithm hmac-sha256-128;\n" + secret + "\n};\n",
-       "keys.conf:2: TSIG key k.: unknown algorithm (use hmac-sha256, hmac-sha384, hmac-sha512, "
-       "hmac-sha224, hmac-sha1 or hmac-md5)"},
+      {"key k {\n algorithm hmac-sha256-64;\n" + secret + "\n};\n",
+       "keys.conf:2: TSIG key k.: a truncated MAC must be a multiple of 8 bits from 128 to 256 "
+       "(RFC 8945 section 5.2.2.1)"},
       {"key k {\n" + secret + "\n};\n", "keys.conf:1: TSIG key k.: no algorithm statement"},
       {"key k { algorithm hmac-sha1; algorithm hmac-sha256; " + secret + " };\n",
        "keys.conf:1: TSIG key k.: algorithm given twice"},

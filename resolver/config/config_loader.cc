@@ -387,7 +387,8 @@ class Loader {
     key.origin = Where(node);
     auto algorithm = ParseTsigKeyAlgorithmFor(name, parts["algorithm"]);
     if (!algorithm) return Fails(node["algorithm"], algorithm.error());
-    key.algorithm = *algorithm;
+    key.algorithm = algorithm->algorithm;
+    key.mac_bits = algorithm->mac_bits;
     bool in_file = parts.contains("secret-file");
     const YAML::Node where = node[in_file ? "secret-file" : "secret"];
     std::string base64 = parts["secret"];

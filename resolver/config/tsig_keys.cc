@@ -1,6 +1,8 @@
 // Checking TSIG key parts (RFC 8945 sections 6 and 8) and reading key material from files.
 #include "resolver/config/tsig_keys.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -112,11 +114,28 @@ Result<dns::Name, std::string> ParseTsigKeyName(std::string_view text) {
   return *name;
 }
 
-Result<TsigKeyAlgorithm, std::string> ParseTsigKeyAlgorithmFor(const dns::Name& key,
-                                                               std::string_view text) {
-  if (auto algorithm = ParseTsigKeyAlgorithm(text)) return *algorithm;
-  return Unexpected("TSIG key " + key.ToText() + ": unknown algorithm (use " +
-                    TsigKeyAlgorithmChoices() + ")");
+Result<TsigKeyAlgorithmChoice, std::string> ParseTsigKeyAlgorithmFor(const dns::Name& key,
+                                                                     std::string_view text) {
+  if (auto algorithm = ParseTsigKeyAlgorithm(text)) return TsigKeyAlgorithmChoice{*algorithm, 0};
+  std::string prefix = "TSIG key " + key.ToText() + ": ";
+  size_t dash = text.rfind('-');
+  std::string_view digits = dash == std::string_view::npos ? std::string_view() : text.substr(dash + 1);
+  auto algorithm = dash == std::string_view::npos ? std::nullopt : ParseTsigKeyAlgorithm(text.substr(0, dash));
+  bool numeric = !digits.empty() && digits.size() <= 4 &&
+                 std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!algorithm || !numeric) {
+    return Unexpected(prefix + "unknown algorithm (use " + TsigKeyAlgorithmChoices() +
+                      ", or NAME-BITS for a truncated MAC)");
+  }
+  unsigned bits = static_cast<unsigned>(std::stoul(std::string(digits)));
+  unsigned full = static_cast<unsigned>(TsigKeyAlgorithmOutputSize(*algorithm)) * 8;
+  unsigned floor = std::max(80u, full / 2);
+  if (bits % 8 != 0 || bits > full || bits < floor) {
+    return Unexpected(prefix + "a truncated MAC must be a multiple of 8 bits from " +
+                      std::to_string(floor) + " to " + std::to_string(full) +
+                      " (RFC 8945 section 5.2.2.1)");
+  }
+  return TsigKeyAlgorithmChoice{*algorithm, static_cast<uint16_t>(bits == full ? 0 : bits)};
 }
 
 Result<TsigSecret, std::string> DecodeTsigSecret(const dns::Name& key, std::string_view base64) {

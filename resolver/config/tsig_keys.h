@@ -64,6 +64,9 @@ class TsigSecret {
 struct TsigKeyConfig {
   dns::Name name;
   TsigKeyAlgorithm algorithm = TsigKeyAlgorithm::kHmacSha256;
+  // Bits of MAC sent, and the fewest accepted in replies (RFC 8945 section 5.2.2.1, BIND's
+  // "hmac-sha256-128"); 0: the full MAC, sent and required.
+  uint16_t mac_bits = 0;
   TsigSecret secret;
   std::string origin;  // "file:line" where the key was written, for messages.
 };
@@ -71,8 +74,16 @@ struct TsigKeyConfig {
 // The parts of a key as a configuration or key file spells them. Each failure is a reason for a
 // ConfigError; none contains the secret (nor the algorithm text, which could be a misplaced one).
 Result<dns::Name, std::string> ParseTsigKeyName(std::string_view text);
-Result<TsigKeyAlgorithm, std::string> ParseTsigKeyAlgorithmFor(const dns::Name& key,
-                                                               std::string_view text);
+// An algorithm as a key names it: a name above, or BIND's truncated form NAME-BITS
+// ("hmac-sha256-128": the MAC cut to its first 128 bits, RFC 8945 section 5.2.2.1), where BITS
+// is a multiple of 8, at most the hash's output and at least max(80, half of it); the full
+// length gives mac_bits 0.
+struct TsigKeyAlgorithmChoice {
+  TsigKeyAlgorithm algorithm = TsigKeyAlgorithm::kHmacSha256;
+  uint16_t mac_bits = 0;
+};
+Result<TsigKeyAlgorithmChoice, std::string> ParseTsigKeyAlgorithmFor(const dns::Name& key,
+                                                                     std::string_view text);
 // Base64 (RFC 4648 section 4), surrounding white space ignored; empty is an error.
 Result<TsigSecret, std::string> DecodeTsigSecret(const dns::Name& key, std::string_view base64);
 

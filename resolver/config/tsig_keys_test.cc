@@ -123,7 +123,7 @@ TEST(TsigKeysTest, BadKeysAreErrorsWithoutTheSecret) {
       ErrorOf(std::string("tsig-keys: [{name: k, algorithm: ") + kSecret32 +
               ", secret: " + kSecret32 + "}]\n"),
       "test.yaml:1: TSIG key k.: unknown algorithm (use hmac-sha256, hmac-sha384, hmac-sha512, "
-      "hmac-sha224, hmac-sha1 or hmac-md5)");
+      "hmac-sha224, hmac-sha1 or hmac-md5, or NAME-BITS for a truncated MAC)");
   EXPECT_EQ(ErrorOf(std::string("tsig-keys: [{name: k, secret: ") + kSecret32 + "}]\n"),
             "test.yaml:1: TSIG key k. needs an algorithm (such as hmac-sha256)");
   EXPECT_EQ(
@@ -166,6 +166,33 @@ TEST(TsigKeysTest, DuplicateNamesAndUnknownReferences) {
   EXPECT_EQ(
       ErrorOf("forward-zones: [{name: corp.example, servers: ['192.0.2.1'], tsig-key: 'x..y'}]\n"),
       "test.yaml:1: 'x..y' is not a TSIG key name (a domain name)");
+}
+
+// BIND's truncated algorithm names (RFC 8945 section 5.2.2.1): NAME-BITS, from max(80, L/2)
+// bits to the full length in whole octets; the full length is no truncation.
+TEST(TsigKeysTest, TruncatedMacAlgorithmNames) {
+  auto bits = [](std::string_view text) -> int {
+    auto choice = ParseTsigKeyAlgorithmFor(*dns::Name::FromText("k."), text);
+    return choice ? choice->mac_bits : -1;
+  };
+  EXPECT_EQ(bits("hmac-sha256"), 0);
+  EXPECT_EQ(bits("hmac-sha256-128"), 128);
+  EXPECT_EQ(bits("HMAC-SHA512-256"), 256);
+  EXPECT_EQ(bits("hmac-sha1-80"), 80);
+  EXPECT_EQ(bits("hmac-sha384-384"), 0);
+  EXPECT_EQ(bits("hmac-sha384-200"), 200);
+  EXPECT_EQ(bits("hmac-sha256-120"), -1);  // Below half the hash.
+  EXPECT_EQ(bits("hmac-md5-64"), -1);      // Below the 80-bit floor.
+  EXPECT_EQ(bits("hmac-sha256-100"), -1);  // Not whole octets.
+  EXPECT_EQ(bits("hmac-sha256-512"), -1);  // Longer than the hash.
+  EXPECT_EQ(bits("hmac-sha256-"), -1);
+  EXPECT_EQ(bits("hmac-sha256-x8"), -1);
+  EXPECT_EQ(bits("hmac-whirlpool-128"), -1);
+  Config config = Load(std::string("tsig-keys: [{name: t, algorithm: hmac-sha256-128, secret: ") +
+                       kSecret32 + "}]\n");
+  ASSERT_EQ(config.tsig_keys.size(), 1u);
+  EXPECT_EQ(config.tsig_keys[0].algorithm, TsigKeyAlgorithm::kHmacSha256);
+  EXPECT_EQ(config.tsig_keys[0].mac_bits, 128);
 }
 
 TEST(TsigKeysTest, MirrorZonesNameTheirPrimariesAndKey) {

@@ -72,7 +72,8 @@ std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
     auto spec = crypto::TsigAlgorithmFromText(TsigKeyAlgorithmName(key.algorithm));
     if (!spec) continue;  // The loader accepts only algorithms the crypto layer has.
     auto secret = key.secret.bytes();
-    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end())});
+    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end()),
+                                   size_t{key.mac_bits} / 8});
   }
   return keys;
 }

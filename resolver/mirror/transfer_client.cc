@@ -56,7 +56,7 @@ io::StreamStep TakeMessage(StreamReading& reading, const TransferRequest& reques
       reading.failure = "TSIG: message " + std::to_string(reading.tsig->unsigned_count + 1) +
                         " of the transfer refused (" + std::string(crypto::TsigVerdictName(v.verdict)) + ")";
       if (v.verdict == crypto::TsigVerdict::kServerError) {
-        reading.failure += ": the primary answered TSIG error " + dns::RcodeToText(v.error);
+        reading.failure += ": the primary answered TSIG error " + crypto::TsigErrorName(v.error);
       }
       return io::StreamStep::kAbort;
     }

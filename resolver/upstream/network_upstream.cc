@@ -284,7 +284,7 @@ std::string ServerErrorText(const crypto::TsigVerification& v, int64_t now) {
       return "TSIG: the server refused our time (BADTIME): its clock is " +
              (v.server_time ? ClockDifference(static_cast<int64_t>(*v.server_time), now) : std::string("unknown"));
     case dns::Rcode::BADTRUNC: return "TSIG: the server wants a longer MAC (BADTRUNC)";
-    default: return "TSIG: the server answered TSIG error " + std::to_string(static_cast<int>(v.error));
+    default: return "TSIG: the server answered TSIG error " + crypto::TsigErrorName(v.error);
   }
 }
 
@@ -326,9 +326,10 @@ int64_t NetworkUpstream::WallSeconds() const {
 
 // Signs `sent.wire` (built without TSIG) into `sent.wire`; the request MAC, or nothing.
 std::optional<std::vector<uint8_t>> NetworkUpstream::SignInto(Sent& sent, const std::vector<uint8_t>& unsigned_wire,
-                                                             const crypto::TsigKey& key) {
+                                                             const crypto::TsigKey& key, size_t mac_length) {
   crypto::TsigSignOptions sign;
   sign.time_signed = static_cast<uint64_t>(WallSeconds());
+  sign.mac_length = mac_length;
   auto signed_query = crypto::SignTsig(unsigned_wire, key, sign);
   if (!signed_query) return std::nullopt;
   ++stats_->tsig_signed;
@@ -356,10 +357,10 @@ Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, 
     int64_t now = WallSeconds();
     crypto::TsigVerification v = crypto::VerifyTsigReply(bytes, key, request_mac, static_cast<uint64_t>(now));
     std::string why = JudgeTsig(v, now, stats_);
-    if (!why.empty()) {
-      outcome->last_refusal = std::move(why);
-      return false;
-    }
+    bool genuine_error = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified;
+    if (!why.empty()) outcome->last_refusal = std::move(why);
+    // A signed TSIG error (BADTIME, BADTRUNC) is the server's genuine answer: it ends the wait.
+    if (v.verdict != crypto::TsigVerdict::kOk && !genuine_error) return false;
     outcome->accepted = std::move(v);
     return true;
   };
@@ -383,7 +384,8 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
       udp.status == io::ExchangeStatus::kNetworkError) {
     co_return FromExchange(std::move(udp), false, stats_);
   }
-  if (udp.status == io::ExchangeStatus::kReply) {
+  bool wants_full_mac = false;
+  if (udp.status == io::ExchangeStatus::kReply && outcome->accepted.verdict == crypto::TsigVerdict::kOk) {
     // The TSIG verified in the filter; CHECKSUM now, on the TSIG-stripped bytes (specs/tsig.md
     // section 8).
     if (!Truncated(outcome->accepted.message)) {
@@ -392,21 +394,49 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
     } else {
       ++stats_->truncated;  // TC on a signed reply: TCP at once (D11).
     }
+  } else if (udp.status == io::ExchangeStatus::kReply) {
+    wants_full_mac = outcome->accepted.error == dns::Rcode::BADTRUNC && key->mac_length != 0;
+    if (wants_full_mac) ++stats_->tsig_badtrunc_retries;
   }
-  // Unsigned, forged, damaged or truncated: once more over TCP at once, signed afresh (D2, D13).
+  // Unsigned, forged, damaged, truncated or a TSIG error: once more over TCP at once, signed
+  // afresh (D2, D13); after BADTRUNC with the full MAC (RFC 8945 section 5.2.2.1).
   ++stats_->tcp_retries;
-  mac = SignInto(sent, *wire, *key);
-  if (!mac) co_return TsigFailed("TSIG: the query could not be signed", udp.elapsed_ms, true);
-  UpstreamReply reply = co_await OverTcp(server, sent, options.timeout_ms * 2, options.stop);
-  reply.rtt_ms += udp.elapsed_ms;
-  if (reply.status != Status::kReply) {
-    if (reply.tsig_failure.empty()) reply.tsig_failure = outcome->last_refusal;
-    co_return reply;
+  size_t full = crypto::TsigMacLength(key->algorithm);
+  UpstreamReply reply = co_await SignedOverTcp(server, sent, *wire, *key, wants_full_mac ? full : 0,
+                                               options.timeout_ms * 2, options.stop, &wants_full_mac);
+  if (wants_full_mac && key->mac_length != 0 && reply.status == Status::kBadReply) {
+    ++stats_->tsig_badtrunc_retries;
+    uint32_t first_rtt = reply.rtt_ms;
+    reply = co_await SignedOverTcp(server, sent, *wire, *key, full, options.timeout_ms * 2, options.stop,
+                                   &wants_full_mac);
+    reply.rtt_ms += first_rtt;
   }
+  reply.rtt_ms += udp.elapsed_ms;
+  if (reply.status != Status::kReply && reply.tsig_failure.empty()) reply.tsig_failure = outcome->last_refusal;
+  co_return reply;
+}
+
+// The signed question once over TCP, signed afresh with `mac_length` octets of MAC (0: the
+// key's own length) and its reply verified; `badtrunc` tells whether the server answered with
+// a signed BADTRUNC (it wants a longer MAC).
+Task<UpstreamReply> NetworkUpstream::SignedOverTcp(Endpoint server, Sent& sent,
+                                                   const std::vector<uint8_t>& unsigned_wire,
+                                                   const crypto::TsigKey& key, size_t mac_length,
+                                                   uint32_t timeout_ms, std::stop_token stop,
+                                                   bool* badtrunc) {
+  *badtrunc = false;
+  std::optional<std::vector<uint8_t>> mac = SignInto(sent, unsigned_wire, key, mac_length);
+  if (!mac) co_return TsigFailed("TSIG: the query could not be signed", 0, true);
+  UpstreamReply reply = co_await OverTcp(server, sent, timeout_ms, std::move(stop));
+  if (reply.status != Status::kReply) co_return reply;
   int64_t now = WallSeconds();
-  crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, *key, *mac, static_cast<uint64_t>(now));
+  crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, key, *mac, static_cast<uint64_t>(now));
   std::string why = JudgeTsig(v, now, stats_);
-  if (!why.empty()) co_return TsigFailed(std::move(why), reply.rtt_ms, true);
+  if (!why.empty()) {
+    *badtrunc = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified &&
+                v.error == dns::Rcode::BADTRUNC;
+    co_return TsigFailed(std::move(why), reply.rtt_ms, true);
+  }
   reply.wire = std::move(v.message);
   NoteTcpReply(server, sent, reply);
   co_return reply;

@@ -38,6 +38,9 @@ enum class Misbehaviour {
   kTruncatedOverUdp,   // D11: TC=1 over UDP with the TSIG cut off.
   kBadKeyError,        // D6: NOTAUTH with an unsigned TSIG error BADKEY and, as NSD sends it,
                        // no question section.
+  kShortMac,           // Replies signed with a 16-octet MAC (BIND's hmac-sha256-128).
+  kBadTrunc,           // A request with a truncated MAC gets a signed BADTRUNC (RFC 8945
+                       // section 5.2.2.1); one with the full MAC is answered.
 };
 
 struct FakeForwarder {
@@ -74,7 +77,10 @@ std::vector<dns::EdnsOption> ChecksumFor(std::span<const uint8_t> query) {
 std::vector<uint8_t> Respond(FakeForwarder& server, std::vector<uint8_t> query, bool tcp) {
   auto view = dns::MessageView::Parse(query);
   if (!view || view->questions().size() != 1) return {};
-  crypto::TsigVerification request = crypto::VerifyTsigReply(query, server.key, {}, static_cast<uint64_t>(kNow));
+  // The server takes MACs down to 16 octets (RFC 8945 section 5.2.2.1) so that it can answer a
+  // truncated request; kBadTrunc then refuses it.
+  crypto::TsigVerification request =
+      crypto::VerifyTsigReply(query, server.key, {}, static_cast<uint64_t>(kNow), crypto::TsigPolicy{16});
   server.seen.push_back(std::string(tcp ? "tcp " : "udp ") +
                         (request.verdict == crypto::TsigVerdict::kOk ? "signed"
                          : request.verdict == crypto::TsigVerdict::kUnsigned ? "unsigned" : "bad"));
@@ -99,6 +105,18 @@ std::vector<uint8_t> Respond(FakeForwarder& server, std::vector<uint8_t> query, 
   crypto::TsigSignOptions sign;
   sign.time_signed = static_cast<uint64_t>(server.mode == M::kBadTime ? kNow + 400 : kNow);
   sign.request_mac = request.mac;
+  if (server.mode == M::kShortMac) sign.mac_length = 16;
+  if (server.mode == M::kBadTrunc && request.mac.size() < crypto::TsigMacLength(server.key.algorithm)) {
+    server.seen.back() += " truncated";
+    dns::MessageBuilder builder(512);
+    builder.header().id = view->header().id;
+    builder.header().qr = true;
+    builder.header().rcode = static_cast<uint8_t>(dns::Rcode::NOTAUTH);
+    (void)builder.AddQuestion(view->questions().front().qname, view->questions().front().qtype);
+    sign.error = dns::Rcode::BADTRUNC;
+    auto error_reply = crypto::SignTsig(std::move(builder).Finish().value_or(std::vector<uint8_t>{}), server.key, sign);
+    return error_reply ? error_reply->message : std::vector<uint8_t>{};
+  }
   crypto::TsigKey other = Key("other.example.", 0x43);
   auto signed_reply = crypto::SignTsig(wire, server.mode == M::kOtherKey ? other : server.key, sign);
   if (!signed_reply) return wire;
@@ -218,6 +236,31 @@ TEST_F(TsigUpstreamTest, ServersBadKeyErrorIsReportedNotTaken) {  // D6.
 }
 
 // A forward zone naming a key the upstream does not hold never sends unsigned.
+// RFC 8945 section 5.2.2.1: a full-length key refuses a truncated reply MAC; a key configured
+// truncated (hmac-sha256-128) signs with 16 octets and accepts them.
+TEST_F(TsigUpstreamTest, TruncatedReplyMacIsRefusedUnlessTheKeyIsTruncated) {
+  UpstreamReply strict = AskForwarder(Misbehaviour::kShortMac);
+  EXPECT_EQ(strict.status, UpstreamReply::Status::kBadReply);
+  EXPECT_NE(strict.tsig_failure.find("MacTooShort"), std::string::npos) << strict.tsig_failure;
+  options_.tsig_keys[0].mac_length = 16;
+  server_.seen.clear();
+  UpstreamReply truncated = AskForwarder(Misbehaviour::kShortMac);
+  ASSERT_EQ(truncated.status, UpstreamReply::Status::kReply) << truncated.tsig_failure;
+  EXPECT_FALSE(truncated.over_tcp);
+}
+
+// A server whose policy wants longer MACs answers BADTRUNC (signed): the question is asked
+// again over TCP with the full MAC, and that answer is taken.
+TEST_F(TsigUpstreamTest, BadTruncIsAnsweredWithTheFullMac) {
+  options_.tsig_keys[0].mac_length = 16;
+  UpstreamReply reply = AskForwarder(Misbehaviour::kBadTrunc);
+  ASSERT_EQ(reply.status, UpstreamReply::Status::kReply) << reply.tsig_failure;
+  EXPECT_TRUE(reply.over_tcp);
+  EXPECT_EQ(server_.seen, (std::vector<std::string>{"udp signed truncated", "tcp signed"}));
+  EXPECT_EQ(stats_.tsig_badtrunc_retries, 1u);
+  EXPECT_LT(reply.rtt_ms, 900u);  // The signed BADTRUNC ended the UDP wait (no 1 s timeout).
+}
+
 TEST_F(TsigUpstreamTest, UnknownKeyNeverSendsUnsigned) {
   UpstreamReply reply = AskForwarder(Misbehaviour::kNone, "nokey.example.");
   EXPECT_EQ(reply.status, UpstreamReply::Status::kBadReply);

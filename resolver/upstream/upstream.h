@@ -67,6 +67,7 @@ struct UpstreamStats {
   Counter tsig_bad_time;       // Dropped: time signed outside the fudge (D5).
   Counter tsig_malformed;      // Dropped: misplaced, too long, too short or malformed (D7, D8, D10).
   Counter tsig_server_errors;  // The server answered BADSIG, BADKEY, BADTIME or BADTRUNC (D6).
+  Counter tsig_badtrunc_retries;  // Asked again with the full MAC after BADTRUNC (RFC 8945 5.2.2.1).
 };
 
 struct NetworkUpstreamOptions {
@@ -122,7 +123,10 @@ class NetworkUpstream final : public Upstream {
   Sent NewSent(const Endpoint& server, const dns::Question& question);
   // Signs `unsigned_wire` with `key` into sent.wire; returns the request MAC, or nothing.
   std::optional<std::vector<uint8_t>> SignInto(Sent& sent, const std::vector<uint8_t>& unsigned_wire,
-                                               const crypto::TsigKey& key);
+                                               const crypto::TsigKey& key, size_t mac_length = 0);
+  Task<UpstreamReply> SignedOverTcp(Endpoint server, Sent& sent, const std::vector<uint8_t>& unsigned_wire,
+                                    const crypto::TsigKey& key, size_t mac_length, uint32_t timeout_ms,
+                                    std::stop_token stop, bool* badtrunc);
   int64_t WallSeconds() const;
 
   uv_loop_t* loop_;
