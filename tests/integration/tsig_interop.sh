@@ -39,6 +39,7 @@ passed=0 failed=0 pids=() redoubt_pid=
 good="bind-md5:bind:hmac-md5:192.0.2.1 bind-sha1:bind:hmac-sha1:192.0.2.2
   bind-sha224:bind:hmac-sha224:192.0.2.3 bind:bind:hmac-sha256:192.0.2.4
   bind-sha384:bind:hmac-sha384:192.0.2.5 bind-sha512:bind:hmac-sha512:192.0.2.6
+  bind-trunc:bind:hmac-sha256-128:192.0.2.9
   pdns:pdns:hmac-md5:192.0.2.7 knot:knot:hmac-sha384:192.0.2.8"
 # label : server : algorithm : what the EDE text must name (redoubt holds a wrong secret;
 # Knot is not given knot-bad-key. at all; pdns sends no TSIG back, see above)
@@ -94,7 +95,10 @@ setup_keys() {  # every key as BIND's tsig-keygen writes it; wrong twins for red
   local entry label server alg rest
   for entry in $good $bad; do
     IFS=: read -r label server alg rest <<<"$entry"
-    tsig-keygen -a "$alg" "$label-key." >"$work/keys/$label.key" || return 1
+    # A truncated algorithm (hmac-sha256-128, RFC 8945 section 5.2.2.1) is the base key with
+    # the truncated name, as named.conf spells it; tsig-keygen knows only the base names.
+    tsig-keygen -a "${alg%-[0-9]*}" "$label-key." | sed "s/algorithm ${alg%-[0-9]*};/algorithm $alg;/" \
+      >"$work/keys/$label.key" || return 1
     case "$label" in *-bad) tsig-keygen -a "$alg" "$label-key." >"$work/keys/$label.wrong.key" || return 1 ;; esac
   done
 }
