@@ -1,6 +1,8 @@
 #include "net/io/address.h"
 
+#include <errno.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstring>
@@ -48,6 +50,26 @@ Endpoint BoundAddress(int fd) noexcept {
   socklen_t length = sizeof(bound);
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0) return FromSockaddr(nullptr);
   return FromSockaddr(reinterpret_cast<sockaddr*>(&bound));
+}
+
+int BindTcpSource(uv_tcp_t* tcp, const IpAddress& source, const Endpoint& server) noexcept {
+  if (source.family() != server.address.family()) return UV_EAFNOSUPPORT;
+  sockaddr_storage local;
+  socklen_t length = ToSockaddr(Endpoint{source, 0}, local);
+  int fd = socket(local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return uv_translate_sys_error(errno);
+  int on = 1;
+  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof(on));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), length) != 0) {
+    int error = errno;
+    close(fd);
+    return uv_translate_sys_error(error);
+  }
+  if (int rc = uv_tcp_open(tcp, fd); rc != 0) {
+    close(fd);
+    return rc;
+  }
+  return 0;
 }
 
 }  // namespace redoubt::io

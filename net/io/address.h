@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <uv.h>
 
 #include "net/base/endpoint.h"
 
@@ -15,5 +16,11 @@ Endpoint FromSockaddr(const sockaddr* address) noexcept;
 
 // The local address a socket is bound to.
 Endpoint BoundAddress(int fd) noexcept;
+// Gives the unopened `tcp` handle a socket bound to `source` for a connection to `server`. The
+// port is left to connect() (IP_BIND_ADDRESS_NO_PORT, Linux 4.2), which picks an ephemeral port
+// unique for the whole 4-tuple instead of reserving one per address, so many connections from
+// one outgoing interface do not exhaust the ephemeral range. Returns 0 or a libuv error
+// (UV_EAFNOSUPPORT when `source` is of the other family, UV_EADDRNOTAVAIL when not local).
+int BindTcpSource(uv_tcp_t* tcp, const IpAddress& source, const Endpoint& server) noexcept;
 
 }  // namespace redoubt::io

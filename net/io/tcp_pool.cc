@@ -169,30 +169,6 @@ PooledConnection* Open(const std::shared_ptr<State>& state, const Endpoint& serv
   return c;
 }
 
-// Gives a new connection a socket bound to its source address. The port is left to connect()
-// (IP_BIND_ADDRESS_NO_PORT, Linux 4.2), which picks an ephemeral port unique for the whole
-// 4-tuple instead of reserving one per address: many connections from one outgoing interface
-// do not exhaust the ephemeral range. Returns 0 or a libuv error.
-int BindSource(PooledConnection* c) {
-  if (c->source->family() != c->server.address.family()) return UV_EAFNOSUPPORT;
-  sockaddr_storage local;
-  socklen_t length = ToSockaddr(Endpoint{*c->source, 0}, local);
-  int fd = socket(local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return uv_translate_sys_error(errno);
-  int on = 1;
-  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof(on));
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), length) != 0) {
-    int error = errno;
-    close(fd);
-    return uv_translate_sys_error(error);
-  }
-  if (int rc = uv_tcp_open(&c->tcp, fd); rc != 0) {
-    close(fd);
-    return rc;
-  }
-  return 0;
-}
-
 // Starts an exchange on `c`: connects first when the connection is new.
 void Begin(PooledConnection* c, const std::vector<uint8_t>& query, ReplyFilter filter,
            uint32_t timeout_ms, const std::stop_token& stop) {
@@ -213,7 +189,7 @@ void Begin(PooledConnection* c, const std::vector<uint8_t>& query, ReplyFilter f
   c->on_stop.emplace(stop, std::function<void()>([c] { Finish(c, ExchangeStatus::kCancelled); }));
   if (!fresh) return Send(c);
   if (c->source) {
-    if (int rc = BindSource(c); rc != 0) return Finish(c, ExchangeStatus::kNetworkError, rc);
+    if (int rc = BindTcpSource(&c->tcp, *c->source, c->server); rc != 0) return Finish(c, ExchangeStatus::kNetworkError, rc);
   }
   sockaddr_storage address;
   ToSockaddr(c->server, address);

@@ -126,29 +126,6 @@ void OnConnected(uv_connect_t* request, int status) {
   if (rc != 0) Finish(s, ExchangeStatus::kNetworkError, rc);
 }
 
-// As TcpPool's BindSource: a socket bound to the source address, its port left to connect()
-// (IP_BIND_ADDRESS_NO_PORT) so that transfers do not reserve ephemeral ports. Returns 0 or a
-// libuv error.
-int BindSource(uv_tcp_t* tcp, const IpAddress& source, const Endpoint& server) {
-  if (source.family() != server.address.family()) return UV_EAFNOSUPPORT;
-  sockaddr_storage local;
-  socklen_t length = ToSockaddr(Endpoint{source, 0}, local);
-  int fd = socket(local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return uv_translate_sys_error(errno);
-  int on = 1;
-  setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof(on));
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), length) != 0) {
-    int error = errno;
-    close(fd);
-    return uv_translate_sys_error(error);
-  }
-  if (int rc = uv_tcp_open(tcp, fd); rc != 0) {
-    close(fd);
-    return rc;
-  }
-  return 0;
-}
-
 StreamConnection* Open(uv_loop_t* loop, StreamConsumer consumer, StreamOptions options) {
   auto* s = new StreamConnection;
   s->loop = loop;
@@ -174,7 +151,7 @@ void Begin(StreamConnection* s, const Endpoint& server, const std::vector<uint8_
                      std::function<void()>([s] { Finish(s, ExchangeStatus::kCancelled); }));
   if (s->done) return;
   if (s->options.source) {
-    int rc = BindSource(&s->tcp, *s->options.source, server);
+    int rc = BindTcpSource(&s->tcp, *s->options.source, server);
     if (rc != 0) return Finish(s, ExchangeStatus::kNetworkError, rc);
   }
   sockaddr_storage address;

@@ -272,78 +272,45 @@ class Loader {
     });
   }
 
-  bool ForwardZoneFrom(const YAML::Node& node) {
-    if (!node.IsMap()) return Fails(node, "each forward zone must be a mapping");
-    ForwardZone zone;
+  // One forward-zones or mirror-zones entry: {name, SERVERS_KEY: [ADDRESS, ...], tsig-key},
+  // each zone name once in its list; a tsig-key is checked once every tsig-keys entry is read.
+  template <class Zone>
+  bool ZoneEntryFrom(const YAML::Node& node, const std::string& list, const std::string& what,
+                     const std::string& servers_key, std::vector<Endpoint> Zone::*servers,
+                     std::vector<Zone>& zones) {
+    if (!node.IsMap()) return Fails(node, "each " + what + " must be a mapping");
+    Zone zone;
     std::string name;
     YAML::Node key_node;
     bool ok = ReadMap(node, {
         {"name", [&](const YAML::Node& n) {
-          if (!Scalar(n, "forward-zones.name", name)) return false;
+          if (!Scalar(n, list + ".name", name)) return false;
           auto parsed = dns::Name::FromText(name);
           if (!parsed) return Fails(n, "'" + name + "' is not a domain name");
           zone.name = *parsed;
           return true;
         }},
-        {"servers", Endpoints("forward-zones.servers", zone.servers)},
+        {servers_key, Endpoints(list + "." + servers_key, zone.*servers)},
         {"tsig-key", [&](const YAML::Node& n) {
           std::string text;
-          if (!Scalar(n, "forward-zones.tsig-key", text)) return false;
+          if (!Scalar(n, list + ".tsig-key", text)) return false;
           auto key = ParseTsigKeyName(text);
           if (!key) return Fails(n, key.error());
           zone.tsig_key = *key;
-          key_node = n;  // Checked once every tsig-keys entry is read.
+          key_node = n;
           return true;
         }},
     });
     if (!ok) return false;
-    if (name.empty()) return Fails(node, "a forward zone needs a name");
-    if (zone.servers.empty()) return Fails(node, "forward zone " + name + " needs servers");
-    for (const ForwardZone& other : config_.forward_zones) {
-      if (other.name == zone.name) return Fails(node, "forward zone " + name + " given twice");
+    if (name.empty()) return Fails(node, "a " + what + " needs a name");
+    if ((zone.*servers).empty()) return Fails(node, what + " " + name + " needs " + servers_key);
+    for (const Zone& other : zones) {
+      if (other.name == zone.name) return Fails(node, what + " " + name + " given twice");
     }
     if (zone.tsig_key) {
-      tsig_key_references_.push_back({*zone.tsig_key, key_node, "forward zone " + zone.name.ToText()});
+      tsig_key_references_.push_back({*zone.tsig_key, key_node, what + " " + zone.name.ToText()});
     }
-    config_.forward_zones.push_back(std::move(zone));
-    return true;
-  }
-
-  // mirror-zones (docs/mirror.md): each {name, primaries, tsig-key}.
-  bool MirrorZoneFrom(const YAML::Node& node) {
-    if (!node.IsMap()) return Fails(node, "each mirror zone must be a mapping");
-    MirrorZoneConfig zone;
-    std::string name;
-    YAML::Node key_node;
-    bool ok = ReadMap(node, {
-        {"name", [&](const YAML::Node& n) {
-          if (!Scalar(n, "mirror-zones.name", name)) return false;
-          auto parsed = dns::Name::FromText(name);
-          if (!parsed) return Fails(n, "'" + name + "' is not a domain name");
-          zone.name = *parsed;
-          return true;
-        }},
-        {"primaries", Endpoints("mirror-zones.primaries", zone.primaries)},
-        {"tsig-key", [&](const YAML::Node& n) {
-          std::string text;
-          if (!Scalar(n, "mirror-zones.tsig-key", text)) return false;
-          auto key = ParseTsigKeyName(text);
-          if (!key) return Fails(n, key.error());
-          zone.tsig_key = *key;
-          key_node = n;  // Checked once every tsig-keys entry is read.
-          return true;
-        }},
-    });
-    if (!ok) return false;
-    if (name.empty()) return Fails(node, "a mirror zone needs a name");
-    if (zone.primaries.empty()) return Fails(node, "mirror zone " + name + " needs primaries");
-    for (const MirrorZoneConfig& other : config_.mirror_zones) {
-      if (other.name == zone.name) return Fails(node, "mirror zone " + name + " given twice");
-    }
-    if (zone.tsig_key) {
-      tsig_key_references_.push_back({*zone.tsig_key, key_node, "mirror zone " + zone.name.ToText()});
-    }
-    config_.mirror_zones.push_back(std::move(zone));
+    zones.push_back(std::move(zone));
     return true;
   }
 
@@ -505,10 +472,16 @@ class Loader {
         {"access-control", [this](const YAML::Node& n) { return AccessControl(n); }},
         {"cache", [this](const YAML::Node& n) { return Cache(n); }},
         {"forward-zones", [this](const YAML::Node& n) {
-          return Sequence(n, "forward-zones", [this](const YAML::Node& e) { return ForwardZoneFrom(e); });
+          return Sequence(n, "forward-zones", [this](const YAML::Node& e) {
+            return ZoneEntryFrom(e, "forward-zones", "forward zone", "servers", &ForwardZone::servers,
+                                 config_.forward_zones);
+          });
         }},
         {"mirror-zones", [this](const YAML::Node& n) {
-          return Sequence(n, "mirror-zones", [this](const YAML::Node& e) { return MirrorZoneFrom(e); });
+          return Sequence(n, "mirror-zones", [this](const YAML::Node& e) {
+            return ZoneEntryFrom(e, "mirror-zones", "mirror zone", "primaries",
+                                 &MirrorZoneConfig::primaries, config_.mirror_zones);
+          });
         }},
         {"tsig-keys", [this](const YAML::Node& n) {
           return Sequence(n, "tsig-keys", [this](const YAML::Node& e) { return TsigKeyFrom(e); });
