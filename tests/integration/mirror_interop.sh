@@ -32,22 +32,11 @@ work=$(mktemp -d /tmp/redoubt-mirror-interop.XXXXXX)
 R=127.57.0.1 BIND=127.57.0.2 PDNS=127.57.0.3 KNOT=127.57.0.4 NOROOT=127.57.0.20
 rlog=$work/redoubt.log
 passed=0 failed=0 added=() pids=() redoubt_pid= bind_pid= pdns_pid= knot_pid=
+source "$here/lib/harness.sh"
 # server : address : algorithm : address of www : address of the name added in serial 2
 servers="bind:$BIND:hmac-sha512:192.0.2.1:192.0.2.11 pdns:$PDNS:hmac-md5:192.0.2.2:192.0.2.12
   knot:$KNOT:hmac-sha256:192.0.2.3:192.0.2.13"
 
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-notok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
-
-stop() {  # stop PID: TERM, up to 5 s, then KILL
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
 cleanup() {
   local pid a
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
@@ -59,23 +48,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 finish() { echo "mirror-interop: $passed passed, $failed failed"; [ $failed -eq 0 ]; exit; }
-status_of() { sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$1" | head -1; }
-answers_of() { awk '/^;; ANSWER SECTION:/ {on=1; next} /^$/ {on=0} on {print $5}' <<<"$1" | tr '\n' ' ' | sed 's/ $//'; }
 ask() { dig +time=5 +tries=1 +nocookie @$R "$1" "${2:-A}" 2>&1; }
 line_of() { grep -m1 -E -- "$1" "$rlog" | sed 's/^redoubt: //'; }
-wait_for_line() {  # FILE REGEX TENTHS
-  local i; for i in $(seq 1 "$3"); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
 wait_up() {  # ADDRESS ZONE: up to 15 s for any answer from the server there
   local i; for i in $(seq 1 75); do
     dig +time=1 +tries=1 @"$1" "$2" SOA 2>/dev/null | grep -q "status:" && return 0; sleep 0.2
   done
   return 1
-}
-add_address() {
-  ip -4 addr show dev lo | grep -q "inet $1/" && return 0
-  ip addr add "$1/32" dev lo && added+=("$1")
 }
 new_secret() { head -c 32 /dev/urandom | base64 -w0; }
 

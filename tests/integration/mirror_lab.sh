@@ -25,19 +25,7 @@ zone=corp.mirror.test. key_name=xfr.mirror.test.
 work=$(mktemp -d /tmp/redoubt-mirror-lab.XXXXXX)
 rlog=$work/redoubt.log
 passed=0 failed=0 added=() redoubt_pid= nsd_pid=
-
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-
-stop() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
+source "$here/lib/harness.sh"
 
 cleanup() {
   stop "$redoubt_pid"; stop "$nsd_pid"
@@ -46,16 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-add_address() {
-  ip -4 addr show dev lo | grep -q "inet $1/" && return 0
-  ip addr add "$1/32" dev lo && added+=("$1")
-}
-
-wait_for_line() {  # FILE REGEX TENTHS
-  local i; for i in $(seq 1 "$3"); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
 
 write_zone() {  # SERIAL [EXTRA RECORDS]
   cat >"$work/corp.zone" <<EOF
@@ -159,8 +137,6 @@ EOF
 }
 
 ask() { dig +time=5 +tries=1 +nocookie @"$redoubt_addr" "$1" "${2:-A}" 2>&1; }
-status_of() { sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$1" | head -1; }
-answers_of() { awk '/^;; ANSWER SECTION:/ {on=1; next} /^$/ {on=0} on {print $5}' <<<"$1" | tr '\n' ' ' | sed 's/ $//'; }
 has_soa() { grep -A3 '^;; AUTHORITY SECTION:' <<<"$1" | grep -q "SOA"; }
 
 expect() {  # NAME TYPE STATUS ANSWERS WHAT

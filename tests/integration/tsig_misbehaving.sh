@@ -25,19 +25,7 @@ prefix="no forwarder for $zone answered: "
 work=$(mktemp -d /tmp/redoubt-tsig-misbehaving.XXXXXX)
 qlog=$work/responder.log rlog=$work/redoubt.log
 passed=0 failed=0 added=() redoubt_pid= responder_pid=
-
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-
-# stop PID: SIGTERM, up to 5 s, then SIGKILL; only processes this script started.
-stop() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
+source "$here/lib/harness.sh"
 
 cleanup() {
   stop "$redoubt_pid"; stop "$responder_pid"
@@ -46,17 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-add_address() {
-  ip -4 addr show dev lo | grep -q "inet $1/" && return 0
-  ip addr add "$1/32" dev lo && added+=("$1")
-}
-
-# wait_for_line FILE PATTERN TENTHS: up to TENTHS/10 s for PATTERN to appear in FILE.
-wait_for_line() {
-  local i; for i in $(seq 1 "$3"); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
 
 start() {
   local a; for a in $redoubt_addr $responder_addr $dead_addr; do add_address "$a" || return 1; done
@@ -90,8 +67,6 @@ EOF
   fi
 }
 
-status_of() { sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$1" | head -1; }
-answers_of() { awk '/^;; ANSWER SECTION:/ {on=1; next} /^$/ {on=0} on {print $5}' <<<"$1" | tr '\n' ' ' | sed 's/ $//'; }
 ede_of() { grep -m1 '; EDE:' <<<"$1" | sed 's/^; //'; }
 ask() { dig +time=10 +tries=1 +nocookie @"$redoubt_addr" "$1" A 2>&1; }
 # seen NAME [PROTO]: queries the responder logged for NAME (over PROTO).
