@@ -313,7 +313,8 @@ Task<ZoneTrust> ChainOfTrust::LegacyAnchorTrust(RequestContext& context, const L
     co_return Legacy(BogusZone(anchor.zone, EdeCode::kDnskeyMissing, "no KEY RRset at " + anchor.zone.ToText(),
                                now + (fetched.rcode == dns::Rcode::SERVFAIL ? 5 : options_.bogus_ttl)));
   }
-  ZoneTrust trust = co_await LegacyKeysSignedBy(context, *found, signer);
+  LegacyKeySet parsed = ParseLegacyZoneKeys(*found);
+  ZoneTrust trust = co_await LegacyKeysSignedBy(context, *found, std::move(parsed), signer);
   co_return trust;
 }
 
@@ -328,7 +329,7 @@ Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(RequestContext& context, c
     if (parsed.keys.empty() && !parsed.no_key && !parsed.unsupported) {
       step.kind = StepKind::kNotACut;  // Host or user keys only (RFC 2535 section 3.1.2).
     } else {
-      step.trust = co_await LegacyKeysSignedBy(context, *keys, parent);
+      step.trust = co_await LegacyKeysSignedBy(context, *keys, std::move(parsed), parent);
     }
   } else if (fetched.rcode == dns::Rcode::SERVFAIL) {
     step.trust = Legacy(BogusZone(child, fetched.ede.value_or(EdeCode::kDnssecBogus),
@@ -341,7 +342,8 @@ Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(RequestContext& context, c
   co_return step;
 }
 
-Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, const ZoneTrust& signer) {
+Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
+                                                 const ZoneTrust& signer) {
   int64_t now = clock_.WallSeconds();
   co_await FetchLegacySigs(context, keys);
   co_await YieldIfDue(context);
@@ -352,7 +354,6 @@ Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(RequestContext& context, dns::R
                                now + (verdict.budget_exhausted ? 5 : options_.bogus_ttl)));
   }
   int64_t expires = now + std::min({keys.ttl, verdict.ttl_bound, options_.max_trust_ttl});
-  LegacyKeySet parsed = ParseLegacyZoneKeys(keys);
   if (!parsed.keys.empty()) {
     ZoneTrust trust = Legacy(InsecureZone(keys.owner, expires));
     trust.security = Security::kSecure;

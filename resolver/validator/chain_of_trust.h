@@ -96,7 +96,8 @@ class ChainOfTrust {
   std::optional<ZoneTrust> DeepestRemembered(const dns::Name& target, const dns::Name& top, int64_t now);
   Task<ZoneTrust> LegacyAnchorTrust(RequestContext& context, const LegacyAnchor& anchor);
   Task<Step> LegacyStepDown(RequestContext& context, const ZoneTrust& parent, const dns::Name& child);
-  Task<ZoneTrust> LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, const ZoneTrust& signer);
+  Task<ZoneTrust> LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
+                                     const ZoneTrust& signer);
   Task<ZoneTrust> AnchorTrust(RequestContext& context, const TrustAnchor& anchor);
   Task<Step> StepDown(RequestContext& context, const dns::Name& child);
   Task<ZoneTrust> ChildKeys(RequestContext& context, const dns::Name& child, const dns::RRset& ds);
