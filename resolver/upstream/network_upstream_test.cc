@@ -11,6 +11,7 @@
 #include "net/dns/edns.h"
 #include "net/dns/message_builder.h"
 #include "net/io/listener.h"
+#include "resolver/upstream/loopback_server_test_util.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -106,35 +107,11 @@ class NetworkUpstreamTest : public ::testing::Test {
                                        FakeServer::Checksum checksum = FakeServer::Checksum::kUnaware) {
     server_.mode = mode;
     server_.checksum = checksum;
-    std::vector<UpstreamReply> replies;
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    Detach([](uv_loop_t* l, FakeServer& server, UpstreamStats& stats, int n,
-              NetworkUpstreamOptions options, std::vector<UpstreamReply>& out) -> Task<void> {
-      io::ListenerStats listener_stats;
-      io::QueryHandler handler = [&server](std::vector<uint8_t> q, io::QueryContext c)
-          -> Task<std::vector<uint8_t>> {
-        server.peers.push_back(c.client.address);
-        co_return Reply(server, std::move(q), c.tcp);
-      };
-      Endpoint any{IpAddress::V4({127, 0, 0, 1}), 0};
-      auto udp = io::UdpListener::Open(l, any, handler, &listener_stats);
-      if (!udp) co_return;
-      auto tcp = io::TcpListener::Open(l, (*udp)->local(), handler, &listener_stats);
-      if (!tcp) co_return;
-      NetworkUpstream upstream(l, &stats, options);
-      for (int i = 0; i < n; ++i) {
-        out.push_back(co_await upstream.Ask((*udp)->local(),
-                                            {*Name::FromText("www.example.test."), RrType::A,
-                                             dns::RrClass::IN},
-                                            {1000, false, {}}));
-      }
-      (*udp)->Close();
-      (*tcp)->Close();
-    }(&loop, server_, stats_, count, options_, replies));
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    return replies;
+    auto reply = [this](std::vector<uint8_t> q, io::QueryContext c) {
+      server_.peers.push_back(c.client.address);
+      return Reply(server_, std::move(q), c.tcp);
+    };
+    return testing::AskLoopbackServer(reply, options_, stats_, count, AskOptions{1000, false, {}});
   }
 
   FakeServer server_;

@@ -12,6 +12,7 @@
 #include "net/dns/edns.h"
 #include "net/dns/message_builder.h"
 #include "net/io/listener.h"
+#include "resolver/upstream/loopback_server_test_util.h"
 #include "resolver/upstream/upstream.h"
 
 namespace redoubt::resolver {
@@ -133,32 +134,11 @@ class TsigUpstreamTest : public ::testing::Test {
 
   UpstreamReply AskForwarder(Misbehaviour mode, const char* key_name = "FWD.example.") {
     server_.mode = mode;
-    UpstreamReply reply;
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    Detach([](uv_loop_t* l, FakeForwarder& server, UpstreamStats& stats, NetworkUpstreamOptions options,
-              Name key, UpstreamReply& out) -> Task<void> {
-      io::ListenerStats listener_stats;
-      io::QueryHandler handler = [&server](std::vector<uint8_t> q, io::QueryContext c) -> Task<std::vector<uint8_t>> {
-        co_return Respond(server, std::move(q), c.tcp);
-      };
-      Endpoint any{IpAddress::V4({127, 0, 0, 1}), 0};
-      auto udp = io::UdpListener::Open(l, any, handler, &listener_stats);
-      if (!udp) co_return;
-      auto tcp = io::TcpListener::Open(l, (*udp)->local(), handler, &listener_stats);
-      if (!tcp) co_return;
-      NetworkUpstream upstream(l, &stats, options);
-      AskOptions ask{1000, true, {}};
-      ask.tsig_key = key;
-      dns::Question question{*Name::FromText("www.example.test."), RrType::A, dns::RrClass::IN};
-      out = co_await upstream.Ask((*udp)->local(), question, std::move(ask));
-      upstream.Shutdown();
-      (*udp)->Close();
-      (*tcp)->Close();
-    }(&loop, server_, stats_, options_, *Name::FromText(key_name), reply));
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    return reply;
+    AskOptions ask{1000, true, {}};
+    ask.tsig_key = *Name::FromText(key_name);
+    auto reply = [this](std::vector<uint8_t> q, io::QueryContext c) { return Respond(server_, std::move(q), c.tcp); };
+    std::vector<UpstreamReply> replies = testing::AskLoopbackServer(reply, options_, stats_, 1, ask);
+    return replies.empty() ? UpstreamReply{} : replies.front();
   }
 
   SimulatedClock clock_;
