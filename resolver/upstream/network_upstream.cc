@@ -62,7 +62,7 @@ io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mism
 // For a signed query, a reply is judged by its TSIG whenever it is ours by ID, so that the
 // upstream can say why it was refused: the matching reply, the TSIG error reply servers send
 // without the question (NSD's BADKEY: RCODE NOTAUTH, QDCOUNT 0, an unsigned TSIG; RFC 8945
-// section 5.3.2), and a reply that does not parse because a record follows its TSIG (RFC 8945
+// section 5.3.2), a FORMERR without the question (a server without EDNS), and a reply that does not parse because a record follows its TSIG (RFC 8945
 // section 5.1: kMisplaced). Such replies are reported, never taken: VerifyTsigReply decides.
 io::ReplyFilter SignedMatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
   io::ReplyFilter match = MatchFilter(sent, std::move(case_mismatch));
@@ -73,8 +73,10 @@ io::ReplyFilter SignedMatchFilter(dns::SentQuery sent, std::shared_ptr<bool> cas
     if ((uint16_t{bytes[0]} << 8 | bytes[1]) != sent.id) return false;
     auto view = dns::MessageView::Parse(bytes);
     if (!view) return true;
-    return view->questions().empty() &&
-           view->header().rcode == static_cast<uint8_t>(dns::Rcode::NOTAUTH) && view->tsig() != nullptr;
+    uint8_t rcode = view->header().rcode;
+    bool tsig_error = rcode == static_cast<uint8_t>(dns::Rcode::NOTAUTH) && view->tsig() != nullptr;
+    bool formerr = rcode == static_cast<uint8_t>(dns::Rcode::FORMERR);  // EDNS fallback.
+    return view->questions().empty() && (tsig_error || formerr);
   };
 }
 
@@ -402,14 +404,24 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
   // afresh (D2, D13); after BADTRUNC with the full MAC (RFC 8945 section 5.2.2.1).
   ++stats_->tcp_retries;
   size_t full = crypto::TsigMacLength(key->algorithm);
+  SignedTcpOutcome tcp;
   UpstreamReply reply = co_await SignedOverTcp(server, sent, *wire, *key, wants_full_mac ? full : 0,
-                                               options.timeout_ms * 2, options.stop, &wants_full_mac);
-  if (wants_full_mac && key->mac_length != 0 && reply.status == Status::kBadReply) {
+                                               options.timeout_ms * 2, options.stop, &tcp);
+  if (tcp.badtrunc && key->mac_length != 0 && !wants_full_mac) {
     ++stats_->tsig_badtrunc_retries;
     uint32_t first_rtt = reply.rtt_ms;
-    reply = co_await SignedOverTcp(server, sent, *wire, *key, full, options.timeout_ms * 2, options.stop,
-                                   &wants_full_mac);
+    reply = co_await SignedOverTcp(server, sent, *wire, *key, full, options.timeout_ms * 2, options.stop, &tcp);
     reply.rtt_ms += first_rtt;
+  }
+  if (tcp.formerr && edns) {
+    // The server does not take EDNS (RFC 6891 section 7): once more without it, still signed.
+    uint32_t first_rtt = reply.rtt_ms;
+    auto plain = BuildWire(sent.match, options, false, options_.edns_buffer_size, std::nullopt);
+    if (plain) {
+      reply = co_await SignedOverTcp(server, sent, *plain, *key, 0, options.timeout_ms * 2, options.stop, &tcp);
+      reply.rtt_ms += first_rtt;
+      if (reply.status == Status::kReply && no_edns_.insert(server.address).second) ++stats_->edns_fallbacks;
+    }
   }
   reply.rtt_ms += udp.elapsed_ms;
   if (reply.status != Status::kReply && reply.tsig_failure.empty()) reply.tsig_failure = outcome->last_refusal;
@@ -417,14 +429,14 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
 }
 
 // The signed question once over TCP, signed afresh with `mac_length` octets of MAC (0: the
-// key's own length) and its reply verified; `badtrunc` tells whether the server answered with
-// a signed BADTRUNC (it wants a longer MAC).
+// key's own length) and its reply verified; `outcome` tells whether a refused reply was a
+// signed BADTRUNC (the server wants a longer MAC) or a FORMERR (signed or not).
 Task<UpstreamReply> NetworkUpstream::SignedOverTcp(Endpoint server, Sent& sent,
                                                    const std::vector<uint8_t>& unsigned_wire,
                                                    const crypto::TsigKey& key, size_t mac_length,
                                                    uint32_t timeout_ms, std::stop_token stop,
-                                                   bool* badtrunc) {
-  *badtrunc = false;
+                                                   SignedTcpOutcome* outcome) {
+  *outcome = SignedTcpOutcome{};
   std::optional<std::vector<uint8_t>> mac = SignInto(sent, unsigned_wire, key, mac_length);
   if (!mac) co_return TsigFailed("TSIG: the query could not be signed", 0, true);
   UpstreamReply reply = co_await OverTcp(server, sent, timeout_ms, std::move(stop));
@@ -433,8 +445,9 @@ Task<UpstreamReply> NetworkUpstream::SignedOverTcp(Endpoint server, Sent& sent,
   crypto::TsigVerification v = crypto::VerifyTsigReply(reply.wire, key, *mac, static_cast<uint64_t>(now));
   std::string why = JudgeTsig(v, now, stats_);
   if (!why.empty()) {
-    *badtrunc = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified &&
-                v.error == dns::Rcode::BADTRUNC;
+    outcome->badtrunc = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified &&
+                        v.error == dns::Rcode::BADTRUNC;
+    outcome->formerr = FormErr(reply.wire);
     co_return TsigFailed(std::move(why), reply.rtt_ms, true);
   }
   reply.wire = std::move(v.message);

@@ -42,6 +42,8 @@ enum class Misbehaviour {
   kShortMac,           // Replies signed with a 16-octet MAC (BIND's hmac-sha256-128).
   kBadTrunc,           // A request with a truncated MAC gets a signed BADTRUNC (RFC 8945
                        // section 5.2.2.1); one with the full MAC is answered.
+  kNoEdns,             // A query with OPT gets an unsigned FORMERR (an old server); one without
+                       // is answered.
 };
 
 struct FakeForwarder {
@@ -86,6 +88,14 @@ std::vector<uint8_t> Respond(FakeForwarder& server, std::vector<uint8_t> query, 
                         (request.verdict == crypto::TsigVerdict::kOk ? "signed"
                          : request.verdict == crypto::TsigVerdict::kUnsigned ? "unsigned" : "bad"));
   using M = Misbehaviour;
+  if (server.mode == M::kNoEdns && view->opt() != nullptr) {
+    server.seen.back() += " edns";
+    dns::MessageBuilder builder(512);
+    builder.header().id = view->header().id;
+    builder.header().qr = true;
+    builder.header().rcode = static_cast<uint8_t>(dns::Rcode::FORMERR);
+    return std::move(builder).Finish().value_or(std::vector<uint8_t>{});
+  }
   bool tc = server.mode == M::kTruncatedOverUdp && !tcp;
   std::vector<uint8_t> wire = Answer(*view, tc, ChecksumFor(query));
   if (!ChecksumFor(query).empty()) (void)crypto::SealChecksumOption(wire, kOptionCode);
@@ -239,6 +249,15 @@ TEST_F(TsigUpstreamTest, BadTruncIsAnsweredWithTheFullMac) {
   EXPECT_EQ(server_.seen, (std::vector<std::string>{"udp signed truncated", "tcp signed"}));
   EXPECT_EQ(stats_.tsig_badtrunc_retries, 1u);
   EXPECT_LT(reply.rtt_ms, 900u);  // The signed BADTRUNC ended the UDP wait (no 1 s timeout).
+}
+
+// A server that does not take EDNS answers FORMERR: the question is asked again without OPT,
+// still signed (never unsigned), and the server is remembered as one without EDNS.
+TEST_F(TsigUpstreamTest, EdnsFallbackQueryIsSignedToo) {
+  UpstreamReply reply = AskForwarder(Misbehaviour::kNoEdns);
+  ASSERT_EQ(reply.status, UpstreamReply::Status::kReply) << reply.tsig_failure;
+  EXPECT_EQ(server_.seen, (std::vector<std::string>{"udp signed edns", "tcp signed edns", "tcp signed"}));
+  EXPECT_EQ(stats_.edns_fallbacks, 1u);
 }
 
 TEST_F(TsigUpstreamTest, UnknownKeyNeverSendsUnsigned) {

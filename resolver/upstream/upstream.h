@@ -124,9 +124,14 @@ class NetworkUpstream final : public Upstream {
   // Signs `unsigned_wire` with `key` into sent.wire; returns the request MAC, or nothing.
   std::optional<std::vector<uint8_t>> SignInto(Sent& sent, const std::vector<uint8_t>& unsigned_wire,
                                                const crypto::TsigKey& key, size_t mac_length = 0);
+  // What a refused signed TCP reply was: a signed BADTRUNC, or a FORMERR.
+  struct SignedTcpOutcome {
+    bool badtrunc = false;
+    bool formerr = false;
+  };
   Task<UpstreamReply> SignedOverTcp(Endpoint server, Sent& sent, const std::vector<uint8_t>& unsigned_wire,
                                     const crypto::TsigKey& key, size_t mac_length, uint32_t timeout_ms,
-                                    std::stop_token stop, bool* badtrunc);
+                                    std::stop_token stop, SignedTcpOutcome* outcome);
   int64_t WallSeconds() const;
 
   uv_loop_t* loop_;
