@@ -41,6 +41,7 @@ struct StreamReading {
 
   dns::ZoneTransferReader reader;
   uint16_t id;
+  size_t messages = 0;  // Messages taken so far, the one being taken included (from 1).
   std::optional<crypto::TsigStreamState> tsig;
   std::string failure;
   bool complete = false;
@@ -49,11 +50,12 @@ struct StreamReading {
 // Takes one message of the answer: TSIG first (when signed), then the ID, then the reader.
 io::StreamStep TakeMessage(StreamReading& reading, const TransferRequest& request,
                            std::span<const uint8_t> message, uint64_t now) {
+  ++reading.messages;
   std::vector<uint8_t> stripped;
   if (reading.tsig) {
     crypto::TsigVerification v = crypto::VerifyTsigStreamMessage(message, *request.key, now, *reading.tsig);
     if (v.verdict != crypto::TsigVerdict::kOk && v.verdict != crypto::TsigVerdict::kUnsignedInStream) {
-      reading.failure = "TSIG: message " + std::to_string(reading.tsig->unsigned_count + 1) +
+      reading.failure = "TSIG: message " + std::to_string(reading.messages) +
                         " of the transfer refused (" + std::string(crypto::TsigVerdictName(v.verdict)) + ")";
       if (v.verdict == crypto::TsigVerdict::kServerError) {
         reading.failure += ": the primary answered TSIG error " + crypto::TsigErrorName(v.error);
@@ -79,7 +81,8 @@ io::StreamStep TakeMessage(StreamReading& reading, const TransferRequest& reques
   }
   if (!*fed) return io::StreamStep::kMore;
   if (reading.tsig && reading.tsig->unsigned_count != 0) {
-    reading.failure = "TSIG: the transfer's last message is unsigned (RFC 8945 section 5.3.1)";
+    reading.failure = "TSIG: the transfer's last message (message " + std::to_string(reading.messages) +
+                      ") is unsigned (RFC 8945 section 5.3.1)";
     return io::StreamStep::kAbort;
   }
   reading.complete = true;
