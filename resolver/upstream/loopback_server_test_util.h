@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "net/io/listener.h"
@@ -28,19 +29,30 @@ inline std::vector<UpstreamReply> AskLoopbackServer(FakeServerReply reply, const
     io::ListenerStats listener_stats;
     io::QueryHandler handler = [&respond](std::vector<uint8_t> q, io::QueryContext c)
         -> Task<std::vector<uint8_t>> { co_return respond(std::move(q), c); };
+    // The kernel's free UDP port may be taken for TCP (another test's connection): a few tries.
     Endpoint any{IpAddress::V4({127, 0, 0, 1}), 0};
-    auto udp = io::UdpListener::Open(l, any, handler, &listener_stats);
-    if (!udp) co_return;
-    auto tcp = io::TcpListener::Open(l, (*udp)->local(), handler, &listener_stats);
+    std::unique_ptr<io::UdpListener> udp;
+    std::unique_ptr<io::TcpListener> tcp;
+    for (int attempt = 0; attempt < 20 && !tcp; ++attempt) {
+      auto opened_udp = io::UdpListener::Open(l, any, handler, &listener_stats);
+      if (!opened_udp) continue;
+      auto opened_tcp = io::TcpListener::Open(l, (*opened_udp)->local(), handler, &listener_stats);
+      if (!opened_tcp) {
+        (*opened_udp)->Close();
+        continue;
+      }
+      udp = std::move(*opened_udp);
+      tcp = std::move(*opened_tcp);
+    }
     if (!tcp) co_return;
     NetworkUpstream upstream(l, &upstream_stats, upstream_options);
     for (int i = 0; i < n; ++i) {
       dns::Question question{*dns::Name::FromText("www.example.test."), dns::RrType::A, dns::RrClass::IN};
-      out.push_back(co_await upstream.Ask((*udp)->local(), std::move(question), ask_options));
+      out.push_back(co_await upstream.Ask(udp->local(), std::move(question), ask_options));
     }
     upstream.Shutdown();
-    (*udp)->Close();
-    (*tcp)->Close();
+    udp->Close();
+    tcp->Close();
   }(&loop, std::move(reply), stats, count, options, std::move(ask), replies));
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
