@@ -34,6 +34,7 @@ constexpr AlgorithmRow kAlgorithmRows[] = {
     {"hmac-sha384-192", TsigAlgorithm::kHmacSha384, 24, true},
     {"hmac-sha512", TsigAlgorithm::kHmacSha512, 64, true},
     {"hmac-sha512-256", TsigAlgorithm::kHmacSha512, 32, true},
+    {"gss-tsig", TsigAlgorithm::kGssTsig, 0, true},  // RFC 3645 section 2; wire only.
 };
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
@@ -45,7 +46,9 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
 std::optional<TsigAlgorithmSpec> FindAlgorithm(std::string_view text, bool wire_only) {
   if (text.ends_with('.')) text.remove_suffix(1);
   for (const AlgorithmRow& row : kAlgorithmRows) {
-    if ((row.on_wire || !wire_only) && EqualsIgnoringCase(row.text, text)) {
+    // A GSS-TSIG key is negotiated, never configured (TsigAlgorithmFromText).
+    bool allowed = wire_only ? row.on_wire : row.algorithm != TsigAlgorithm::kGssTsig;
+    if (allowed && EqualsIgnoringCase(row.text, text)) {
       return TsigAlgorithmSpec{row.algorithm, row.mac_length};
     }
   }
@@ -60,6 +63,7 @@ DigestAlgorithm DigestOf(TsigAlgorithm algorithm) noexcept {
     case TsigAlgorithm::kHmacSha256: return DigestAlgorithm::kSha256;
     case TsigAlgorithm::kHmacSha384: return DigestAlgorithm::kSha384;
     case TsigAlgorithm::kHmacSha512: return DigestAlgorithm::kSha512;
+    case TsigAlgorithm::kGssTsig: break;  // No digest: TsigMacLength answers for it.
   }
   return DigestAlgorithm::kSha256;
 }
@@ -90,8 +94,11 @@ Status CheckSignOptions(const TsigKey& key, const TsigSignOptions& options) {
   bool two_chains = !options.request_mac.empty() && !options.prior_mac.empty();
   bool stray_unsigned = !options.unsigned_messages.empty() && options.prior_mac.empty();
   size_t mac_length = options.mac_length != 0 ? options.mac_length : key.mac_length;
-  bool bad_length = mac_length != 0 && (mac_length < TsigMinimumMacLength(key.algorithm) ||
-                                        mac_length > TsigMacLength(key.algorithm));
+  bool gss = key.algorithm == TsigAlgorithm::kGssTsig;
+  // A MIC is never truncated (specs/gss-tsig.md section 2.3).
+  bool bad_length = gss ? mac_length != 0 || key.mic_engine == nullptr
+                        : mac_length != 0 && (mac_length < TsigMinimumMacLength(key.algorithm) ||
+                                              mac_length > TsigMacLength(key.algorithm));
   bool long_other = options.other_data.size() > 0xFFFF;
   if (bad_time || two_chains || stray_unsigned || bad_length || long_other) {
     return Fail(Errc::kInvalidArgument);
@@ -106,19 +113,22 @@ uint16_t ReadU16(std::span<const uint8_t> bytes, size_t at) {
 }  // namespace
 
 const dns::Name& TsigAlgorithmName(TsigAlgorithm algorithm) noexcept {
-  static const std::array<dns::Name, 6> kNames = {
+  static const std::array<dns::Name, 7> kNames = {
       *dns::Name::FromText("hmac-md5.sig-alg.reg.int."), *dns::Name::FromText("hmac-sha1."),
       *dns::Name::FromText("hmac-sha224."), *dns::Name::FromText("hmac-sha256."),
-      *dns::Name::FromText("hmac-sha384."), *dns::Name::FromText("hmac-sha512.")};
+      *dns::Name::FromText("hmac-sha384."), *dns::Name::FromText("hmac-sha512."),
+      *dns::Name::FromText("gss-tsig.")};
   size_t index = static_cast<size_t>(algorithm);
   return kNames[index < kNames.size() ? index : 0];  // Only a cast-in value is out of range.
 }
 
 size_t TsigMacLength(TsigAlgorithm algorithm) noexcept {
+  if (algorithm == TsigAlgorithm::kGssTsig) return kMaxGssMicLength;
   return DigestLength(DigestOf(algorithm));
 }
 
 size_t TsigMinimumMacLength(TsigAlgorithm algorithm) noexcept {
+  if (algorithm == TsigAlgorithm::kGssTsig) return 1;
   return std::max<size_t>(10, TsigMacLength(algorithm) / 2);
 }
 
@@ -132,21 +142,31 @@ std::optional<TsigAlgorithmSpec> TsigAlgorithmFromText(std::string_view text) {
 
 TsigKey::~TsigKey() { OPENSSL_cleanse(secret.data(), secret.size()); }
 
-Result<Digest> ComputeTsigMac(const TsigKey& key, const TsigMacInput& input) {
+Result<std::vector<uint8_t>> TsigMacInputBytes(const TsigKey& key, const TsigMacInput& input) {
   if (input.algorithm_name == nullptr || input.previous_mac.size() > 0xFFFF) {
     return Fail(Errc::kInvalidArgument);
   }
   ASSIGN_OR_RETURN(std::vector<uint8_t> variables, EncodeVariables(key, input));
-  ASSIGN_OR_RETURN(Hmac hmac, Hmac::Create(DigestOf(key.algorithm), key.secret));
+  std::vector<uint8_t> bytes;
+  bytes.reserve(2 + input.previous_mac.size() + input.unsigned_messages.size() +
+                input.message.size() + variables.size());
   if (!input.previous_mac.empty()) {
     size_t size = input.previous_mac.size();
-    const uint8_t length[2] = {static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size)};
-    RETURN_IF_ERROR(hmac.Update(length));
-    RETURN_IF_ERROR(hmac.Update(input.previous_mac));
+    bytes.push_back(static_cast<uint8_t>(size >> 8));
+    bytes.push_back(static_cast<uint8_t>(size));
+    bytes.insert(bytes.end(), input.previous_mac.begin(), input.previous_mac.end());
   }
-  RETURN_IF_ERROR(hmac.Update(input.unsigned_messages));
-  RETURN_IF_ERROR(hmac.Update(input.message));
-  RETURN_IF_ERROR(hmac.Update(variables));
+  bytes.insert(bytes.end(), input.unsigned_messages.begin(), input.unsigned_messages.end());
+  bytes.insert(bytes.end(), input.message.begin(), input.message.end());
+  bytes.insert(bytes.end(), variables.begin(), variables.end());
+  return bytes;
+}
+
+Result<Digest> ComputeTsigMac(const TsigKey& key, const TsigMacInput& input) {
+  if (key.algorithm == TsigAlgorithm::kGssTsig) return Fail(Errc::kInvalidArgument);
+  ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, TsigMacInputBytes(key, input));
+  ASSIGN_OR_RETURN(Hmac hmac, Hmac::Create(DigestOf(key.algorithm), key.secret));
+  RETURN_IF_ERROR(hmac.Update(bytes));
   return hmac.Finish();
 }
 
@@ -191,11 +211,20 @@ Result<TsigSigned> SignTsig(std::span<const uint8_t> message, const TsigKey& key
                      .fudge = options.fudge,
                      .error = tsig.error,
                      .other_data = options.other_data};
-  ASSIGN_OR_RETURN(Digest digest, ComputeTsigMac(key, input));
-  size_t length = options.mac_length != 0 ? options.mac_length
-                  : key.mac_length != 0   ? key.mac_length
-                                          : digest.size();
-  tsig.mac.bytes.assign(digest.data(), digest.data() + length);
+  if (key.algorithm == TsigAlgorithm::kGssTsig) {
+    // RFC 3645 section 5: the MAC is GSS_GetMIC over the same input.
+    ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, TsigMacInputBytes(key, input));
+    ASSIGN_OR_RETURN(tsig.mac.bytes, key.mic_engine->GetMic(bytes));
+    if (tsig.mac.bytes.empty() || tsig.mac.bytes.size() > kMaxGssMicLength) {
+      return Fail(Errc::kCryptoFailure);
+    }
+  } else {
+    ASSIGN_OR_RETURN(Digest digest, ComputeTsigMac(key, input));
+    size_t length = options.mac_length != 0 ? options.mac_length
+                    : key.mac_length != 0   ? key.mac_length
+                                            : digest.size();
+    tsig.mac.bytes.assign(digest.data(), digest.data() + length);
+  }
   ASSIGN_OR_RETURN(std::vector<uint8_t> signed_message, AppendTsigRecord(message, key.name, tsig));
   return TsigSigned{std::move(signed_message), std::move(tsig.mac.bytes)};
 }

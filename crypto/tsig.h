@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -36,9 +37,29 @@ inline constexpr uint16_t kDefaultTsigFudge = 300;
 // Unsigned messages a client accepts in a row inside a TCP stream (RFC 8945 section 5.3.1).
 inline constexpr uint32_t kMaxUnsignedTsigMessages = 99;
 
-// The HMAC algorithms of RFC 8945 section 6 (GSS-TSIG is not one of them: specs/gss-tsig.md).
+// The HMAC algorithms of RFC 8945 section 6, and GSS-TSIG (RFC 3645 section 2: "gss-tsig."),
+// whose MAC is a GSS-API MIC token computed by a negotiated security context
+// (TsigKey::mic_engine) rather than by a shared secret.
 enum class TsigAlgorithm : uint8_t {
-  kHmacMd5, kHmacSha1, kHmacSha224, kHmacSha256, kHmacSha384, kHmacSha512,
+  kHmacMd5, kHmacSha1, kHmacSha224, kHmacSha256, kHmacSha384, kHmacSha512, kGssTsig,
+};
+
+// The longest GSS-TSIG MAC accepted: a Kerberos MIC token (RFC 4121 section 4.2.6.1) is 16
+// octets of header and a checksum of at most 32; older token formats (RFC 1964) stay under 64.
+// Anything longer is refused unread (kMacTooLong).
+inline constexpr size_t kMaxGssMicLength = 1024;
+
+// The part of a GSS-API security context TSIG uses (RFC 3645 section 5): GSS_GetMIC and
+// GSS_VerifyMIC over the TSIG MAC input. A context is not safe for concurrent use; its owner
+// calls these from one thread at a time.
+class TsigMicEngine {
+ public:
+  virtual ~TsigMicEngine() = default;
+  // GSS_GetMIC with the default QOP (RFC 2743 section 2.3.1): the MAC to send, never truncated.
+  virtual Result<std::vector<uint8_t>> GetMic(std::span<const uint8_t> message) = 0;
+  // GSS_VerifyMIC (RFC 2743 section 2.3.2): true only for GSS_S_COMPLETE without the
+  // DUPLICATE_TOKEN or OLD_TOKEN supplementary bits (a replay).
+  virtual bool VerifyMic(std::span<const uint8_t> message, std::span<const uint8_t> mic) = 0;
 };
 
 // An algorithm as a message or a configuration names it: the base algorithm and the MAC length
@@ -54,17 +75,20 @@ struct TsigAlgorithmSpec {
 // "hmac-sha256.", "hmac-sha384.", "hmac-sha512." (RFC 8945 section 6). SignTsig always sends
 // this base name, also with a truncated MAC, as BIND does (specs/tsig.md section 3).
 const dns::Name& TsigAlgorithmName(TsigAlgorithm algorithm) noexcept;
-// The full MAC length L in octets: 16, 20, 28, 32, 48, 64.
+// The full MAC length L in octets: 16, 20, 28, 32, 48, 64; kMaxGssMicLength for GSS-TSIG, whose
+// MIC has no fixed length and is never truncated.
 size_t TsigMacLength(TsigAlgorithm algorithm) noexcept;
-// The shortest MAC RFC 8945 section 5.2.2.1 allows for the algorithm: max(10, L/2) octets.
+// The shortest MAC RFC 8945 section 5.2.2.1 allows for the algorithm: max(10, L/2) octets
+// (GSS-TSIG: 1, any MIC the context verifies).
 size_t TsigMinimumMacLength(TsigAlgorithm algorithm) noexcept;
 // The algorithm a received Algorithm Name stands for, compared case-insensitively (RFC 8945
 // section 6 lists the names; the truncated ones map to their base algorithm with a shorter
-// mac_length). nullopt for any other name, "gss-tsig." included.
+// mac_length); "gss-tsig." gives kGssTsig with mac_length 0. nullopt for any other name.
 std::optional<TsigAlgorithmSpec> TsigAlgorithmFromName(const dns::Name& name);
 // The algorithm a configuration names: the wire names above with or without the final dot,
 // plus "hmac-md5" (BIND's and dig's spelling of hmac-md5.sig-alg.reg.int.), all
-// case-insensitive ("HMAC-SHA256", "hmac-sha256-128"). nullopt for anything else.
+// case-insensitive ("HMAC-SHA256", "hmac-sha256-128"). nullopt for anything else, "gss-tsig"
+// included: a GSS-TSIG key is negotiated (TKEY, RFC 3645 section 3), never configured.
 std::optional<TsigAlgorithmSpec> TsigAlgorithmFromText(std::string_view text);
 
 // A shared secret (RFC 8945 section 8). Deliberately not printable: there is no operator<< nor
@@ -78,6 +102,10 @@ struct TsigKey {
   // hmac-sha256-128 is 16): 0 sends and requires the full length. A value outside the RFC's
   // range makes SignTsig fail.
   size_t mac_length = 0;
+  // kGssTsig only: the established security context that computes and checks MACs (RFC 3645
+  // section 5); `secret` stays empty. Copies of the key share the context. Signing or
+  // verifying with kGssTsig and no engine fails (kInvalidArgument; kBadMac).
+  std::shared_ptr<TsigMicEngine> mic_engine = nullptr;
   ~TsigKey();
 };
 

@@ -31,9 +31,16 @@ struct TsigMacInput {
   std::span<const uint8_t> other_data;
 };
 
-// The full-length HMAC of `input` under the key's secret and algorithm. Fails with
-// kInvalidArgument when algorithm_name is null, kBufferFull when the variables cannot be
-// encoded (Other Data too long), kCryptoFailure when OpenSSL fails.
+// The MAC input as one string, in the order of RFC 8945 section 4.3 (a previous MAC with its
+// 2-octet length, unsigned messages, the message, the variables or timers): what HMAC hashes
+// and what GSS_GetMIC / GSS_VerifyMIC sign (RFC 3645 section 5). Fails with kInvalidArgument
+// when algorithm_name is null or the previous MAC is over 65535 octets, kBufferFull when the
+// variables cannot be encoded (Other Data too long).
+Result<std::vector<uint8_t>> TsigMacInputBytes(const TsigKey& key, const TsigMacInput& input);
+
+// The full-length HMAC of `input` under the key's secret and algorithm. Fails as
+// TsigMacInputBytes, with kInvalidArgument for a kGssTsig key, kCryptoFailure when OpenSSL
+// fails.
 Result<Digest> ComputeTsigMac(const TsigKey& key, const TsigMacInput& input);
 
 }  // namespace redoubt::crypto

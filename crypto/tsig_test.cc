@@ -47,8 +47,10 @@ TEST(TsigAlgorithmTest, ReceivedNamesIgnoreCaseAndTruncatedNamesMapToTheirBase) 
   EXPECT_EQ(TsigAlgorithmFromName(N("hmac-sha384-192.")), (Spec{kHmacSha384, 24}));
   EXPECT_EQ(TsigAlgorithmFromName(N("hmac-sha512-256.")), (Spec{kHmacSha512, 32}));
   EXPECT_EQ(TsigAlgorithmFromName(N("hmac-sha224.")), (Spec{kHmacSha224, 28}));
-  // Not RFC 8945 names: the configuration shorthand, GSS-TSIG, a near miss, a longer name.
-  for (const char* other : {"hmac-md5.", "gss-tsig.", "hmac-sha257.", "hmac-sha256.example.",
+  EXPECT_EQ(TsigAlgorithmFromName(N("GSS-TSIG.")), (Spec{TsigAlgorithm::kGssTsig, 0}));
+  // Not TSIG algorithm names: the configuration shorthand, Windows 2000's pre-standard GSS
+  // name, a near miss, a longer name.
+  for (const char* other : {"hmac-md5.", "gss.microsoft.com.", "hmac-sha257.", "hmac-sha256.example.",
                             "hmac-sha256\\.", "."}) {
     EXPECT_EQ(TsigAlgorithmFromName(N(other)), std::nullopt) << other;
   }

@@ -69,6 +69,8 @@ TsigVerdict CheckKeyAndLength(const LocatedTsig& tsig, const TsigKey& key,
   if (size == 0 && tsig.rdata.error != 0) return TsigVerdict::kServerError;
   size_t full = TsigMacLength(key.algorithm);
   if (size > full) return TsigVerdict::kMacTooLong;
+  // A MIC is never truncated and has no length of its own to check (RFC 3645 section 5).
+  if (key.algorithm == TsigAlgorithm::kGssTsig) return size == 0 ? TsigVerdict::kMacTooShort : TsigVerdict::kOk;
   size_t floor = TsigMinimumMacLength(key.algorithm);
   // The key's own truncation (it signs with that many octets) is what it accepts; else the
   // policy's.
@@ -84,6 +86,7 @@ TsigVerdict CheckKeyAndLength(const LocatedTsig& tsig, const TsigKey& key,
 // cannot be computed does not verify.
 bool MacMatches(const LocatedTsig& tsig, std::span<const uint8_t> stripped, const TsigKey& key,
                 const Chain& chain) {
+  // GSS-TSIG (RFC 3645 section 5): GSS_VerifyMIC over the same input decides.
   const dns::rdata::TSIG& r = tsig.rdata;
   TsigMacInput input{.previous_mac = chain.previous_mac,
                      .unsigned_messages = chain.unsigned_messages,
@@ -94,8 +97,12 @@ bool MacMatches(const LocatedTsig& tsig, std::span<const uint8_t> stripped, cons
                      .fudge = r.fudge,
                      .error = r.error,
                      .other_data = r.other.bytes};
-  auto computed = ComputeTsigMac(key, input);
   const auto& received = r.mac.bytes;
+  if (key.algorithm == TsigAlgorithm::kGssTsig) {
+    auto bytes = TsigMacInputBytes(key, input);
+    return bytes && key.mic_engine != nullptr && key.mic_engine->VerifyMic(*bytes, received);
+  }
+  auto computed = ComputeTsigMac(key, input);
   return computed && computed->size() >= received.size() &&
          CRYPTO_memcmp(computed->data(), received.data(), received.size()) == 0;
 }
