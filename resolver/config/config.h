@@ -12,6 +12,7 @@
 #include "net/base/endpoint.h"
 #include "net/base/result.h"
 #include "net/dns/name.h"
+#include "resolver/config/gss_tsig_config.h"
 #include "resolver/config/tsig_keys.h"
 #include "resolver/query/query_budget.h"
 #include "resolver/query/validation_budget.h"
@@ -37,6 +38,9 @@ struct ForwardZone {
   // loader has checked that it exists. Every query to these servers is signed with it, and only
   // replies whose TSIG verifies are taken (NetworkUpstream).
   std::optional<dns::Name> tsig_key = std::nullopt;
+  // GSS-TSIG instead (RFC 3645, issue #15): a context negotiated with each server by TKEY signs
+  // every query; `servers` may then be empty when gss_tsig discovers them.
+  std::optional<GssTsigConfig> gss_tsig = std::nullopt;
 };
 
 // A zone kept as a whole local copy by zone transfer and answered from it (RFC 8806 for the

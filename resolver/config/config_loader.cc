@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -282,7 +283,7 @@ class Loader {
     Zone zone;
     std::string name;
     YAML::Node key_node;
-    bool ok = ReadMap(node, {
+    std::map<std::string, Handler> handlers{
         {"name", [&](const YAML::Node& n) {
           if (!Scalar(n, list + ".name", name)) return false;
           auto parsed = dns::Name::FromText(name);
@@ -300,10 +301,26 @@ class Loader {
           key_node = n;
           return true;
         }},
-    });
+    };
+    if constexpr (std::is_same_v<Zone, ForwardZone>) {
+      handlers["gss-tsig"] = [&](const YAML::Node& n) {
+        auto gss = ReadGssTsigConfig(n);
+        if (!gss) return Fails(ConfigError{file_, gss.error().line, gss.error().reason});
+        zone.gss_tsig = std::move(*gss);
+        return true;
+      };
+    }
+    bool ok = ReadMap(node, handlers);
     if (!ok) return false;
     if (name.empty()) return Fails(node, "a " + what + " needs a name");
-    if ((zone.*servers).empty()) return Fails(node, what + " " + name + " needs " + servers_key);
+    bool gss = false;
+    if constexpr (std::is_same_v<Zone, ForwardZone>) {
+      gss = zone.gss_tsig.has_value();
+      if (gss && zone.tsig_key) {
+        return Fails(node, what + " " + name + " takes tsig-key or gss-tsig, not both");
+      }
+    }
+    if ((zone.*servers).empty() && !gss) return Fails(node, what + " " + name + " needs " + servers_key);
     for (const Zone& other : zones) {
       if (other.name == zone.name) return Fails(node, what + " " + name + " given twice");
     }
