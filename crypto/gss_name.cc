@@ -96,6 +96,7 @@ std::string GssTargetName::ToText() const {
 std::string GssTargetName::KerberosPrincipal(std::string_view realm) const {
   std::string principal = service + "/" + host;
   if (kind == Kind::kDomainBased) principal += "/" + domain;
+  if (realm.empty()) return principal;  // Kerberos then applies the default realm.
   return principal + "@" + std::string(realm);
 }
 

@@ -29,7 +29,8 @@ struct GssTargetName {
   // "DNS@ns1.corp.example" or "DNS@corp.example@ns1.corp.example" (GSS_Display_name form).
   std::string ToText() const;
   // The Kerberos principal in `realm`: "DNS/ns1.corp.example@REALM" (host-based) or
-  // "DNS/ns1.corp.example/corp.example@REALM" (RFC 5179 section 2, NT-SRV-HST-DOMAIN).
+  // "DNS/ns1.corp.example/corp.example@REALM" (RFC 5179 section 2, NT-SRV-HST-DOMAIN); with
+  // an empty realm no "@REALM" (the Kerberos library's default realm applies).
   std::string KerberosPrincipal(std::string_view realm) const;
 
   friend bool operator==(const GssTargetName&, const GssTargetName&) = default;

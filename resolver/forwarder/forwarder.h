@@ -1,16 +1,20 @@
 // Forward zones: names under a configured zone are sent with RD set to that zone's upstream
 // servers (Unbound's forward-zone, BIND's forwarders) instead of being iterated. This is the
 // room where keys attach to a forward zone: a zone with `tsig-key` has every query to its servers
-// signed and only verified replies taken (the upstream does the TSIG work, RFC 8945; GSS-TSIG is
-// planned). The pipeline asks Covers() to route a name here; the forwarder knows nothing of
+// signed and only verified replies taken (the upstream does the TSIG work, RFC 8945), and a zone
+// with `gss-tsig` has its servers, configured or discovered, authenticated by a negotiated
+// GSS-TSIG context (RFC 3645, RFC 5178; gss_servers.h). The pipeline asks Covers() to route a name here; the forwarder knows nothing of
 // the iterator or the pipeline.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "net/base/clock.h"
 #include "resolver/config/config.h"
+#include "resolver/forwarder/gss_servers.h"
 #include "resolver/query/stages.h"
 #include "resolver/query/upstream.h"
 
@@ -40,10 +44,17 @@ class Forwarder final : public NameSource {
   bool empty() const noexcept { return zones_.empty(); }
 
  private:
+  // Asks `servers` in order, RD set, until one gives a usable reply; `failure` keeps the last
+  // TSIG or GSS-TSIG reason a reply was refused.
+  Task<std::optional<NameStep>> TryServers(const ForwardZone& zone, const std::vector<GssCandidate>& servers,
+                                           RequestContext& context, const dns::Question& question,
+                                           std::string& failure);
+
   Upstream& upstream_;
   const Clock& clock_;
   std::vector<ForwardZone> zones_;
   ForwarderOptions options_;
+  GssServerDirectory gss_servers_;
 };
 
 }  // namespace redoubt::resolver

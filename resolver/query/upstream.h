@@ -30,6 +30,18 @@ struct UpstreamReply {
   std::string tsig_failure = {};
 };
 
+// A server reached with GSS-TSIG (RFC 3645): which forward zone's settings apply, and the host
+// name the server must authenticate as. The upstream negotiates a context first with the
+// domain-based name DNS@zone@host (RFC 5178), and falls back to the host-based DNS@host only
+// when `host_based_allowed` says local policy authorises that host for the zone (RFC 5178
+// section 7).
+struct GssTarget {
+  dns::Name zone;
+  std::string host;  // A-labels, lower case, no final dot.
+  bool host_based_allowed = false;
+  friend bool operator==(const GssTarget&, const GssTarget&) = default;
+};
+
 struct AskOptions {
   uint32_t timeout_ms = 1000;      // Never past the request's deadline (RequestContext).
   bool recursion_desired = false;  // True towards forwarders.
@@ -45,6 +57,9 @@ struct AskOptions {
   // query, and every retry of it, goes out signed with it or not at all, and only a reply whose
   // TSIG verifies is given out (forward zones with `tsig-key`).
   std::optional<dns::Name> tsig_key = {};
+  // GSS-TSIG instead of a configured key (forward zones with `gss-tsig`): the query goes out
+  // signed with a context negotiated for this target, under the same rules as tsig_key.
+  std::optional<GssTarget> gss = {};
 };
 
 class Upstream {
