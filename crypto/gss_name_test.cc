@@ -19,6 +19,7 @@ TEST(GssNameTest, HostBasedNameMapsToTheTwoPartPrincipal) {
   EXPECT_EQ(name->kind, GssTargetName::Kind::kHostBased);
   EXPECT_EQ(name->host, "ns1.corp.example");  // Lower case, no final dot: compared as ASCII.
   EXPECT_EQ(name->KerberosPrincipal("CORP.EXAMPLE"), "DNS/ns1.corp.example@CORP.EXAMPLE");
+  EXPECT_EQ(name->KerberosPrincipal(""), "DNS/ns1.corp.example");  // The default realm.
 }
 
 // RFC 5178 section 5: UTF-8 names are accepted and kept, displayed and compared as A-labels.
