@@ -186,7 +186,9 @@ enum class TsigVerdict : uint8_t {
 // The enumerator name without the leading 'k' ("BadMac"), for logs and metrics.
 std::string_view TsigVerdictName(TsigVerdict verdict) noexcept;
 // A TSIG Error field's mnemonic (RFC 8945 section 3; the IANA RCODE registry): 16 is BADSIG
-// here, not BADVERS as in an OPT record; other values as dns::RcodeToText names them.
+// here, not BADVERS as in an OPT record; other values as dns::RcodeToText names them. It names a
+// TKEY Error field too, which shares the registry (RFC 2930 section 2.6: 19 BADMODE, 20 BADNAME,
+// 21 BADALG).
 std::string TsigErrorName(dns::Rcode error);
 
 // The local truncation policy (RFC 8945 section 7).
