@@ -19,7 +19,7 @@ rules=(
   "resolver/forwarder|net/base/ net/dns/ resolver/query/ resolver/config/ resolver/forwarder/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/mirror|net/base/ net/dns/ net/io/ crypto/ cache/ resolver/query/ resolver/config/ resolver/mirror/ resolver/testing/|^<[a-z_0-9]+>$|^<uv\.h>$|^<gtest/|^<gmock/"
   "resolver/validator|net/base/ net/dns/ crypto/ resolver/query/ resolver/config/ resolver/validator/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
-  "resolver/upstream|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/upstream/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
+  "resolver/upstream|net/base/ net/dns/ net/io/ crypto/ resolver/query/ resolver/gss/ resolver/upstream/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
   "resolver/gss|net/base/ net/dns/ crypto/ resolver/gss/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
   "resolver/cache_store|net/base/ net/dns/ cache/ resolver/query/ resolver/cache_store/|^<[a-z_0-9]+>$|^<unistd\.h>$|^<gtest/|^<gmock/"
   "resolver/pipeline|net/base/ net/dns/ resolver/query/ resolver/forwarder/ resolver/pipeline/ resolver/testing/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -102,6 +103,28 @@ void LogTsig(const redoubt::resolver::Config& config,
       std::to_string(unsigned_replies) + " unsigned, " + std::to_string(bad_mac) + " bad MAC, " +
       std::to_string(bad_key) + " other key, " + std::to_string(bad_time) + " bad time, " +
       std::to_string(malformed) + " malformed, " + std::to_string(server_errors) + " server TSIG errors");
+}
+
+// GSS-TSIG towards forward zones with gss-tsig (RFC 3645, RFC 5178; docs/gss-tsig.md).
+void LogGss(const redoubt::resolver::Config& config,
+            const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  bool any = std::any_of(config.forward_zones.begin(), config.forward_zones.end(),
+                         [](const auto& zone) { return zone.gss_tsig.has_value(); });
+  if (!any) return;
+  uint64_t established = 0, failures = 0, unauthorised = 0, host_based = 0, renewed = 0, deleted = 0;
+  for (const auto& w : workers) {
+    const auto& g = w->stats().upstream.gss;
+    established += g.negotiations;
+    failures += g.negotiation_failures;
+    unauthorised += g.unauthorised;
+    host_based += g.host_based;
+    renewed += g.renegotiations;
+    deleted += g.deletions;
+  }
+  Log("gss-tsig: " + std::to_string(established) + " contexts established (" + std::to_string(host_based) +
+      " host-based), " + std::to_string(renewed) + " renewed, " + std::to_string(deleted) +
+      " deleted at shutdown; refused: " + std::to_string(unauthorised) + " unauthorised servers, " +
+      std::to_string(failures) + " failed negotiations");
 }
 
 // The validate stage's totals (DNSSEC answers by status).
@@ -338,6 +361,7 @@ int main(int argc, char** argv) {
   if (mirror_service) mirror_service->Stop();
   LogTotals(workers, cache.get());
   LogTsig(*config, workers);
+  LogGss(*config, workers);
   if (mirror_service) LogMirrors(*mirror_service, workers);
   return 0;
 }

@@ -22,9 +22,27 @@ IteratorOptions IteratorOptionsFrom(const Config& config) {
   return options;
 }
 
+// The forward zones' gss-tsig settings as the upstream needs them.
+std::vector<GssZoneSettings> GssZonesFrom(const Config& config) {
+  std::vector<GssZoneSettings> zones;
+  for (const ForwardZone& zone : config.forward_zones) {
+    if (!zone.gss_tsig) continue;
+    const GssTsigConfig& gss = *zone.gss_tsig;
+    zones.push_back(GssZoneSettings{
+        zone.name, crypto::GssCredentials{gss.client_keytab, gss.credential_cache, gss.client_principal},
+        gss.realm, gss.spnego ? crypto::GssMechanism::kSpnego : crypto::GssMechanism::kKerberos,
+        gss.key_lifetime});
+  }
+  return zones;
+}
+
+void LogLine(const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); }
+
 NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
   NetworkUpstreamOptions options;
   options.tsig_keys = TsigKeysFrom(config);
+  options.gss_zones = GssZonesFrom(config);
+  options.log = LogLine;
   options.edns_buffer_size = config.edns_buffer_size;
   options.checksum = config.checksum;
   options.checksum_option_code = config.checksum_option_code;
@@ -60,7 +78,7 @@ ResponderOptions ResponderOptionsFrom(const Config& config, NotifyHandler on_not
   options.minimal_responses = config.minimal_responses;
   options.log_queries = config.log_queries;
   // One fprintf per line: stdio locks the stream, so lines from workers do not interleave.
-  options.log = [](const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); };
+  options.log = LogLine;
   return options;
 }
 
@@ -131,6 +149,9 @@ Result<void, std::string> Worker::Start() {
     auto* worker = static_cast<Worker*>(async->data);
     worker->CloseListeners();
     worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
+    // GSS-TSIG contexts are deleted at their servers (TKEY mode 5, RFC 2930 section 4.1): best
+    // effort, half a second per server at most.
+    Detach(worker->upstream_.DeleteGssContexts(500));
     worker->upstream_.Shutdown();
     worker->yielder_.Close();  // Validations waiting for a turn go on now, and see the stop.
     uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);

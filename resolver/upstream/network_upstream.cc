@@ -178,7 +178,12 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
       stats_(stats),
       options_(options),
       checksum_capable_(options.checksum_capable ? options.checksum_capable : &own_checksum_capable_),
-      tcp_pool_(loop) {}
+      tcp_pool_(loop) {
+  if (!options_.gss_zones.empty()) {
+    gss_keys_ = std::make_unique<GssKeyRing>(loop, options_.gss_zones, &stats_->gss, options_.clock,
+                                             options_.gss_factory, options_.log);
+  }
+}
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop) {
@@ -221,6 +226,10 @@ std::optional<dns::EdnsOption> NetworkUpstream::NewChecksumOption(Sent& sent, bo
 
 Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question,
                                          AskOptions options) {
+  if (options.gss) {
+    UpstreamReply gss_reply = co_await AskGss(server, std::move(question), std::move(options));
+    co_return gss_reply;
+  }
   if (options.tsig_key) {
     UpstreamReply signed_reply = co_await AskSigned(server, std::move(question), std::move(options));
     co_return signed_reply;
@@ -373,6 +382,34 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
   auto key = std::find_if(options_.tsig_keys.begin(), options_.tsig_keys.end(),
                           [&](const crypto::TsigKey& k) { return k.name == *options.tsig_key; });
   if (key == options_.tsig_keys.end()) co_return TsigFailed("TSIG key " + options.tsig_key->ToText() + " is not loaded", 0, false);
+  SignedNotes notes;
+  UpstreamReply reply = co_await AskSignedWith(server, std::move(question), std::move(options), *key, &notes);
+  co_return reply;
+}
+
+Task<UpstreamReply> NetworkUpstream::AskGss(Endpoint server, dns::Question question, AskOptions options) {
+  if (!gss_keys_) co_return TsigFailed("GSS-TSIG: no forward zone has gss-tsig settings", 0, false);
+  const GssTarget target = *options.gss;
+  for (int round = 0;; ++round) {
+    auto key = co_await gss_keys_->KeyFor(server, target, options.timeout_ms * 2, options.stop);
+    if (!key) co_return TsigFailed(key.error(), 0, true);
+    SignedNotes notes;
+    UpstreamReply reply = co_await AskSignedWith(server, question, options, *key, &notes);
+    // BADKEY: the server no longer knows the context (restarted, or dropped it): negotiate a
+    // new one, once (RFC 3645 section 3.1.1 step 4; specs/gss-tsig.md section 2.3).
+    if (!notes.badkey || round > 0) co_return reply;
+    gss_keys_->Forget(server, target);
+  }
+}
+
+Task<void> NetworkUpstream::DeleteGssContexts(uint32_t timeout_ms) {
+  if (gss_keys_) co_await gss_keys_->Shutdown(timeout_ms);
+}
+
+Task<UpstreamReply> NetworkUpstream::AskSignedWith(Endpoint server, dns::Question question,
+                                                   AskOptions options, const crypto::TsigKey& key_ref,
+                                                   SignedNotes* notes) {
+  const crypto::TsigKey* key = &key_ref;
   bool edns = !no_edns_.contains(server.address);
   Sent sent = NewSent(server, question);
   sent.tsig = true;
@@ -425,6 +462,7 @@ Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question qu
   }
   reply.rtt_ms += udp.elapsed_ms;
   if (reply.status != Status::kReply && reply.tsig_failure.empty()) reply.tsig_failure = outcome->last_refusal;
+  notes->badkey = tcp.badkey;
   co_return reply;
 }
 
@@ -448,6 +486,7 @@ Task<UpstreamReply> NetworkUpstream::SignedOverTcp(Endpoint server, Sent& sent,
     outcome->badtrunc = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified &&
                         v.error == dns::Rcode::BADTRUNC;
     outcome->formerr = FormErr(reply.wire);
+    outcome->badkey = v.verdict == crypto::TsigVerdict::kServerError && v.error == dns::Rcode::BADKEY;
     co_return TsigFailed(std::move(why), reply.rtt_ms, true);
   }
   reply.wire = std::move(v.message);

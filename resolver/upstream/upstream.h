@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <stop_token>
 #include <vector>
@@ -35,6 +36,7 @@
 #include "net/io/tcp_pool.h"
 #include "resolver/query/upstream.h"
 #include "resolver/upstream/checksum_policy.h"
+#include "resolver/upstream/gss_keys.h"
 #include "resolver/upstream/server_flags.h"
 
 namespace redoubt::resolver {
@@ -68,6 +70,7 @@ struct UpstreamStats {
   Counter tsig_malformed;      // Dropped: misplaced, too long, too short or malformed (D7, D8, D10).
   Counter tsig_server_errors;  // The server answered BADSIG, BADKEY, BADTIME or BADTRUNC (D6).
   Counter tsig_badtrunc_retries;  // Asked again with the full MAC after BADTRUNC (RFC 8945 5.2.2.1).
+  GssStats gss;                   // GSS-TSIG contexts (RFC 3645, RFC 5178).
 };
 
 struct NetworkUpstreamOptions {
@@ -90,6 +93,12 @@ struct NetworkUpstreamOptions {
   // checks use (null: the real clock).
   std::vector<crypto::TsigKey> tsig_keys = {};
   const Clock* clock = nullptr;
+  // The forward zones with gss-tsig (AskOptions::gss), and how to make Kerberos initiators
+  // (null: MIT krb5).
+  std::vector<GssZoneSettings> gss_zones = {};
+  GssInitiatorFactory gss_factory = nullptr;
+  // Where GSS-TSIG logs contexts established and negotiations refused (null: nowhere).
+  std::function<void(const std::string&)> log = nullptr;
 };
 
 class NetworkUpstream final : public Upstream {
@@ -98,6 +107,9 @@ class NetworkUpstream final : public Upstream {
   Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
   // Closes pooled TCP connections and keeps no more (worker shutdown).
   void Shutdown() { tcp_pool_.Shutdown(); }
+  // Deletes the GSS-TSIG contexts at their servers (TKEY mode 5), before Shutdown.
+  Task<void> DeleteGssContexts(uint32_t timeout_ms);
+  size_t gss_contexts() const { return gss_keys_ ? gss_keys_->established() : 0; }
   const io::TcpPoolStats& tcp_pool_stats() const { return tcp_pool_.stats(); }
 
  private:
@@ -118,6 +130,14 @@ class NetworkUpstream final : public Upstream {
                                          std::shared_ptr<SignedUdpOutcome> outcome);
   // Ask under AskOptions::tsig_key: signed, verified, TCP at once after a bad reply.
   Task<UpstreamReply> AskSigned(Endpoint server, dns::Question question, AskOptions options);
+  // What a signed exchange learnt besides its reply.
+  struct SignedNotes {
+    bool badkey = false;  // The server answered BADKEY over TCP: it does not know the key.
+  };
+  Task<UpstreamReply> AskSignedWith(Endpoint server, dns::Question question, AskOptions options,
+                                    const crypto::TsigKey& key, SignedNotes* notes);
+  // Ask under AskOptions::gss: a negotiated context's key, renegotiated once after BADKEY.
+  Task<UpstreamReply> AskGss(Endpoint server, dns::Question question, AskOptions options);
   // The sent query's CHECKSUM option, when the query carries one.
   std::optional<dns::EdnsOption> NewChecksumOption(Sent& sent, bool edns);
   Sent NewSent(const Endpoint& server, const dns::Question& question);
@@ -128,6 +148,7 @@ class NetworkUpstream final : public Upstream {
   struct SignedTcpOutcome {
     bool badtrunc = false;
     bool formerr = false;
+    bool badkey = false;
   };
   Task<UpstreamReply> SignedOverTcp(Endpoint server, Sent& sent, const std::vector<uint8_t>& unsigned_wire,
                                     const crypto::TsigKey& key, size_t mac_length, uint32_t timeout_ms,
@@ -147,6 +168,7 @@ class NetworkUpstream final : public Upstream {
   SharedServerFlags own_checksum_capable_;
   SharedServerFlags* checksum_capable_;
   io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
+  std::unique_ptr<GssKeyRing> gss_keys_;  // Null without gss_zones.
 };
 
 }  // namespace redoubt::resolver
