@@ -1,6 +1,6 @@
 // GSS-TSIG's MACs (RFC 3645 section 5): the same MAC input as HMAC TSIG, handed whole to the
 // security context's GetMIC and VerifyMIC. A fake context stands in for Kerberos here (the
-// real one is tested against a KDC in tests/integration/gss_tsig.sh).
+// real one is tested against a KDC in tests/integration/gss_context.sh).
 #include <gtest/gtest.h>
 
 #include "crypto/digest.h"
