@@ -109,7 +109,9 @@ Task<GssServerDirectory::Discovery> GssServerDirectory::Discover(const ForwardZo
   dns::Name owner = discovery.srv ? *discovery.srv : zone.name;
   Discovery result;
   uint32_t ttl = kMaxDiscoveryTtl;
-  auto wire = co_await AskSources(discovery, dns::Question{owner, type, dns::RrClass::IN}, context, timeout_ms);
+  // Named, never a temporary inside co_await (the GCC 12 coroutine note in iterator.cc).
+  dns::Question servers_question{owner, type, dns::RrClass::IN};
+  auto wire = co_await AskSources(discovery, servers_question, context, timeout_ms);
   std::vector<DiscoveredHost> hosts;
   if (wire) {
     auto view = dns::MessageView::Parse(*wire);
@@ -122,8 +124,8 @@ Task<GssServerDirectory::Discovery> GssServerDirectory::Discover(const ForwardZo
     }
     for (dns::RrType address_type : {dns::RrType::A, dns::RrType::AAAA}) {
       if (addresses.size() >= kMaxAddressesPerHost) break;
-      auto reply = co_await AskSources(discovery, dns::Question{host.host, address_type, dns::RrClass::IN},
-                                       context, timeout_ms);
+      dns::Question address_question{host.host, address_type, dns::RrClass::IN};
+      auto reply = co_await AskSources(discovery, address_question, context, timeout_ms);
       if (!reply) continue;
       auto view = dns::MessageView::Parse(*reply);
       if (!view) continue;

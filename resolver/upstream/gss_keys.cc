@@ -176,9 +176,9 @@ Task<Result<GssKeyRing::NegotiatedKey, std::string>> GssKeyRing::Negotiate(const
   options.lifetime_seconds = zone.key_lifetime;
   uint64_t now = Now();
   uint16_t id = crypto::RandomU16();
-  bool ran = co_await io::RunOnThreadPool(
-      loop_, [attempt, factory = factory_, credentials = zone.credentials, principal,
-              mechanism = zone.mechanism, options, now, id] {
+  // Named locals, never temporaries inside co_await (the GCC 12 coroutine note in iterator.cc).
+  std::function<void()> start = [attempt, factory = factory_, credentials = zone.credentials, principal,
+                                  mechanism = zone.mechanism, options, now, id] {
         auto initiator = factory(credentials, principal, mechanism);
         if (!initiator) {
           attempt->error = initiator.error();
@@ -187,7 +187,8 @@ Task<Result<GssKeyRing::NegotiatedKey, std::string>> GssKeyRing::Negotiate(const
         attempt->initiator = std::move(*initiator);
         attempt->negotiation.emplace(attempt->initiator, options);
         attempt->step = attempt->negotiation->Start(now, id);
-      });
+      };
+  bool ran = co_await io::RunOnThreadPool(loop_, std::move(start));
   if (!ran) co_return Unexpected<std::string>(std::string("the GSS call could not be queued"));
   if (!attempt->error.empty()) co_return Unexpected<std::string>(attempt->error);
   using State = gss::TkeyNegotiationState;
@@ -201,12 +202,13 @@ Task<Result<GssKeyRing::NegotiatedKey, std::string>> GssKeyRing::Negotiate(const
     }
     uint64_t at = Now();
     uint16_t next_id = crypto::RandomU16();
-    co_await io::RunOnThreadPool(loop_, [attempt, reply = std::move(exchange.reply), at, next_id] {
+    std::function<void()> on_reply = [attempt, reply = std::move(exchange.reply), at, next_id] {
       attempt->step = attempt->negotiation->OnReply(reply, at, next_id);
       if (attempt->step.state == gss::TkeyNegotiationState::kEstablished) {
         attempt->lifetime = attempt->initiator->LifetimeSeconds();
       }
-    });
+    };
+    co_await io::RunOnThreadPool(loop_, std::move(on_reply));
   }
   if (attempt->step.state == State::kEstablished) {
     co_return NegotiatedKey{attempt->negotiation->Key(), attempt->lifetime, principal};

@@ -79,13 +79,13 @@ struct FakeGssServer {
     std::string key_name = record->owner.ToText();
     gss::testing::TkeyReply reply;
     reply.time_signed = Now();
-    if (tkey.mode == dns::rdata::kTkeyModeDelete) {
+    if (tkey.mode == dns::rdata::kTkeyModeDeletion) {
       seen.push_back("delete");
       ++deletions;
       auto found = contexts.find(key_name);
       if (found != contexts.end()) reply.sign_with = std::make_shared<FakeMicEngine>(found->second);
       contexts.erase(key_name);
-      reply.mode = dns::rdata::kTkeyModeDelete;
+      reply.mode = dns::rdata::kTkeyModeDeletion;
       return gss::testing::MakeTkeyReply(query, reply);
     }
     std::string principal(tkey.key.bytes.begin(), tkey.key.bytes.end());
@@ -148,6 +148,12 @@ GssInitiatorFactory FakeKdc(std::set<std::string> known, int* made) {
 const char* kDomainPrincipal = "DNS/ns1.corp.example/corp.example";
 const char* kHostPrincipal = "DNS/ns1.corp.example";
 
+FakeGssServer ServerOn(const Clock* clock) {
+  FakeGssServer server;
+  server.clock = clock;
+  return server;
+}
+
 class GssUpstreamTest : public ::testing::Test {
  protected:
   // Runs `body` with a NetworkUpstream asking the fake server on a fresh loop.
@@ -205,7 +211,7 @@ class GssUpstreamTest : public ::testing::Test {
   }
 
   SimulatedClock clock_{kNow};
-  FakeGssServer server_{&clock_};
+  FakeGssServer server_ = ServerOn(&clock_);
   std::set<std::string> kdc_ = {kDomainPrincipal, kHostPrincipal};
   int initiators_ = 0;
   UpstreamStats stats_;
