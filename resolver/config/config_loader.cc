@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/gss_name.h"
 #include "resolver/config/bind_key_file.h"
 #include "resolver/config/config.h"
 #include "resolver/config/tsig_keys.h"
@@ -286,6 +287,13 @@ class Loader {
     std::map<std::string, Handler> handlers{
         {"name", [&](const YAML::Node& n) {
           if (!Scalar(n, list + ".name", name)) return false;
+          // An internationalised name in UTF-8 becomes its A-labels (RFC 5890 section 2.3.2.1).
+          bool unicode = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<uint8_t>(c) >= 0x80; });
+          if (unicode) {
+            auto ascii = crypto::NormaliseGssHostName(name);
+            if (!ascii) return Fails(n, "'" + name + "': " + ascii.error());
+            name = *ascii + ".";
+          }
           auto parsed = dns::Name::FromText(name);
           if (!parsed) return Fails(n, "'" + name + "' is not a domain name");
           zone.name = *parsed;

@@ -57,6 +57,10 @@ forward-zones:
   ASSERT_EQ(config.forward_zones.size(), 1u);
   EXPECT_EQ(config.forward_zones[0].gss_tsig->servers[0].host, "ns1.xn--bcher-kva.example");
   EXPECT_TRUE(config.forward_zones[0].gss_tsig->spnego);  // The default (RFC 3645 section 9).
+  // The zone itself may be named in UTF-8 too.
+  Config unicode = Load("forward-zones:\n  - name: Bücher.example\n    servers: [192.0.2.1]\n");
+  ASSERT_EQ(unicode.forward_zones.size(), 1u);
+  EXPECT_EQ(unicode.forward_zones[0].name, dns::Name::FromText("xn--bcher-kva.example.").value());
 }
 
 TEST(GssTsigConfigTest, MistakesNameTheirLine) {
