@@ -5,7 +5,9 @@
 #   resolving against the lab (tests/integration: the lab table; the LMDB cache across restarts,
 #   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
-#   (tests/attack/keytrap.sh), and a short bounded run of every libFuzzer target.
+#   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
+#   and an MIT KDC started on loopback (tests/integration), and a short bounded run of every
+#   libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -58,6 +60,10 @@ if [ -x tests/integration/mirror_lab.sh ]; then
   run_counted "mirror-lab" bash tests/integration/mirror_lab.sh
 fi
 if [ -x tests/integration/mirror_interop.sh ]; then run_counted "mirror-interop" bash tests/integration/mirror_interop.sh; fi
+# GSS-TSIG (issue #15): the MIT krb5 initiator against a private KDC and BIND, then redoubt
+# forwarding over GSS-TSIG with the RFC 5178 attack.
+if [ -x tests/integration/gss_context.sh ]; then run_counted "gss-context" bash tests/integration/gss_context.sh; fi
+if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/integration/gss_tsig.sh; fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi
