@@ -15,6 +15,7 @@
 #include "net/dns/rdata/transaction.h"
 #include "net/io/listener.h"
 #include "resolver/gss/testing/scripted_gss.h"
+#include "resolver/upstream/loopback_server_test_util.h"
 #include "resolver/upstream/upstream.h"
 
 namespace redoubt::resolver {
@@ -166,21 +167,8 @@ class GssUpstreamTest : public ::testing::Test {
       io::QueryHandler handler = [self](std::vector<uint8_t> q, io::QueryContext) -> Task<std::vector<uint8_t>> {
         co_return self->server_.Reply(q);
       };
-      Endpoint any{IpAddress::V4({127, 0, 0, 1}), 0};
-      std::unique_ptr<io::UdpListener> udp;
-      std::unique_ptr<io::TcpListener> tcp;
-      for (int attempt = 0; attempt < 20 && !tcp; ++attempt) {
-        auto opened_udp = io::UdpListener::Open(l, any, handler, &listener_stats);
-        if (!opened_udp) continue;
-        auto opened_tcp = io::TcpListener::Open(l, (*opened_udp)->local(), handler, &listener_stats);
-        if (!opened_tcp) {
-          (*opened_udp)->Close();
-          continue;
-        }
-        udp = std::move(*opened_udp);
-        tcp = std::move(*opened_tcp);
-      }
-      if (!tcp) co_return;
+      testing::LoopbackServer listeners = testing::OpenLoopbackServer(l, handler, &listener_stats);
+      if (!listeners.tcp) co_return;
       NetworkUpstreamOptions options;
       options.clock = &self->clock_;
       options.checksum = false;
@@ -188,10 +176,9 @@ class GssUpstreamTest : public ::testing::Test {
       options.gss_factory = FakeKdc(self->kdc_, &self->initiators_);
       options.log = [self](const std::string& line) { self->log_.push_back(line); };
       NetworkUpstream upstream(l, &self->stats_, options);
-      co_await run(upstream, udp->local());
+      co_await run(upstream, listeners.udp->local());
       upstream.Shutdown();
-      udp->Close();
-      tcp->Close();
+      listeners.Close();
     }(this, &loop, body));
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
