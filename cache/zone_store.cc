@@ -214,6 +214,18 @@ std::string ZoneStore::Describe(int rc, const dns::Name& apex, const std::string
 
 // --- Writing -------------------------------------------------------------------------------
 
+namespace {
+// Ends a write transaction: commits it when `rc` (the last put or delete) is 0, else aborts it,
+// so a failed step leaves nothing behind. The transaction's final status.
+int CommitOrAbort(MDB_txn* txn, int rc) {
+  if (rc != 0) {
+    mdb_txn_abort(txn);
+    return rc;
+  }
+  return mdb_txn_commit(txn);
+}
+}  // namespace
+
 Result<void, std::string> ZoneStore::PutBoth(const dns::Name& apex, std::span<const uint8_t> image,
                                              uint64_t transferred_at) {
   const std::string doing = "saving a " + std::to_string(image.size()) + "-octet image";
@@ -230,11 +242,7 @@ Result<void, std::string> ZoneStore::PutBoth(const dns::Name& apex, std::span<co
     rc = mdb_put(txn, dbi_, &k, &v, 0);
   }
   // A failed put or commit leaves nothing of this transaction behind: the old copy stays whole.
-  if (rc == 0) {
-    rc = mdb_txn_commit(txn);
-  } else {
-    mdb_txn_abort(txn);
-  }
+  rc = CommitOrAbort(txn, rc);
   if (rc != 0) return Err(Describe(rc, apex, doing) + "; the previous copy, if any, is kept");
   return {};
 }
@@ -270,11 +278,7 @@ Result<void, std::string> ZoneStore::Touch(const dns::Name& apex, uint64_t trans
     v = Val(time);
     rc = mdb_put(txn, dbi_, &k, &v, 0);
   }
-  if (rc == 0) {
-    rc = mdb_txn_commit(txn);
-  } else {
-    mdb_txn_abort(txn);
-  }
+  rc = CommitOrAbort(txn, rc);
   if (rc != 0) return Err(Describe(rc, apex, "touching"));
   return {};
 }
@@ -291,11 +295,7 @@ Result<void, std::string> ZoneStore::Remove(const dns::Name& apex) {
     if (rc == MDB_NOTFOUND) rc = 0;
     if (rc != 0) break;
   }
-  if (rc == 0) {
-    rc = mdb_txn_commit(txn);
-  } else {
-    mdb_txn_abort(txn);
-  }
+  rc = CommitOrAbort(txn, rc);
   if (rc != 0) return Err(Describe(rc, apex, "removing"));
   return {};
 }
