@@ -16,6 +16,8 @@
 #                                       named with tkey-gssapi-keytab KEYTAB serving ZONE from
 #                                       ZONEFILE (ZONE_EXTRA: more zone statements, e.g. an
 #                                       update-policy); log in DIR/named.log. Several at once.
+#                                       BIND_GSS_OPTIONS: more options (e.g. "querylog yes;");
+#                                       BIND_GSS_CONF: more top-level statements (more zones).
 #   bind_gss_down DIR                   stops the named started with DIR.
 #
 # What experiments with BIND 9.18.49 (Debian 12) and MIT krb5 1.20.1 showed; gss_context.sh and
@@ -42,6 +44,12 @@
 #     address given to `server`, so the SOA MNAME must be a name whose DNS/ principal is in
 #     named's keytab (gss_context.sh: ns1.corp.example).
 #   * MIT's acceptor writes a replay cache; KRB5RCACHEDIR=DIR keeps it out of /var/tmp.
+#   * (gss_tsig.sh) named saves its live TKEY keys, GSS contexts included, in
+#     DIR/_default.tsigkeys when it stops and restores them when it starts: a plain restart keeps
+#     the contexts; removing the file loses them (then a signed query gets an unsigned BADKEY).
+#     A key's expiry there is the lifetime the TKEY query asked for, not the ticket's. With
+#     `querylog yes;` a negotiation logs "<key> ANY TKEY -T", a query signed with a GSS key
+#     "/key <client principal> (...): query: ... +S...", a TKEY deletion "<key> ANY TKEY -ST".
 
 krb_kdc_pid=
 declare -A bind_gss_pids=()
@@ -138,9 +146,11 @@ options {
   listen-on port $port { $address; }; listen-on-v6 { none; };
   recursion no; dnssec-validation no; notify no;
   tkey-gssapi-keytab "$keytab";
+  ${BIND_GSS_OPTIONS:-}
 };
 controls { };
 zone "$zone" { type primary; file "$zonefile"; $extra };
+${BIND_GSS_CONF:-}
 EOF
   named -g -c "$dir/named.conf" >"$dir/named.log" 2>&1 &
   bind_gss_pids[$dir]=$!
