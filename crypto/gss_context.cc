@@ -265,4 +265,17 @@ Result<std::unique_ptr<GssInitiator>, std::string> NewKerberosInitiator(
   return std::unique_ptr<GssInitiator>(std::move(initiator));
 }
 
+std::string KerberosDefaultRealm() {
+  krb5_context context = nullptr;
+  if (krb5_init_context(&context) != 0) return {};
+  char* realm = nullptr;
+  std::string text;
+  if (krb5_get_default_realm(context, &realm) == 0 && realm != nullptr) {
+    text = realm;
+    krb5_free_default_realm(context, realm);
+  }
+  krb5_free_context(context);
+  return text;
+}
+
 }  // namespace redoubt::crypto

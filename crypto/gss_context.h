@@ -76,4 +76,8 @@ Result<std::unique_ptr<GssInitiator>, std::string> NewKerberosInitiator(
     const GssCredentials& credentials, std::string_view target_principal,
     GssMechanism mechanism = GssMechanism::kSpnego);
 
+// The default realm of the Kerberos configuration (krb5.conf [libdefaults] default_realm, or
+// KRB5_CONFIG's), used to name principals in full in logs; empty when none is configured.
+std::string KerberosDefaultRealm();
+
 }  // namespace redoubt::crypto

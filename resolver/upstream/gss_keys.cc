@@ -1,5 +1,6 @@
 #include "resolver/upstream/gss_keys.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "crypto/gss_name.h"
@@ -13,6 +14,7 @@ namespace redoubt::resolver {
 namespace {
 constexpr uint64_t kRenewMargin = 60;    // Seconds before a context's end it is renewed.
 constexpr uint64_t kFailureMemory = 10;  // Seconds a failed negotiation is remembered.
+constexpr uint32_t kDeletionTimeoutMs = 1000;  // For the deletion of a replaced context.
 
 std::string_view StatusText(io::ExchangeStatus status) {
   switch (status) {
@@ -103,7 +105,11 @@ Task<Result<crypto::TsigKey, std::string>> GssKeyRing::KeyFor(Endpoint server, G
   }
   uint64_t now = Now();
   if (entry.key && now + kRenewMargin < entry.key_ends) co_return *entry.key;
-  if (entry.key) ++stats_->renegotiations;
+  if (entry.key) {
+    // Near its end: renewed, and the old context deleted at the server (best effort).
+    ++stats_->renegotiations;
+    Detach(DeleteInBackground(server, *entry.key));
+  }
   entry.key.reset();
   if (now < entry.failure_until) co_return Unexpected<std::string>(entry.failure);
   entry.negotiating = true;
@@ -117,10 +123,14 @@ Task<Result<crypto::TsigKey, std::string>> GssKeyRing::KeyFor(Endpoint server, G
     co_return Unexpected<std::string>(result.error());
   }
   entry.key = result->key;
-  entry.key_ends = Now() + result->lifetime;
+  // The ticket's end, or the key lifetime asked for in TKEY if sooner: the server keeps the
+  // key that long (BIND does), and a context it dropped would cost a BADKEY round trip.
+  const GssZoneSettings* zone = ZoneSettings(target.zone);
+  uint32_t lifetime = std::min(result->lifetime, zone != nullptr ? zone->key_lifetime : result->lifetime);
+  entry.key_ends = Now() + lifetime;
   if (log_) {
     log_("GSS-TSIG: context " + result->key.name.ToText() + " established with " + server.ToString() +
-         " as " + result->principal + ", valid " + std::to_string(result->lifetime) + " s");
+         " as " + result->principal + ", valid " + std::to_string(lifetime) + " s");
   }
   co_return result->key;
 }
@@ -135,7 +145,9 @@ Task<Result<GssKeyRing::NegotiatedKey, std::string>> GssKeyRing::Authenticate(co
   }
   using Kind = crypto::GssTargetName::Kind;
   crypto::GssTargetName domain_based{Kind::kDomainBased, "DNS", DomainText(target.zone), target.host};
-  std::string principal = domain_based.KerberosPrincipal(zone->realm);
+  // Named in full (the default realm made explicit), so that logs say which realm was used.
+  std::string realm = zone->realm.empty() ? crypto::KerberosDefaultRealm() : zone->realm;
+  std::string principal = domain_based.KerberosPrincipal(realm);
   auto key = co_await Negotiate(server, target, *zone, principal, timeout_ms, stop);
   if (key) {
     ++stats_->negotiations;
@@ -151,7 +163,7 @@ Task<Result<GssKeyRing::NegotiatedKey, std::string>> GssKeyRing::Authenticate(co
         "(RFC 5178 section 7)");
   }
   crypto::GssTargetName host_based{Kind::kHostBased, "DNS", "", target.host};
-  std::string host_principal = host_based.KerberosPrincipal(zone->realm);
+  std::string host_principal = host_based.KerberosPrincipal(realm);
   key = co_await Negotiate(server, target, *zone, host_principal, timeout_ms, stop);
   if (key) {
     ++stats_->negotiations;
@@ -224,16 +236,30 @@ void GssKeyRing::Forget(const Endpoint& server, const GssTarget& target) {
   entry.failure_until = 0;
 }
 
+Task<bool> GssKeyRing::DeleteAtServer(Endpoint server, crypto::TsigKey key, uint32_t timeout_ms) {
+  auto deletion = gss::BuildTkeyDeletion(key, Now(), crypto::RandomU16());
+  if (!deletion) co_return false;
+  io::ReplyFilter accept_all = [](std::span<const uint8_t>) { return true; };
+  io::ExchangeResult reply = co_await io::TcpExchange(loop_, server, deletion->message, std::move(accept_all), timeout_ms);
+  if (reply.status != io::ExchangeStatus::kReply) co_return false;
+  // Counted only when the server's signed answer verifies (RFC 2930 section 4.1): a server that
+  // already forgot the context answers BADKEY, unsigned.
+  auto verified = crypto::VerifyTsigReply(reply.reply, key, deletion->mac, Now());
+  if (verified.verdict != crypto::TsigVerdict::kOk) co_return false;
+  ++stats_->deletions;
+  co_return true;
+}
+
+Task<void> GssKeyRing::DeleteInBackground(Endpoint server, crypto::TsigKey key) {
+  co_await DeleteAtServer(server, std::move(key), kDeletionTimeoutMs);
+}
+
 Task<void> GssKeyRing::Shutdown(uint32_t timeout_ms) {
   for (auto& [id, entry] : entries_) {
     if (!entry->key) continue;
-    auto deletion = gss::BuildTkeyDeletion(*entry->key, Now(), crypto::RandomU16());
-    if (deletion) {
-      io::ReplyFilter accept_all = [](std::span<const uint8_t>) { return true; };
-      co_await io::TcpExchange(loop_, entry->server, deletion->message, std::move(accept_all), timeout_ms);
-      ++stats_->deletions;
-    }
+    crypto::TsigKey key = std::move(*entry->key);
     entry->key.reset();
+    co_await DeleteAtServer(entry->server, std::move(key), timeout_ms);
   }
 }
 

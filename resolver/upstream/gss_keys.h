@@ -53,7 +53,8 @@ struct GssStats {
   Counter unauthorised;          // Servers refused: no domain-based key, host not allowed (RFC 5178).
   Counter host_based;            // Contexts established with a host-based name (allow-listed).
   Counter renegotiations;        // Contexts dropped after BADKEY or near their end, and renewed.
-  Counter deletions;             // TKEY mode 5 deletions sent at shutdown.
+  Counter deletions;             // Contexts deleted at their server (TKEY mode 5, answer verified):
+                                 // at shutdown and when a renewed context replaces one.
 };
 
 // Makes a Kerberos initiator (crypto::NewKerberosInitiator; tests substitute a scripted one).
@@ -71,8 +72,9 @@ class GssKeyRing {
   GssKeyRing(const GssKeyRing&) = delete;
   GssKeyRing& operator=(const GssKeyRing&) = delete;
 
-  // A key for `target` at `server`: a live context (valid for more than a minute yet), or a
-  // new one negotiated now within `timeout_ms` per exchange. Fails with an operator-readable
+  // A key for `target` at `server`: a live context (valid for more than a minute yet: its
+  // lifetime is the Kerberos ticket's, at most the zone's key_lifetime), or a new one
+  // negotiated now within `timeout_ms` per exchange; a replaced one is deleted at the server. Fails with an operator-readable
   // reason (never a token or key): unknown zone, KDC or credential trouble, TKEY error,
   // unauthorised server. A failure is remembered for 10 seconds, so that a refused or
   // unreachable server is not negotiated with on every query.
@@ -104,6 +106,10 @@ class GssKeyRing {
   Task<Result<NegotiatedKey, std::string>> Authenticate(const Endpoint& server, const GssTarget& target,
                                                           uint32_t timeout_ms, std::stop_token stop);
   uint64_t Now() const;
+  // Sends a TKEY mode 5 deletion of `key` to `server`, signed with it (RFC 2930 section 4.1);
+  // true, and counted, when the server's signed answer verifies.
+  Task<bool> DeleteAtServer(Endpoint server, crypto::TsigKey key, uint32_t timeout_ms);
+  Task<void> DeleteInBackground(Endpoint server, crypto::TsigKey key);
 
   uv_loop_t* loop_;
   std::vector<GssZoneSettings> zones_;

@@ -84,10 +84,17 @@ struct FakeGssServer {
       seen.push_back("delete");
       ++deletions;
       auto found = contexts.find(key_name);
-      if (found != contexts.end()) reply.sign_with = std::make_shared<FakeMicEngine>(found->second);
-      contexts.erase(key_name);
       reply.mode = dns::rdata::kTkeyModeDeletion;
-      return gss::testing::MakeTkeyReply(query, reply);
+      std::vector<uint8_t> unsigned_reply = gss::testing::MakeTkeyReply(query, reply);
+      if (found == contexts.end()) return unsigned_reply;
+      // Signed with the context being deleted, chained to the request's MAC.
+      crypto::TsigKey key = gss::testing::GssKey(std::make_shared<FakeMicEngine>(found->second), record->owner);
+      contexts.erase(found);
+      auto request = crypto::VerifyTsigReply(query, key, {}, Now());
+      crypto::TsigSignOptions sign;
+      sign.time_signed = Now();
+      sign.request_mac = request.mac;
+      return crypto::SignTsig(unsigned_reply, key, sign).value().message;
     }
     std::string principal(tkey.key.bytes.begin(), tkey.key.bytes.end());
     seen.push_back("tkey " + principal);
@@ -146,8 +153,8 @@ GssInitiatorFactory FakeKdc(std::set<std::string> known, int* made) {
   };
 }
 
-const char* kDomainPrincipal = "DNS/ns1.corp.example/corp.example";
-const char* kHostPrincipal = "DNS/ns1.corp.example";
+const char* kDomainPrincipal = "DNS/ns1.corp.example/corp.example@CORP.EXAMPLE";
+const char* kHostPrincipal = "DNS/ns1.corp.example@CORP.EXAMPLE";
 
 FakeGssServer ServerOn(const Clock* clock) {
   FakeGssServer server;
@@ -172,7 +179,7 @@ class GssUpstreamTest : public ::testing::Test {
       NetworkUpstreamOptions options;
       options.clock = &self->clock_;
       options.checksum = false;
-      options.gss_zones = {GssZoneSettings{*Name::FromText("corp.example."), {}, "", crypto::GssMechanism::kSpnego, 3600}};
+      options.gss_zones = {GssZoneSettings{*Name::FromText("corp.example."), {}, "CORP.EXAMPLE", crypto::GssMechanism::kSpnego, 3600}};
       options.gss_factory = FakeKdc(self->kdc_, &self->initiators_);
       options.log = [self](const std::string& line) { self->log_.push_back(line); };
       NetworkUpstream upstream(l, &self->stats_, options);
@@ -307,7 +314,10 @@ TEST_F(GssUpstreamTest, ContextNearItsEndIsRenewed) {
     UpstreamReply reply = co_await AskWww(upstream, server, To("ns1.corp.example", false));
     EXPECT_EQ(reply.status, UpstreamReply::Status::kReply) << reply.tsig_failure;
   });
-  EXPECT_EQ(server_.tkey_queries, 2);
+  // The replaced context was deleted at the server (best effort, in the background).
+  EXPECT_EQ(server_.tkey_queries, 3);
+  EXPECT_EQ(server_.deletions, 1);
+  EXPECT_EQ(server_.contexts.size(), 1u);
   EXPECT_EQ(stats_.gss.renegotiations, 1u);
 }
 

@@ -369,9 +369,15 @@ Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, 
     crypto::TsigVerification v = crypto::VerifyTsigReply(bytes, key, request_mac, static_cast<uint64_t>(now));
     std::string why = JudgeTsig(v, now, stats_);
     bool genuine_error = v.verdict == crypto::TsigVerdict::kServerError && v.mac_verified;
+    // An unsigned BADKEY (RFC 8945 section 5.2: it cannot be signed) is not trusted, but it
+    // ends the wait too: the question goes to TCP at once, where only a verified reply counts,
+    // instead of after the whole UDP timeout (a GSS-TSIG server that lost the context answers
+    // this way; a forger gains nothing but a TCP retry).
+    bool unsigned_badkey = v.verdict == crypto::TsigVerdict::kServerError && !v.mac_verified &&
+                           v.error == dns::Rcode::BADKEY;
     if (!why.empty()) outcome->last_refusal = std::move(why);
     // A signed TSIG error (BADTIME, BADTRUNC) is the server's genuine answer: it ends the wait.
-    if (v.verdict != crypto::TsigVerdict::kOk && !genuine_error) return false;
+    if (v.verdict != crypto::TsigVerdict::kOk && !genuine_error && !unsigned_badkey) return false;
     outcome->accepted = std::move(v);
     return true;
   };
