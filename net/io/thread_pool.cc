@@ -47,7 +47,10 @@ Task<bool> RunOnThreadPool(uv_loop_t* loop, std::function<void()> work) {
     job->self.reset();
     co_return false;
   }
-  co_await PoolAwaiter{job};
+  // Named, never a temporary inside co_await: GCC 12 destroys such temporaries twice (the note
+  // in resolver/iterator/iterator.cc), which here released the job twice.
+  PoolAwaiter awaiter{job};
+  co_await awaiter;
   co_return true;
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace redoubt::io {
@@ -22,14 +23,17 @@ TEST(ThreadPoolTest, BlockingWorkRunsOffTheLoopAndResumesOnIt) {
   uv_timer_init(&loop, &timer);
   timer.data = &ticks;
   uv_timer_start(&timer, [](uv_timer_t* t) { ++*static_cast<int*>(t->data); }, 5, 5);
-  Detach([&]() -> Task<void> {
-    queued = co_await RunOnThreadPool(&loop, [&work_thread] {
+  // The coroutine lambda is named so that its captures outlive the suspended coroutine.
+  auto body = [&]() -> Task<void> {
+    std::function<void()> work = [&work_thread] {
       work_thread = std::this_thread::get_id();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    });
+    };
+    queued = co_await RunOnThreadPool(&loop, std::move(work));
     resumed_thread = std::this_thread::get_id();
     uv_close(reinterpret_cast<uv_handle_t*>(&timer), nullptr);
-  }());
+  };
+  Detach(body());
   uv_run(&loop, UV_RUN_DEFAULT);
   EXPECT_EQ(uv_loop_close(&loop), 0);
   EXPECT_TRUE(queued);

@@ -113,15 +113,17 @@ Task<GssServerDirectory::Discovery> GssServerDirectory::Discover(const ForwardZo
   dns::Question servers_question{owner, type, dns::RrClass::IN};
   auto wire = co_await AskSources(discovery, servers_question, context, timeout_ms);
   std::vector<DiscoveredHost> hosts;
+  std::optional<dns::MessageView> servers_reply;  // Reads *wire, which outlives it.
   if (wire) {
     auto view = dns::MessageView::Parse(*wire);
-    if (view) hosts = DiscoveredHosts(*view, owner, type, ttl);
+    if (view) {
+      hosts = DiscoveredHosts(*view, owner, type, ttl);
+      servers_reply = std::move(*view);
+    }
   }
   for (const DiscoveredHost& host : hosts) {
     std::vector<IpAddress> addresses;
-    if (auto view = dns::MessageView::Parse(wire.value_or(std::vector<uint8_t>{}))) {
-      addresses = AddressesOf(*view, host.host, ttl);  // Glue in the discovery reply.
-    }
+    if (servers_reply) addresses = AddressesOf(*servers_reply, host.host, ttl);  // Glue.
     for (dns::RrType address_type : {dns::RrType::A, dns::RrType::AAAA}) {
       if (addresses.size() >= kMaxAddressesPerHost) break;
       dns::Question address_question{host.host, address_type, dns::RrClass::IN};

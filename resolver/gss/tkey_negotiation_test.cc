@@ -176,7 +176,8 @@ TEST_F(TkeyNegotiationTest, TimesPastTwoToThe32WrapAsSerialNumbers) {
   TkeyNegotiation negotiation(gss_, options);
   gss_->Then(GssStepStatus::kContinue, kApReq);
   const uint64_t now = (uint64_t{1} << 32) - 10;
-  auto view = dns::MessageView::Parse(negotiation.Start(now, 1).query).value();
+  TkeyNegotiationStep step = negotiation.Start(now, 1);  // The view reads its bytes.
+  auto view = dns::MessageView::Parse(step.query).value();
   dns::rdata::TKEY tkey = TkeyOf(view, view.records()[0]);
   EXPECT_EQ(tkey.inception.value, 0xFFFFFFF6u);
   EXPECT_EQ(tkey.expiration.value, 90u);
