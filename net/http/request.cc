@@ -176,6 +176,20 @@ bool NextLine(std::string_view window, size_t pos, std::string_view& line, size_
   return true;
 }
 
+// Whether a line not yet ended can still become valid: a request-line holds only SP and VCHAR,
+// a field line no controls but HTAB; a CR may only be its last octet so far. Judging this early
+// answers a TLS ClientHello or binary junk at once instead of after the request timeout, and
+// keeps every prefix of a valid head valid.
+bool IsPlausiblePartialLine(std::string_view partial, bool in_fields) noexcept {
+  for (size_t i = 0; i < partial.size(); ++i) {
+    auto c = static_cast<unsigned char>(partial[i]);
+    if (c == '\r' && i + 1 == partial.size()) return true;
+    bool ok = in_fields ? IsFieldValueChar(c) : (c >= 0x20 && c <= 0x7E);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 HttpParse ParseHttpRequest(std::span<const uint8_t> bytes, size_t max_header_octets) {
@@ -219,6 +233,9 @@ HttpParse ParseHttpRequest(std::span<const uint8_t> bytes, size_t max_header_oct
       return Failure(HttpParseStatus::kTooLarge, "more than 100 field lines");
     }
     if (!ParseField(line, fields, error)) return Failure(HttpParseStatus::kBad, std::move(error));
+  }
+  if (!IsPlausiblePartialLine(window.substr(pos), have_request_line)) {
+    return Failure(HttpParseStatus::kBad, "invalid octet in the head (RFC 9112 sections 3, 5)");
   }
   if (bytes.size() >= max_header_octets) {
     return Failure(HttpParseStatus::kTooLarge, "request head larger than the limit");

@@ -143,6 +143,16 @@ TEST(HttpRequestTest, StopsNulAndControlBytes) {
             HttpParseStatus::kComplete);
 }
 
+TEST(HttpRequestTest, StopsBinaryJunkBeforeItsLineEnds) {
+  using namespace std::string_literals;
+  // A TLS ClientHello has no line end: it is refused on its first octet, not left waiting.
+  EXPECT_EQ(Parse("\x16\x03\x01\x00\xa5"s).status, HttpParseStatus::kBad);
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nX: \0"s).status, HttpParseStatus::kBad);
+  EXPECT_EQ(Parse("GET /\rx"s).status, HttpParseStatus::kBad);
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r"s).status, HttpParseStatus::kIncomplete);
+  EXPECT_EQ(Parse("GET / HTTP/1.1\r\nX: caf\xc3"s).status, HttpParseStatus::kIncomplete);
+}
+
 TEST(HttpRequestTest, StopsBareCarriageReturns) {
   EXPECT_EQ(Parse("GET / HTTP/1.1\rHost: a\r\n\r\n").status, HttpParseStatus::kBad);
   EXPECT_EQ(Parse("GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\r\n\r\n").status, HttpParseStatus::kBad);
