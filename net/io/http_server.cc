@@ -109,7 +109,11 @@ void OnWritten(uv_write_t* request, int status);
 // Sends `response` and moves to the responding phase: the timer starts again for the write
 // (and the lingering close after it). Reading goes on, discarding, until the client's EOF.
 void Respond(HttpConnection* c, HttpResponse response, bool head_only) {
-  if (std::string date = HttpDate(); !date.empty()) response.headers.emplace_back("Date", date);
+  bool dated = std::any_of(response.headers.begin(), response.headers.end(),
+                           [](const auto& field) { return field.first == "Date"; });
+  if (std::string date = dated ? "" : HttpDate(); !date.empty()) {
+    response.headers.emplace_back("Date", date);  // RFC 9110 section 6.6.1.
+  }
   c->phase = Phase::kResponding;
   c->head.clear();
   c->head.shrink_to_fit();
