@@ -373,10 +373,10 @@ size_t LmdbCache::EntryCount() {
   return count;
 }
 
-double LmdbCache::Usage() {
+uint64_t LmdbCache::UsedBytes() {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
-  size_t pages = 0, page_size = 4096;
+  uint64_t pages = 0, page_size = 4096;
   for (MDB_dbi dbi : {entries_, ages_}) {
     MDB_stat stat;
     if (mdb_stat(txn, dbi, &stat) == 0) {
@@ -385,7 +385,11 @@ double LmdbCache::Usage() {
     }
   }
   mdb_txn_abort(txn);
-  return static_cast<double>(pages * page_size) / static_cast<double>(options_.max_size);
+  return pages * page_size;
+}
+
+double LmdbCache::Usage() {
+  return static_cast<double>(UsedBytes()) / static_cast<double>(options_.max_size);
 }
 
 void LmdbCache::QueueCorrupt(const std::string& key) {

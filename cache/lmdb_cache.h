@@ -115,6 +115,9 @@ class LmdbCache {
   size_t EvictOldest(size_t count);
   // Live pages as a share of the map (what eviction watches).
   double Usage();
+  // Those live pages in bytes (the entries and their age index; not LMDB's free list). Any
+  // thread may ask (a short read transaction).
+  uint64_t UsedBytes();
   size_t EntryCount();
   const CacheStats& stats() const { return stats_; }
   const CacheOptions& options() const { return options_; }

@@ -99,6 +99,20 @@ TEST_F(LmdbCacheTest, WrittenEntriesSurviveReopening) {
   EXPECT_TRUE(log_.empty());
 }
 
+// redoubt_cache_size_bytes: whole pages of the entries and their index, growing with them.
+TEST_F(LmdbCacheTest, UsedBytesAreWholePagesAndGrowWithTheEntries) {
+  auto cache = Open();
+  uint64_t empty = cache->UsedBytes();
+  for (int i = 0; i < 500; ++i) {
+    std::string owner = "host" + std::to_string(i) + ".example.";
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth));
+  }
+  uint64_t used = cache->UsedBytes();
+  EXPECT_GT(used, empty);
+  EXPECT_EQ(used % 4096, 0u);
+  EXPECT_DOUBLE_EQ(cache->Usage(), static_cast<double>(used) / static_cast<double>(8 << 20));
+}
+
 // Issue #12: what was validated under one set of trust anchors is not served under another.
 TEST_F(LmdbCacheTest, ChangedTrustFingerprintDropsEverything) {
   std::string key = RRsetKey(N("www.example."), dns::RrType::A);

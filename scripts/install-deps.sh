@@ -9,13 +9,14 @@ what=${1:-test}
 build_pkgs=(
   build-essential g++ clang libclang-rt-14-dev llvm meson ninja-build pkg-config
   libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev liblmdb-dev
-  libidn2-dev libkrb5-dev
+  libidn2-dev libkrb5-dev prometheus-cpp-dev
 )
 # Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver.
 test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
+  prometheus
 )
 
 pkgs=("${build_pkgs[@]}")
@@ -35,7 +36,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Debian starts daemons (named, nsd, knot, pdns, unbound, the KDC) as they are installed; the tests start
+# Debian starts daemons (named, nsd, knot, pdns, unbound, the KDC, prometheus) as they are installed; the tests start
 # their own instances on loopback, so keep the packaged services from starting at all.
 policy=/usr/sbin/policy-rc.d
 had_policy=0
@@ -55,6 +56,6 @@ echo "install-deps: installing ${missing[*]}"
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # Some packages' maintainer scripts start their daemon anyway when there is no init system.
-for svc in named nsd knotd pdns_server unbound krb5kdc kadmind; do
+for svc in named nsd knotd pdns_server unbound krb5kdc kadmind prometheus; do
   pkill -x "$svc" 2>/dev/null || true
 done

@@ -32,6 +32,9 @@ tally_reset
 step "build" bash scripts/build.sh build
 run_gtests build unit
 step "layering" bash tests/check_layering.sh
+if [ -x tests/integration/metrics_promtool.sh ]; then
+  run_counted "metrics-promtool" bash tests/integration/metrics_promtool.sh build
+fi
 if [ -x tests/corpus/run.sh ]; then
   run_counted "corpus" bash tests/corpus/run.sh build
 fi

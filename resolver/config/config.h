@@ -94,6 +94,7 @@ struct Config {
   QueryLimits limits;
   LogLevel log_level = LogLevel::kInfo;
   bool log_queries = false;               // One line per client query.
+  std::optional<Endpoint> metrics_listen;  // Prometheus /metrics, /health, /ready; unset: off.
 
   // What the loader found legal but unwise ("file:line: reason"), for the daemon to log at
   // start-up and --check-config to print: TSIG secrets others may read, short or MD5 keys.

@@ -261,6 +261,20 @@ class Loader {
     return true;
   }
 
+  // metrics: {listen: ADDRESS:PORT}, the port written out (no default: 53 is the resolver's).
+  bool Metrics(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "metrics must be a mapping with 'listen'");
+    return ReadMap(node, {{"listen", [this](const YAML::Node& n) {
+      Endpoint endpoint;
+      if (!EndpointFrom(n, "metrics.listen", endpoint)) return false;
+      if (Endpoint::Parse(n.Scalar(), 0)->port != Endpoint::Parse(n.Scalar(), 1)->port) {
+        return Fails(n, "metrics.listen needs a port, such as 127.0.0.1:9153");
+      }
+      config_.metrics_listen = endpoint;
+      return true;
+    }}});
+  }
+
   bool Cache(const YAML::Node& node) {
     if (!node.IsMap()) return Fails(node, "cache must be a mapping");
     return ReadMap(node, {
@@ -496,6 +510,7 @@ class Loader {
         {"outgoing-interface", Addresses("outgoing-interface", config_.outgoing_interfaces)},
         {"access-control", [this](const YAML::Node& n) { return AccessControl(n); }},
         {"cache", [this](const YAML::Node& n) { return Cache(n); }},
+        {"metrics", [this](const YAML::Node& n) { return Metrics(n); }},
         {"forward-zones", [this](const YAML::Node& n) {
           return Sequence(n, "forward-zones", [this](const YAML::Node& e) {
             return ZoneEntryFrom(e, "forward-zones", "forward zone", "servers", &ForwardZone::servers,

@@ -189,6 +189,25 @@ TEST(ConfigTest, OneAddressFamilyMustStayOn) {
   EXPECT_TRUE(Load("do-ip4: true\ndo-ip6: false\n").do_ip4);
 }
 
+// metrics: {listen: ADDRESS:PORT} turns the Prometheus endpoint on (docs/metrics.md).
+TEST(ConfigTest, MetricsListenIsAnAddressWithAPort) {
+  EXPECT_FALSE(Load("").metrics_listen.has_value());
+  EXPECT_FALSE(Load("metrics: {}\n").metrics_listen.has_value());
+  Config v4 = Load("metrics: {listen: \"127.0.0.1:9153\"}\n");
+  ASSERT_TRUE(v4.metrics_listen.has_value());
+  EXPECT_EQ(v4.metrics_listen->ToString(), "127.0.0.1:9153");
+  Config v6 = Load("metrics:\n  listen: \"[::1]:9153\"\n");
+  ASSERT_TRUE(v6.metrics_listen.has_value());
+  EXPECT_EQ(v6.metrics_listen->ToString(), "[::1]:9153");
+  EXPECT_EQ(ErrorOf("metrics: {listen: 127.0.0.1}\n"),
+            "test.yaml:1: metrics.listen needs a port, such as 127.0.0.1:9153");
+  EXPECT_EQ(ErrorOf("metrics: {listen: \"no:9153\"}\n"),
+            "test.yaml:1: 'no:9153' is not an address or address:port");
+  EXPECT_EQ(ErrorOf("metrics: \"127.0.0.1:9153\"\n"),
+            "test.yaml:1: metrics must be a mapping with 'listen'");
+  EXPECT_EQ(ErrorOf("workers: 1\nmetrics: {port: 9153}\n").rfind("test.yaml:2: ", 0), 0u);
+}
+
 TEST(ConfigTest, OutgoingInterfacesAreAddresses) {
   EXPECT_TRUE(Load("").outgoing_interfaces.empty());  // The kernel chooses.
   Config config = Load("outgoing-interface: [192.0.2.7, '2001:db8::53']\n");

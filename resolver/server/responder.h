@@ -25,12 +25,15 @@
 #include "net/base/task.h"
 #include "net/io/listener.h"
 #include "resolver/config/config.h"
+#include "resolver/metrics/latency_histogram.h"
 #include "resolver/pipeline/pipeline.h"
 
 namespace redoubt::resolver {
 
 struct ResponderStats {
   Counter queries;
+  Counter udp_queries;       // Of `queries`, by the transport they came over.
+  Counter tcp_queries;
   Counter dropped;           // Unreadable, or a response rather than a query.
   Counter formerr;
   Counter refused;
@@ -42,6 +45,10 @@ struct ResponderStats {
   Counter checksum_replies;  // Replies sealed with a CHECKSUM digest.
   Counter any_synthesised;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
   Counter notifies;          // NOTIFY messages handed to ResponderOptions::on_notify.
+  // From Answer() being called with the query to the reply being handed back to the listener,
+  // for every query answered with an rcode (resolved or refused; not dropped ones, FORMERR
+  // or NOTIFY).
+  LatencyHistogram duration;
 };
 
 // Answers a NOTIFY (RFC 1996) from `source`: the reply to send, empty for none.
@@ -79,6 +86,8 @@ class Responder {
   uint16_t Refusal(const ParsedQuery& query, const io::QueryContext& context) const;
   void LogQuery(const io::QueryContext& context, const dns::Question& question,
                 const Resolution& resolution, MonoTime started) const;
+  // Records the time since `started` in stats_->duration.
+  void ObserveDuration(MonoTime started) const;
 
   Pipeline& pipeline_;
   ResponderOptions options_;

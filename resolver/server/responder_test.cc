@@ -214,5 +214,23 @@ TEST_F(ResponderTest, LogQueriesWritesOneLinePerQuery) {
   EXPECT_NE(logged_[0].find("www.example. A NOERROR upstream="), std::string::npos) << logged_[0];
 }
 
+// Metrics (docs/metrics.md): queries by transport; one duration per query answered with an
+// rcode (resolved or refused), none for a dropped one.
+TEST_F(ResponderTest, CountsQueriesByTransportAndTimesEachAnswer) {
+  Answer(Query("www.example.", RrType::A, false));
+  Answer(Query("www.example.", RrType::A, false), /*tcp=*/true);
+  Answer(Query({}, /*rd=*/false));  // REFUSED: no recursion desired.
+  std::vector<uint8_t> response = Query("www.example.", RrType::A, false);
+  response[2] |= 0x80;  // QR: a response, dropped.
+  EXPECT_TRUE(Answer(response).empty());
+  EXPECT_EQ(stats_.queries, 4u);
+  EXPECT_EQ(stats_.udp_queries, 3u);
+  EXPECT_EQ(stats_.tcp_queries, 1u);
+  EXPECT_EQ(stats_.refused, 1u);
+  LatencyHistogram::Snapshot duration = stats_.duration.Read();
+  EXPECT_EQ(duration.count(), 3u);
+  EXPECT_GT(duration.sum_us, 0u);
+}
+
 }  // namespace
 }  // namespace redoubt::resolver

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -24,6 +26,13 @@ struct NetworkUpstream::Sent {
 namespace {
 
 using Status = UpstreamReply::Status;
+
+// An exchange's round trip (from `started`, before sending) when it ended with a reply.
+void ObserveRtt(LatencyHistogram& rtt, MonoTime started, const io::ExchangeResult& result) {
+  if (result.status != io::ExchangeStatus::kReply) return;
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  rtt.Observe(static_cast<uint32_t>(std::min<int64_t>(elapsed.count(), std::numeric_limits<uint32_t>::max())));
+}
 
 std::vector<uint16_t> RandomSourcePorts() {
   std::vector<uint16_t> ports(8);
@@ -190,7 +199,10 @@ Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const 
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match) : MatchFilter(sent.match);
-  co_return co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
+  MonoTime started = std::chrono::steady_clock::now();
+  io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
+  ObserveRtt(stats_->rtt, started, result);
+  co_return result;
 }
 
 Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
@@ -199,8 +211,10 @@ Task<UpstreamReply> NetworkUpstream::OverTcp(Endpoint server, const Sent& sent, 
   auto case_mismatch = std::make_shared<bool>(false);
   // Named, not a temporary inside co_await (GCC 12 destroys such temporaries twice).
   io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match, case_mismatch) : MatchFilter(sent.match, case_mismatch);
+  MonoTime started = std::chrono::steady_clock::now();
   io::ExchangeResult result = co_await tcp_pool_.Exchange(server, sent.wire, std::move(filter), timeout_ms,
                                                           std::move(stop), sent.source);
+  ObserveRtt(stats_->rtt, started, result);
   if (*case_mismatch && no_case_.insert(server.address).second) ++stats_->case_fallbacks;
   co_return FromExchange(std::move(result), true, stats_);
 }
@@ -381,7 +395,10 @@ Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, 
     outcome->accepted = std::move(v);
     return true;
   };
-  co_return co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
+  MonoTime started = std::chrono::steady_clock::now();
+  io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
+  ObserveRtt(stats_->rtt, started, result);
+  co_return result;
 }
 
 Task<UpstreamReply> NetworkUpstream::AskSigned(Endpoint server, dns::Question question, AskOptions options) {

@@ -134,6 +134,20 @@ TEST_F(NetworkUpstreamTest, GoodServerAnswersOverUdpWithRandomCase) {
   EXPECT_EQ(stats_.tcp_queries, 0u);
 }
 
+// redoubt_upstream_rtt_seconds: one observation per exchange that got a reply the filter took,
+// over UDP (a TC reply too) and over TCP; none for a datagram refused as not ours.
+TEST_F(NetworkUpstreamTest, RoundTripsOfExchangesWithAReplyAreTimed) {
+  AskServer(FakeServer::Mode::kGood, 2);
+  EXPECT_EQ(stats_.rtt.Read().count(), 2u);
+  AskServer(FakeServer::Mode::kTruncateUdp, 1);
+  EXPECT_EQ(stats_.rtt.Read().count(), 4u);
+  AskServer(FakeServer::Mode::kWrongIdOverUdp, 1);
+  LatencyHistogram::Snapshot rtt = stats_.rtt.Read();
+  EXPECT_EQ(rtt.count(), 5u);
+  EXPECT_GT(rtt.sum_us, 0u);
+  EXPECT_EQ(rtt.buckets.back(), 0u);  // Loopback: nothing near 5 seconds.
+}
+
 TEST_F(NetworkUpstreamTest, ServerThatLowercasesTheQuestionGetsPlainQueriesAfterOneTcpRetry) {
   auto replies = AskServer(FakeServer::Mode::kLowercaseQuestion, 3);
   ASSERT_EQ(replies.size(), 3u);

@@ -34,6 +34,7 @@
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
+#include "resolver/metrics/latency_histogram.h"
 #include "resolver/query/upstream.h"
 #include "resolver/upstream/checksum_policy.h"
 #include "resolver/upstream/gss_keys.h"
@@ -71,6 +72,9 @@ struct UpstreamStats {
   Counter tsig_server_errors;  // The server answered BADSIG, BADKEY, BADTIME or BADTRUNC (D6).
   Counter tsig_badtrunc_retries;  // Asked again with the full MAC after BADTRUNC (RFC 8945 5.2.2.1).
   GssStats gss;                   // GSS-TSIG contexts (RFC 3645, RFC 5178).
+  // Per UDP or TCP exchange that got a reply the filter took (ours by ID and question; over TCP
+  // including the connection's set-up when it was new): from sending to receiving.
+  LatencyHistogram rtt;
 };
 
 struct NetworkUpstreamOptions {
