@@ -67,6 +67,10 @@ if [ -x tests/integration/mirror_interop.sh ]; then run_counted "mirror-interop"
 # forwarding over GSS-TSIG with the RFC 5178 attack.
 if [ -x tests/integration/gss_context.sh ]; then run_counted "gss-context" bash tests/integration/gss_context.sh; fi
 if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/integration/gss_tsig.sh; fi
+# Metrics (issue #16): a real Prometheus server scraping redoubt.
+if [ -x tests/integration/metrics_prometheus.sh ]; then
+  run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
+fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi

@@ -4,11 +4,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <thread>
 
 #include "resolver/config/config.h"
+#include "resolver/daemon/metrics_endpoint.h"
 #include "resolver/daemon/root_hints.h"
 #include "crypto/digest.h"
 #include "net/dns/base_encoding.h"
@@ -125,6 +127,35 @@ void LogGss(const redoubt::resolver::Config& config,
       " host-based), " + std::to_string(renewed) + " renewed, " + std::to_string(deleted) +
       " deleted at shutdown; refused: " + std::to_string(unauthorised) + " unauthorised servers, " +
       std::to_string(failures) + " failed negotiations");
+}
+
+// The metrics endpoint (docs/metrics.md) over the workers' counters, the cache's and the
+// mirrors'. Readiness: every worker started (they are, once here) and no signal received yet.
+redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string> StartMetrics(
+    const redoubt::resolver::Config& config, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
+    redoubt::cache::LmdbCache* cache, const redoubt::resolver::MirrorSet* mirrors,
+    const redoubt::resolver::MirrorService* mirror_service, const std::atomic<bool>& stopping) {
+  redoubt::resolver::MetricsSources sources;
+  for (const auto& w : workers) sources.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
+  if (cache != nullptr) {
+    sources.cache = &cache->stats();
+    sources.cache_size = redoubt::resolver::CacheSizeReader(*cache);
+  }
+  if (mirror_service != nullptr) sources.mirror = &mirror_service->stats();
+  sources.start_time_seconds = static_cast<double>(redoubt::RealClock().WallSeconds());
+  size_t worker_count = workers.size(), mirror_zones = config.mirror_zones.size();
+  auto readiness = [worker_count, mirror_zones, mirrors, &stopping] {
+    redoubt::resolver::ReadinessFacts facts;
+    facts.workers = worker_count;
+    facts.workers_listening = worker_count;
+    facts.stopping = stopping.load();
+    facts.mirror_zones = mirror_zones;
+    if (mirrors != nullptr) {
+      for (const auto& zone : mirrors->zones()) facts.mirror_copies += mirrors->Find(zone) != nullptr ? 1 : 0;
+    }
+    return facts;
+  };
+  return redoubt::resolver::MetricsEndpoint::Start(*config.metrics_listen, std::move(sources), readiness);
 }
 
 // The validate stage's totals (DNSSEC answers by status).
@@ -353,11 +384,25 @@ int main(int argc, char** argv) {
   std::string addresses;
   for (const auto& endpoint : config->listen) addresses += " " + endpoint.ToString();
   Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<redoubt::resolver::MetricsEndpoint> metrics;  // Stopped before the workers go.
+  if (config->metrics_listen) {
+    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), stopping);
+    if (!started) {
+      LogError(started.error());
+      for (auto& w : workers) w->Stop();
+      return 1;
+    }
+    metrics = std::move(*started);
+    Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
+  }
 
   int received = 0;
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+  stopping = true;  // /ready says 503 from now on.
   for (auto& w : workers) w->Stop();
+  if (metrics) metrics->Stop();
   if (mirror_service) mirror_service->Stop();
   LogTotals(workers, cache.get());
   LogTsig(*config, workers);
