@@ -293,17 +293,19 @@ size_t LmdbCache::EvictOldest(size_t count) {
 
 // --- Flushing ------------------------------------------------------------------------------
 
-size_t LmdbCache::DeletePrefix(const std::string& prefix, const std::function<bool(const std::string&)>& keep) {
+size_t LmdbCache::DeletePrefix(const std::string& prefix,
+                               const std::function<bool(const std::string&, std::span<const uint8_t>)>& keep) {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
   MDB_cursor* cursor = nullptr;
   size_t removed = 0;
   if (mdb_cursor_open(txn, entries_, &cursor) == 0) {
     MDB_val k = Val(prefix), v;
-    int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    // LMDB refuses an empty key, so the empty prefix (every entry) starts at the first one.
+    int rc = mdb_cursor_get(cursor, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
     while (rc == 0 && Str(k).starts_with(prefix)) {
       std::string key = Str(k);
-      if (!keep(key)) {
+      if (!keep(key, Span(v))) {
         if (auto header = DecodeEntryHeader(Span(v))) {
           std::string age = AgeKey(header->stored, key);
           MDB_val a = Val(age);
@@ -324,13 +326,35 @@ size_t LmdbCache::DeletePrefix(const std::string& prefix, const std::function<bo
 size_t LmdbCache::FlushName(const dns::Name& name) {
   std::string prefix = NameKeyPrefix(name);
   // CACHE_KEY_LAYOUT: after the name's prefix, 'E' and 'X' are the name's own entries.
-  return DeletePrefix(prefix, [&](const std::string& key) {
+  return DeletePrefix(prefix, [&](const std::string& key, std::span<const uint8_t>) {
     return key.size() <= prefix.size() || (key[prefix.size()] != 'E' && key[prefix.size()] != 'X');
   });
 }
 
 size_t LmdbCache::FlushSubtree(const dns::Name& name) {
-  return DeletePrefix(name.LookupKey(), [](const std::string&) { return false; });
+  return DeletePrefix(name.LookupKey(), [](const std::string&, std::span<const uint8_t>) { return false; });
+}
+
+size_t LmdbCache::FlushWhere(const std::function<bool(const CacheEntry& header)>& drop) {
+  return DeletePrefix("", [&](const std::string&, std::span<const uint8_t> value) {
+    auto header = DecodeEntryHeader(value);
+    return header && !drop(*header);
+  });
+}
+
+void LmdbCache::ForEach(const std::function<bool(const CacheEntry& entry)>& visit) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return;
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(txn, entries_, &cursor) == 0) {
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+      auto entry = DecodeEntry(Span(v));
+      if (entry && !visit(*entry)) break;
+    }
+    mdb_cursor_close(cursor);
+  }
+  mdb_txn_abort(txn);
 }
 
 size_t LmdbCache::FlushAll() {
@@ -410,7 +434,7 @@ void LmdbCache::EvictorLoop() {
       std::lock_guard guard(corrupt_mutex_);
       corrupt.swap(corrupt_keys_);
     }
-    for (const std::string& key : corrupt) DeletePrefix(key, [&](const std::string& k) { return k != key; });
+    for (const std::string& key : corrupt) DeletePrefix(key, [&](const std::string& k, std::span<const uint8_t>) { return k != key; });
     if (Usage() > options_.evict_above) EvictDownTo(options_.evict_below);
     lock.lock();
   }

@@ -101,6 +101,13 @@ class LmdbCache {
   size_t FlushName(const dns::Name& name);
   size_t FlushSubtree(const dns::Name& name);
   size_t FlushAll();
+  // Flushes each entry for which `drop` holds, judged on its header alone (no RRsets decoded):
+  // the control CLI's flush-negative (docs/control.md). An entry whose header is damaged goes
+  // too. Returns the number of entries removed.
+  size_t FlushWhere(const std::function<bool(const CacheEntry& header)>& drop);
+  // Calls `visit` with each entry that decodes, in key order, inside one read transaction (a
+  // snapshot; writers go on meanwhile), until it returns false: the control CLI's dump-cache.
+  void ForEach(const std::function<bool(const CacheEntry& entry)>& visit);
 
   // The cache must not outlive its trust (issue #12): `fingerprint` names what validation
   // statuses depend on (trust anchors, negative anchors, forward zones, validation on or off).
@@ -134,7 +141,9 @@ class LmdbCache {
   void EvictDownTo(double share);
   void MoveAside(const std::string& why);
   int WriteOnce(const WriteBatch& batch, uint64_t now);
-  size_t DeletePrefix(const std::string& prefix, const std::function<bool(const std::string&)>& keep);
+  // Deletes the entries under `prefix` that `keep` (given the key and the value) rejects.
+  size_t DeletePrefix(const std::string& prefix,
+                      const std::function<bool(const std::string&, std::span<const uint8_t>)>& keep);
   void QueueCorrupt(const std::string& key);
   void EvictorLoop();
 

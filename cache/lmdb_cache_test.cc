@@ -204,6 +204,29 @@ TEST_F(LmdbCacheTest, FlushNameSubtreeAndAll) {
   EXPECT_EQ(cache->EntryCount(), 0u);
 }
 
+// flush-negative (docs/control.md): NXDOMAIN and NODATA entries go, data stays; dump-cache
+// reads every entry in key order from one snapshot.
+TEST_F(LmdbCacheTest, FlushWhereJudgesHeadersAndForEachVisitsInKeyOrder) {
+  auto cache = Open();
+  for (const char* owner : {"b.example.", "a.example."}) {
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth));
+  }
+  CacheEntry negative = AEntry("gone.example.", 1, dns::Trust::kAnswerAuth);
+  negative.kind = EntryKind::kNxDomain;
+  Put(*cache, NxDomainKey(N("gone.example.")), negative);
+  std::vector<std::string> owners;
+  cache->ForEach([&](const CacheEntry& entry) {
+    owners.push_back(entry.rrsets[0].owner.ToText());
+    return true;
+  });
+  EXPECT_EQ(owners, (std::vector<std::string>{"a.example.", "b.example.", "gone.example."}));
+  EXPECT_EQ(cache->FlushWhere([](const CacheEntry& header) { return header.kind != EntryKind::kPositive; }), 1u);
+  EXPECT_EQ(cache->EntryCount(), 2u);
+  size_t visited = 0;
+  cache->ForEach([&](const CacheEntry&) { return ++visited < 1; });  // Stops when told.
+  EXPECT_EQ(visited, 1u);
+}
+
 TEST_F(LmdbCacheTest, CoveringNsecIsTheLastKeyAtOrBeforeTheName) {
   auto cache = Open();
   dns::Name zone = N("example.");

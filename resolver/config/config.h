@@ -95,6 +95,11 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   bool log_queries = false;               // One line per client query.
   std::optional<Endpoint> metrics_listen;  // Prometheus /metrics, /health, /ready; unset: off.
+  // The control channel's Unix socket (docs/control.md); empty: none. When it is the default
+  // (not written in the file) and cannot be created or another daemon holds it, the daemon
+  // goes on without one and says so; a written path must work.
+  std::string control_socket = "/run/redoubt/control.sock";
+  bool control_socket_configured = false;
 
   // What the loader found legal but unwise ("file:line: reason"), for the daemon to log at
   // start-up and --check-config to print: TSIG secrets others may read, short or MD5 keys.

@@ -275,6 +275,19 @@ class Loader {
     }}});
   }
 
+  // control: {socket: PATH}: the control channel's Unix socket (docs/control.md); "" turns it off.
+  bool Control(const YAML::Node& node) {
+    if (!node.IsMap()) return Fails(node, "control must be a mapping with 'socket'");
+    return ReadMap(node, {{"socket", [this](const YAML::Node& n) {
+      std::string path;
+      if (!Scalar(n, "control.socket", path)) return false;
+      if (!path.empty() && path.front() != '/') return Fails(n, "control.socket must be an absolute path, or \"\" for none");
+      config_.control_socket = path;
+      config_.control_socket_configured = true;
+      return true;
+    }}});
+  }
+
   bool Cache(const YAML::Node& node) {
     if (!node.IsMap()) return Fails(node, "cache must be a mapping");
     return ReadMap(node, {
@@ -511,6 +524,7 @@ class Loader {
         {"access-control", [this](const YAML::Node& n) { return AccessControl(n); }},
         {"cache", [this](const YAML::Node& n) { return Cache(n); }},
         {"metrics", [this](const YAML::Node& n) { return Metrics(n); }},
+        {"control", [this](const YAML::Node& n) { return Control(n); }},
         {"forward-zones", [this](const YAML::Node& n) {
           return Sequence(n, "forward-zones", [this](const YAML::Node& e) {
             return ZoneEntryFrom(e, "forward-zones", "forward zone", "servers", &ForwardZone::servers,

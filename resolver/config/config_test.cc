@@ -208,6 +208,24 @@ TEST(ConfigTest, MetricsListenIsAnAddressWithAPort) {
   EXPECT_EQ(ErrorOf("workers: 1\nmetrics: {port: 9153}\n").rfind("test.yaml:2: ", 0), 0u);
 }
 
+// control: {socket: PATH} (docs/control.md): a default path that may fall back, a written one
+// that must work, "" for none.
+TEST(ConfigTest, ControlSocketIsAnAbsolutePathOrNone) {
+  Config defaults = Load("");
+  EXPECT_EQ(defaults.control_socket, "/run/redoubt/control.sock");
+  EXPECT_FALSE(defaults.control_socket_configured);
+  Config written = Load("control: {socket: /tmp/r/control.sock}\n");
+  EXPECT_EQ(written.control_socket, "/tmp/r/control.sock");
+  EXPECT_TRUE(written.control_socket_configured);
+  Config off = Load("control:\n  socket: \"\"\n");
+  EXPECT_EQ(off.control_socket, "");
+  EXPECT_TRUE(off.control_socket_configured);
+  EXPECT_EQ(ErrorOf("workers: 1\ncontrol: {socket: run/control.sock}\n"),
+            "test.yaml:2: control.socket must be an absolute path, or \"\" for none");
+  EXPECT_EQ(ErrorOf("control: /run/x.sock\n"), "test.yaml:1: control must be a mapping with 'socket'");
+  EXPECT_EQ(ErrorOf("control: {path: /x}\n").rfind("test.yaml:1: ", 0), 0u);
+}
+
 TEST(ConfigTest, OutgoingInterfacesAreAddresses) {
   EXPECT_TRUE(Load("").outgoing_interfaces.empty());  // The kernel chooses.
   Config config = Load("outgoing-interface: [192.0.2.7, '2001:db8::53']\n");

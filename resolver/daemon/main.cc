@@ -2,6 +2,7 @@
 // one worker per core, serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr.
 #include <CLI/CLI.hpp>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "resolver/config/config.h"
+#include "resolver/daemon/control_service.h"
 #include "resolver/daemon/metrics_endpoint.h"
 #include "resolver/daemon/root_hints.h"
 #include "crypto/digest.h"
@@ -158,7 +160,38 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
   return redoubt::resolver::MetricsEndpoint::Start(*config.metrics_listen, std::move(sources), readiness);
 }
 
-// The validate stage's totals (DNSSEC answers by status).
+// The control channel (docs/control.md) on config.control_socket. The default path's directory
+// (/run/redoubt) is created when missing; when the default cannot be used (no permission, or
+// another daemon holds it) the daemon goes on without a control channel and says why. A path
+// written in the configuration must work. Null: no channel.
+struct ControlChannel {
+  std::unique_ptr<redoubt::resolver::ControlService> service;
+  std::unique_ptr<redoubt::io::UnixCommandServer> server;
+};
+
+redoubt::Result<ControlChannel, std::string> StartControl(const Config& config,
+                                                          redoubt::resolver::ControlTargets targets) {
+  ControlChannel channel;
+  if (config.control_socket.empty()) return channel;
+  if (!config.control_socket_configured) {
+    std::string directory = config.control_socket.substr(0, config.control_socket.rfind('/'));
+    mkdir(directory.c_str(), 0755);  // Fails harmlessly when it exists; Start() names other failures.
+  }
+  channel.service = std::make_unique<redoubt::resolver::ControlService>(std::move(targets));
+  auto* service = channel.service.get();
+  auto started = redoubt::io::UnixCommandServer::Start(
+      config.control_socket,
+      [service](std::string_view line, const redoubt::io::CommandPeer& peer) { return service->Answer(line, peer); });
+  if (!started) {
+    if (config.control_socket_configured) return redoubt::Unexpected(started.error());
+    LogAt(redoubt::resolver::LogLevel::kWarning,
+          "warning: " + started.error() + "; going on without a control channel (set control.socket)");
+    return ControlChannel{};
+  }
+  channel.server = std::move(*started);
+  return channel;
+}
+
 // The mirror service (resolver/mirror): its own thread, started before the workers so that
 // stored copies answer from the first query. Copies live in <cache directory>/mirrors.
 redoubt::Result<void, std::string> StartMirrors(const redoubt::resolver::Config& config, const redoubt::Clock& clock,
@@ -397,10 +430,36 @@ int main(int argc, char** argv) {
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
 
+  redoubt::resolver::ControlTargets control_targets;
+  control_targets.config = &*config;
+  control_targets.workers = &workers;
+  control_targets.cache = cache.get();
+  control_targets.anchors = &anchor_store;
+  control_targets.mirror_service = mirror_service.get();
+  for (const auto& w : workers) control_targets.metrics.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
+  if (cache) {
+    control_targets.metrics.cache = &cache->stats();
+    control_targets.metrics.cache_size = redoubt::resolver::CacheSizeReader(*cache);
+  }
+  if (mirror_service) control_targets.metrics.mirror = &mirror_service->stats();
+  control_targets.start_time_seconds = wall_clock.WallSeconds();
+  control_targets.metrics.start_time_seconds = static_cast<double>(control_targets.start_time_seconds);
+  control_targets.now_seconds = [] { return wall_clock.WallSeconds(); };
+  control_targets.log = Log;
+  auto control = StartControl(*config, std::move(control_targets));
+  if (!control) {
+    LogError(control.error());
+    if (metrics) metrics->Stop();
+    for (auto& w : workers) w->Stop();
+    return 1;
+  }
+  if (control->server) Log("control channel on " + control->server->path() + " (redoubt-control -s PATH)");
+
   int received = 0;
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   stopping = true;  // /ready says 503 from now on.
+  if (control->server) control->server->Stop();
   for (auto& w : workers) w->Stop();
   if (metrics) metrics->Stop();
   if (mirror_service) mirror_service->Stop();

@@ -145,8 +145,20 @@ Result<void, std::string> Worker::Start() {
     udp_.push_back(std::move(*udp));
     tcp_.push_back(std::move(*tcp));
   }
+  uv_async_init(&loop_, &posted_signal_, [](uv_async_t* async) { static_cast<Worker*>(async->data)->RunPosted(); });
+  posted_signal_.data = this;
+  {
+    std::lock_guard lock(posted_mutex_);
+    accepting_posts_ = true;
+  }
   uv_async_init(&loop_, &stop_, [](uv_async_t* async) {
     auto* worker = static_cast<Worker*>(async->data);
+    {
+      std::lock_guard lock(worker->posted_mutex_);
+      worker->accepting_posts_ = false;
+      worker->posted_.clear();  // Their promises break: the futures report no answer.
+    }
+    uv_close(reinterpret_cast<uv_handle_t*>(&worker->posted_signal_), nullptr);
     worker->CloseListeners();
     worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
     // GSS-TSIG contexts are deleted at their servers (TKEY mode 5, RFC 2930 section 4.1): best
@@ -159,6 +171,39 @@ Result<void, std::string> Worker::Start() {
   stop_.data = this;
   thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
   return {};
+}
+
+bool Worker::Post(std::function<void()> task) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    if (!accepting_posts_) return false;
+    posted_.push_back(std::move(task));
+    uv_async_send(&posted_signal_);  // Under the lock: the stop callback closes the handle under it.
+  }
+  return true;
+}
+
+void Worker::RunPosted() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(posted_mutex_);
+    tasks.swap(posted_);
+  }
+  for (auto& task : tasks) task();
+}
+
+std::future<size_t> Worker::ForgetBogus() {
+  auto done = std::make_shared<std::promise<size_t>>();
+  std::future<size_t> result = done->get_future();
+  Post([this, done] { done->set_value(validator_->Forget()); });
+  return result;
+}
+
+std::future<size_t> Worker::ForgetDelegations() {
+  auto done = std::make_shared<std::promise<size_t>>();
+  std::future<size_t> result = done->get_future();
+  Post([this, done] { done->set_value(cache_.ForgetZones()); });
+  return result;
 }
 
 void Worker::CloseListeners() {

@@ -6,7 +6,9 @@
 
 #include <uv.h>
 
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <stop_token>
 #include <thread>
@@ -69,12 +71,27 @@ class Worker {
   // can never finish. 0 after a clean shutdown.
   size_t stranded_queries() const noexcept { return stranded_; }
 
+  // What the worker's own memory forgets for the control channel (docs/control.md), done on
+  // the worker's loop thread between queries; the futures give the number of entries that went,
+  // or stay unready when the worker has stopped. Bogus: the validator's bogus answers and
+  // chain-of-trust verdicts (Validator::Forget). Delegations: the zones the iterator learnt
+  // (DelegationCache::ForgetZones), so that changed NS sets are fetched again.
+  std::future<size_t> ForgetBogus();
+  std::future<size_t> ForgetDelegations();
+
  private:
   void CloseListeners();
+  // Queues `task` for the loop thread; false once the worker has stopped.
+  bool Post(std::function<void()> task);
+  void RunPosted();
 
   Config config_;
   uv_loop_t loop_{};
   uv_async_t stop_{};
+  uv_async_t posted_signal_{};
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;  // Guarded by posted_mutex_.
+  bool accepting_posts_ = false;               // Guarded by posted_mutex_.
   std::stop_source stopping_;  // Requested on the loop thread when the worker stops.
   RealClock clock_;
   WorkerStats stats_;

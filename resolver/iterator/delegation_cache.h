@@ -129,6 +129,14 @@ class DelegationCache {
 
   // Entries held now, expired ones not yet met included; the root is not in zone_count().
   size_t zone_count() const noexcept { return zones_.size(); }
+  // Forgets every learnt delegation (the root hints and RTT estimates stay): the control
+  // channel's flush-zone and flush-all, so a changed delegation is fetched again from the
+  // parent. Returns how many zones went.
+  size_t ForgetZones() {
+    size_t forgotten = zones_.size();
+    zones_.Clear();
+    return forgotten;
+  }
   size_t rtt_count() const noexcept { return rtt_.size(); }
   size_t lame_count() const noexcept { return lame_.size(); }
   const DelegationCacheStats& stats() const noexcept { return stats_; }

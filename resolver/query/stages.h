@@ -96,6 +96,10 @@ class Validator {
   // the pipeline serves it instead of resolving. Its status is Secure and it carries its proof
   // in the authority section. None by default.
   virtual std::optional<Resolution> Synthesise(const RequestContext&) { return std::nullopt; }
+  // Forgets every remembered bogus answer (RFC 9520 section 3.2) and every zone's remembered
+  // chain-of-trust verdict, so the next query validates afresh: the control channel's
+  // flush-bogus, flush-zone and flush-all. Returns how many entries went. Nothing by default.
+  virtual size_t Forget() { return 0; }
 };
 
 }  // namespace redoubt::resolver

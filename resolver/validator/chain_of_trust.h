@@ -83,6 +83,7 @@ class ChainOfTrust {
   bool has_anchors() const noexcept { return !anchors_.empty(); }
   // Forgets everything learnt (a reload; tests moving the clock).
   void Clear() { zones_.Clear(); }
+  size_t zone_count() const noexcept { return zones_.size(); }
 
  private:
   enum class StepKind : uint8_t { kCut, kNotACut, kNoSuchName };

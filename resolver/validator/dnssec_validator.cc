@@ -106,6 +106,13 @@ DnssecValidator::DnssecValidator(const TrustAnchorStore& anchors, const Clock& c
     : clock_(clock), options_(options), store_(store), chain_(anchors, clock, options.chain, store),
       stats_(stats ? stats : &own_stats_), bogus_(options.max_bogus) {}
 
+size_t DnssecValidator::Forget() {
+  size_t forgotten = bogus_.size() + chain_.zone_count();
+  bogus_.Clear();
+  chain_.Clear();
+  return forgotten;
+}
+
 std::optional<Resolution> DnssecValidator::KnownFailure(const RequestContext& context) {
   if (!options_.enabled || context.client().checking_disabled) return std::nullopt;
   std::string key = BogusKey(context.question());

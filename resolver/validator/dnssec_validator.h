@@ -79,6 +79,7 @@ class DnssecValidator final : public Validator {
   std::optional<Resolution> Synthesise(const RequestContext& context) override;
 
   const ChainStats& chain_stats() const noexcept { return chain_.stats(); }
+  size_t Forget() override;
 
  private:
   struct Judgement;

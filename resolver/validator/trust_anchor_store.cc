@@ -1,6 +1,9 @@
 #include "resolver/validator/trust_anchor_store.h"
 
 #include <algorithm>
+#include <tuple>
+
+#include "net/dns/canonical.h"
 
 #include "net/dns/base_encoding.h"
 
@@ -49,6 +52,39 @@ const LegacyAnchor* TrustAnchorStore::ClosestLegacy(const dns::Name& name) const
 bool TrustAnchorStore::UnderNegativeAnchor(const dns::Name& name) const {
   return std::any_of(negative_.begin(), negative_.end(),
                      [&](const dns::Name& nta) { return name.IsSubdomainOf(nta); });
+}
+
+namespace {
+
+AnchorDescription DescribeKey(const dns::Name& zone, std::string form, std::span<const uint8_t> rdata) {
+  AnchorDescription d{zone, std::move(form)};
+  d.key_tag = dns::KeyTag(rdata);
+  if (rdata.size() >= 4) {
+    d.flags = static_cast<uint16_t>(rdata[0] << 8 | rdata[1]);
+    d.algorithm = rdata[3];
+  }
+  return d;
+}
+
+}  // namespace
+
+std::vector<AnchorDescription> TrustAnchorStore::Describe() const {
+  std::vector<AnchorDescription> out;
+  for (const auto& [zone, anchor] : anchors_) {
+    for (const auto& ds : anchor.ds) {
+      out.push_back(AnchorDescription{zone, "DS", ds.key_tag, static_cast<uint8_t>(ds.algorithm)});
+    }
+    for (const auto& key : anchor.dnskey_rdatas) out.push_back(DescribeKey(zone, "DNSKEY", key));
+  }
+  for (const auto& [zone, legacy] : legacy_) {
+    for (const auto& key : legacy.key_rdatas) out.push_back(DescribeKey(zone, "KEY", key));
+  }
+  for (const dns::Name& nta : negative_) out.push_back(AnchorDescription{nta, "NTA"});
+  std::sort(out.begin(), out.end(), [](const AnchorDescription& a, const AnchorDescription& b) {
+    if (!(a.zone == b.zone)) return a.zone.CanonicalCompare(b.zone) < 0;
+    return std::tie(a.form, a.key_tag) < std::tie(b.form, b.key_tag);
+  });
+  return out;
 }
 
 std::string TrustAnchorStore::Fingerprint() const {

@@ -34,6 +34,15 @@ struct LegacyAnchor {
   std::vector<std::vector<uint8_t>> key_rdatas;  // KEY storage-form RDATA, zone keys only.
 };
 
+// One configured key or negative anchor, for people (the control CLI's trust-anchors).
+struct AnchorDescription {
+  dns::Name zone;
+  std::string form;       // "DS", "DNSKEY", "KEY" (a legacy trust point) or "NTA".
+  uint16_t key_tag = 0;   // RFC 4034 appendix B; 0 for an NTA.
+  uint8_t algorithm = 0;  // RFC 4034 appendix A.1; 0 for an NTA.
+  uint16_t flags = 0;     // DNSKEY/KEY flags (257 for a KSK); 0 for DS and NTA.
+};
+
 class TrustAnchorStore {
  public:
   TrustAnchorStore() = default;
@@ -58,6 +67,9 @@ class TrustAnchorStore {
   // order: what the cache fingerprint is computed from, so a cache validated under other anchors
   // can be recognised at start-up.
   std::string Fingerprint() const;
+  // Every anchor key, legacy trust point key and negative anchor, sorted by zone (canonical
+  // order), then form, then key tag.
+  std::vector<AnchorDescription> Describe() const;
 
  private:
   std::unordered_map<dns::Name, TrustAnchor, dns::NameHash> anchors_;
