@@ -1,16 +1,22 @@
 // redoubt: the daemon. Loads the configuration (built-in defaults when no file is given), starts
-// one worker per core, serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr.
+// one worker per core, switches to `user:` when started as root, tells systemd it is ready
+// (sd_notify), serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr, as text or
+// JSON lines (resolver/daemon/log.h). Running as a service: docs/operations.md.
 #include <CLI/CLI.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "resolver/config/config.h"
+#include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
+#include "resolver/daemon/service.h"
 #include "resolver/daemon/root_hints.h"
 #include "crypto/digest.h"
 #include "net/dns/base_encoding.h"
@@ -23,13 +29,8 @@ namespace {
 
 using redoubt::resolver::Config;
 
-// The configured `log-level`; lines above it are left out. Errors always print.
-redoubt::resolver::LogLevel g_log_level = redoubt::resolver::LogLevel::kInfo;
+using redoubt::resolver::LogAt;  // Lines above `log-level` are left out; errors always print.
 
-void LogAt(redoubt::resolver::LogLevel level, const std::string& line) {
-  if (level > g_log_level) return;
-  std::fprintf(stderr, "redoubt: %s\n", line.c_str());
-}
 void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
 void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
 
@@ -158,7 +159,6 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
   return redoubt::resolver::MetricsEndpoint::Start(*config.metrics_listen, std::move(sources), readiness);
 }
 
-// The validate stage's totals (DNSSEC answers by status).
 // The mirror service (resolver/mirror): its own thread, started before the workers so that
 // stored copies answer from the first query. Copies live in <cache directory>/mirrors.
 redoubt::Result<void, std::string> StartMirrors(const redoubt::resolver::Config& config, const redoubt::Clock& clock,
@@ -284,6 +284,42 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       " writes dropped, " + std::to_string(c.corrupt.load()) + " damaged entries dropped");
 }
 
+// The LMDB answer cache, its entries checked against the current trust fingerprint.
+redoubt::Result<std::unique_ptr<redoubt::cache::LmdbCache>, std::string> OpenCache(
+    const redoubt::resolver::Config& config, const redoubt::resolver::TrustAnchorStore& anchor_store) {
+  redoubt::cache::CacheOptions options;
+  options.directory = config.cache_directory;
+  options.max_size = config.cache_max_size;
+  auto opened = redoubt::cache::LmdbCache::Open(options, Log);
+  if (!opened) return redoubt::Unexpected(opened.error());
+  std::unique_ptr<redoubt::cache::LmdbCache> cache = std::move(*opened);
+  size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(config, anchor_store));
+  if (dropped > 0) {
+    Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
+        "dropped " + std::to_string(dropped) + " entries validated under the old ones");
+  }
+  Log("cache " + config.cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
+      std::to_string(config.cache_max_size >> 20) + " MiB");
+  return cache;
+}
+
+// Before a switch to `user:`: the cache directory must stay writable by that user, and the
+// storage is opened with its IDs so that new files belong to it (service.h).
+redoubt::Result<void, std::string> OpenStorageAs(const redoubt::resolver::Config& config,
+                                                 const redoubt::resolver::UserAccount& account,
+                                                 const std::function<redoubt::Result<void, std::string>()>& open) {
+  if (config.cache_enabled || !config.mirror_zones.empty()) {
+    auto writable = redoubt::resolver::CheckCacheWritable(config.cache_directory, account);
+    if (!writable) return writable;
+  }
+  auto opened = redoubt::resolver::RunAsUser(account, open);
+  if (!opened) {
+    return redoubt::Unexpected(opened.error() + " (opened as user '" + account.name +
+                               "', which redoubt switches to: user:)");
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -299,7 +335,7 @@ int main(int argc, char** argv) {
     LogError(config.error().ToString());
     return 1;
   }
-  g_log_level = config->log_level;
+  redoubt::resolver::SetLogOptions(config->log_format, config->log_level);
   LogConfigWarnings(*config, check_only);
   auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
   if (!hints) {
@@ -319,11 +355,28 @@ int main(int argc, char** argv) {
   size_t modern_anchor_records = anchors->size();
   anchors->insert(anchors->end(), legacy_anchors->begin(), legacy_anchors->end());
   LogTsigKeys(*config);
+  std::optional<redoubt::resolver::UserAccount> account;  // `user:`, looked up now: a typo fails early.
+  if (!config->user.empty()) {
+    auto found = redoubt::resolver::LookUpUser(config->user);
+    if (!found) {
+      LogError(found.error());
+      return 1;
+    }
+    account = std::move(*found);
+  }
   if (check_only) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
   }
   redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
+  auto privileges = redoubt::resolver::PlanPrivileges(geteuid(), config->user,
+                                                      account ? std::optional<uid_t>(account->uid) : std::nullopt);
+  bool switch_user = privileges == redoubt::resolver::PrivilegeAction::kSwitch;
+  if (std::string note = redoubt::resolver::PlanMessage(privileges, config->user, geteuid()); !note.empty()) {
+    LogAt(privileges == redoubt::resolver::PrivilegeAction::kAlreadyThatUser ? redoubt::resolver::LogLevel::kInfo
+                                                                             : redoubt::resolver::LogLevel::kWarning,
+          note);
+  }
   Log(config->validation
           ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records, " +
                 std::to_string(legacy_anchors->size()) + " legacy (RFC 2065) trust anchor KEYs, " +
@@ -340,33 +393,24 @@ int main(int argc, char** argv) {
 
   redoubt::resolver::SharedServerFlags checksum_capable;  // Outlives the workers.
   std::unique_ptr<redoubt::cache::LmdbCache> cache;        // Outlives the workers too.
-  if (config->cache_enabled) {
-    redoubt::cache::CacheOptions options;
-    options.directory = config->cache_directory;
-    options.max_size = config->cache_max_size;
-    auto opened = redoubt::cache::LmdbCache::Open(options, Log);
-    if (!opened) {
-      LogError(opened.error());
-      return 1;
-    }
-    cache = std::move(*opened);
-    size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(*config, anchor_store));
-    if (dropped > 0) {
-      Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
-          "dropped " + std::to_string(dropped) + " entries validated under the old ones");
-    }
-    Log("cache " + config->cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
-        std::to_string(config->cache_max_size >> 20) + " MiB");
-  }
   static const redoubt::RealClock wall_clock;
   std::unique_ptr<redoubt::resolver::MirrorSet> mirrors;            // Outlives the workers.
   std::unique_ptr<redoubt::resolver::MirrorService> mirror_service;
-  if (!config->mirror_zones.empty()) {
-    auto started = StartMirrors(*config, wall_clock, mirrors, mirror_service);
-    if (!started) {
-      LogError(started.error());
-      return 1;
+  // The cache and the mirrors' store; with a user switch ahead, opened as that user so that the
+  // files belong to it, once its right to write the directory is checked.
+  auto open_storage = [&]() -> redoubt::Result<void, std::string> {
+    if (config->cache_enabled) {
+      auto opened = OpenCache(*config, anchor_store);
+      if (!opened) return redoubt::Unexpected(opened.error());
+      cache = std::move(*opened);
     }
+    if (config->mirror_zones.empty()) return {};
+    return StartMirrors(*config, wall_clock, mirrors, mirror_service);
+  };
+  auto storage = switch_user ? OpenStorageAs(*config, *account, open_storage) : open_storage();
+  if (!storage) {
+    LogError(storage.error());
+    return 1;
   }
   redoubt::resolver::NotifyHandler on_notify;
   if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
@@ -396,10 +440,24 @@ int main(int argc, char** argv) {
     metrics = std::move(*started);
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
+  if (switch_user) {
+    if (auto dropped = redoubt::resolver::DropPrivileges(*account); !dropped) {
+      LogError(dropped.error());
+      if (metrics) metrics->Stop();
+      for (auto& w : workers) w->Stop();
+      return 1;
+    }
+    Log("switched to user '" + account->name + "' (uid " + std::to_string(account->uid) + ", gid " +
+        std::to_string(account->gid) + "); root cannot be taken back");
+  }
+  std::optional<redoubt::Endpoint> metrics_at;
+  if (metrics) metrics_at = metrics->local();
+  redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
 
   int received = 0;
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+  redoubt::resolver::NotifyStopping();
   stopping = true;  // /ready says 503 from now on.
   for (auto& w : workers) w->Stop();
   if (metrics) metrics->Stop();
