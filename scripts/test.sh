@@ -71,6 +71,11 @@ if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/
 if [ -x tests/integration/metrics_prometheus.sh ]; then
   run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
 fi
+# Running as a service (issue #16): the systemd unit verified, sd_notify through a real socket,
+# the switch to user: nobody on port 53, JSON log lines.
+if [ -x tests/integration/service.sh ]; then
+  run_counted "service" bash tests/integration/service.sh
+fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
 fi
