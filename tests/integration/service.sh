@@ -9,9 +9,11 @@
 #      metrics endpoint says /ready 200; STOPPING=1 arrives only after SIGTERM;
 #   c. the switch to `user: nobody` when started as root: bound to 127.61.0.2:53 (a privileged
 #      port), /proc/PID/status shows uid and gid 65534 everywhere (real, effective, saved, fs),
-#      no other groups and no capabilities; it answers from a forward zone, writes the cache and
-#      the cache files belong to nobody; a root-owned 0700 cache directory and an unknown user
-#      both fail at start with exit 1 and a message naming them;
+#      in every thread, no other groups and no capabilities; it answers from a forward zone
+#      (service_helpers.py auth on 127.61.0.3), writes the cache and the cache files belong to
+#      nobody; a root-owned 0700 cache directory and an unknown user both fail at start with
+#      exit 1 and a message naming them; started as nobody (setpriv), `user: nobody` is noted as
+#      needing no switch and `user: root` warned about;
 #   d. log-format: json: every stderr line is a JSON object with "ts" (RFC 3339 UTC), "level" and
 #      "msg"; with text, every line starts "redoubt: ".
 # Runs as root (port 53, chown, the user switch). Ends with "service: N passed, M failed".
@@ -130,6 +132,17 @@ check_notify() {
 # status_ids PID KEY: the fields of /proc/PID/status's KEY line, space-separated.
 status_ids() { awk -v k="$2:" '$1 == k {$1 = ""; sub(/^ /, ""); print}' "/proc/$1/status"; }
 
+# threads_are_nobody PID: every task of PID has real, effective, saved and fs uid 65534.
+threads_are_nobody() {
+  local task n=0
+  for task in /proc/"$1"/task/*; do
+    [ "$(awk '$1 == "Uid:" {print $2, $3, $4, $5}' "$task/status")" = "65534 65534 65534 65534" ] || return 1
+    n=$((n + 1))
+  done
+  echo "# $n threads"
+  [ "$n" -ge 4 ]  # main, two workers, metrics or evictor at least.
+}
+
 check_switch() {
   local reply owner
   chmod 755 "$work"  # nobody must reach its cache directory.
@@ -140,6 +153,7 @@ check_switch() {
   check "switch: redoubt says it switched" wait_for_line "$work/switch.log" "switched to user 'nobody' \\(uid 65534" 100
   check "switch: Uid real/effective/saved/fs are 65534" [ "$(status_ids "$redoubt_pid" Uid)" = "65534 65534 65534 65534" ]
   check "switch: Gid real/effective/saved/fs are 65534" [ "$(status_ids "$redoubt_pid" Gid)" = "65534 65534 65534 65534" ]
+  check "switch: every thread (workers, metrics, cache evictor) is uid 65534 too" threads_are_nobody "$redoubt_pid"
   check "switch: no supplementary group but nobody's" [ "$(status_ids "$redoubt_pid" Groups)" = "65534" ]
   check "switch: no effective or permitted capability" \
     [ "$(status_ids "$redoubt_pid" CapEff)$(status_ids "$redoubt_pid" CapPrm)" = "00000000000000000000000000000000" ]
@@ -162,6 +176,21 @@ check_switch() {
     "cache directory $work/root-cache: $work/root-cache is not writable by user 'nobody' (uid 65534)" \
     "$work/rootdir.log"
   check "switch: nothing was written there" [ -z "$(ls -A "$work/root-cache")" ]
+
+  # Not root: nothing to switch; a note when user: is the current account, a warning otherwise.
+  config asnobody "listen: [\"$A2:5353\"]" "user: nobody" "cache: {directory: $work/nobody-cache}"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -c "$work/asnobody.yaml" >"$work/asnobody.log" 2>&1 &
+  redoubt_pid=$!
+  check "not root, user: nobody: says no switch is needed" \
+    wait_for_line "$work/asnobody.log" "^redoubt: running as user 'nobody' already \\(uid 65534\\): no switch needed$" 100
+  stop "$redoubt_pid"; redoubt_pid=''
+  sed -i 's/^user: nobody$/user: root/' "$work/asnobody.yaml"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -c "$work/asnobody.yaml" >"$work/asroot.log" 2>&1 &
+  redoubt_pid=$!
+  check "not root, user: root: warns and carries on" \
+    wait_for_line "$work/asroot.log" "^redoubt: warning: user: is 'root' but redoubt runs as uid 65534, not root" 100
+  check "not root, user: root: still starts" wait_for_line "$work/asroot.log" '^redoubt: listening on ' 100
+  stop "$redoubt_pid"; redoubt_pid=''
 
   config unknown "listen: [\"$A2:53\"]" "user: no-such-user-61"
   start unknown
