@@ -3,7 +3,8 @@
 # 127.61.0.0/24. Checks, each "ok - ..." or "not ok - ...":
 #   a. deploy/systemd/redoubt.service passes `systemd-analyze verify` with no output at all (a
 #      copy whose ExecStart points at the built binary, the man page on MANPATH), a broken copy
-#      does not, and the unit holds the hardening docs/operations.md promises;
+#      does not, the unit holds the hardening docs/operations.md promises, and
+#      `systemd-analyze security --offline` rates its exposure 2.0 or less;
 #   b. sd_notify for real: a unix datagram socket as NOTIFY_SOCKET (service_helpers.py plays
 #      systemd); READY=1 arrives with a STATUS= line, and at that moment port 53 answers and the
 #      metrics endpoint says /ready 200; STOPPING=1 arrives only after SIGTERM;
@@ -83,6 +84,10 @@ check_unit() {
   out=$(MANPATH=$work/man timeout 30 systemd-analyze verify "$work/unit/broken.service" 2>&1)
   check "unit: a misspelt key is reported (the check can fail)" grep -q "Unknown key" <<<"$out"
   check "unit: the hardening and settings of docs/operations.md are there, no ExecReload" unit_has_keys "$unit"
+  out=$(timeout 30 systemd-analyze security --offline=true "$work/unit/redoubt.service" 2>&1 |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  check "unit: systemd-analyze security rates the exposure ${out:-?} (at most 2.0)" \
+    awk -v e="${out:-99}" 'BEGIN { exit !(e <= 2.0) }'
 }
 
 unit_has_keys() {
