@@ -6,8 +6,9 @@
 #   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
-#   and an MIT KDC started on loopback (tests/integration), and a short bounded run of every
-#   libFuzzer target.
+#   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
+#   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
+#   and a short bounded run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
