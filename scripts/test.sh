@@ -6,8 +6,9 @@
 #   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
-#   and an MIT KDC started on loopback (tests/integration), and a short bounded run of every
-#   libFuzzer target.
+#   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
+#   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
+#   and a short bounded run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -70,6 +71,11 @@ if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/
 # Metrics (issue #16): a real Prometheus server scraping redoubt.
 if [ -x tests/integration/metrics_prometheus.sh ]; then
   run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
+fi
+# Running as a service (issue #16): the systemd unit verified, sd_notify through a real socket,
+# the switch to user: nobody on port 53, JSON log lines.
+if [ -x tests/integration/service.sh ]; then
+  run_counted "service" bash tests/integration/service.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"

@@ -57,6 +57,9 @@ enum class QnameMinimisation : uint8_t { kOff, kRelaxed, kStrict };
 
 // How much the daemon logs, least to most: each level includes the ones before it.
 enum class LogLevel : uint8_t { kError, kWarning, kInfo, kDebug };
+// How log lines look on stderr: "redoubt: MESSAGE", or one JSON object per line
+// (resolver/daemon/log.h).
+enum class LogFormat : uint8_t { kText, kJson };
 
 struct Config {
   std::vector<Endpoint> listen;          // Default: 127.0.0.1:53 and [::1]:53.
@@ -94,6 +97,10 @@ struct Config {
   QueryLimits limits;
   LogLevel log_level = LogLevel::kInfo;
   bool log_queries = false;               // One line per client query.
+  LogFormat log_format = LogFormat::kText;
+  // The account to switch to once the listeners, the metrics endpoint and the cache are open,
+  // when started as root (resolver/daemon/service.h); empty: no switch.
+  std::string user;
   std::optional<Endpoint> metrics_listen;  // Prometheus /metrics, /health, /ready; unset: off.
   // The control channel's Unix socket (docs/control.md); empty: none. When it is the default
   // (not written in the file) and cannot be created or another daemon holds it, the daemon

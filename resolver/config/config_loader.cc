@@ -552,6 +552,9 @@ class Loader {
             {"error", LogLevel::kError}, {"warning", LogLevel::kWarning},
             {"info", LogLevel::kInfo}, {"debug", LogLevel::kDebug}}, config_.log_level)},
         {"log-queries", Bool("log-queries", config_.log_queries)},
+        {"log-format", OneOf<LogFormat>("log-format", {
+            {"text", LogFormat::kText}, {"json", LogFormat::kJson}}, config_.log_format)},
+        {"user", String("user", config_.user)},
     };
   }
 

@@ -242,6 +242,25 @@ TEST(ConfigTest, OutgoingInterfacesAreAddresses) {
             "test.yaml:3: '192.0.2.7' given twice in outgoing-interface");
 }
 
+// log-format: text|json (resolver/daemon/log.h).
+TEST(ConfigTest, LogFormatIsTextOrJson) {
+  EXPECT_EQ(Load("").log_format, LogFormat::kText);
+  EXPECT_EQ(Load("log-format: text\n").log_format, LogFormat::kText);
+  EXPECT_EQ(Load("log-format: json\n").log_format, LogFormat::kJson);
+  EXPECT_EQ(ErrorOf("log-level: info\nlog-format: JSON\n"), "test.yaml:2: log-format must be text or json");
+  EXPECT_EQ(ErrorOf("log-format: [json]\n"), "test.yaml:1: log-format must be a single value");
+}
+
+// user: the account to switch to after binding (resolver/daemon/service.h); empty: none.
+TEST(ConfigTest, UserIsANonEmptyName) {
+  EXPECT_EQ(Load("").user, "");
+  EXPECT_EQ(Load("user: redoubt\n").user, "redoubt");
+  EXPECT_EQ(Load("user: \"nobody\"\n").user, "nobody");
+  EXPECT_EQ(ErrorOf("user: \"\"\n"), "test.yaml:1: user must not be empty");
+  EXPECT_EQ(ErrorOf("user: [a, b]\n"), "test.yaml:1: user must be a single value");
+  EXPECT_EQ(ErrorOf("user: a\nworkers: 1\nuser: b\n"), "test.yaml:3: 'user' given twice (first on line 1)");
+}
+
 TEST(ConfigTest, LogLevelIsOneOfFourWords) {
   EXPECT_EQ(Load("").log_level, LogLevel::kInfo);
   EXPECT_EQ(Load("log-level: error\n").log_level, LogLevel::kError);

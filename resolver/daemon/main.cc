@@ -1,18 +1,26 @@
 // redoubt: the daemon. Loads the configuration (built-in defaults when no file is given), starts
-// one worker per core, serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr.
+// one worker per core, switches to `user:` when started as root, tells systemd it is ready
+// (sd_notify), serves until SIGTERM or SIGINT, then stops cleanly. Logs go to stderr, as text or
+// JSON lines (resolver/daemon/log.h). Running as a service: docs/operations.md.
 #include <CLI/CLI.hpp>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
-#include <cstdio>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "resolver/config/config.h"
 #include "resolver/daemon/control_service.h"
+#include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
+#include "resolver/daemon/service.h"
 #include "resolver/daemon/root_hints.h"
 #include "crypto/digest.h"
 #include "net/dns/base_encoding.h"
@@ -25,13 +33,8 @@ namespace {
 
 using redoubt::resolver::Config;
 
-// The configured `log-level`; lines above it are left out. Errors always print.
-redoubt::resolver::LogLevel g_log_level = redoubt::resolver::LogLevel::kInfo;
+using redoubt::resolver::LogAt;  // Lines above `log-level` are left out; errors always print.
 
-void LogAt(redoubt::resolver::LogLevel level, const std::string& line) {
-  if (level > g_log_level) return;
-  std::fprintf(stderr, "redoubt: %s\n", line.c_str());
-}
 void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
 void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
 
@@ -192,6 +195,32 @@ redoubt::Result<ControlChannel, std::string> StartControl(const Config& config,
   return channel;
 }
 
+// What the control channel acts on (resolver/daemon/control_service.h).
+redoubt::resolver::ControlTargets ControlTargetsFor(const Config& config,
+                                                   const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
+                                                   redoubt::cache::LmdbCache* cache,
+                                                   const redoubt::resolver::TrustAnchorStore& anchor_store,
+                                                   redoubt::resolver::MirrorService* mirror_service) {
+  redoubt::resolver::ControlTargets control_targets;
+  control_targets.config = &config;
+  control_targets.workers = &workers;
+  control_targets.cache = cache;
+  control_targets.anchors = &anchor_store;
+  control_targets.mirror_service = mirror_service;
+  for (const auto& w : workers) control_targets.metrics.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
+  if (cache) {
+    control_targets.metrics.cache = &cache->stats();
+    control_targets.metrics.cache_size = redoubt::resolver::CacheSizeReader(*cache);
+  }
+  if (mirror_service) control_targets.metrics.mirror = &mirror_service->stats();
+  static const redoubt::RealClock wall_clock;
+  control_targets.start_time_seconds = wall_clock.WallSeconds();
+  control_targets.metrics.start_time_seconds = static_cast<double>(control_targets.start_time_seconds);
+  control_targets.now_seconds = [] { return wall_clock.WallSeconds(); };
+  control_targets.log = Log;
+  return control_targets;
+}
+
 // The mirror service (resolver/mirror): its own thread, started before the workers so that
 // stored copies answer from the first query. Copies live in <cache directory>/mirrors.
 redoubt::Result<void, std::string> StartMirrors(const redoubt::resolver::Config& config, const redoubt::Clock& clock,
@@ -317,6 +346,42 @@ void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& wo
       " writes dropped, " + std::to_string(c.corrupt.load()) + " damaged entries dropped");
 }
 
+// The LMDB answer cache, its entries checked against the current trust fingerprint.
+redoubt::Result<std::unique_ptr<redoubt::cache::LmdbCache>, std::string> OpenCache(
+    const redoubt::resolver::Config& config, const redoubt::resolver::TrustAnchorStore& anchor_store) {
+  redoubt::cache::CacheOptions options;
+  options.directory = config.cache_directory;
+  options.max_size = config.cache_max_size;
+  auto opened = redoubt::cache::LmdbCache::Open(options, Log);
+  if (!opened) return redoubt::Unexpected(opened.error());
+  std::unique_ptr<redoubt::cache::LmdbCache> cache = std::move(*opened);
+  size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(config, anchor_store));
+  if (dropped > 0) {
+    Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
+        "dropped " + std::to_string(dropped) + " entries validated under the old ones");
+  }
+  Log("cache " + config.cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
+      std::to_string(config.cache_max_size >> 20) + " MiB");
+  return cache;
+}
+
+// Before a switch to `user:`: the cache directory must stay writable by that user, and the
+// storage is opened with its IDs so that new files belong to it (service.h).
+redoubt::Result<void, std::string> OpenStorageAs(const redoubt::resolver::Config& config,
+                                                 const redoubt::resolver::UserAccount& account,
+                                                 const std::function<redoubt::Result<void, std::string>()>& open) {
+  if (config.cache_enabled || !config.mirror_zones.empty()) {
+    auto writable = redoubt::resolver::CheckCacheWritable(config.cache_directory, account);
+    if (!writable) return writable;
+  }
+  auto opened = redoubt::resolver::RunAsUser(account, open);
+  if (!opened) {
+    return redoubt::Unexpected(opened.error() + " (opened as user '" + account.name +
+                               "', which redoubt switches to: user:)");
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -332,7 +397,7 @@ int main(int argc, char** argv) {
     LogError(config.error().ToString());
     return 1;
   }
-  g_log_level = config->log_level;
+  redoubt::resolver::SetLogOptions(config->log_format, config->log_level);
   LogConfigWarnings(*config, check_only);
   auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
   if (!hints) {
@@ -352,11 +417,28 @@ int main(int argc, char** argv) {
   size_t modern_anchor_records = anchors->size();
   anchors->insert(anchors->end(), legacy_anchors->begin(), legacy_anchors->end());
   LogTsigKeys(*config);
+  std::optional<redoubt::resolver::UserAccount> account;  // `user:`, looked up now: a typo fails early.
+  if (!config->user.empty()) {
+    auto found = redoubt::resolver::LookUpUser(config->user);
+    if (!found) {
+      LogError(found.error());
+      return 1;
+    }
+    account = std::move(*found);
+  }
   if (check_only) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
     return 0;
   }
   redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
+  auto privileges = redoubt::resolver::PlanPrivileges(geteuid(), config->user,
+                                                      account ? std::optional<uid_t>(account->uid) : std::nullopt);
+  bool switch_user = privileges == redoubt::resolver::PrivilegeAction::kSwitch;
+  if (std::string note = redoubt::resolver::PlanMessage(privileges, config->user, geteuid()); !note.empty()) {
+    LogAt(privileges == redoubt::resolver::PrivilegeAction::kAlreadyThatUser ? redoubt::resolver::LogLevel::kInfo
+                                                                             : redoubt::resolver::LogLevel::kWarning,
+          note);
+  }
   Log(config->validation
           ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records, " +
                 std::to_string(legacy_anchors->size()) + " legacy (RFC 2065) trust anchor KEYs, " +
@@ -373,33 +455,24 @@ int main(int argc, char** argv) {
 
   redoubt::resolver::SharedServerFlags checksum_capable;  // Outlives the workers.
   std::unique_ptr<redoubt::cache::LmdbCache> cache;        // Outlives the workers too.
-  if (config->cache_enabled) {
-    redoubt::cache::CacheOptions options;
-    options.directory = config->cache_directory;
-    options.max_size = config->cache_max_size;
-    auto opened = redoubt::cache::LmdbCache::Open(options, Log);
-    if (!opened) {
-      LogError(opened.error());
-      return 1;
-    }
-    cache = std::move(*opened);
-    size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(*config, anchor_store));
-    if (dropped > 0) {
-      Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
-          "dropped " + std::to_string(dropped) + " entries validated under the old ones");
-    }
-    Log("cache " + config->cache_directory + ": " + std::to_string(cache->EntryCount()) + " entries, at most " +
-        std::to_string(config->cache_max_size >> 20) + " MiB");
-  }
   static const redoubt::RealClock wall_clock;
   std::unique_ptr<redoubt::resolver::MirrorSet> mirrors;            // Outlives the workers.
   std::unique_ptr<redoubt::resolver::MirrorService> mirror_service;
-  if (!config->mirror_zones.empty()) {
-    auto started = StartMirrors(*config, wall_clock, mirrors, mirror_service);
-    if (!started) {
-      LogError(started.error());
-      return 1;
+  // The cache and the mirrors' store; with a user switch ahead, opened as that user so that the
+  // files belong to it, once its right to write the directory is checked.
+  auto open_storage = [&]() -> redoubt::Result<void, std::string> {
+    if (config->cache_enabled) {
+      auto opened = OpenCache(*config, anchor_store);
+      if (!opened) return redoubt::Unexpected(opened.error());
+      cache = std::move(*opened);
     }
+    if (config->mirror_zones.empty()) return {};
+    return StartMirrors(*config, wall_clock, mirrors, mirror_service);
+  };
+  auto storage = switch_user ? OpenStorageAs(*config, *account, open_storage) : open_storage();
+  if (!storage) {
+    LogError(storage.error());
+    return 1;
   }
   redoubt::resolver::NotifyHandler on_notify;
   if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
@@ -429,35 +502,42 @@ int main(int argc, char** argv) {
     metrics = std::move(*started);
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
-
-  redoubt::resolver::ControlTargets control_targets;
-  control_targets.config = &*config;
-  control_targets.workers = &workers;
-  control_targets.cache = cache.get();
-  control_targets.anchors = &anchor_store;
-  control_targets.mirror_service = mirror_service.get();
-  for (const auto& w : workers) control_targets.metrics.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
-  if (cache) {
-    control_targets.metrics.cache = &cache->stats();
-    control_targets.metrics.cache_size = redoubt::resolver::CacheSizeReader(*cache);
-  }
-  if (mirror_service) control_targets.metrics.mirror = &mirror_service->stats();
-  control_targets.start_time_seconds = wall_clock.WallSeconds();
-  control_targets.metrics.start_time_seconds = static_cast<double>(control_targets.start_time_seconds);
-  control_targets.now_seconds = [] { return wall_clock.WallSeconds(); };
-  control_targets.log = Log;
-  auto control = StartControl(*config, std::move(control_targets));
+  auto control = StartControl(*config, ControlTargetsFor(*config, workers, cache.get(), anchor_store,
+                                                        mirror_service.get()));
   if (!control) {
     LogError(control.error());
     if (metrics) metrics->Stop();
     for (auto& w : workers) w->Stop();
     return 1;
   }
-  if (control->server) Log("control channel on " + control->server->path() + " (redoubt-control -s PATH)");
+  if (control->server) {
+    // Made before the switch to `user:` (the default directory may need root), then handed to
+    // that account so that the daemon can replace it at its next start.
+    if (switch_user && chown(control->server->path().c_str(), account->uid, account->gid) != 0) {
+      LogAt(redoubt::resolver::LogLevel::kWarning, "warning: cannot hand " + control->server->path() + " to user '" +
+                                                       account->name + "': " + std::strerror(errno));
+    }
+    Log("control channel on " + control->server->path() + " (redoubt-control -s PATH)");
+  }
+  if (switch_user) {
+    if (auto dropped = redoubt::resolver::DropPrivileges(*account); !dropped) {
+      LogError(dropped.error());
+      if (metrics) metrics->Stop();
+      for (auto& w : workers) w->Stop();
+      return 1;
+    }
+    Log("switched to user '" + account->name + "' (uid " + std::to_string(account->uid) + ", gid " +
+        std::to_string(account->gid) + "); root cannot be taken back");
+  }
+  std::optional<redoubt::Endpoint> metrics_at;
+  if (metrics) metrics_at = metrics->local();
+  redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
+
 
   int received = 0;
   sigwait(&signals, &received);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+  redoubt::resolver::NotifyStopping();
   stopping = true;  // /ready says 503 from now on.
   if (control->server) control->server->Stop();
   for (auto& w : workers) w->Stop();

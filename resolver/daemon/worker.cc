@@ -1,6 +1,6 @@
 #include "resolver/daemon/worker.h"
 
-#include <cstdio>
+#include "resolver/daemon/log.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -36,7 +36,8 @@ std::vector<GssZoneSettings> GssZonesFrom(const Config& config) {
   return zones;
 }
 
-void LogLine(const std::string& line) { std::fprintf(stderr, "redoubt: %s\n", line.c_str()); }
+// The query log and the upstream's notes have their own switches: printed whatever log-level says.
+void LogLine(const std::string& line) { Emit(LogLevel::kInfo, line); }
 
 NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
   NetworkUpstreamOptions options;
@@ -77,7 +78,6 @@ ResponderOptions ResponderOptionsFrom(const Config& config, NotifyHandler on_not
   options.checksum_option_code = config.checksum_option_code;
   options.minimal_responses = config.minimal_responses;
   options.log_queries = config.log_queries;
-  // One fprintf per line: stdio locks the stream, so lines from workers do not interleave.
   options.log = LogLine;
   return options;
 }
