@@ -109,9 +109,13 @@ check_build_dir() {
 check_package_configuration() {
   local src=$work/src unit_note="deploy/systemd/redoubt.service"
   mkdir -p "$src"
-  (cd "$root" && git ls-files -z --cached --others --exclude-standard |
-     xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-     tar --null -T - -cf -) | tar -x -C "$src"
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$root" && git ls-files -z --cached --others --exclude-standard |
+       xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+       tar --null -T - -cf -) | tar -x -C "$src"
+  else  # not a git checkout: everything but build directories
+    tar -C "$root" --exclude='./build*' --exclude='./obj-*' -cf - . | tar -x -C "$src"
+  fi
   if [ ! -f "$src/deploy/systemd/redoubt.service" ]; then
     mkdir -p "$src/deploy/systemd"
     printf '[Unit]\nDescription=stand-in\n[Service]\nExecStart=/usr/sbin/redoubt\n' \

@@ -45,9 +45,13 @@ finish() {
 # The tracked and new (not ignored) files of the working tree, as they are now.
 copy_source() {
   mkdir -p "$1"
-  (cd "$root" && git ls-files -z --cached --others --exclude-standard |
-     xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-     tar --null -T - -cf -) | tar -x -C "$1"
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$root" && git ls-files -z --cached --others --exclude-standard |
+       xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+       tar --null -T - -cf -) | tar -x -C "$1"
+  else  # not a git checkout: everything but build directories
+    tar -C "$root" --exclude='./build*' --exclude='./obj-*' -cf - . | tar -x -C "$1"
+  fi
 }
 
 build_package() {
