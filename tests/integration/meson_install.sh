@@ -64,6 +64,16 @@ check_build_dir() {
     return
   fi
   local prefix sysconf dest=$work/destdir
+  # meson.build installs the unit only if it existed when the build was configured; a unit
+  # added or removed since (by a change that left meson.build alone) needs the configuration
+  # run again, as ninja would not notice.
+  local has_unit=no plans_unit=no
+  [ -f "$root/deploy/systemd/redoubt.service" ] && has_unit=yes
+  meson introspect "$build" --installed | grep -q 'redoubt\.service' && plans_unit=yes
+  if [ $has_unit != $plans_unit ]; then
+    echo "# $build was configured when deploy/systemd/redoubt.service was (not) there: reconfiguring"
+    meson setup --reconfigure "$build" "$root" >/dev/null 2>&1 || { not_ok "meson setup --reconfigure $build"; return; }
+  fi
   prefix=$(option_value "$build" prefix)
   sysconf=$(option_value "$build" sysconfdir)
   if ! meson install -C "$build" --no-rebuild --quiet --destdir "$dest" >"$work/install.log" 2>&1; then
