@@ -34,8 +34,8 @@ step "build" bash scripts/build.sh build
 run_gtests build unit
 step "layering" bash tests/check_layering.sh
 # Packaging (issue #16): what meson install puts where, from the build above (seconds); the
-# Debian package itself only with REDOUBT_PACKAGE_TEST=1, because its release build took 13
-# minutes (niced, one job) on the project's shared 2-core machine (docs/install.md).
+# Debian package itself only with REDOUBT_PACKAGE_TEST=1, because its release build took 7 to
+# 13 minutes (niced, one job) on the project's shared 2-core machine (docs/install.md).
 if [ -x tests/integration/meson_install.sh ]; then
   run_counted "meson-install" bash tests/integration/meson_install.sh build
 fi
