@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of redoubt from Debian 12 packages.
 # Idempotent: packages already present are left alone, so it is safe to run on every build.
-# Usage: scripts/install-deps.sh [build|test]   (default: test = build + test tools)
+# Usage: scripts/install-deps.sh [build|package|test]
+#   build: compile redoubt; package: build + the Debian packaging tools (dpkg-buildpackage);
+#   test (default): build + package + the test tools
 set -euo pipefail
 
 what=${1:-test}
@@ -19,8 +21,16 @@ test_pkgs=(
   prometheus
 )
 
+# Building and checking the Debian package (debian/, tests/integration/package_install.sh).
+package_pkgs=(debhelper dpkg-dev fakeroot lintian)
+
 pkgs=("${build_pkgs[@]}")
-[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+case "$what" in
+  build) ;;
+  package) pkgs+=("${package_pkgs[@]}") ;;
+  test) pkgs+=("${package_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|package|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

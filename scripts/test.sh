@@ -8,7 +8,9 @@
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
-#   and a short bounded run of every libFuzzer target.
+#   and a short bounded run of every libFuzzer target. The install rules are checked from the
+#   build (tests/integration/meson_install.sh); REDOUBT_PACKAGE_TEST=1 also builds, lints and
+#   runs the Debian package.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -33,6 +35,15 @@ tally_reset
 step "build" bash scripts/build.sh build
 run_gtests build unit
 step "layering" bash tests/check_layering.sh
+# Packaging (issue #16): what meson install puts where, from the build above (seconds); the
+# Debian package itself only with REDOUBT_PACKAGE_TEST=1, because its release build took 7 to
+# 13 minutes (niced, one job) on the project's shared 2-core machine (docs/install.md).
+if [ -x tests/integration/meson_install.sh ]; then
+  run_counted "meson-install" bash tests/integration/meson_install.sh build
+fi
+if [ "${REDOUBT_PACKAGE_TEST:-0}" = 1 ] && [ -x tests/integration/package_install.sh ]; then
+  run_counted "package-install" bash tests/integration/package_install.sh
+fi
 if [ -x tests/integration/metrics_promtool.sh ]; then
   run_counted "metrics-promtool" bash tests/integration/metrics_promtool.sh build
 fi
