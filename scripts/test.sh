@@ -6,8 +6,9 @@
 #   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
-#   and an MIT KDC started on loopback (tests/integration), and a short bounded run of every
-#   libFuzzer target.
+#   and an MIT KDC started on loopback (tests/integration), the deployment files (alert rules,
+#   dashboard, Kubernetes manifests: tests/integration/deploy_checks.sh), and a short bounded
+#   run of every libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -70,6 +71,10 @@ if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/
 # Metrics (issue #16): a real Prometheus server scraping redoubt.
 if [ -x tests/integration/metrics_prometheus.sh ]; then
   run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
+fi
+# Deployment files (issue #16): alert rules, the Grafana dashboard, the Kubernetes manifests.
+if [ -x tests/integration/deploy_checks.sh ]; then
+  run_counted "deploy-checks" bash tests/integration/deploy_checks.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
