@@ -8,7 +8,8 @@
 #   - deploy/kubernetes: tests/deploy/check_kubernetes.py (a JSON schema per kind, `redoubt
 #     --check-config` on the ConfigMap, ports, probes, selectors, the cache volume), then
 #     redoubt started with the ConfigMap's configuration (addresses moved to 127.62.0.1) and
-#     the StatefulSet's probe paths asked on its metrics port;
+#     the StatefulSet's probe paths asked on its metrics port, and its /metrics must hold every
+#     metric the dashboard and the rules name;
 #   - negative controls: broken copies (a typo'd metric, unparsable PromQL, an inverted
 #     threshold, a panel without gridPos, a wrong probe port, a misspelt securityContext key, a
 #     misspelt redoubt.yaml key, a Service selecting no pod) must each be caught, by the
@@ -149,6 +150,27 @@ else
     done
     check "$probe: GET $path on port $port answers 200 from redoubt run with the ConfigMap's settings (got $code)" [ "$code" = 200 ]
   done <<<"$probe_plan"
+  # Every series the dashboard and the rules name is one this redoubt exports (docs/metrics.md:
+  # the mirror transfer counters only with mirror-zones, which this configuration has not).
+  curl -s --max-time 2 "http://$A:$(awk 'NR == 1 {print $3}' <<<"$probe_plan")/metrics" >"$work/metrics.txt"
+  missing=$($py - "$root" "$work/metrics.txt" <<'PY'
+import json, re, sys, yaml
+root, exposition = sys.argv[1:]
+sys.path.insert(0, f"{root}/tests/deploy")
+import promql_names
+exported = {re.split(r"[{ ]", l, 1)[0] for l in open(exposition) if l.strip() and not l.startswith("#")}
+exprs = [t["expr"] for p in json.load(open(f"{root}/deploy/grafana/redoubt-dashboard.json"))["panels"] for t in p.get("targets", [])]
+records = set()
+for f in ("redoubt-alerts.yml", "redoubt-recording.yml"):
+    for g in yaml.safe_load(open(f"{root}/deploy/prometheus/{f}"))["groups"]:
+        exprs += [r["expr"] for r in g["rules"]]
+        records |= {r["record"] for r in g["rules"] if "record" in r}
+used = {n for e in exprs for n in promql_names.selected_names(e)} - records - promql_names.PROMETHEUS_SERIES
+absent = sorted(n for n in used - exported if not (n.startswith("redoubt_mirror_") and n != "redoubt_mirror_lookups_total"))
+print(" ".join(absent) if exported else "no exposition")
+PY
+)
+  check "every metric the dashboard and rules name is in the running redoubt's /metrics${missing:+ (absent: $missing)}" [ -z "$missing" ]
   [ "$failed" -eq 0 ] || sed 's/^/#   /' "$work/redoubt.log" | tail -10
 fi
 finish
