@@ -18,7 +18,7 @@ test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
-  prometheus
+  prometheus python3-yaml python3-jsonschema
 )
 
 # Building and checking the Debian package (debian/, tests/integration/package_install.sh).

@@ -8,9 +8,10 @@
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
-#   and a short bounded run of every libFuzzer target. The install rules are checked from the
-#   build (tests/integration/meson_install.sh); REDOUBT_PACKAGE_TEST=1 also builds, lints and
-#   runs the Debian package.
+#   the deployment files (alert rules, dashboard, Kubernetes manifests:
+#   tests/integration/deploy_checks.sh), and a short bounded run of every libFuzzer target. The
+#   install rules are checked from the build (tests/integration/meson_install.sh);
+#   REDOUBT_PACKAGE_TEST=1 also builds, lints and runs the Debian package.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
 # Usage: scripts/test.sh [--no-install] [--skip-fuzz]
@@ -87,6 +88,10 @@ fi
 # the switch to user: nobody on port 53, JSON log lines.
 if [ -x tests/integration/service.sh ]; then
   run_counted "service" bash tests/integration/service.sh
+fi
+# Deployment files (issue #16): alert rules, the Grafana dashboard, the Kubernetes manifests.
+if [ -x tests/integration/deploy_checks.sh ]; then
+  run_counted "deploy-checks" bash tests/integration/deploy_checks.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
