@@ -6,7 +6,8 @@
 #   kill -9 and a full map), the fragment attack in a network namespace
 #   (tests/attack; redoubt beside Unbound), KeyTrap against redoubt on the lab
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
-#   and an MIT KDC started on loopback (tests/integration), and a short bounded run of every
+#   and an MIT KDC started on loopback (tests/integration), three instances behind dnsdist
+#   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every
 #   libFuzzer target.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
 #
@@ -70,6 +71,10 @@ if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/
 # Metrics (issue #16): a real Prometheus server scraping redoubt.
 if [ -x tests/integration/metrics_prometheus.sh ]; then
   run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
+fi
+# Scale-out (issue #16): dnsdist with deploy/dnsdist/dnsdist.conf in front of three redoubt instances.
+if [ -x tests/integration/dnsdist_scaleout.sh ]; then
+  run_counted "dnsdist-scaleout" bash tests/integration/dnsdist_scaleout.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
