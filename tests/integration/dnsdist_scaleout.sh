@@ -15,7 +15,9 @@
 #      all answer again, the names of 1 and 3 stay where they were and 2's names are spread
 #      over 1 and 3;
 #   4. redoubt 2 restarted on its cache: dnsdist marks it up, its names go back to it, and it
-#      answers them from its LMDB cache kept across the kill (no upstream query).
+#      answers them from its LMDB cache kept across the kill (no upstream query);
+#   5. dnsdist restarted: every name goes to the instance it went to in 2 (fixed backend ids and
+#      hash seed).
 # Runs as root (ip addr, port 53). Ends with "dnsdist-scaleout: N passed, M failed".
 # SCALEOUT_KEEP=1 keeps the work directory.
 set -uo pipefail
@@ -102,7 +104,7 @@ start_redoubt() {  # start_redoubt N: appends to its log, so a restart keeps the
   local before; before=$(started_count "$log")
   "$bin" -c "$work/redoubt$1.yaml" >>"$log" 2>&1 &
   rpid[$1]=$!
-  local i; for i in $(seq 1 100); do
+  local _; for _ in $(seq 1 100); do
     [ "$(started_count "$log")" -gt "$before" ] && return 0
     sleep 0.1
   done
@@ -122,6 +124,7 @@ local backends = {
 }
 local check = { name = "health.scale.test.", type = "A", interval = 1, timeout_ms = 500,
                 failures = 2, rise = 1 }
+local hash_seed = 1066
 local client_qps = 100000
 local console = { address = "$DD:5199", key = "$key" }
 EOF
@@ -200,6 +203,8 @@ where() {
 count_on() { awk -v i="$2" '$2 == i' "$work/where.$1" | wc -l; }
 # names_on ROUND INSTANCE: the names (numbers, sorted as text for comm) INSTANCE got in ROUND.
 names_on() { awk -v i="$2" '$2 == i {print $1}' "$work/where.$1" | sort; }
+# same_mapping ROUND ROUND: the two rounds sent every name to the same instance.
+same_mapping() { cmp -s <(cut -d' ' -f1,2 "$work/where.$1") <(cut -d' ' -f1,2 "$work/where.$2"); }
 # kept BEFORE AFTER: every name in file BEFORE is also in AFTER.
 kept() { [ -z "$(comm -23 "$1" "$2")" ]; }
 # spread A B TOTAL: both survivors took some of the dead instance's names, and all of them.
@@ -237,7 +242,7 @@ main() {
       [ "${share[n]}" -ge $((NAMES / 10)) ]
   done
   check "2. the /metrics deltas add up to at least the $NAMES queries ($total)" [ "$total" -ge $NAMES ]
-  check "2. each name reached exactly one instance ($(wc -l <"$work/where.1") log lines, $(cut -d' ' -f1 "$work/where.1" | sort -u | wc -l) names)" \
+  check "2. the query logs hold each name once ($(wc -l <"$work/where.1") log lines, $(cut -d' ' -f1 "$work/where.1" | sort -u | wc -l) names)" \
     bash -c '[ "$(wc -l <"$1")" = "$2" ] && [ "$(cut -d" " -f1 "$1" | sort -u | wc -l)" = "$2" ]' _ "$work/where.1" $NAMES
 
   # 3. redoubt 2 killed.
@@ -280,6 +285,15 @@ main() {
   echo "# redoubt 2's upstream queries (its /metrics) before round 3: ${up0:-?}, after: ${up1:-?}"
   check "4. and answers them from the LMDB cache kept across kill -9 (upstream queries for them: $sent)" \
     [ "$sent" = 0 ]
+
+  # 5. dnsdist restarted: the fixed ids and hash seed keep every name on its instance.
+  stop "$dd_pid"; dd_pid=''
+  if ! start_dnsdist; then not_ok "5. dnsdist restarted and saw the three backends up"; finish; fi
+  take_marks
+  right=$(ask 4)
+  where 4
+  check "5. after a dnsdist restart, $right of $NAMES names answered with their address" [ "$right" = $NAMES ]
+  check "5. and every name went to the same instance as before the restart" same_mapping 1 4
   echo "# checked in $((SECONDS - start)) s"
   finish
 }
