@@ -74,7 +74,7 @@ zone:
 EOF
   nsd -d -c "$d/nsd.conf" >"$d/nsd.out" 2>&1 &
   auth_pid=$!
-  local i; for i in $(seq 1 50); do
+  local _; for _ in $(seq 1 50); do
     dig +short +time=1 +tries=1 @$AUTH scale.test. SOA 2>/dev/null | grep -q hostmaster && return 0
     sleep 0.1
   done
