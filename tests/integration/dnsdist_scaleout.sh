@@ -9,8 +9,8 @@
 #   1. `dnsdist --check-config` passes on the shipped file, on it with the packet cache
 #      switched on, and on the test's copy (the shipped file, its site-settings block replaced);
 #   2. 300 distinct names through dnsdist all answer with their address; every instance's
-#      /metrics (redoubt_queries_total) shows a share; each name went to exactly one instance
-#      (chashed, from the instances' query logs);
+#      /metrics (redoubt_queries_total) shows a share; the instances' query logs hold each name
+#      once (they tell which instance got which name, for 3-5);
 #   3. redoubt 2 killed with SIGKILL: dnsdist's health check marks it down, the same 300 names
 #      all answer again, the names of 1 and 3 stay where they were and 2's names are spread
 #      over 1 and 3;
