@@ -18,7 +18,7 @@ test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
-  prometheus python3-yaml python3-jsonschema
+  prometheus python3-yaml python3-jsonschema dnsdist
 )
 
 # Building and checking the Debian package (debian/, tests/integration/package_install.sh).
@@ -66,6 +66,6 @@ echo "install-deps: installing ${missing[*]}"
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # Some packages' maintainer scripts start their daemon anyway when there is no init system.
-for svc in named nsd knotd pdns_server unbound krb5kdc kadmind prometheus; do
+for svc in named nsd knotd pdns_server unbound krb5kdc kadmind prometheus dnsdist; do
   pkill -x "$svc" 2>/dev/null || true
 done

@@ -9,7 +9,8 @@
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
 #   the deployment files (alert rules, dashboard, Kubernetes manifests:
-#   tests/integration/deploy_checks.sh), and a short bounded run of every libFuzzer target. The
+#   tests/integration/deploy_checks.sh), three instances behind dnsdist
+#   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every libFuzzer target. The
 #   install rules are checked from the build (tests/integration/meson_install.sh);
 #   REDOUBT_PACKAGE_TEST=1 also builds, lints and runs the Debian package.
 # Ends with one line "test: N passed, N failed" and exits non-zero when anything failed.
@@ -92,6 +93,10 @@ fi
 # Deployment files (issue #16): alert rules, the Grafana dashboard, the Kubernetes manifests.
 if [ -x tests/integration/deploy_checks.sh ]; then
   run_counted "deploy-checks" bash tests/integration/deploy_checks.sh
+fi
+# Scale-out (issue #16): dnsdist with deploy/dnsdist/dnsdist.conf in front of three redoubt instances.
+if [ -x tests/integration/dnsdist_scaleout.sh ]; then
+  run_counted "dnsdist-scaleout" bash tests/integration/dnsdist_scaleout.sh
 fi
 if [ $fuzz -eq 1 ]; then
   run_counted "fuzz" bash scripts/fuzz.sh "${REDOUBT_FUZZ_SECONDS:-20}"
