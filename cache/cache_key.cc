@@ -1,5 +1,7 @@
 #include "cache/cache_key.h"
 
+#include <vector>
+
 namespace redoubt::cache {
 
 // CACHE_KEY_LAYOUT: every function here.
@@ -28,6 +30,27 @@ std::string Nsec3Prefix(const dns::Name& zone) { return NameKeyPrefix(zone) + '3
 
 std::string Nsec3Key(const dns::Name& zone, std::span<const uint8_t> hash) {
   return Nsec3Prefix(zone) + std::string(hash.begin(), hash.end());
+}
+
+std::optional<dns::Name> KeyOwner(std::string_view key) {
+  std::string_view lookup;
+  if (key.size() >= 2 && key.substr(key.size() - 2) == std::string_view("\0X", 2)) {
+    lookup = key.substr(0, key.size() - 2);
+  } else if (key.size() >= 4 && key[key.size() - 4] == '\0' && key[key.size() - 3] == 'E') {
+    lookup = key.substr(0, key.size() - 4);
+  } else {
+    return std::nullopt;
+  }
+  std::vector<std::string_view> labels;  // Reversed in the key: the root-most label first.
+  while (!lookup.empty()) {
+    size_t end = lookup.find('\0');
+    if (end == std::string_view::npos || end == 0) return std::nullopt;
+    labels.insert(labels.begin(), lookup.substr(0, end));
+    lookup.remove_prefix(end + 1);
+  }
+  auto name = dns::Name::FromLabels(labels);
+  if (!name) return std::nullopt;
+  return *name;
 }
 
 }  // namespace redoubt::cache

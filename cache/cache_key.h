@@ -13,6 +13,9 @@
 // Meta keys live in their own LMDB database, never mixed with these.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -32,5 +35,9 @@ std::string Nsec3Key(const dns::Name& zone, std::span<const uint8_t> hash);
 std::string Nsec3Prefix(const dns::Name& zone);
 // The prefix of every key of `name` itself (RRsets, NODATA, NXDOMAIN; not its zone's NSECs).
 std::string NameKeyPrefix(const dns::Name& name);
+
+// The owner (lowercase) of an RRset, NODATA or NXDOMAIN key, read back for dump-cache; nullopt
+// for NSEC/NSEC3 keys and anything else. CACHE_KEY_LAYOUT
+std::optional<dns::Name> KeyOwner(std::string_view key);
 
 }  // namespace redoubt::cache

@@ -31,5 +31,22 @@ TEST(CacheKeyTest, NsecKeysSortInCanonicalOrder) {
   for (const auto& key : keys) EXPECT_TRUE(key.starts_with(NsecPrefix(N("example."))));
 }
 
+// dump-cache names each entry by its key: the owner comes back, lowercased, for RRset,
+// NODATA and NXDOMAIN keys (the root too); NSEC/NSEC3 keys and truncated keys give nothing.
+TEST(CacheKeyTest, KeyOwnerReadsBackRRsetAndNxDomainOwners) {
+  auto owner = [](const std::string& key) {
+    auto name = KeyOwner(key);
+    return name ? name->ToText() : std::string("none");
+  };
+  EXPECT_EQ(owner(RRsetKey(N("WwW.Example.COM."), dns::RrType::AAAA)), "www.example.com.");
+  EXPECT_EQ(owner(NxDomainKey(N("gone.example."))), "gone.example.");
+  EXPECT_EQ(owner(RRsetKey(dns::Name::Root(), dns::RrType::NS)), ".");
+  EXPECT_EQ(owner(NsecKey(N("example."), N("a.example."))), "none");
+  EXPECT_EQ(owner(Nsec3Key(N("example."), std::vector<uint8_t>{1, 2, 3})), "none");
+  std::string key = RRsetKey(N("a.example."), dns::RrType::A);
+  EXPECT_EQ(owner(key.substr(0, key.size() - 1)), "none");  // Cut short.
+  EXPECT_EQ(owner(""), "none");
+}
+
 }  // namespace
 }  // namespace redoubt::cache

@@ -342,7 +342,7 @@ size_t LmdbCache::FlushWhere(const std::function<bool(const CacheEntry& header)>
   });
 }
 
-void LmdbCache::ForEach(const std::function<bool(const CacheEntry& entry)>& visit) {
+void LmdbCache::ForEach(const std::function<bool(std::string_view key, const CacheEntry& entry)>& visit) {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return;
   MDB_cursor* cursor = nullptr;
@@ -350,7 +350,7 @@ void LmdbCache::ForEach(const std::function<bool(const CacheEntry& entry)>& visi
     MDB_val k, v;
     for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
       auto entry = DecodeEntry(Span(v));
-      if (entry && !visit(*entry)) break;
+      if (entry && !visit(std::string_view(static_cast<const char*>(k.mv_data), k.mv_size), *entry)) break;
     }
     mdb_cursor_close(cursor);
   }

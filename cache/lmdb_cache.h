@@ -105,9 +105,10 @@ class LmdbCache {
   // the control CLI's flush-negative (docs/control.md). An entry whose header is damaged goes
   // too. Returns the number of entries removed.
   size_t FlushWhere(const std::function<bool(const CacheEntry& header)>& drop);
-  // Calls `visit` with each entry that decodes, in key order, inside one read transaction (a
-  // snapshot; writers go on meanwhile), until it returns false: the control CLI's dump-cache.
-  void ForEach(const std::function<bool(const CacheEntry& entry)>& visit);
+  // Calls `visit` with each entry that decodes and its key (cache_key.h), in key order, inside
+  // one read transaction (a snapshot; writers go on meanwhile), until it returns false: the
+  // control CLI's dump-cache.
+  void ForEach(const std::function<bool(std::string_view key, const CacheEntry& entry)>& visit);
 
   // The cache must not outlive its trust (issue #12): `fingerprint` names what validation
   // statuses depend on (trust anchors, negative anchors, forward zones, validation on or off).

@@ -214,16 +214,19 @@ TEST_F(LmdbCacheTest, FlushWhereJudgesHeadersAndForEachVisitsInKeyOrder) {
   CacheEntry negative = AEntry("gone.example.", 1, dns::Trust::kAnswerAuth);
   negative.kind = EntryKind::kNxDomain;
   Put(*cache, NxDomainKey(N("gone.example.")), negative);
-  std::vector<std::string> owners;
-  cache->ForEach([&](const CacheEntry& entry) {
+  std::vector<std::string> owners, key_owners;
+  cache->ForEach([&](std::string_view key, const CacheEntry& entry) {
     owners.push_back(entry.rrsets[0].owner.ToText());
+    auto owner = KeyOwner(key);
+    key_owners.push_back(owner ? owner->ToText() : "?");
     return true;
   });
   EXPECT_EQ(owners, (std::vector<std::string>{"a.example.", "b.example.", "gone.example."}));
+  EXPECT_EQ(key_owners, owners);
   EXPECT_EQ(cache->FlushWhere([](const CacheEntry& header) { return header.kind != EntryKind::kPositive; }), 1u);
   EXPECT_EQ(cache->EntryCount(), 2u);
   size_t visited = 0;
-  cache->ForEach([&](const CacheEntry&) { return ++visited < 1; });  // Stops when told.
+  cache->ForEach([&](std::string_view, const CacheEntry&) { return ++visited < 1; });  // Stops when told.
   EXPECT_EQ(visited, 1u);
 }
 

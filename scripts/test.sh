@@ -8,6 +8,7 @@
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
+#   redoubt-control against a running redoubt (tests/integration/control.sh),
 #   the deployment files (alert rules, dashboard, Kubernetes manifests:
 #   tests/integration/deploy_checks.sh), three instances behind dnsdist
 #   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every libFuzzer target. The
@@ -84,6 +85,10 @@ if [ -x tests/integration/gss_tsig.sh ]; then run_counted "gss-tsig" bash tests/
 # Metrics (issue #16): a real Prometheus server scraping redoubt.
 if [ -x tests/integration/metrics_prometheus.sh ]; then
   run_counted "metrics-prometheus" bash tests/integration/metrics_prometheus.sh
+fi
+# The control channel (issue #16): redoubt-control against a running redoubt and NSD.
+if [ -x tests/integration/control.sh ]; then
+  run_counted "control" bash tests/integration/control.sh
 fi
 # Running as a service (issue #16): the systemd unit verified, sd_notify through a real socket,
 # the switch to user: nobody on port 53, JSON log lines.

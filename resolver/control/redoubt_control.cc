@@ -115,8 +115,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> arguments(words.begin() + 1, words.end());
   std::string request = redoubt::resolver::FormatControlRequest(json ? ControlFormat::kJson : ControlFormat::kText,
                                                                 words[0], arguments);
-  if (request.size() > redoubt::resolver::kMaxControlLine) {
-    std::fprintf(stderr, "redoubt-control: the request is too long\n");
+  // The daemon's own grammar, checked here first so that a malformed request is a usage error
+  // even when the daemon is down.
+  if (auto parsed = redoubt::resolver::ParseControlRequest(request); !parsed) {
+    std::fprintf(stderr, "redoubt-control: %s\n", parsed.error().c_str());
     return kExitUsage;
   }
   std::string reply;

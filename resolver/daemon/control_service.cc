@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "cache/cache_key.h"
 #include "net/dns/presentation.h"
 #include "resolver/metrics/exporter.h"
 #include "resolver/metrics/metric_table.h"
@@ -49,7 +50,8 @@ void AddSamples(const prometheus::MetricFamily& family, std::vector<ControlItem>
 // One cached RRset's records and signatures as zone-file lines, with `ttl` as their TTL.
 void AddRRsetLines(const dns::RRset& set, uint32_t ttl, std::vector<ControlItem>& items) {
   auto line = [&](dns::RrType type, const std::string& rdata) {
-    items.push_back(Field("record", set.owner.ToText() + "\t" + std::to_string(ttl) + "\t" +
+    // Owners are stored as the upstream echoed them, in 0x20-randomised case; shown lowercase.
+    items.push_back(Field("record", set.owner.ToLower().ToText() + "\t" + std::to_string(ttl) + "\t" +
                                         dns::RrClassToText(set.klass) + "\t" + dns::RrTypeToText(type) + "\t" + rdata));
   };
   for (const auto& rdata : set.rdatas) line(set.type, dns::RdataBytesToText(set.type, rdata));
@@ -60,8 +62,8 @@ void AddRRsetLines(const dns::RRset& set, uint32_t ttl, std::vector<ControlItem>
 std::string_view KindComment(cache::EntryKind kind) {
   switch (kind) {
     case cache::EntryKind::kPositive: return "";
-    case cache::EntryKind::kNoData: return "; NODATA (RFC 2308), proved by:";
-    case cache::EntryKind::kNxDomain: return "; NXDOMAIN (RFC 2308), proved by:";
+    case cache::EntryKind::kNoData: return "NODATA (RFC 2308), proved by:";
+    case cache::EntryKind::kNxDomain: return "NXDOMAIN (RFC 2308), proved by:";
   }
   return "";
 }
@@ -212,12 +214,14 @@ ControlReply ControlService::DumpCache() const {
   ControlReply reply;
   reply.layout = ControlLayout::kLines;
   size_t entries = 0;
-  targets_.cache->ForEach([&](const cache::CacheEntry& entry) {
+  targets_.cache->ForEach([&](std::string_view key, const cache::CacheEntry& entry) {
     int64_t left = static_cast<int64_t>(entry.stored) + entry.ttl - now;
     if (left <= 0) return true;  // Expired (or only kept for serve-stale): not an answer now.
     ++entries;
     if (std::string_view comment = KindComment(entry.kind); !comment.empty()) {
-      reply.items.push_back(Field("record", std::string(comment)));
+      auto owner = cache::KeyOwner(key);
+      reply.items.push_back(Field("record", "; " + (owner ? owner->ToText() : std::string("?")) + " " +
+                                                std::string(comment)));
     }
     for (const dns::RRset& set : entry.rrsets) AddRRsetLines(set, static_cast<uint32_t>(left), reply.items);
     return true;
