@@ -3,7 +3,7 @@
 # without building anything new and without touching the machine:
 #   1. `meson install --no-rebuild --destdir` from an existing build directory (default: build,
 #      configured with the unit tests on) installs exactly the daemon (sbin), redoubt-zone and
-#      redoubt-wire (bin), the three man pages and etc/redoubt/redoubt.yaml, plus the systemd
+#      redoubt-wire (bin), redoubt-control (sbin), the four man pages and etc/redoubt/redoubt.yaml, plus the systemd
 #      unit when deploy/systemd/redoubt.service exists; no unit test, scenario, benchmark, lab
 #      helper or sample printer;
 #   2. the installed example configuration passes the installed daemon's --check-config, and so
@@ -91,7 +91,7 @@ check_build_dir() {
     not_ok "installed files differ from the install layout:"; sed 's/^/#   /' "$work/diff"
   fi
   local exe extra
-  extra=$(cd "$dest" && find . -type f -perm -u+x | grep -Ev '/(sbin/redoubt|bin/redoubt-(zone|wire))$')
+  extra=$(cd "$dest" && find . -type f -perm -u+x | grep -Ev '/(sbin/redoubt(-control)?|bin/redoubt-(zone|wire))$')
   check "no other executable installed (tests, fuzzers, benchmarks, lab helpers)" test -z "$extra"
   [ -n "$extra" ] && echo "#   extra: $extra"
   # sysconfdir is relative to the prefix unless absolute (meson's /usr special case).
