@@ -2,29 +2,45 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace redoubt::resolver {
 namespace {
 
+enum class Arguments : uint8_t { kNone, kName, kNameAndLifetime };
+
 struct CommandSpec {
   std::string_view name;
   ControlCommand command;
-  bool takes_name;
+  Arguments arguments;
 };
 
-constexpr std::array<CommandSpec, 11> kCommands{{
-    {"status", ControlCommand::kStatus, false},
-    {"stats", ControlCommand::kStats, false},
-    {"flush", ControlCommand::kFlush, true},
-    {"flush-zone", ControlCommand::kFlushZone, true},
-    {"flush-all", ControlCommand::kFlushAll, false},
-    {"flush-bogus", ControlCommand::kFlushBogus, false},
-    {"flush-negative", ControlCommand::kFlushNegative, false},
-    {"dump-cache", ControlCommand::kDumpCache, false},
-    {"forward-zones", ControlCommand::kForwardZones, false},
-    {"trust-anchors", ControlCommand::kTrustAnchors, false},
-    {"mirror-refresh", ControlCommand::kMirrorRefresh, true},
+constexpr std::array<CommandSpec, 14> kCommands{{
+    {"status", ControlCommand::kStatus, Arguments::kNone},
+    {"stats", ControlCommand::kStats, Arguments::kNone},
+    {"flush", ControlCommand::kFlush, Arguments::kName},
+    {"flush-zone", ControlCommand::kFlushZone, Arguments::kName},
+    {"flush-all", ControlCommand::kFlushAll, Arguments::kNone},
+    {"flush-bogus", ControlCommand::kFlushBogus, Arguments::kNone},
+    {"flush-negative", ControlCommand::kFlushNegative, Arguments::kNone},
+    {"dump-cache", ControlCommand::kDumpCache, Arguments::kNone},
+    {"forward-zones", ControlCommand::kForwardZones, Arguments::kNone},
+    {"trust-anchors", ControlCommand::kTrustAnchors, Arguments::kNone},
+    {"mirror-refresh", ControlCommand::kMirrorRefresh, Arguments::kName},
+    {"nta-add", ControlCommand::kNtaAdd, Arguments::kNameAndLifetime},
+    {"nta-remove", ControlCommand::kNtaRemove, Arguments::kName},
+    {"nta-list", ControlCommand::kNtaList, Arguments::kNone},
 }};
+
+// What a command was given wrongly, in words: "flush takes one domain name".
+std::string ArgumentRule(const CommandSpec& spec) {
+  switch (spec.arguments) {
+    case Arguments::kNone: return std::string(spec.name) + " takes no argument";
+    case Arguments::kName: return std::string(spec.name) + " takes one domain name";
+    case Arguments::kNameAndLifetime: return std::string(spec.name) + " takes a zone and an optional lifetime";
+  }
+  return std::string(spec.name);
+}
 
 // Splits on single spaces; an empty word (two spaces, a leading or trailing space) is refused
 // by the caller, so the split keeps it.
@@ -98,15 +114,20 @@ Result<ControlRequest, std::string> ParseControlRequest(std::string_view line) {
     return Unexpected("unknown command '" + std::string(words[1]) + "'; commands: " + CommandList());
   }
   request.command = spec->command;
-  size_t expected = spec->takes_name ? 3 : 2;
-  if (words.size() != expected) {
-    return Unexpected(std::string(spec->name) +
-                      (spec->takes_name ? " takes one domain name" : " takes no argument"));
-  }
-  if (spec->takes_name) {
+  size_t arguments = words.size() - 2;
+  bool fits = spec->arguments == Arguments::kNone           ? arguments == 0
+              : spec->arguments == Arguments::kName         ? arguments == 1
+                                                            : arguments == 1 || arguments == 2;
+  if (!fits) return Unexpected(ArgumentRule(*spec));
+  if (arguments >= 1) {
     auto name = ParseNameArgument(words[2]);
     if (!name) return Unexpected(name.error());
     request.name = *name;
+  }
+  if (arguments == 2) {
+    auto lifetime = ParseNegativeAnchorLifetime(words[3]);
+    if (!lifetime) return Unexpected(lifetime.error());
+    request.lifetime_seconds = *lifetime;
   }
   return request;
 }
@@ -117,6 +138,28 @@ std::string FormatControlRequest(ControlFormat format, std::string_view command,
   line += command;
   for (const std::string& argument : arguments) line += " " + argument;
   return line + "\n";
+}
+
+Result<uint32_t, std::string> ParseNegativeAnchorLifetime(std::string_view text) {
+  const std::string quoted = "'" + std::string(text) + "'";
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 9) return Unexpected(quoted + ": expected seconds or a number with s, m, h, d or w");
+  uint64_t multiplier = 1;
+  std::string_view unit = text.substr(digits);
+  if (unit == "" || unit == "s") multiplier = 1;
+  else if (unit == "m") multiplier = 60;
+  else if (unit == "h") multiplier = 3600;
+  else if (unit == "d") multiplier = 86400;
+  else if (unit == "w") multiplier = 7 * 86400;
+  else return Unexpected(quoted + ": unknown unit '" + std::string(unit) + "' (s, m, h, d, w)");
+  int64_t number = 0;
+  std::from_chars(text.data(), text.data() + digits, number);
+  uint64_t seconds = static_cast<uint64_t>(number) * multiplier;
+  if (seconds == 0 || seconds > kMaxNegativeAnchorLifetime) {
+    return Unexpected(quoted + ": a lifetime is from 1 s to one week (RFC 7646 section 2: temporary)");
+  }
+  return static_cast<uint32_t>(seconds);
 }
 
 }  // namespace redoubt::resolver

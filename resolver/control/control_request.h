@@ -38,7 +38,13 @@ enum class ControlCommand : uint8_t {
   kForwardZones,   // forward-zones: each forward zone, its servers and how they are signed.
   kTrustAnchors,   // trust-anchors: each trust anchor's keys and the negative anchors.
   kMirrorRefresh,  // mirror-refresh ZONE: a mirrored zone's refresh now (RFC 1996 style).
+  kNtaAdd,         // nta-add ZONE [LIFETIME]: a negative trust anchor for a while (RFC 7646).
+  kNtaRemove,      // nta-remove ZONE: ends one added with nta-add.
+  kNtaList,        // nta-list: the negative trust anchors added at run time, with their ends.
 };
+
+inline constexpr uint32_t kDefaultNegativeAnchorLifetime = 3600;   // RFC 7646 section 2 "temporary".
+inline constexpr uint32_t kMaxNegativeAnchorLifetime = 7 * 86400;  // One week, as BIND's rndc nta.
 
 // The command's name as written on the line ("flush-zone").
 std::string_view ControlCommandName(ControlCommand command);
@@ -47,7 +53,13 @@ struct ControlRequest {
   ControlFormat format = ControlFormat::kText;
   ControlCommand command = ControlCommand::kStatus;
   std::optional<dns::Name> name;  // The NAME or ZONE argument of the commands that take one.
+  std::optional<uint32_t> lifetime_seconds;  // nta-add's LIFETIME, when given.
 };
+
+// A lifetime as an operator writes it: seconds ("3600"), or a number with one unit of s, m, h,
+// d or w ("90s", "30m", "1h", "2d", "1w"). From 1 s to kMaxNegativeAnchorLifetime; the error
+// says why ("'2y': unknown unit 'y' (s, m, h, d, w)").
+Result<uint32_t, std::string> ParseNegativeAnchorLifetime(std::string_view text);
 
 // Parses one request line (the LF may be present or not). The error is a sentence for the
 // operator ("unknown command 'flsh'; commands: status, stats, ...").

@@ -85,6 +85,10 @@ std::string CommandHelp() {
          "  forward-zones          forward zones, their servers and signing\n"
          "  trust-anchors          trust anchor keys and negative trust anchors\n"
          "  mirror-refresh ZONE    refresh a mirrored zone now\n"
+         "  nta add ZONE [LIFETIME] stop validating ZONE for LIFETIME (3600, 90s, 30m, 1h, 2d, 1w;\n"
+         "                         default 1h, at most 1w): a negative trust anchor, RFC 7646\n"
+         "  nta remove ZONE        validate ZONE again\n"
+         "  nta list               the negative trust anchors added with nta add\n"
          "Exit status: 0 done, 1 refused by the daemon, 2 usage, 3 daemon unreachable.";
 }
 
@@ -106,6 +110,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  // "nta add ZONE" is the wire's "nta-add ZONE" (the protocol has one word per command).
+  if (words[0] == "nta" && words.size() >= 2) {
+    words[1] = "nta-" + words[1];
+    words.erase(words.begin());
   }
   auto names = redoubt::resolver::ControlCommandNames();
   if (std::find(names.begin(), names.end(), words[0]) == names.end()) {

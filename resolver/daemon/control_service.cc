@@ -101,6 +101,9 @@ ControlReply ControlService::Execute(const ControlRequest& request) {
     case ControlCommand::kForwardZones: return ForwardZones();
     case ControlCommand::kTrustAnchors: return TrustAnchors();
     case ControlCommand::kMirrorRefresh: return MirrorRefresh(*request.name);
+    case ControlCommand::kNtaAdd: return NtaAdd(request);
+    case ControlCommand::kNtaRemove: return NtaRemove(*request.name);
+    case ControlCommand::kNtaList: return NtaList();
   }
   return ControlReply::Error("unknown command");
 }
@@ -258,6 +261,17 @@ ControlReply ControlService::TrustAnchors() const {
                            {"algorithm", static_cast<uint64_t>(anchor.algorithm)},
                            {"flags", static_cast<uint64_t>(anchor.flags)},
                            {"state", std::string(anchor.form == "NTA" ? "not validated" : "static")}});
+  }
+  if (targets_.negative_anchors != nullptr) {
+    int64_t now = targets_.now_seconds();
+    for (const RuntimeNegativeAnchor& nta : targets_.negative_anchors->List()) {
+      reply.items.push_back({{"zone", nta.zone.ToText()},
+                             {"form", std::string("NTA")},
+                             {"key_tag", uint64_t{0}},
+                             {"algorithm", uint64_t{0}},
+                             {"flags", uint64_t{0}},
+                             {"state", "not validated for " + std::to_string(nta.expires - now) + " s (nta-add)"}});
+    }
   }
   reply.message = std::to_string(reply.items.size()) + " trust anchor keys and negative anchors; validation " +
                   (validation ? "on" : "off") + "; RFC 5011 tracking is not built yet";

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ struct ControlTargets {
   int64_t start_time_seconds = 0;     // Wall clock, for status's uptime.
   std::function<int64_t()> now_seconds;  // Wall clock now (dump-cache's remaining TTLs, uptime).
   std::function<void(const std::string&)> log;
+  // Negative trust anchors added at run time (nta-add; null: the commands are refused), and the
+  // file that keeps them across restarts ("": not kept).
+  RuntimeNegativeAnchors* negative_anchors = nullptr;
+  std::string negative_anchor_state;
 };
 
 class ControlService {
@@ -47,6 +52,10 @@ class ControlService {
   std::string Answer(std::string_view line, const io::CommandPeer& peer);
   // Executes a parsed request.
   ControlReply Execute(const ControlRequest& request);
+  // Ends the runtime negative trust anchors whose lifetime is over (RFC 7646 section 2): their
+  // subtrees are flushed and the workers forget their verdicts, as for nta-remove. The daemon's
+  // main thread calls it every second. Returns how many ended.
+  size_t ExpireNegativeAnchors();
 
  private:
   ControlReply Status() const;
@@ -57,11 +66,19 @@ class ControlService {
   ControlReply ForwardZones() const;
   ControlReply TrustAnchors() const;
   ControlReply MirrorRefresh(const dns::Name& zone);
+  ControlReply NtaAdd(const ControlRequest& request);
+  ControlReply NtaRemove(const dns::Name& zone);
+  ControlReply NtaList() const;
+  // After a negative anchor came or went at `zone`: what was cached below it was validated (or
+  // not) under the other rule, so it is flushed, the workers forget their verdicts, and the set
+  // is saved. Returns the cache entries removed. Call with nta_mutex_ held.
+  size_t AfterNegativeAnchorChange(const dns::Name& zone);
   // Posts `forget` to every worker and sums the answers (workers that do not answer within a
   // second are counted in `silent`).
   size_t ForgetInWorkers(const std::function<std::future<size_t>(Worker&)>& forget, size_t& silent);
 
   ControlTargets targets_;
+  std::mutex nta_mutex_;  // nta-add/remove (control thread) against expiry (main thread).
 };
 
 }  // namespace redoubt::resolver

@@ -80,6 +80,8 @@ class ControlServiceTest : public ::testing::Test {
     targets.start_time_seconds = kNow - 3600;
     targets.now_seconds = [] { return kNow; };
     targets.log = [this](const std::string& line) { log_.push_back(line); };
+    targets.negative_anchors = &runtime_anchors_;
+    targets.negative_anchor_state = (dir_ / "negative-anchors").string();
     for (const auto& w : workers_) targets.metrics.workers.push_back(CountersOf(w->stats()));
     if (with_cache) {
       targets.metrics.cache = &cache_->stats();
@@ -99,6 +101,8 @@ class ControlServiceTest : public ::testing::Test {
   Config config_ = Config::Defaults();
   std::unique_ptr<cache::LmdbCache> cache_;
   TrustAnchorStore anchors_{std::vector<dns::Record>{}, {N("broken.example.")}};
+  int64_t nta_now_ = kNow;
+  RuntimeNegativeAnchors runtime_anchors_{[this] { return nta_now_; }};
   Delegation hints_;
   SharedServerFlags checksum_capable_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -140,6 +144,45 @@ TEST_F(ControlServiceTest, FlushBogusReachesEveryWorker) {
   workers_[1]->Stop();  // A stopped worker cannot answer: said, not hung on.
   reply = Service().Execute(*ParseControlRequest("text flush-bogus"));
   EXPECT_NE(reply.message.find("1 workers did not answer"), std::string::npos) << reply.message;
+}
+
+// nta-add (RFC 7646): the zone stops being validated at once, what was cached below it under
+// the old rule goes, the set is saved, and the anchor ends with its lifetime (section 2).
+TEST_F(ControlServiceTest, NtaAddCoversTheZoneFlushesItAndEndsWithItsLifetime) {
+  StartWorker();
+  anchors_.AttachRuntimeNegativeAnchors(&runtime_anchors_);
+  ControlService service = Service();
+  ControlReply reply = service.Execute(*ParseControlRequest("text nta-add Example 10m"));
+  ASSERT_TRUE(reply.ok) << reply.message;
+  EXPECT_TRUE(anchors_.UnderNegativeAnchor(N("www.example.")));
+  EXPECT_FALSE(anchors_.UnderNegativeAnchor(N("www.other.")));
+  EXPECT_EQ(cache_->EntryCount(), 2u) << "the entries below example. were not flushed";
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "negative-anchors"));
+  reply = service.Execute(*ParseControlRequest("text nta-list"));
+  ASSERT_EQ(reply.items.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(reply.items[0][0].value), "example.");
+  EXPECT_EQ(std::get<uint64_t>(reply.items[0][2].value), 600u);
+  EXPECT_EQ(service.ExpireNegativeAnchors(), 0u);
+  nta_now_ += 600;
+  EXPECT_EQ(service.ExpireNegativeAnchors(), 1u);
+  EXPECT_FALSE(anchors_.UnderNegativeAnchor(N("www.example.")));
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_.back().find("negative trust anchor example. expired"), std::string::npos) << log_.back();
+  RuntimeNegativeAnchors restarted([this] { return nta_now_; });
+  ASSERT_TRUE(restarted.Load((dir_ / "negative-anchors").string()));
+  EXPECT_TRUE(restarted.List().empty()) << "the expiry was not saved";
+}
+
+TEST_F(ControlServiceTest, NtaRemoveTakesOnlyWhatNtaAddPut) {
+  ControlService service = Service();
+  ControlReply reply = service.Execute(*ParseControlRequest("text nta-remove broken.example"));
+  EXPECT_FALSE(reply.ok);
+  EXPECT_NE(reply.message.find("configured ones are changed in the configuration"), std::string::npos);
+  ASSERT_TRUE(service.Execute(*ParseControlRequest("text nta-add a.example")).ok);
+  EXPECT_EQ(runtime_anchors_.List().at(0).expires, kNow + 3600) << "the default lifetime is an hour";
+  reply = service.Execute(*ParseControlRequest("text nta-remove A.Example."));
+  ASSERT_TRUE(reply.ok) << reply.message;
+  EXPECT_TRUE(runtime_anchors_.List().empty());
 }
 
 TEST_F(ControlServiceTest, FlushAllEmptiesTheCache) {

@@ -166,7 +166,8 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
 // The control channel (docs/control.md) on config.control_socket. The default path's directory
 // (/run/redoubt) is created when missing; when the default cannot be used (no permission, or
 // another daemon holds it) the daemon goes on without a control channel and says why. A path
-// written in the configuration must work. Null: no channel.
+// written in the configuration must work. No server: no channel (the service is always there:
+// it also ends runtime negative trust anchors).
 struct ControlChannel {
   std::unique_ptr<redoubt::resolver::ControlService> service;
   std::unique_ptr<redoubt::io::UnixCommandServer> server;
@@ -175,12 +176,12 @@ struct ControlChannel {
 redoubt::Result<ControlChannel, std::string> StartControl(const Config& config,
                                                           redoubt::resolver::ControlTargets targets) {
   ControlChannel channel;
-  if (config.control_socket.empty()) return channel;
+  channel.service = std::make_unique<redoubt::resolver::ControlService>(std::move(targets));
+  if (config.control_socket.empty()) return channel;  // The service still expires NTAs.
   if (!config.control_socket_configured) {
     std::string directory = config.control_socket.substr(0, config.control_socket.rfind('/'));
     mkdir(directory.c_str(), 0755);  // Fails harmlessly when it exists; Start() names other failures.
   }
-  channel.service = std::make_unique<redoubt::resolver::ControlService>(std::move(targets));
   auto* service = channel.service.get();
   auto started = redoubt::io::UnixCommandServer::Start(
       config.control_socket,
@@ -189,7 +190,7 @@ redoubt::Result<ControlChannel, std::string> StartControl(const Config& config,
     if (config.control_socket_configured) return redoubt::Unexpected(started.error());
     LogAt(redoubt::resolver::LogLevel::kWarning,
           "warning: " + started.error() + "; going on without a control channel (set control.socket)");
-    return ControlChannel{};
+    return channel;
   }
   channel.server = std::move(*started);
   return channel;
@@ -200,8 +201,12 @@ redoubt::resolver::ControlTargets ControlTargetsFor(const Config& config,
                                                    const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
                                                    redoubt::cache::LmdbCache* cache,
                                                    const redoubt::resolver::TrustAnchorStore& anchor_store,
-                                                   redoubt::resolver::MirrorService* mirror_service) {
+                                                   redoubt::resolver::MirrorService* mirror_service,
+                                                   redoubt::resolver::RuntimeNegativeAnchors* negative_anchors,
+                                                   const std::string& negative_anchor_state) {
   redoubt::resolver::ControlTargets control_targets;
+  control_targets.negative_anchors = negative_anchors;
+  control_targets.negative_anchor_state = negative_anchor_state;
   control_targets.config = &config;
   control_targets.workers = &workers;
   control_targets.cache = cache;
@@ -219,6 +224,43 @@ redoubt::resolver::ControlTargets ControlTargetsFor(const Config& config,
   control_targets.now_seconds = [] { return wall_clock.WallSeconds(); };
   control_targets.log = Log;
   return control_targets;
+}
+
+// Negative trust anchors added at run time (nta-add) are kept in <cache directory>/negative-
+// anchors across restarts; those whose lifetime ended while the daemon was down are dropped
+// here and what was cached below them is flushed. Returns the state file's path ("": none kept,
+// as without a cache or with validation off).
+std::string LoadRuntimeNegativeAnchors(const Config& config, redoubt::resolver::RuntimeNegativeAnchors& anchors,
+                                       redoubt::cache::LmdbCache* cache) {
+  if (!config.validation || cache == nullptr) return "";
+  std::string path = config.cache_directory + "/negative-anchors";
+  if (auto loaded = anchors.Load(path); !loaded) {
+    LogAt(redoubt::resolver::LogLevel::kWarning, "warning: " + loaded.error() + "; starting without runtime negative trust anchors");
+    return path;
+  }
+  std::vector<redoubt::dns::Name> expired = anchors.TakeExpired();
+  for (const redoubt::dns::Name& zone : expired) cache->FlushSubtree(zone);
+  if (!expired.empty()) (void)anchors.Save(path);
+  if (size_t live = anchors.List().size(); live > 0) {
+    Log(std::to_string(live) + " negative trust anchors added with nta-add are still in force (redoubt-control nta list)");
+  }
+  return path;
+}
+
+// Waits for SIGTERM or SIGINT and returns it. Meanwhile, every second, ends the runtime negative
+// trust anchors whose lifetime is over; SIGHUP is answered with a log line (reload is not built).
+int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlService& service) {
+  const timespec second{1, 0};
+  while (true) {
+    int received = sigtimedwait(&signals, nullptr, &second);
+    if (received == SIGTERM || received == SIGINT) return received;
+    if (received == SIGHUP) {
+      LogAt(redoubt::resolver::LogLevel::kWarning,
+            "warning: SIGHUP: reload is not built yet; restart redoubt to apply a changed configuration "
+            "(the cache survives restarts)");
+    }
+    service.ExpireNegativeAnchors();
+  }
 }
 
 // The mirror service (resolver/mirror): its own thread, started before the workers so that
@@ -431,6 +473,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
+  static const redoubt::RealClock nta_clock;
+  redoubt::resolver::RuntimeNegativeAnchors runtime_anchors([] { return nta_clock.WallSeconds(); });
+  if (config->validation) anchor_store.AttachRuntimeNegativeAnchors(&runtime_anchors);
   auto privileges = redoubt::resolver::PlanPrivileges(geteuid(), config->user,
                                                       account ? std::optional<uid_t>(account->uid) : std::nullopt);
   bool switch_user = privileges == redoubt::resolver::PrivilegeAction::kSwitch;
@@ -450,6 +495,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -474,6 +520,7 @@ int main(int argc, char** argv) {
     LogError(storage.error());
     return 1;
   }
+  std::string nta_state = LoadRuntimeNegativeAnchors(*config, runtime_anchors, cache.get());
   redoubt::resolver::NotifyHandler on_notify;
   if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
@@ -503,7 +550,7 @@ int main(int argc, char** argv) {
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
   auto control = StartControl(*config, ControlTargetsFor(*config, workers, cache.get(), anchor_store,
-                                                        mirror_service.get()));
+                                                        mirror_service.get(), &runtime_anchors, nta_state));
   if (!control) {
     LogError(control.error());
     if (metrics) metrics->Stop();
@@ -534,8 +581,7 @@ int main(int argc, char** argv) {
   redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
 
 
-  int received = 0;
-  sigwait(&signals, &received);
+  int received = WaitForTermination(signals, *control->service);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   redoubt::resolver::NotifyStopping();
   stopping = true;  // /ready says 503 from now on.

@@ -51,7 +51,8 @@ const LegacyAnchor* TrustAnchorStore::ClosestLegacy(const dns::Name& name) const
 
 bool TrustAnchorStore::UnderNegativeAnchor(const dns::Name& name) const {
   return std::any_of(negative_.begin(), negative_.end(),
-                     [&](const dns::Name& nta) { return name.IsSubdomainOf(nta); });
+                     [&](const dns::Name& nta) { return name.IsSubdomainOf(nta); }) ||
+         (runtime_negative_ != nullptr && runtime_negative_->Covers(name));
 }
 
 namespace {

@@ -19,6 +19,7 @@
 #include "net/dns/name.h"
 #include "net/dns/rdata.h"
 #include "net/dns/record.h"
+#include "resolver/validator/runtime_negative_anchors.h"
 
 namespace redoubt::resolver {
 
@@ -58,8 +59,13 @@ class TrustAnchorStore {
   const TrustAnchor* At(const dns::Name& zone) const;
   // The legacy trust point whose zone is `name` or its closest ancestor; null when none.
   const LegacyAnchor* ClosestLegacy(const dns::Name& name) const;
-  // True when `name` is at or below a negative trust anchor.
+  // True when `name` is at or below a negative trust anchor, configured or (when attached) added
+  // at run time (RFC 7646).
   bool UnderNegativeAnchor(const dns::Name& name) const;
+  // Consults `runtime` too from now on (the daemon's `nta add`); it must outlive the store's
+  // users. Not part of Fingerprint(): runtime anchors flush what they change instead.
+  void AttachRuntimeNegativeAnchors(const RuntimeNegativeAnchors* runtime) noexcept { runtime_negative_ = runtime; }
+  const RuntimeNegativeAnchors* runtime_negative_anchors() const noexcept { return runtime_negative_; }
 
   // No modern anchor and no legacy trust point: nothing can be proved secure.
   bool empty() const noexcept { return anchors_.empty() && legacy_.empty(); }
@@ -75,6 +81,7 @@ class TrustAnchorStore {
   std::unordered_map<dns::Name, TrustAnchor, dns::NameHash> anchors_;
   std::unordered_map<dns::Name, LegacyAnchor, dns::NameHash> legacy_;
   std::vector<dns::Name> negative_;
+  const RuntimeNegativeAnchors* runtime_negative_ = nullptr;
 };
 
 }  // namespace redoubt::resolver

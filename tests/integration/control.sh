@@ -11,7 +11,11 @@
 #   5. flush-negative removes the NXDOMAIN and keeps the answers; flush-zone and flush-all empty it;
 #   6. forward-zones and trust-anchors list the configuration; mirror-refresh of an unmirrored
 #      zone is refused with exit 1; a caller without permission on the socket gets exit 3;
-#   7. every command is logged with the caller's uid; the socket is gone after SIGTERM.
+#   7. every command is logged with the caller's uid; the socket is gone after SIGTERM;
+#   8. negative trust anchors at run time (RFC 7646): bad.test cannot be validated (its root is
+#      unreachable) and gets SERVFAIL; `nta add bad.test 4s` makes it answer (no AD) at once,
+#      `nta list` shows it, and when the lifetime ends it is SERVFAIL again (the log says so);
+#      one added for an hour survives a restart (kept beside the cache) and `nta remove` ends it.
 # Runs as root (ip addr, port 53, setpriv). Ends with "control: N passed, M failed".
 # CONTROL_KEEP=1 keeps the work directory.
 set -uo pipefail
@@ -60,7 +64,12 @@ remote-control:
 zone:
   name: ctl.test.
   zonefile: ctl.zone
+zone:
+  name: bad.test.
+  zonefile: bad.zone
 EOF
+  printf '$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A %s\nwww A 192.0.2.9\n' "$AUTH" \
+    >"$d/bad.zone"
   nsd -d -c "$d/nsd.conf" >"$d/nsd.out" 2>&1 &
   auth_pid=$!
   local _; for _ in $(seq 1 50); do
@@ -82,10 +91,17 @@ cache: {directory: $work/cache}
 control: {socket: $sock}
 forward-zones:
   - {name: ctl.test, servers: ["$AUTH"]}
+  - {name: bad.test, servers: ["$AUTH"]}
+limits: {deadline-ms: 1500}
 EOF
-  "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
+  local before; before=$(grep -c "control channel on" "$work/redoubt.log" 2>/dev/null)
+  "$bin" -c "$work/redoubt.yaml" >>"$work/redoubt.log" 2>&1 &
   redoubt_pid=$!
-  wait_for_line "$work/redoubt.log" "control channel on" 100 || { tail -5 "$work/redoubt.log"; return 1; }
+  local _; for _ in $(seq 1 100); do
+    [ "$(grep -c "control channel on" "$work/redoubt.log")" -gt "${before:-0}" ] && return 0
+    sleep 0.1
+  done
+  tail -5 "$work/redoubt.log"; return 1
 }
 
 # rc_of CMD...: the exit status of a command, its output thrown away.
@@ -185,4 +201,33 @@ check "7. the log names each command and the caller's uid" grep -q "control: flu
 kill -TERM "$redoubt_pid"; wait "$redoubt_pid" 2>/dev/null; redoubt_pid=
 check "7. the socket is removed at shutdown" [ ! -e "$sock" ]
 check "7. after shutdown: exit 3" [ "$(rc_of "$ctl" -s "$sock" status)" = 3 ]
+
+# 8. Negative trust anchors added at run time.
+start_redoubt || { not_ok "8. redoubt restarted"; finish; }
+r=$(ask www.bad.test. A)
+check "8. bad.test cannot be validated: SERVFAIL ($(status_of "$r"))" [ "$(status_of "$r")" = SERVFAIL ]
+out=$("$ctl" -s "$sock" nta add bad.test 4s); rc=$?
+check "8. nta add bad.test 4s: exit 0 (${out%%$'\n'*})" exited_saying 0 "bad.test. is not validated for 4 s"
+r=$(ask www.bad.test. A)
+check "8. under the NTA it answers at once, without AD" \
+  bash -c '[ "$1" = 192.0.2.9 ] && ! grep -q "flags:.* ad" <<<"$2"' _ "$(answers_of "$r")" "$r"
+check "8. nta list shows it" grep -q "^bad.test\." <<<"$("$ctl" -s "$sock" nta list)"
+check "8. trust-anchors shows it beside the configured one" grep -q "bad.test.*nta-add" <<<"$("$ctl" -s "$sock" trust-anchors)"
+sleep 5
+r=$(ask www.bad.test. A)
+check "8. after its lifetime bad.test is SERVFAIL again ($(status_of "$r"))" [ "$(status_of "$r")" = SERVFAIL ]
+check "8. the log says it expired" grep -q "negative trust anchor bad.test. expired" "$work/redoubt.log"
+check "8. nta list is empty again" grep -q "^0 negative trust anchors" <<<"$("$ctl" -s "$sock" nta list)"
+"$ctl" -s "$sock" nta add bad.test 1h >/dev/null
+kill -TERM "$redoubt_pid"; wait "$redoubt_pid" 2>/dev/null; redoubt_pid=
+start_redoubt || { not_ok "8. redoubt restarted with an NTA in force"; finish; }
+r=$(ask www.bad.test. A)
+check "8. after a restart the hour-long NTA still holds" [ "$(answers_of "$r")" = 192.0.2.9 ]
+check "8. the restart says an NTA is in force" grep -q "1 negative trust anchors added with nta-add are still in force" "$work/redoubt.log"
+out=$("$ctl" -s "$sock" nta remove bad.test); rc=$?
+check "8. nta remove: exit 0" exited_saying 0 "bad.test. is validated again"
+r=$(ask www.bad.test. A)
+check "8. after nta remove: SERVFAIL again" [ "$(status_of "$r")" = SERVFAIL ]
+out=$("$ctl" -s "$sock" nta remove bad.test 2>&1); rc=$?
+check "8. nta remove of an absent NTA: exit 1" exited_saying 1 "has no negative trust anchor"
 finish
