@@ -30,6 +30,7 @@ chmod 755 "$work"
 sock=$work/control.sock
 passed=0 failed=0 added=() redoubt_pid= auth_pid=
 source "$here/lib/harness.sh"
+source "$here/lib/nsd.sh"
 
 cleanup() {
   stop "$redoubt_pid"; stop "$auth_pid"
@@ -46,37 +47,10 @@ start_auth() {
   printf '$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A %s\n%s\n' "$AUTH" \
     'a A 192.0.2.1
 b A 192.0.2.2
-c A 192.0.2.3' >"$d/ctl.zone"
-  cat >"$d/nsd.conf" <<EOF
-server:
-  ip-address: $AUTH
-  port: 53
-  zonesdir: "$d"
-  pidfile: "$d/nsd.pid"
-  xfrdfile: "$d/xfrd.state"
-  zonelistfile: "$d/zone.list"
-  database: ""
-  username: ""
-  chroot: ""
-  logfile: "$d/nsd.log"
-remote-control:
-  control-enable: no
-zone:
-  name: ctl.test.
-  zonefile: ctl.zone
-zone:
-  name: bad.test.
-  zonefile: bad.zone
-EOF
+c A 192.0.2.3' >"$d/ctl.test.zone"
   printf '$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A %s\nwww A 192.0.2.9\n' "$AUTH" \
-    >"$d/bad.zone"
-  nsd -d -c "$d/nsd.conf" >"$d/nsd.out" 2>&1 &
-  auth_pid=$!
-  local _; for _ in $(seq 1 50); do
-    dig +short +time=1 +tries=1 @$AUTH ctl.test. SOA 2>/dev/null | grep -q hostmaster && return 0
-    sleep 0.1
-  done
-  cat "$d/nsd.out" "$d/nsd.log" 2>/dev/null | tail -5; return 1
+    >"$d/bad.test.zone"
+  nsd_serve "$d" "$AUTH" ctl.test bad.test; local rc=$?; auth_pid=$nsd_pid; return $rc
 }
 
 start_redoubt() {

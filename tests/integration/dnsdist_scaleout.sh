@@ -32,6 +32,7 @@ work=$(mktemp -d /tmp/redoubt-scaleout.XXXXXX)
 passed=0 failed=0 added=() auth_pid='' dd_pid=''
 declare -A rpid=()
 source "$here/lib/harness.sh"
+source "$here/lib/nsd.sh"
 
 cleanup() {
   local n; for n in 1 2 3; do stop "${rpid[$n]:-}"; done
@@ -53,32 +54,8 @@ start_auth() {
     printf '$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A %s\n' $AUTH
     printf 'health A 192.0.2.1\n'
     for n in $(seq 1 $NAMES); do printf 'h%d A %s\n' "$n" "$(addr_of "$n")"; done
-  } >"$d/scale.zone"
-  cat >"$d/nsd.conf" <<EOF
-server:
-  ip-address: $AUTH
-  port: 53
-  zonesdir: "$d"
-  pidfile: "$d/nsd.pid"
-  xfrdfile: "$d/xfrd.state"
-  zonelistfile: "$d/zone.list"
-  database: ""
-  username: ""
-  chroot: ""
-  logfile: "$d/nsd.log"
-remote-control:
-  control-enable: no
-zone:
-  name: scale.test.
-  zonefile: scale.zone
-EOF
-  nsd -d -c "$d/nsd.conf" >"$d/nsd.out" 2>&1 &
-  auth_pid=$!
-  local _; for _ in $(seq 1 50); do
-    dig +short +time=1 +tries=1 @$AUTH scale.test. SOA 2>/dev/null | grep -q hostmaster && return 0
-    sleep 0.1
-  done
-  cat "$d/nsd.out" "$d/nsd.log" 2>/dev/null | tail -5; return 1
+  } >"$d/scale.test.zone"
+  nsd_serve "$d" "$AUTH" scale.test; local rc=$?; auth_pid=$nsd_pid; return $rc
 }
 
 write_redoubt_config() {  # write_redoubt_config N

@@ -27,6 +27,7 @@ work=$(mktemp -d /tmp/redoubt-package.XXXXXX)
 unpacked=$work/root
 passed=0 failed=0 added=() redoubt_pid='' nsd_pid='' deb=''
 source "$here/lib/harness.sh"
+source "$here/lib/nsd.sh"
 
 cleanup() {
   stop "$redoubt_pid"; stop "$nsd_pid"
@@ -109,7 +110,7 @@ run_lintian() {
 }
 
 start_nsd() {
-  cat >"$work/pkg.zone" <<EOF
+  cat >"$work/pkg.test.zone" <<EOF
 \$ORIGIN pkg.test.
 \$TTL 300
 @    SOA ns hostmaster 1 3600 600 86400 60
@@ -117,32 +118,7 @@ start_nsd() {
 ns   A   $NSD_ADDR
 www  A   $answer
 EOF
-  cat >"$work/nsd.conf" <<EOF
-server:
-  ip-address: $NSD_ADDR
-  port: 53
-  zonesdir: "$work"
-  pidfile: "$work/nsd.pid"
-  xfrdfile: "$work/xfrd.state"
-  zonelistfile: "$work/zone.list"
-  database: ""
-  username: ""
-  chroot: ""
-  logfile: "$work/nsd.log"
-remote-control:
-  control-enable: no
-zone:
-  name: pkg.test.
-  zonefile: pkg.zone
-EOF
-  nsd -d -c "$work/nsd.conf" >"$work/nsd.out" 2>&1 &
-  nsd_pid=$!
-  local _
-  for _ in $(seq 1 50); do
-    dig +short +time=1 +tries=1 @"$NSD_ADDR" pkg.test SOA 2>/dev/null | grep -q hostmaster && return 0
-    sleep 0.1
-  done
-  echo "# nsd did not start: $(tail -5 "$work/nsd.out" "$work/nsd.log" 2>/dev/null)"; return 1
+  nsd_serve "$work" "$NSD_ADDR" pkg.test
 }
 
 # The packaged example, changed only where a test must: its listen and cache lines replaced,
