@@ -545,6 +545,7 @@ class Loader {
             {"strict", QnameMinimisation::kStrict}}, config_.qname_minimisation)},
         {"edns-buffer-size", UnsignedInto("edns-buffer-size", 512, 4096, config_.edns_buffer_size)},
         {"minimal-responses", Bool("minimal-responses", config_.minimal_responses)},
+        {"root-key-sentinel", Bool("root-key-sentinel", config_.root_key_sentinel)},
         {"checksum", Bool("checksum", config_.checksum)},
         {"checksum-option-code", UnsignedInto("checksum-option-code", 1, 65535, config_.checksum_option_code)},
         {"limits", [this](const YAML::Node& n) { return Limits(n); }},

@@ -70,8 +70,19 @@ std::unique_ptr<Validator> ValidatorFor(const Config& config, const TrustAnchorS
   return std::make_unique<DnssecValidator>(anchors, clock, options, &store, stats);
 }
 
-ResponderOptions ResponderOptionsFrom(const Config& config, NotifyHandler on_notify) {
+// The key tags of the root's trust anchors (RFC 8509's "trust anchor" for the sentinel).
+std::vector<uint16_t> RootAnchorKeyTags(const TrustAnchorStore& anchors) {
+  std::vector<uint16_t> tags;
+  for (const AnchorDescription& anchor : anchors.Describe()) {
+    if (anchor.zone.IsRoot() && (anchor.form == "DS" || anchor.form == "DNSKEY")) tags.push_back(anchor.key_tag);
+  }
+  return tags;
+}
+
+ResponderOptions ResponderOptionsFrom(const Config& config, const TrustAnchorStore& anchors, NotifyHandler on_notify) {
   ResponderOptions options;
+  options.root_key_sentinel = config.validation && config.root_key_sentinel;
+  if (options.root_key_sentinel) options.root_anchor_key_tags = RootAnchorKeyTags(anchors);
   options.on_notify = std::move(on_notify);
   options.allow = config.access_allow;
   options.edns_buffer_size = config.edns_buffer_size;
@@ -117,7 +128,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
       validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
       pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_, mirror_source_.get()),
                 &stats_.pipeline),
-      responder_(pipeline_, ResponderOptionsFrom(config, std::move(on_notify)), &stats_.responder, stopping_.get_token()) {
+      responder_(pipeline_, ResponderOptionsFrom(config, anchors, std::move(on_notify)), &stats_.responder, stopping_.get_token()) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);
 }

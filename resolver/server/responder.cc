@@ -1,5 +1,7 @@
 #include "resolver/server/responder.h"
 
+#include "resolver/query/root_key_sentinel.h"
+
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -220,6 +222,7 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     RequestContext request = pipeline_.NewRequest(query.question, flags, stop_);
     resolution = co_await pipeline_.Resolve(std::move(request));
   }
+  if (options_.root_key_sentinel) ApplyRootKeySentinel(query.question, resolution);
   ++(resolution.rcode == Rcode::NOERROR    ? stats_->noerror
      : resolution.rcode == Rcode::NXDOMAIN ? stats_->nxdomain
                                            : stats_->servfail);
@@ -231,6 +234,14 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   constexpr uint8_t kTcBit = 0x02;  // RFC 1035 section 4.1.1: TC in octet 2.
   if (reply->size() >= 3 && ((*reply)[2] & kTcBit)) ++stats_->truncated;
   co_return *reply;
+}
+
+void Responder::ApplyRootKeySentinel(const dns::Question& question, Resolution& resolution) const {
+  SentinelLabel label = ParseSentinelLabel(question.qname);
+  if (!SentinelRefuses(label, question.qtype, resolution.rcode, resolution.security, options_.root_anchor_key_tags)) return;
+  resolution = FailedResolution(dns::EdeCode::kOther,
+                                "root key sentinel (RFC 8509): key " + std::to_string(label.key_tag) +
+                                    (label.kind == SentinelKind::kIsTa ? " is not" : " is") + " a root trust anchor here");
 }
 
 }  // namespace redoubt::resolver

@@ -63,6 +63,10 @@ struct ResponderOptions {
   // prove it; with `false` a positive answer also carries the answering zone's NS RRset in the
   // authority section when its server sent one (not for answers from the cache).
   bool minimal_responses = true;
+  // RFC 8509: answer root-key-sentinel-is-ta/not-ta queries (resolver/query/root_key_sentinel.h)
+  // against the key tags of the root's trust anchors. Off when not validating.
+  bool root_key_sentinel = false;
+  std::vector<uint16_t> root_anchor_key_tags;
   // One line per client query (client, question, rcode, upstream queries, time) to `log`.
   bool log_queries = false;
   std::function<void(const std::string&)> log;
@@ -84,6 +88,9 @@ class Responder {
 
  private:
   uint16_t Refusal(const ParsedQuery& query, const io::QueryContext& context) const;
+  // RFC 8509 section 3.2: a secure answer to a sentinel name becomes SERVFAIL when the key tag
+  // does (not-ta) or does not (is-ta) belong to a root trust anchor.
+  void ApplyRootKeySentinel(const dns::Question& question, Resolution& resolution) const;
   void LogQuery(const io::QueryContext& context, const dns::Question& question,
                 const Resolution& resolution, MonoTime started) const;
   // Records the time since `started` in stats_->duration.

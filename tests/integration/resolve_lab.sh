@@ -11,7 +11,8 @@
 #   5. CHECKSUM (specs/checksum.md): upstream queries to the lab's CHECKSUM front carry the
 #      option; forged, re-nonced and stripped replies are fetched again over TCP (the front's
 #      log shows it); a stub's CHECKSUM query gets a sealed reply (checksum_client.py);
-#   6. a clean shutdown on SIGTERM, whose totals count the CHECKSUM drops.
+#   6. a clean shutdown on SIGTERM, whose totals count the CHECKSUM drops;
+#   7. the RFC 8509 root key sentinel against the lab root's key tag.
 # Brings the lab up first unless it is already up. Ends with "resolver: N passed, N failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -212,6 +213,24 @@ check_front_log() {
   done
 }
 
+# RFC 8509 root key sentinel: with the lab root's KSK tag T (root.ds) and another tag O, a
+# secure wildcard answer is given for is-ta-T and not-ta-O, and SERVFAIL for is-ta-O and not-ta-T.
+check_root_key_sentinel() {
+  local tag other name out want
+  tag=$(awk '$0 !~ /^;/ { for (i = 1; i < NF; i++) if ($i == "DS") { print $(i + 1); exit } }' "$LAB_DIR/root.ds")
+  [ -n "$tag" ] || { fail "root key sentinel: no key tag in $LAB_DIR/root.ds"; return; }
+  tag=$(printf '%05d' "$tag"); other=$(printf '%05d' $(((10#$tag + 1) % 65536)))
+  for name in "is-ta-$tag NOERROR" "not-ta-$other NOERROR" "is-ta-$other SERVFAIL" "not-ta-$tag SERVFAIL"; do
+    want=${name#* }; name=${name% *}
+    out=$(dig +tries=1 +time=5 @"$main_addr" "root-key-sentinel-$name.wild.sec.alpha." A)
+    if [ "$(status_of "$out")" = "$want" ]; then
+      pass "root key sentinel: root-key-sentinel-$name gives $want (RFC 8509, lab KSK $tag)"
+    else
+      fail "root key sentinel: root-key-sentinel-$name: $(status_of "$out"), want $want"
+    fi
+  done
+}
+
 check_checksum_server() {
   local out
   out=$(timeout 20 /usr/bin/python3 "$here/checksum_client.py" "$main_addr" 2>&1); local rc=$?
@@ -291,6 +310,7 @@ main() {
     check_transport
     check_refusals
     check_checksum_server
+    check_root_key_sentinel
   fi
   if start_redoubt fwd $fwd_addr \
       "forward-zones: [{name: beta., servers: [\"$(zone_address alpha.)\"]}, {name: sec.alpha., servers: [\"$(zone_address sec.alpha.)\"]}]"; then
