@@ -9,7 +9,7 @@ rules=(
   "net/base|net/base/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/"
   "net/dns|net/base/ net/dns/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/|^<gtest/|^<gmock/"
   "net/http|net/base/ net/http/|^<[a-z_0-9]+>$|^<gtest/|^<gmock/"
-  "net/io|net/base/ net/dns/ net/http/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(unistd|fcntl|errno|sched)\.h>$|^<(arpa|net|netinet|sys)/|^<gtest/|^<gmock/"
+  "net/io|net/base/ net/dns/ net/http/ net/io/|^<[a-z_0-9]+>$|^<uv\.h>$|^<(unistd|fcntl|errno|sched|poll)\.h>$|^<(arpa|net|netinet|sys)/|^<gtest/|^<gmock/"
   "crypto|net/base/ net/dns/ crypto/|^<[a-z_0-9]+>$|^<openssl/|^<gssapi/[a-z_0-9]+\.h>$|^<krb5\.h>$|^<idn2\.h>$|^<gtest/|^<gmock/"
   # GSS-TSIG against BIND (gss_context_tests): crypto/ and net/dns with a blocking TCP socket.
   "tests/gss|net/base/ net/dns/ crypto/|^<[a-z_0-9]+>$|^<(arpa|netinet|sys)/|^<unistd\.h>$|^<gtest/|^<gmock/"

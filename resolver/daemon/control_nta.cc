@@ -3,6 +3,7 @@
 #include <string>
 
 #include "resolver/daemon/control_service.h"
+#include "resolver/daemon/negative_anchor_file.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -18,7 +19,7 @@ size_t ControlService::AfterNegativeAnchorChange(const dns::Name& zone) {
   size_t silent = 0;
   ForgetInWorkers([](Worker& w) { return w.ForgetBogus(); }, silent);
   if (!targets_.negative_anchor_state.empty()) {
-    if (auto saved = targets_.negative_anchors->Save(targets_.negative_anchor_state); !saved && targets_.log) {
+    if (auto saved = SaveNegativeAnchorFile(targets_.negative_anchor_state, *targets_.negative_anchors); !saved && targets_.log) {
       targets_.log("warning: negative trust anchors not saved: " + saved.error());
     }
   }

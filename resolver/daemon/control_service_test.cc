@@ -2,11 +2,13 @@
 // directory, a started worker (its own loop and listeners on loopback), the trust anchor store
 // and the metric table. Each test goes through Answer() or Execute() as redoubt-control does.
 #include "resolver/daemon/control_service.h"
+#include "resolver/daemon/negative_anchor_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "cache/cache_key.h"
 #include "net/dns/rdata.h"
@@ -169,8 +171,28 @@ TEST_F(ControlServiceTest, NtaAddCoversTheZoneFlushesItAndEndsWithItsLifetime) {
   ASSERT_FALSE(log_.empty());
   EXPECT_NE(log_.back().find("negative trust anchor example. expired"), std::string::npos) << log_.back();
   RuntimeNegativeAnchors restarted([this] { return nta_now_; });
-  ASSERT_TRUE(restarted.Load((dir_ / "negative-anchors").string()));
+  ASSERT_TRUE(LoadNegativeAnchorFile((dir_ / "negative-anchors").string(), restarted));
   EXPECT_TRUE(restarted.List().empty()) << "the expiry was not saved";
+}
+
+// The state file: missing is empty, a damaged one is named and leaves no half set, a saved
+// one comes back and leaves no temporary file.
+TEST_F(ControlServiceTest, NegativeAnchorFileRoundTrips) {
+  std::string path = (dir_ / "negative-anchors").string();
+  ASSERT_TRUE(LoadNegativeAnchorFile(path + ".none", runtime_anchors_));
+  EXPECT_TRUE(runtime_anchors_.List().empty());
+  runtime_anchors_.Add(N("a.example."), 600);
+  ASSERT_TRUE(SaveNegativeAnchorFile(path, runtime_anchors_));
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  RuntimeNegativeAnchors restarted([this] { return nta_now_; });
+  ASSERT_TRUE(LoadNegativeAnchorFile(path, restarted));
+  ASSERT_EQ(restarted.List().size(), 1u);
+  EXPECT_EQ(restarted.List()[0].expires, kNow + 600);
+  std::ofstream(path) << "a.example. soon\n";
+  auto damaged = LoadNegativeAnchorFile(path, restarted);
+  ASSERT_FALSE(damaged);
+  EXPECT_NE(damaged.error().find(path + ":1: expected 'ZONE EXPIRES'"), std::string::npos) << damaged.error();
+  EXPECT_TRUE(restarted.List().empty());
 }
 
 TEST_F(ControlServiceTest, NtaRemoveTakesOnlyWhatNtaAddPut) {

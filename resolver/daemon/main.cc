@@ -20,6 +20,7 @@
 #include "resolver/daemon/control_service.h"
 #include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
+#include "resolver/daemon/negative_anchor_file.h"
 #include "resolver/daemon/service.h"
 #include "resolver/daemon/root_hints.h"
 #include "crypto/digest.h"
@@ -234,13 +235,13 @@ std::string LoadRuntimeNegativeAnchors(const Config& config, redoubt::resolver::
                                        redoubt::cache::LmdbCache* cache) {
   if (!config.validation || cache == nullptr) return "";
   std::string path = config.cache_directory + "/negative-anchors";
-  if (auto loaded = anchors.Load(path); !loaded) {
+  if (auto loaded = redoubt::resolver::LoadNegativeAnchorFile(path, anchors); !loaded) {
     LogAt(redoubt::resolver::LogLevel::kWarning, "warning: " + loaded.error() + "; starting without runtime negative trust anchors");
     return path;
   }
   std::vector<redoubt::dns::Name> expired = anchors.TakeExpired();
   for (const redoubt::dns::Name& zone : expired) cache->FlushSubtree(zone);
-  if (!expired.empty()) (void)anchors.Save(path);
+  if (!expired.empty()) (void)redoubt::resolver::SaveNegativeAnchorFile(path, anchors);
   if (size_t live = anchors.List().size(); live > 0) {
     Log(std::to_string(live) + " negative trust anchors added with nta-add are still in force (redoubt-control nta list)");
   }

@@ -1,15 +1,7 @@
 #include "resolver/validator/runtime_negative_anchors.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace redoubt::resolver {
 namespace {
@@ -102,43 +94,29 @@ std::string RuntimeNegativeAnchors::Serialize() const {
   return text;
 }
 
-Result<void, std::string> RuntimeNegativeAnchors::Load(const std::string& path) {
+Result<void, std::string> RuntimeNegativeAnchors::Restore(std::string_view text, const std::string& where) {
   std::lock_guard lock(mutex_);
   Publish({});
-  std::ifstream in(path);
-  if (!in) return {};  // No state yet.
   Snapshot anchors;
-  std::string line;
-  for (size_t number = 1; std::getline(in, line); ++number) {
+  size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (line.empty() || line[0] == '#') continue;
-    const std::string where = path + ":" + std::to_string(number) + ": ";
+    const std::string at = where + ":" + std::to_string(number) + ": ";
     size_t space = line.find(' ');
     int64_t expires = 0;
-    if (space == std::string::npos || !ParseInt64(std::string_view(line).substr(space + 1), expires)) {
-      return Unexpected(where + "expected 'ZONE EXPIRES'");
+    if (space == std::string_view::npos || !ParseInt64(line.substr(space + 1), expires)) {
+      return Unexpected(at + "expected 'ZONE EXPIRES'");
     }
-    auto zone = dns::Name::FromText(std::string_view(line).substr(0, space));
-    if (!zone) return Unexpected(where + "'" + line.substr(0, space) + "' is not a domain name");
-    if (anchors.size() >= kMaxRuntimeNegativeAnchors) return Unexpected(where + "too many negative trust anchors");
+    auto zone = dns::Name::FromText(line.substr(0, space));
+    if (!zone) return Unexpected(at + "'" + std::string(line.substr(0, space)) + "' is not a domain name");
+    if (anchors.size() >= kMaxRuntimeNegativeAnchors) return Unexpected(at + "too many negative trust anchors");
     anchors.push_back({zone->ToLower(), expires});
   }
   Publish(std::move(anchors));
-  return {};
-}
-
-Result<void, std::string> RuntimeNegativeAnchors::Save(const std::string& path) const {
-  std::string text = Serialize();
-  std::string temporary = path + ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return Unexpected(temporary + ": " + std::strerror(errno));
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  int saved_errno = errno;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(written ? errno : saved_errno);
-    ::unlink(temporary.c_str());
-    return Unexpected(path + ": " + why);
-  }
   return {};
 }
 

@@ -3,7 +3,8 @@
 // temporary: each has a lifetime (control_request.h: default one hour, at most one week, as
 // BIND's `rndc nta`), and
 // disappears when it ends. The set is kept in a small text file so that it survives restarts
-// until each lifetime ends (the cache holds answers marked insecure under them).
+// until each lifetime ends (the cache holds answers marked insecure under them); the file is the
+// daemon's business (resolver/daemon/negative_anchor_file.h), the text form is this class's.
 //
 // Thread safety: the workers' validators call Covers() on the query path; it reads an immutable
 // snapshot (an atomic shared_ptr) and takes no lock. Add, Remove and TakeExpired come from the
@@ -49,14 +50,13 @@ class RuntimeNegativeAnchors {
   // was cached under them).
   std::vector<dns::Name> TakeExpired();
 
-  // The state file's text: a header line, then "ZONE EXPIRES" per anchor.
+  // The state as text: a header line, then "ZONE EXPIRES" per anchor (the daemon keeps it in
+  // a file: resolver/daemon/negative_anchor_file.h).
   std::string Serialize() const;
-  // Replaces the set with the file's anchors, expired ones included (TakeExpired then drops
-  // them, so their subtrees get flushed). A missing file is an empty set; a malformed line fails
-  // with "PATH:LINE: reason" and leaves the set empty.
-  Result<void, std::string> Load(const std::string& path);
-  // Writes the state atomically (a temporary file beside it, fsync, rename).
-  Result<void, std::string> Save(const std::string& path) const;
+  // Replaces the set with the anchors of `text` (Serialize's form), expired ones included
+  // (TakeExpired then drops them, so their subtrees get flushed). A malformed line fails with
+  // "WHERE:LINE: reason" and leaves the set empty.
+  Result<void, std::string> Restore(std::string_view text, const std::string& where);
 
  private:
   using Snapshot = std::vector<RuntimeNegativeAnchor>;

@@ -1,10 +1,7 @@
 #include "resolver/validator/runtime_negative_anchors.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 
 #include "resolver/validator/trust_anchor_store.h"
 
@@ -17,9 +14,6 @@ class RuntimeNegativeAnchorsTest : public ::testing::Test {
  protected:
   int64_t now_ = 1'800'000'000;
   RuntimeNegativeAnchors anchors_{[this] { return now_; }};
-  std::string path_ = (std::filesystem::temp_directory_path() /
-                       ("redoubt-nta-" + std::to_string(getpid()))).string();
-  void TearDown() override { std::filesystem::remove(path_); }
 };
 
 // RFC 7646 section 2: an NTA covers its zone and everything below, and nothing else.
@@ -68,13 +62,11 @@ TEST_F(RuntimeNegativeAnchorsTest, TheSetIsBounded) {
 }
 
 // The state survives a restart; expired entries come back so that they get flushed.
-TEST_F(RuntimeNegativeAnchorsTest, StateIsSavedAndLoaded) {
+TEST_F(RuntimeNegativeAnchorsTest, StateIsSerialisedAndRestored) {
   anchors_.Add(N("a.example."), 60);
   anchors_.Add(N("b.example."), 3600);
-  ASSERT_TRUE(anchors_.Save(path_));
-  EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp"));
   RuntimeNegativeAnchors restarted([this] { return now_ + 120; });
-  ASSERT_TRUE(restarted.Load(path_));
+  ASSERT_TRUE(restarted.Restore(anchors_.Serialize(), "state"));
   EXPECT_TRUE(restarted.Covers(N("www.b.example.")));
   EXPECT_FALSE(restarted.Covers(N("www.a.example.")));
   auto expired = restarted.TakeExpired();
@@ -82,13 +74,13 @@ TEST_F(RuntimeNegativeAnchorsTest, StateIsSavedAndLoaded) {
   EXPECT_EQ(expired[0].ToText(), "a.example.");
 }
 
-TEST_F(RuntimeNegativeAnchorsTest, AMissingFileIsEmptyAndABadLineIsNamed) {
-  ASSERT_TRUE(anchors_.Load(path_ + ".none"));
+TEST_F(RuntimeNegativeAnchorsTest, EmptyTextIsAnEmptySetAndABadLineIsNamed) {
+  ASSERT_TRUE(anchors_.Restore("", "state"));
   EXPECT_TRUE(anchors_.List().empty());
-  std::ofstream(path_) << "# header\nok.example. 1800000100\nbad line here\n";
-  auto loaded = anchors_.Load(path_);
+  auto loaded = anchors_.Restore("# header\nok.example. 1800000100\nbad line here\n", "state");
   ASSERT_FALSE(loaded);
-  EXPECT_NE(loaded.error().find(path_ + ":3: expected 'ZONE EXPIRES'"), std::string::npos) << loaded.error();
+  EXPECT_NE(loaded.error().find("state:3: expected 'ZONE EXPIRES'"), std::string::npos) << loaded.error();
+  EXPECT_FALSE(anchors_.Restore("not..a.name 5\n", "state")) << "a bad zone name is refused";
   EXPECT_TRUE(anchors_.List().empty()) << "a bad file must not leave half a set";
 }
 
