@@ -3,14 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "resolver/config/config_loader.h"
 #include "resolver/config/config_test_util.h"
+#include "resolver/config/docs_table_testing.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -127,6 +125,14 @@ TEST(SettingsTableTest, WordsAndBoolsRoundTrip) {
   EXPECT_EQ(words, 3u);
 }
 
+// The words map to the enumerators they name (the choices follow the enums' order; config_test
+// checks log-level's and log-format's).
+TEST(SettingsTableTest, WordsSetTheirEnumerators) {
+  EXPECT_EQ(Load("qname-minimisation: off\n").qname_minimisation, QnameMinimisation::kOff);
+  EXPECT_EQ(Load("qname-minimisation: relaxed\n").qname_minimisation, QnameMinimisation::kRelaxed);
+  EXPECT_EQ(Load("qname-minimisation: strict\n").qname_minimisation, QnameMinimisation::kStrict);
+}
+
 TEST(SettingsTableTest, CellsReadAsTheDocsShowThem) {
   EXPECT_EQ(SettingRangeText(*FindSetting("bogus-ttl")), "0 to 300");
   EXPECT_EQ(SettingRangeText(*FindSetting("workers")), "1 to 256 or auto");
@@ -166,46 +172,11 @@ TEST(SettingsTableTest, SettingsDifferingFromDefaults) {
   EXPECT_EQ(SettingsDifferingFromDefaults(config), expected);
 }
 
-// The settings tables of docs/config.md: their markers and what lies between them.
+// The settings tables of docs/config.md are between these markers.
 constexpr const char* kEnd = "<!-- settings-table end -->";
 std::string BeginMarker(std::string_view section) {
   return "<!-- settings-table" + std::string(section.empty() ? "" : " ") + std::string(section) +
          " begin: generated from resolver/config/settings_table.cc -->";
-}
-
-std::string DocumentedTable(std::string_view section, std::string& error) {
-  const char* root = std::getenv("REDOUBT_SOURCE_ROOT");
-  if (root == nullptr) {
-    error = "REDOUBT_SOURCE_ROOT is not set (meson test and scripts/test.sh set it)";
-    return "";
-  }
-  std::ifstream in(std::string(root) + "/docs/config.md");
-  if (!in) {
-    error = std::string("cannot read ") + root + "/docs/config.md";
-    return "";
-  }
-  std::string table, line, begin = BeginMarker(section);
-  bool inside = false, closed = false;
-  while (std::getline(in, line)) {
-    if (line == begin) { inside = true; continue; }
-    if (line == kEnd && inside) { closed = true; break; }
-    if (inside) table += line + "\n";
-  }
-  if (!closed) error = "docs/config.md lacks the lines " + begin + " ... " + kEnd;
-  return table;
-}
-
-// The lines of `table` that `other` lacks, each after `tag`.
-std::string RowsOnlyIn(const std::string& table, const std::string& other, const std::string& tag) {
-  std::set<std::string> theirs;
-  std::istringstream in_other(other);
-  for (std::string line; std::getline(in_other, line);) theirs.insert(line);
-  std::string out;
-  std::istringstream in(table);
-  for (std::string line; std::getline(in, line);) {
-    if (!theirs.contains(line)) out += tag + line + "\n";
-  }
-  return out;
 }
 
 // The drift test: the docs' tables are the code's table, row for row and word for word, in the
@@ -214,12 +185,14 @@ TEST(SettingsTableTest, DocsConfigMdHoldsExactlyTheTable) {
   for (std::string_view section : {"", "limits"}) {
     SCOPED_TRACE(section.empty() ? "## Settings" : "### limits");
     std::string error;
-    std::string documented = DocumentedTable(section, error);
+    std::string documented =
+        docs_testing::LinesBetweenMarkers("docs/config.md", BeginMarker(section), kEnd, error);
     ASSERT_TRUE(error.empty()) << error;
     std::string expected = SettingsMarkdownTable(section);
     EXPECT_TRUE(documented == expected)
         << "docs/config.md and resolver/config/settings_table.cc have drifted apart:\n"
-        << RowsOnlyIn(documented, expected, "docs: ") << RowsOnlyIn(expected, documented, "code: ")
+        << docs_testing::LinesOnlyIn(documented, expected, "docs: ")
+        << docs_testing::LinesOnlyIn(expected, documented, "code: ")
         << "Replace the table between the markers with this:\n"
         << expected;
   }
