@@ -44,10 +44,12 @@ enum class SettingReload : uint8_t {
   kRestart,  // Kept as it is until the daemon restarts (the reload reports it).
 };
 
-// How a row reaches its value in a Config. Simple rows set exactly one of `number`, `flag`,
-// `text`, `texts` or `choice` (the loader reads them with the generic reader of their type);
-// composite rows set `show` (their loader reader is custom). `same`, when set, replaces the
-// comparison of rendered values for SettingsNeedingRestart.
+// How a row reaches its value in a Config: exactly one of `number` (with `set_number`), `flag`,
+// `text`, `texts`, `choice` (with `set_choice`) or `show`. The loader reads a row with its custom
+// reader when it has one (composite rows, and simple ones with extra rules such as do-ip4 or
+// control.socket), else with the generic reader of the accessor set; a `show`-only row always
+// has a custom reader. `same`, when set, replaces the comparison of rendered values in
+// SettingsNeedingRestart.
 struct SettingAccess {
   uint64_t (*number)(const Config&) = nullptr;
   void (*set_number)(Config&, uint64_t) = nullptr;

@@ -45,6 +45,13 @@ TEST(SettingsTableTest, NamesAreUniqueKebabCaseAndRowsComplete) {
     EXPECT_TRUE(setting.restart_when.empty() || setting.reload == SettingReload::kRestart);
     EXPECT_EQ(setting.help.find('\n'), std::string_view::npos);
     EXPECT_EQ(FindSetting(setting.name), &setting);
+    const SettingAccess& a = setting.access;
+    int accessors = (a.number != nullptr) + (a.flag != nullptr) + (a.text != nullptr) +
+                    (a.texts != nullptr) + (a.choice != nullptr) + (a.show != nullptr);
+    EXPECT_EQ(accessors, 1) << "a row reaches its value one way";
+    EXPECT_EQ(a.number != nullptr, a.set_number != nullptr);
+    EXPECT_EQ(a.choice != nullptr, a.set_choice != nullptr);
+    EXPECT_EQ(a.choice != nullptr, setting.type == SettingType::kWord && !setting.choices.empty());
   }
   EXPECT_EQ(FindSetting("lisen"), nullptr);
 }
