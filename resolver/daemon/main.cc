@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <atomic>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "resolver/config/config.h"
+#include "resolver/config/settings_table.h"
 #include "resolver/daemon/control_service.h"
 #include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
@@ -432,8 +434,15 @@ int main(int argc, char** argv) {
   std::string config_path;
   bool check_only = false;
   app.add_option("-c,--config", config_path, "YAML configuration file (default: built-in settings)");
-  app.add_flag("--check-config", check_only, "check the configuration and root hints, then exit");
+  app.add_flag("--check-config", check_only,
+               "check the configuration and root hints, print the settings that differ from the defaults, then exit");
+  bool list_settings = false;
+  app.add_flag("--list-settings", list_settings, "print every setting (type, default, range, reload, help), then exit");
   CLI11_PARSE(app, argc, argv);
+  if (list_settings) {
+    std::fputs(redoubt::resolver::SettingsListing().c_str(), stdout);
+    return 0;
+  }
 
   auto config = config_path.empty() ? Config::Defaults() : redoubt::resolver::LoadConfigFile(config_path);
   if (!config) {
@@ -471,6 +480,9 @@ int main(int argc, char** argv) {
   }
   if (check_only) {
     Log("configuration OK (" + (config_path.empty() ? std::string("built-in defaults") : config_path) + ")");
+    for (const std::string& line : redoubt::resolver::SettingsDifferingFromDefaults(*config)) {
+      std::printf("  %s\n", line.c_str());
+    }
     return 0;
   }
   redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
