@@ -93,6 +93,7 @@ struct Config {
   uint16_t edns_buffer_size = 1232;      // DNS flag day 2020.
   bool minimal_responses = true;          // No authority/additional data unless required.
   bool root_key_sentinel = true;          // RFC 8509 answers (Unbound and BIND: on by default).
+  bool trust_anchor_signaling = true;     // RFC 8145 key tag queries (Unbound: on by default).
   bool checksum = true;                   // CHECKSUM on upstream UDP queries (specs/checksum.md).
   uint16_t checksum_option_code = 65434;  // specs/checksum.md: configurable, private range.
   QueryLimits limits;

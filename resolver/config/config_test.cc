@@ -165,6 +165,8 @@ TEST(ConfigTest, UnboundStyleSwitchesHaveDefaultsAndAreChecked) {
       {"builtin-root-anchor", &Config::builtin_root_anchor, true},
       {"minimal-responses", &Config::minimal_responses, true},
       {"log-queries", &Config::log_queries, false},
+      {"root-key-sentinel", &Config::root_key_sentinel, true},
+      {"trust-anchor-signaling", &Config::trust_anchor_signaling, true},
   };
   Config defaults = Load("");
   for (const Switch& s : kSwitches) {

@@ -229,6 +229,17 @@ std::vector<SettingDefinition> ProtocolAndLoggingSettings() {
          "which root KSK users' resolvers trust. Unbound and BIND have it on by default. Ignored "
          "with `validation: false` ([dnssec.md](dnssec.md))",
        Flag(&Config::root_key_sentinel)},
+      {"trust-anchor-signaling", SettingType::kBool, "`true`",
+       0, 0, {}, kLive, "",
+       "RFC 8145 key tag queries: each DNSKEY query for a zone that has trust anchors (the root) "
+         "goes out together with the query `_ta-XXXX[-YYYY…].<zone>` type NULL to the same server, "
+         "naming the anchors' key tags (four hex digits each, ascending), so that the zone's "
+         "operators can see which keys resolvers trust during a rollover; its answer is ignored, "
+         "and waited for at most 0.5 s. Sent over plain UDP only (not to TSIG or GSS-TSIG "
+         "forwarders). Unbound (`trust-anchor-signaling`), BIND (`trust-anchor-telemetry`) and "
+         "Knot Resolver send it by default. Ignored with `validation: false`. Counted by "
+         "`redoubt_key_tag_queries_total` ([dnssec.md](dnssec.md))",
+       Flag(&Config::trust_anchor_signaling)},
       {"checksum", SettingType::kBool, "`true`",
        0, 0, {}, kLive, "",
        "send a CHECKSUM option with a fresh nonce on every upstream EDNS query over UDP and "

@@ -1,5 +1,7 @@
 #include "resolver/daemon/worker.h"
 
+#include <algorithm>
+
 #include "resolver/daemon/log.h"
 
 namespace redoubt::resolver {
@@ -39,8 +41,24 @@ std::vector<GssZoneSettings> GssZonesFrom(const Config& config) {
 // The query log and the upstream's notes have their own switches: printed whatever log-level says.
 void LogLine(const std::string& line) { Emit(LogLevel::kInfo, line); }
 
-NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, SharedServerFlags* checksum_capable) {
+// RFC 8145 section 5: each DS or DNSKEY trust anchor's zone with its anchors' key tags (legacy
+// KEY trust points are not signalled); none with validation or trust-anchor-signaling off.
+std::vector<KeyTagSignal> KeyTagSignalsFrom(const Config& config, const TrustAnchorStore& anchors) {
+  std::vector<KeyTagSignal> signals;
+  if (!config.validation || !config.trust_anchor_signaling) return signals;
+  for (const AnchorDescription& anchor : anchors.Describe()) {
+    if (anchor.form != "DS" && anchor.form != "DNSKEY") continue;
+    auto zone = std::find_if(signals.begin(), signals.end(), [&](const KeyTagSignal& s) { return s.zone == anchor.zone; });
+    if (zone == signals.end()) zone = signals.insert(signals.end(), KeyTagSignal{anchor.zone, {}});
+    zone->key_tags.push_back(anchor.key_tag);
+  }
+  return signals;
+}
+
+NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, const TrustAnchorStore& anchors,
+                                           SharedServerFlags* checksum_capable) {
   NetworkUpstreamOptions options;
+  options.key_tag_signals = KeyTagSignalsFrom(config, anchors);
   options.tsig_keys = TsigKeysFrom(config);
   options.gss_zones = GssZonesFrom(config);
   options.log = LogLine;
@@ -114,7 +132,7 @@ Worker::Worker(const Config& config, const Delegation& root_hints,
     : config_(config),
       cache_(clock_),
       store_(StoreFor(config, cache, clock_, &stats_.store)),
-      upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, checksum_capable)),
+      upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, anchors, checksum_capable)),
       iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
       forwarder_(upstream_, clock_, config.forward_zones),
       mirror_source_(mirrors == nullptr ? nullptr

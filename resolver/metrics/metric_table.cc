@@ -95,6 +95,9 @@ std::vector<MetricDefinition> UpstreamMetrics() {
       {"redoubt_upstream_fallbacks_total", MetricKind::kCounter,
        "Servers found not to echo 0x20 case (case) or to refuse EDNS (edns), asked plainly since.",
        "kind", {{"case", Read<U, &S::case_fallbacks>}, {"edns", Read<U, &S::edns_fallbacks>}}},
+      {"redoubt_key_tag_queries_total", MetricKind::kCounter,
+       "RFC 8145 key tag queries sent beside DNSKEY queries for trust-anchor zones.", "",
+       {{"", Read<U, &S::key_tag_signals>}}},
       {"redoubt_checksum_total", MetricKind::kCounter,
        "Upstream UDP replies checked against the CHECKSUM option, by outcome (all but verified "
        "are dropped).", "result",

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "net/io/listener.h"
@@ -47,13 +48,16 @@ inline LoopbackServer OpenLoopbackServer(uv_loop_t* loop, const io::QueryHandler
 
 // Asks www.example.test. A `count` times, with `ask`, of a server answering with `reply`, and
 // returns the upstream's replies in order. `stats` receives the upstream's counters.
+// `question`: what is asked (default www.example.test. IN A).
 inline std::vector<UpstreamReply> AskLoopbackServer(FakeServerReply reply, const NetworkUpstreamOptions& options,
-                                                    UpstreamStats& stats, int count, AskOptions ask) {
+                                                    UpstreamStats& stats, int count, AskOptions ask,
+                                                    std::optional<dns::Question> question = std::nullopt) {
+  if (!question) question = dns::Question{*dns::Name::FromText("www.example.test."), dns::RrType::A, dns::RrClass::IN};
   std::vector<UpstreamReply> replies;
   uv_loop_t loop;
   uv_loop_init(&loop);
   Detach([](uv_loop_t* l, FakeServerReply respond, UpstreamStats& upstream_stats, int n,
-            NetworkUpstreamOptions upstream_options, AskOptions ask_options,
+            NetworkUpstreamOptions upstream_options, AskOptions ask_options, dns::Question asked,
             std::vector<UpstreamReply>& out) -> Task<void> {
     io::ListenerStats listener_stats;
     io::QueryHandler handler = [&respond](std::vector<uint8_t> q, io::QueryContext c)
@@ -62,12 +66,12 @@ inline std::vector<UpstreamReply> AskLoopbackServer(FakeServerReply reply, const
     if (!server.tcp) co_return;
     NetworkUpstream upstream(l, &upstream_stats, upstream_options);
     for (int i = 0; i < n; ++i) {
-      dns::Question question{*dns::Name::FromText("www.example.test."), dns::RrType::A, dns::RrClass::IN};
+      dns::Question question = asked;
       out.push_back(co_await upstream.Ask(server.udp->local(), std::move(question), ask_options));
     }
     upstream.Shutdown();
     server.Close();
-  }(&loop, std::move(reply), stats, count, options, std::move(ask), replies));
+  }(&loop, std::move(reply), stats, count, options, std::move(ask), *question, replies));
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
   return replies;

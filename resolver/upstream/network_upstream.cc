@@ -8,6 +8,7 @@
 #include "crypto/checksum.h"
 #include "crypto/random.h"
 #include "net/dns/message_builder.h"
+#include "net/base/when_all.h"
 #include "net/dns/reply_match.h"
 #include "resolver/upstream/checksum_policy.h"
 #include "resolver/upstream/upstream.h"
@@ -248,6 +249,34 @@ Task<UpstreamReply> NetworkUpstream::Ask(Endpoint server, dns::Question question
     UpstreamReply signed_reply = co_await AskSigned(server, std::move(question), std::move(options));
     co_return signed_reply;
   }
+  std::optional<dns::Question> signal = KeyTagQueryFor(question, options_.key_tag_signals);
+  if (!signal) {
+    UpstreamReply plain_reply = co_await AskPlain(server, std::move(question), std::move(options));
+    co_return plain_reply;
+  }
+  // Both leave together; the DNSKEY reply waits for the signal's at most kKeyTagSignalTimeoutMs.
+  std::vector<Task<UpstreamReply>> both;
+  both.push_back(AskPlain(server, std::move(question), options));
+  both.push_back(SendKeyTagSignal(server, std::move(*signal), options));
+  std::vector<UpstreamReply> replies = co_await WhenAll(std::move(both));
+  co_return std::move(replies.front());
+}
+
+Task<UpstreamReply> NetworkUpstream::SendKeyTagSignal(Endpoint server, dns::Question signal, AskOptions options) {
+  Sent sent = NewSent(server, signal);
+  options.dnssec_ok = false;  // Nothing in the reply is used.
+  bool edns = !no_edns_.contains(server.address);
+  auto wire = BuildWire(sent.match, options, edns, options_.edns_buffer_size);
+  if (!wire) co_return UpstreamReply{};
+  sent.wire = std::move(*wire);
+  ++stats_->key_tag_signals;
+  uint32_t timeout_ms = std::min(options.timeout_ms, kKeyTagSignalTimeoutMs);
+  io::ExchangeResult ignored = co_await OverUdp(server, sent, timeout_ms, options.stop);
+  (void)ignored;
+  co_return UpstreamReply{};
+}
+
+Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question question, AskOptions options) {
   bool edns = !no_edns_.contains(server.address);
   Sent sent = NewSent(server, question);
   std::optional<dns::EdnsOption> checksum = NewChecksumOption(sent, edns);

@@ -21,7 +21,7 @@ using dns::RrType;
 
 // What the fake server saw of each query, and how it misbehaves.
 struct FakeServer {
-  enum class Mode { kGood, kLowercaseQuestion, kFormErrOnEdns, kWrongIdOverUdp, kTruncateUdp };
+  enum class Mode { kGood, kLowercaseQuestion, kFormErrOnEdns, kWrongIdOverUdp, kTruncateUdp, kIgnoreNull };
   // How the server treats CHECKSUM (specs/checksum.md section 7 and the ways it can go wrong
   // on the path). kUnaware ignores the option like every stock authoritative.
   enum class Checksum {
@@ -31,6 +31,7 @@ struct FakeServer {
   Mode mode = Mode::kGood;
   Checksum checksum = Checksum::kUnaware;
   std::vector<std::string> seen;  // "udp|tcp qname edns|plain"
+  std::vector<dns::Question> questions;  // Each query's question, as sent.
   std::vector<std::string> nonces;  // Hex of each CHECKSUM nonce received.
   std::vector<IpAddress> peers;     // The source address of each query.
   int replies_with_option = 0;
@@ -67,6 +68,8 @@ std::vector<uint8_t> Reply(FakeServer& server, std::vector<uint8_t> query, bool 
   const dns::Question& q = view->questions().front();
   bool edns = view->opt() != nullptr;
   server.seen.push_back(std::string(tcp ? "tcp " : "udp ") + q.qname.ToText() + (edns ? " edns" : " plain"));
+  server.questions.push_back(q);
+  if (server.mode == FakeServer::Mode::kIgnoreNull && q.qtype == RrType::NULL_) return {};
   std::vector<dns::EdnsOption> options;
   if (auto found = dns::FindChecksumOption(query, kOptionCode); found && *found) {
     std::string hex;
@@ -104,14 +107,15 @@ class NetworkUpstreamTest : public ::testing::Test {
  protected:
   // Asks `count` questions of a fake server in `mode`; returns the replies.
   std::vector<UpstreamReply> AskServer(FakeServer::Mode mode, int count,
-                                       FakeServer::Checksum checksum = FakeServer::Checksum::kUnaware) {
+                                       FakeServer::Checksum checksum = FakeServer::Checksum::kUnaware,
+                                       std::optional<dns::Question> question = std::nullopt) {
     server_.mode = mode;
     server_.checksum = checksum;
     auto reply = [this](std::vector<uint8_t> q, io::QueryContext c) {
       server_.peers.push_back(c.client.address);
       return Reply(server_, std::move(q), c.tcp);
     };
-    return testing::AskLoopbackServer(reply, options_, stats_, count, AskOptions{1000, false, {}});
+    return testing::AskLoopbackServer(reply, options_, stats_, count, AskOptions{1000, false, {}}, std::move(question));
   }
 
   FakeServer server_;
@@ -303,6 +307,54 @@ TEST_F(NetworkUpstreamTest, UnknownAlgorithmOrTwoOptionsCountAsNoOption) {
   EXPECT_FALSE(replies[1].over_tcp);
   EXPECT_EQ(stats_.checksum_verified, 0u);
   EXPECT_EQ(stats_.checksum_downgrades, 0u);
+}
+
+// RFC 8145 section 5.3: a DNSKEY query for a trust-anchor zone goes out with the zone's key tag
+// query, to the same server; the DNSKEY reply is the one given back.
+dns::Question DnskeyOf(const char* zone) {
+  return dns::Question{*Name::FromText(zone), RrType::DNSKEY, dns::RrClass::IN};
+}
+
+TEST_F(NetworkUpstreamTest, DnskeyQueryForAnAnchorZoneCarriesTheKeyTagQuery) {
+  options_.key_tag_signals = {{*Name::FromText("example.test."), {38696, 20326}}};
+  auto replies = AskServer(FakeServer::Mode::kGood, 1, FakeServer::Checksum::kUnaware, DnskeyOf("Example.TEST."));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].status, UpstreamReply::Status::kReply);
+  ASSERT_EQ(server_.questions.size(), 2u);
+  bool dnskey = false, signal = false;
+  for (const dns::Question& q : server_.questions) {
+    dnskey |= q.qtype == RrType::DNSKEY && q.qname == *Name::FromText("example.test.");
+    signal |= q.qtype == RrType::NULL_ && q.qname == *Name::FromText("_ta-4f66-9728.example.test.");  // 0x20 mixes case.
+  }
+  EXPECT_TRUE(dnskey);
+  EXPECT_TRUE(signal);
+  EXPECT_EQ(stats_.key_tag_signals, 1u);
+  auto view = dns::MessageView::Parse(replies[0].wire);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->questions().front().qtype, RrType::DNSKEY);  // Not the signal's reply.
+}
+
+TEST_F(NetworkUpstreamTest, NoKeyTagQueryForOtherQuestionsOrWithoutSignals) {
+  options_.key_tag_signals = {{*Name::FromText("example.test."), {20326}}};
+  AskServer(FakeServer::Mode::kGood, 1);  // www.example.test. A
+  AskServer(FakeServer::Mode::kGood, 1, FakeServer::Checksum::kUnaware, DnskeyOf("other.test."));
+  options_.key_tag_signals.clear();
+  AskServer(FakeServer::Mode::kGood, 1, FakeServer::Checksum::kUnaware, DnskeyOf("example.test."));
+  ASSERT_EQ(server_.questions.size(), 3u);
+  for (const dns::Question& q : server_.questions) EXPECT_NE(q.qtype, RrType::NULL_);
+  EXPECT_EQ(stats_.key_tag_signals, 0u);
+}
+
+// A server that never answers the key tag query still answers the DNSKEY query: the signal's
+// wait is cut short (kKeyTagSignalTimeoutMs), and its silence is no timeout of the query.
+TEST_F(NetworkUpstreamTest, ServerIgnoringTheKeyTagQueryStillGivesTheDnskeyReply) {
+  options_.key_tag_signals = {{Name(), {20326}}};
+  auto replies = AskServer(FakeServer::Mode::kIgnoreNull, 1, FakeServer::Checksum::kUnaware, DnskeyOf("."));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].status, UpstreamReply::Status::kReply);
+  EXPECT_EQ(stats_.key_tag_signals, 1u);
+  EXPECT_EQ(stats_.timeouts, 0u);
+  ASSERT_EQ(server_.questions.size(), 2u);
 }
 
 }  // namespace

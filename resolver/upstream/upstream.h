@@ -38,6 +38,7 @@
 #include "resolver/query/upstream.h"
 #include "resolver/upstream/checksum_policy.h"
 #include "resolver/upstream/gss_keys.h"
+#include "resolver/upstream/key_tag_signal.h"
 #include "resolver/upstream/server_flags.h"
 
 namespace redoubt::resolver {
@@ -72,6 +73,7 @@ struct UpstreamStats {
   Counter tsig_server_errors;  // The server answered BADSIG, BADKEY, BADTIME or BADTRUNC (D6).
   Counter tsig_badtrunc_retries;  // Asked again with the full MAC after BADTRUNC (RFC 8945 5.2.2.1).
   GssStats gss;                   // GSS-TSIG contexts (RFC 3645, RFC 5178).
+  Counter key_tag_signals;        // RFC 8145 key tag queries sent beside DNSKEY queries.
   // Per UDP or TCP exchange that got a reply the filter took (ours by ID and question; over TCP
   // including the connection's set-up when it was new): from sending to receiving.
   LatencyHistogram rtt;
@@ -103,6 +105,10 @@ struct NetworkUpstreamOptions {
   GssInitiatorFactory gss_factory = nullptr;
   // Where GSS-TSIG logs contexts established and negotiations refused (null: nowhere).
   std::function<void(const std::string&)> log = nullptr;
+  // RFC 8145 section 5 (config `trust-anchor-signaling`): the trust-anchor zones and their
+  // anchors' key tags. A plain DNSKEY query for one of these zones goes out together with that
+  // zone's key tag query to the same server (key_tag_signal.h); empty: no key tag queries.
+  std::vector<KeyTagSignal> key_tag_signals = {};
 };
 
 class NetworkUpstream final : public Upstream {
@@ -118,6 +124,11 @@ class NetworkUpstream final : public Upstream {
 
  private:
   struct Sent;
+  // The plain (unsigned) exchange: UDP with CHECKSUM, EDNS fallback, TCP retry.
+  Task<UpstreamReply> AskPlain(Endpoint server, dns::Question question, AskOptions options);
+  // RFC 8145 section 5.3: `signal` (a key tag query) to `server`, one UDP try of at most
+  // kKeyTagSignalTimeoutMs; the reply, or its absence, changes nothing.
+  Task<UpstreamReply> SendKeyTagSignal(Endpoint server, dns::Question signal, AskOptions options);
   Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms,
                                    std::stop_token stop);
   Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,

@@ -16,6 +16,9 @@
 #      unreachable) and gets SERVFAIL; `nta add bad.test 4s` makes it answer (no AD) at once,
 #      `nta list` shows it, and when the lifetime ends it is SERVFAIL again (the log says so);
 #      one added for an hour survives a restart (kept beside the cache) and `nta remove` ends it.
+#   9. RFC 8145 key tag query: the DNSKEY query for the root that validating bad.test causes goes
+#      to the root server (a silent recorder on 127.65.0.9) together with `_ta-4f66-9728.` NULL,
+#      the built-in root anchors' key tags (KSK-2017 20326, KSK-2024 38696).
 # Runs as root (ip addr, port 53, setpriv). Ends with "control: N passed, M failed".
 # CONTROL_KEEP=1 keeps the work directory.
 set -uo pipefail
@@ -28,12 +31,12 @@ R=127.65.0.1 AUTH=127.65.0.100
 work=$(mktemp -d /tmp/redoubt-control.XXXXXX)
 chmod 755 "$work"
 sock=$work/control.sock
-passed=0 failed=0 added=() redoubt_pid= auth_pid=
+passed=0 failed=0 added=() redoubt_pid= auth_pid= root_pid=
 source "$here/lib/harness.sh"
 source "$here/lib/nsd.sh"
 
 cleanup() {
-  stop "$redoubt_pid"; stop "$auth_pid"
+  stop "$redoubt_pid"; stop "$auth_pid"; stop "$root_pid"
   local a; for a in "${added[@]}"; do ip addr del "$a/32" dev lo 2>/dev/null; done
   if [ "${CONTROL_KEEP:-0}" = 1 ]; then echo "# kept $work"; else rm -rf "$work"; fi
 }
@@ -76,6 +79,45 @@ EOF
     sleep 0.1
   done
   tail -5 "$work/redoubt.log"; return 1
+}
+
+# A root server that answers only the priming query (the root hints' 127.65.0.9) and writes "qname qtype" of
+# each query it gets to $work/root-queries, lowercased (0x20); it stops by itself after 120 s.
+# The file appears once the socket is bound.
+record_root() {
+  python3 - "$work/root-queries" <<'EOF_RECORDER' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.65.0.9", 53))
+s.settimeout(1)
+end = time.time() + 120
+
+def priming_reply(query, question_end):  # ". NS a.root.invalid." with its address 127.65.0.9.
+    target = b"\x01a\x04root\x07invalid\x00"
+    ns = b"\x00\x00\x02\x00\x01" + (3600000).to_bytes(4, "big") + len(target).to_bytes(2, "big") + target
+    glue = target + b"\x00\x01\x00\x01" + (3600000).to_bytes(4, "big") + b"\x00\x04" + bytes([127, 65, 0, 9])
+    header = query[:2] + bytes([0x84 | (query[2] & 0x01), 0, 0, 1, 0, 1, 0, 0, 0, 1])
+    return header + query[12:question_end] + ns + glue
+
+with open(sys.argv[1], "a") as out:
+    while time.time() < end:
+        try:
+            data, peer = s.recvfrom(4096)
+        except socket.timeout:
+            continue
+        labels, i = [], 12
+        while i < len(data) and data[i] != 0 and len(labels) < 128:
+            labels.append(data[i + 1:i + 1 + data[i]].decode("ascii", "replace"))
+            i += data[i] + 1
+        qtype = int.from_bytes(data[i + 1:i + 3], "big") if i + 3 <= len(data) else -1
+        out.write(".".join(labels).lower() + ". " + str(qtype) + "\n")
+        out.flush()
+        if qtype == 2 and not labels:  # Priming (RFC 8109) succeeds, so the DNSKEY query follows.
+            s.sendto(priming_reply(data, i + 5), peer)
+EOF_RECORDER
+  root_pid=$!
+  local _; for _ in $(seq 1 50); do [ -e "$work/root-queries" ] && return 0; sleep 0.1; done  # Bound.
+  return 1
 }
 
 # rc_of CMD...: the exit status of a command, its output thrown away.
@@ -177,6 +219,7 @@ check "7. the socket is removed at shutdown" [ ! -e "$sock" ]
 check "7. after shutdown: exit 3" [ "$(rc_of "$ctl" -s "$sock" status)" = 3 ]
 
 # 8. Negative trust anchors added at run time.
+record_root || not_ok "9. the root recorder listens on 127.65.0.9:53"
 start_redoubt || { not_ok "8. redoubt restarted"; finish; }
 r=$(ask www.bad.test. A)
 check "8. bad.test cannot be validated: SERVFAIL ($(status_of "$r"))" [ "$(status_of "$r")" = SERVFAIL ]
@@ -204,4 +247,9 @@ r=$(ask www.bad.test. A)
 check "8. after nta remove: SERVFAIL again" [ "$(status_of "$r")" = SERVFAIL ]
 out=$("$ctl" -s "$sock" nta remove bad.test 2>&1); rc=$?
 check "8. nta remove of an absent NTA: exit 1" exited_saying 1 "has no negative trust anchor"
+
+# 9. RFC 8145, as the root server saw it (the DNSKEY query comes once priming gave up: wait).
+for _ in $(seq 1 50); do grep -q '^_ta-' "$work/root-queries" 2>/dev/null && break; sleep 0.1; done
+check "9. the root server was asked for its DNSKEY set" grep -q '^\. 48$' "$work/root-queries"
+check "9. and got the key tag query _ta-4f66-9728. NULL beside it" grep -q '^_ta-4f66-9728\. 10$' "$work/root-queries"
 finish
