@@ -1,6 +1,6 @@
 // Test helpers for drift tests, which fail when a table in docs/ and the code's table differ
-// (settings_table_test; metric_table_test has the same two helpers and could use these): the
-// lines of a docs file between two marker lines, and the lines one text has that another lacks.
+// (settings_table_test, metric_table_test): the lines of a docs file between two marker lines,
+// and the lines one text has that another lacks.
 #pragma once
 
 #include <cstdlib>
