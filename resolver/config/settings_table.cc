@@ -37,7 +37,7 @@ std::vector<SettingDefinition> ServiceAndTrustSettings() {
        "files with DS or DNSKEY (zone key) records, TTLs optional (the lab's `root.ds`, "
          "Debian's `/usr/share/dns/root.ds`); the algorithm may be a number or its mnemonic (`8` "
          "or `RSASHA256`, `13` or `ECDSAP256SHA256`, RFC 4034 sections 2.2 and 5.3); checked at "
-         "start-up, added to the built-in anchors (a record given twice counts once); the "
+         "start-up, added to the root anchors of `builtin-root-anchor` (a record given twice counts once); the "
          "validator starts every chain of trust from the closest anchor ([dnssec.md](dnssec.md))",
        Texts(&Config::trust_anchors)},
       {"legacy-trust-anchors", SettingType::kPathList, "none",
@@ -49,9 +49,13 @@ std::vector<SettingDefinition> ServiceAndTrustSettings() {
        Texts(&Config::legacy_trust_anchors)},
       {"builtin-root-anchor", SettingType::kBool, "`true`",
        0, 0, {}, kLive, "",
-       "add the compiled-in root anchors (the DS of KSK-2017 and KSK-2024, RFC 7958) to those "
-         "of `trust-anchors`; `false` leaves only the files' anchors, and with no files there are "
-         "none (allowed: then no answer can be proved secure)",
+       "include the root's anchors: the DS or DNSKEY records of Debian's "
+         "`/usr/share/dns/root.key` (package dns-root-data, which the distribution keeps current "
+         "across root KSK rolls) when that file is there and holds root anchors only, else the "
+         "compiled-in ones (the DS of KSK-2017 and KSK-2024, RFC 7958); a damaged file is passed "
+         "over with a warning, never a failed start. The start-up log names the source. `false` "
+         "leaves only the anchors of `trust-anchors`, and with no files there are none (allowed: "
+         "then no answer can be proved secure)",
        Flag(&Config::builtin_root_anchor)},
       {"validation", SettingType::kBool, "`true`",
        0, 0, {}, kLive, "",

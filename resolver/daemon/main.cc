@@ -456,7 +456,12 @@ int main(int argc, char** argv) {
     LogError(hints.error().ToString());
     return 1;
   }
-  auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors, config->builtin_root_anchor);
+  std::optional<redoubt::resolver::RootAnchorChoice> root_anchors;  // builtin-root-anchor: the distro's or ours.
+  if (config->builtin_root_anchor) {
+    root_anchors = redoubt::resolver::ChooseRootAnchors();
+    if (!root_anchors->warning.empty()) LogAt(redoubt::resolver::LogLevel::kWarning, root_anchors->warning);
+  }
+  auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors, root_anchors ? &*root_anchors : nullptr);
   if (!anchors) {
     LogError(anchors.error().ToString());
     return 1;
@@ -498,7 +503,8 @@ int main(int argc, char** argv) {
           note);
   }
   Log(config->validation
-          ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records, " +
+          ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records (root: " +
+                (root_anchors ? root_anchors->source : std::string("none built in")) + "), " +
                 std::to_string(legacy_anchors->size()) + " legacy (RFC 2065) trust anchor KEYs, " +
                 std::to_string(config->negative_trust_anchors.size()) + " negative trust anchors"
           : std::string("DNSSEC validation off (validation: false)"));

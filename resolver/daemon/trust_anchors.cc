@@ -1,6 +1,9 @@
 #include "resolver/daemon/trust_anchors.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <system_error>
 
 #include "crypto/dnssec_algorithms.h"
 #include "net/dns/rdata.h"
@@ -69,18 +72,51 @@ dns::ZoneParseOptions AnchorParseOptions() {
   return options;
 }
 
+// Why `records`, read from `file`, cannot be the root's anchors; nothing when they can.
+std::optional<std::string> RootAnchorProblem(const Result<std::vector<dns::Record>, dns::ZoneError>& records,
+                                             const std::string& file) {
+  if (!records) return records.error().ToString();
+  if (auto ok = CheckAnchors(*records, file); !ok) return ok.error().ToString();
+  bool root_only = std::all_of(records->begin(), records->end(), [](const dns::Record& r) { return r.owner.IsRoot(); });
+  if (!root_only) return file + ": it holds anchors of zones other than the root";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view BuiltinRootAnchors() noexcept { return kRootAnchors; }
 
+RootAnchorChoice ChooseRootAnchors(const std::string& distro_file) {
+  RootAnchorChoice choice;
+  std::error_code error;
+  if (std::filesystem::exists(distro_file, error)) {
+    auto records = dns::ParseZoneFile(distro_file, AnchorParseOptions());
+    std::optional<std::string> problem = RootAnchorProblem(records, distro_file);
+    if (!problem) {
+      choice.records = std::move(*records);
+      choice.source = distro_file;
+      return choice;
+    }
+    choice.warning = "warning: not using the root anchors of " + distro_file + ": " + *problem +
+                     "; using the built-in ones";
+  }
+  auto builtin = dns::ParseZoneText(kRootAnchors, "built-in root anchors", AnchorParseOptions());
+  if (builtin) choice.records = std::move(*builtin);  // Compiled in, and parsed in every test run.
+  choice.source = "built-in";
+  return choice;
+}
+
 Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
                                                                   bool builtin_root_anchor) {
+  if (!builtin_root_anchor) return LoadTrustAnchors(paths, nullptr);
+  RootAnchorChoice root = ChooseRootAnchors();
+  return LoadTrustAnchors(paths, &root);
+}
+
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
+                                                                  const RootAnchorChoice* root) {
   std::vector<dns::Record> all;
-  if (builtin_root_anchor) {
-    auto records = dns::ParseZoneText(kRootAnchors, "built-in root anchors", AnchorParseOptions());
-    if (!records) return Unexpected(records.error());
-    AddDistinct(*records, all);
-  }
+  if (root != nullptr) AddDistinct(root->records, all);
   for (const std::string& path : paths) {
     auto records = dns::ParseZoneFile(path, AnchorParseOptions());
     if (!records) return Unexpected(records.error());

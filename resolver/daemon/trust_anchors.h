@@ -1,6 +1,6 @@
 // DNSSEC trust anchors: the DS or DNSKEY records a chain of trust starts from (RFC 4033
 // section 2, RFC 4035 section 4.4, RFC 7958 for the root's). Loaded and checked at start-up;
-// the validator (its own issue) is what will use them.
+// resolver/validator/trust_anchor_store.h is what uses them.
 #pragma once
 
 #include <string>
@@ -15,12 +15,34 @@ namespace redoubt::resolver {
 // (38696), as IANA publishes them (root-anchors.xml; Debian's dns-root-data has the same).
 std::string_view BuiltinRootAnchors() noexcept;
 
-// The anchors the validator starts from: the built-in root anchors when `builtin_root_anchor`
-// (the builtin-root-anchor setting), then the DS and DNSKEY records of every file in `paths`
-// (trust-anchors), each distinct record once whatever its TTL (a file that repeats the built-in
-// root DS adds nothing). With no files and no built-in anchors the result is empty, which is not
-// an error: no zone can then be proved secure. Any other record type, a DNSKEY without the
-// zone-key flag (RFC 4034 section 2.1.1), or a file with no anchor is an error naming the file.
+// Debian's copy of the root KSKs (package dns-root-data: DNSKEY records in zone-file form), which
+// the distribution keeps current across root key rollovers.
+inline constexpr std::string_view kDistroRootKeyFile = "/usr/share/dns/root.key";
+
+// Where the root's anchors come from (builtin-root-anchor), and what to tell the operator.
+struct RootAnchorChoice {
+  std::vector<dns::Record> records;
+  std::string source;   // The file's path, or "built-in".
+  std::string warning;  // Why a file that exists was passed over; empty when none was.
+};
+
+// The root's anchors (RFC 7958): the records of `distro_file` when it exists and holds DS or
+// DNSKEY zone-key records (RFC 4034 section 2.1.1) of the root and nothing else; otherwise the
+// compiled-in DS set (BuiltinRootAnchors). Never fails: a damaged or foreign file is passed over
+// with a `warning` naming it and the reason, because a resolver must start whatever state the
+// distribution's file is in (research: never refuse to start for want of an anchor update).
+RootAnchorChoice ChooseRootAnchors(const std::string& distro_file = std::string(kDistroRootKeyFile));
+
+// The anchors the validator starts from: `root`'s records (none when null), then the DS and
+// DNSKEY records of every file in `paths` (trust-anchors), each distinct record once whatever
+// its TTL (a file that repeats a root anchor adds nothing). With no files and no root anchors
+// the result is empty, which is not an error: no zone can then be proved secure. Any other
+// record type, a DNSKEY without the zone-key flag (RFC 4034 section 2.1.1), or a file with no
+// anchor is an error naming the file.
+Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
+                                                                  const RootAnchorChoice* root);
+// The same with the root's anchors of ChooseRootAnchors() when `builtin_root_anchor` (the
+// builtin-root-anchor setting); its warning is not reported.
 Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
                                                                   bool builtin_root_anchor);
 

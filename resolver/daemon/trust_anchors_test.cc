@@ -20,8 +20,16 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 constexpr char kP256Key[] =
     "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
 
+// The compiled-in root anchors, whatever this machine's /usr/share/dns holds.
+const RootAnchorChoice& BuiltinRoot() {
+  static const RootAnchorChoice choice = ChooseRootAnchors(::testing::TempDir() + "/no-such-dir/root.key");
+  return choice;
+}
+
 TEST(TrustAnchorsTest, BuiltinRootAnchorsAreTheTwoRootKskDs) {
-  auto anchors = LoadTrustAnchors({}, /*builtin_root_anchor=*/true);
+  EXPECT_EQ(BuiltinRoot().source, "built-in");
+  EXPECT_EQ(BuiltinRoot().warning, "");
+  auto anchors = LoadTrustAnchors({}, &BuiltinRoot());
   ASSERT_TRUE(anchors.has_value());
   ASSERT_EQ(anchors->size(), 2u);
   for (const auto& r : *anchors) {
@@ -39,7 +47,7 @@ TEST(TrustAnchorsTest, FilesWithDsAndDnskeyLoad) {
   ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
   EXPECT_EQ(anchors->size(), 2u);
   // builtin-root-anchor adds the root's two DS to the files' anchors.
-  auto with_root = LoadTrustAnchors({path}, /*builtin_root_anchor=*/true);
+  auto with_root = LoadTrustAnchors({path}, &BuiltinRoot());
   ASSERT_TRUE(with_root.has_value());
   EXPECT_EQ(with_root->size(), 4u);
   std::remove(path.c_str());
@@ -69,7 +77,7 @@ TEST(TrustAnchorsTest, AlgorithmMnemonicsLoadAndMatchTheNumericForm) {
   auto key = dns::Decode<dns::rdata::DNSKEY>((*anchors)[1].rdata);
   ASSERT_TRUE(key.has_value());
   EXPECT_EQ(key->algorithm, dns::DnssecAlgorithm::ECDSAP256SHA256);
-  auto with_root = LoadTrustAnchors({path}, /*builtin_root_anchor=*/true);
+  auto with_root = LoadTrustAnchors({path}, &BuiltinRoot());
   ASSERT_TRUE(with_root.has_value());
   EXPECT_EQ(with_root->size(), 3u);  // KSK-2017 and KSK-2024 DS, then the DNSKEY.
   std::remove(path.c_str());
@@ -88,6 +96,47 @@ TEST(TrustAnchorsTest, OtherRecordsAndBadFilesAreErrors) {
   EXPECT_NE(syntax.error().ToString().find("broken.key:1:"), std::string::npos);
   EXPECT_FALSE(LoadTrustAnchors({"/nonexistent/anchors.key"}, false).has_value());
   for (const auto& p : {a_record, zsk, broken}) std::remove(p.c_str());
+}
+
+// Debian's dns-root-data file, when present and sound, gives the root's anchors (the
+// distribution keeps it current across KSK rolls); it replaces the compiled-in DS set.
+TEST(RootAnchorChoiceTest, DistroRootKeyFileIsUsedWhenSound) {
+  std::string path = WriteFile("distro-root.key", ". IN DNSKEY 257 3 13 " + std::string(kP256Key) + " ; keytag x\n");
+  RootAnchorChoice choice = ChooseRootAnchors(path);
+  EXPECT_EQ(choice.source, path);
+  EXPECT_EQ(choice.warning, "");
+  ASSERT_EQ(choice.records.size(), 1u);
+  EXPECT_EQ(choice.records[0].type, dns::RrType::DNSKEY);
+  auto anchors = LoadTrustAnchors({}, &choice);
+  ASSERT_TRUE(anchors.has_value());
+  EXPECT_EQ(anchors->size(), 1u);  // Not the built-in DS as well.
+  std::remove(path.c_str());
+}
+
+// A damaged or foreign file never stops the start: the built-in anchors, and a warning that
+// names the file and what is wrong with it.
+TEST(RootAnchorChoiceTest, DamagedOrForeignDistroFileFallsBackToTheBuiltinAnchors) {
+  struct Row {
+    const char* name;
+    std::string text;
+    const char* reason;
+  };
+  const Row rows[] = {
+      {"syntax.key", ". IN DNSKEY 257 3\n", "syntax.key:1:"},
+      {"empty.key", "; nothing\n", "no trust anchor"},
+      {"zsk.key", ". IN DNSKEY 0 3 13 " + std::string(kP256Key) + "\n", "not a zone key"},
+      {"other.key", "example. IN DNSKEY 257 3 13 " + std::string(kP256Key) + "\n", "other than the root"},
+      {"a.key", ". IN A 192.0.2.1\n", "is not a trust anchor"},
+  };
+  for (const Row& row : rows) {
+    std::string path = WriteFile(row.name, row.text);
+    RootAnchorChoice choice = ChooseRootAnchors(path);
+    EXPECT_EQ(choice.source, "built-in") << row.name;
+    EXPECT_NE(choice.warning.find("not using the root anchors of " + path), std::string::npos) << choice.warning;
+    EXPECT_NE(choice.warning.find(row.reason), std::string::npos) << choice.warning;
+    EXPECT_EQ(choice.records.size(), 2u) << row.name;
+    std::remove(path.c_str());
+  }
 }
 
 // Issue #13: legacy-trust-anchors files hold zone KEYs that hold a key, nothing else.
