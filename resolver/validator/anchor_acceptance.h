@@ -1,0 +1,32 @@
+// Whether an observed DNSKEY RRset of a managed trust point may move its keys (RFC 5011 sections
+// 2.1 and 2.2), with the validator's own signature checks (rrset_verifier.h): nothing here
+// verifies a signature by itself. Pure: the RRset is already fetched, the time is passed in.
+#pragma once
+
+#include <cstdint>
+
+#include "net/dns/rrset.h"
+#include "resolver/query/validation_budget.h"
+#include "resolver/validator/anchor_maintenance.h"
+#include "resolver/validator/rrset_verifier.h"
+
+namespace redoubt::resolver {
+
+// Judges `dnskeys` (the DNSKEY RRset of state.zone with its RRSIGs) at `now`:
+//   validated: RFC 5011 section 2.2, "validated by a trusted key": some key of `state` that is
+//     Valid or Missing is present in the set, unrevoked, with the Zone Key flag, and signs the
+//     set within its validity window (VerifyKeySet, RFC 4035 section 5.2; so an AddPend key or
+//     a key outside the state never counts);
+//   self_signed_revoked: RFC 5011 section 2.1, every key of the set with the REVOKE bit that
+//     signs the set itself (VerifyRRset with that key alone), whether validated or not.
+// Every signature check is charged to `budget` (design guide section 6); an exhausted budget
+// leaves the set not validated. Never throws; malformed RDATA is skipped.
+Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
+                                  const VerifyLimits& limits, ValidationBudget& budget);
+
+// RFC 5011 section 2.3's RRSigExpirationInterval: seconds from `now` until the latest
+// expiration among the set's RRSIGs made by the trust point's trusted keys (serial arithmetic,
+// RFC 4034 section 3.1.5), 0 when there is none or all have passed.
+int64_t SignatureExpiryInterval(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now);
+
+}  // namespace redoubt::resolver
