@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 
+#include "net/dns/rdata.h"
 #include "net/dns/rrset.h"
 #include "resolver/query/validation_budget.h"
 #include "resolver/validator/anchor_maintenance.h"
@@ -28,5 +31,33 @@ Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset
 // expiration among the set's RRSIGs made by the trust point's trusted keys (serial arithmetic,
 // RFC 4034 section 3.1.5), 0 when there is none or all have passed.
 int64_t SignatureExpiryInterval(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now);
+
+// The original TTL of the set (RFC 4034 section 3.1.4) as its signers state it: the largest
+// Original TTL field among the RRSIGs made by the trust point's trusted keys, or the set's TTL
+// when there is none. The add hold-down and the refresh intervals start from it (RFC 5011
+// sections 2.3, 2.4.1).
+uint32_t SignedOriginalTtl(const TrustPointState& state, const dns::RRset& dnskeys);
+
+// One refresh of a managed trust point, what the daemon calls with each fetched DNSKEY RRset:
+// CheckDnskeyObservation, then ApplyObservation with SignedOriginalTtl, then the time of the
+// next fetch (RFC 5011 section 2.3): now + QueryInterval when the set validated, now +
+// RetryTime when it did not. After a fetch that brought no RRset at all (timeout, SERVFAIL)
+// the caller waits RetryTime of the last known values instead.
+struct RefreshOutcome {
+  MaintenanceResult result;
+  bool validated = false;
+  int64_t next_refresh = 0;  // Wall-clock seconds.
+};
+RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
+                                 const VerifyLimits& limits, ValidationBudget& budget);
+
+// A managed trust point from DS anchors (RFC 5011 manages DNSKEYs; the built-in root anchors
+// are DS): when `ds` validates `dnskeys` (RFC 4035 section 5.2, VerifyKeySet), the set's
+// unrevoked SEP keys that a DS names start Valid at `now`; nullopt when the set does not
+// validate or no DS names a SEP key. The set's other SEP keys are left to the next
+// RefreshTrustPoint (with the same set they go AddPend).
+std::optional<TrustPointState> TrustPointFromDs(const dns::Name& zone, std::span<const dns::rdata::DS> ds,
+                                                const dns::RRset& dnskeys, int64_t now, const VerifyLimits& limits,
+                                                ValidationBudget& budget);
 
 }  // namespace redoubt::resolver

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "crypto/dnssec_signing_key.h"
+#include "crypto/ds_digest.h"
 #include "net/dns/canonical.h"
 #include "resolver/validator/anchor_acceptance.h"
 #include "resolver/validator/anchor_state_text.h"
@@ -185,6 +186,53 @@ TEST_F(RolloverTest, SignatureExpiryIntervalFollowsTrustedKeysSignatures) {
   dns::RRset set = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}, {&b_}}, kT0);
   EXPECT_EQ(SignatureExpiryInterval(state, set, kT0), 14 * kDay);
   EXPECT_EQ(SignatureExpiryInterval(state, Publish({a_.Rdata()}, {{&b_}}, kT0), kT0), 0);
+}
+
+// The daemon's one call per fetched RRset: the machine plus the section 2.3 schedule.
+TEST_F(RolloverTest, RefreshSchedulesTheNextQueryOrARetry) {
+  TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
+  ValidationBudget budget;
+  dns::RRset good = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0);
+  EXPECT_EQ(SignedOriginalTtl(state, good), kTtl);
+  RefreshOutcome ok = RefreshTrustPoint(state, good, kT0, {}, budget);
+  EXPECT_TRUE(ok.validated);
+  EXPECT_EQ(StateOf(ok.result.state, b_), KeyState::kAddPend);
+  EXPECT_EQ(ok.result.state.keys.back().hold_down_until, kT0 + kAddHoldDownSeconds);
+  EXPECT_EQ(ok.next_refresh, kT0 + kDay);  // Half the 2-day TTL.
+  RefreshOutcome bad = RefreshTrustPoint(state, Publish({a_.Rdata(), b_.Rdata()}, {{&attacker_}}, kT0), kT0, {}, budget);
+  EXPECT_FALSE(bad.validated);
+  EXPECT_EQ(bad.result.state, state);
+  // No signature by a trusted key, so no expiration interval: the one-hour floor.
+  EXPECT_EQ(bad.next_refresh, kT0 + 3600);
+  // A validated set whose signature expires in two weeks, retried after a failure: a tenth of
+  // the TTL.
+  EXPECT_EQ(RetryTime(SignedOriginalTtl(state, good), SignatureExpiryInterval(state, good, kT0)), 17280);
+}
+
+dns::rdata::DS DsOf(const LabKey& key) {
+  dns::rdata::DS ds;
+  ds.key_tag = dns::KeyTag(key.Rdata());
+  ds.algorithm = dns::DnssecAlgorithm::ECDSAP256SHA256;
+  ds.digest_type = 2;
+  auto digest = crypto::DsDigest(2, dns::Name(), key.Rdata());
+  if (digest) ds.digest.bytes.assign(digest->bytes().begin(), digest->bytes().end());
+  return ds;
+}
+
+// The built-in root anchors are DS records: the first DNSKEY set they validate seeds the state.
+TEST_F(RolloverTest, DsAnchorsSeedTheTrustPoint) {
+  ValidationBudget budget;
+  std::vector<dns::rdata::DS> ds = {DsOf(a_)};
+  dns::RRset set = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0);
+  auto state = TrustPointFromDs(dns::Name(), ds, set, kT0, {}, budget);
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(TrustedKeys(*state), KeyList{a_.Rdata()});
+  EXPECT_EQ(StateOf(RefreshTrustPoint(*state, set, kT0, {}, budget).result.state, b_), KeyState::kAddPend);
+  // Signed only by B, which no DS names: nothing to start from.
+  EXPECT_FALSE(TrustPointFromDs(dns::Name(), ds, Publish({a_.Rdata(), b_.Rdata()}, {{&b_}}, kT0), kT0, {}, budget));
+  // A DS of another key: nothing either.
+  std::vector<dns::rdata::DS> other = {DsOf(attacker_)};
+  EXPECT_FALSE(TrustPointFromDs(dns::Name(), other, set, kT0, {}, budget));
 }
 
 }  // namespace
