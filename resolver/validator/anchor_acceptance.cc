@@ -9,8 +9,7 @@
 namespace redoubt::resolver {
 namespace {
 
-// The DNSKEY RRSIGs whose key tag is a trusted key's (the tag alone: these feed timers, the
-// signature checks are CheckDnskeyObservation's).
+// The DNSKEY RRSIGs whose key tag is a trusted key's (the tag alone: candidates to verify).
 std::vector<const dns::rdata::RRSIG*> TrustedSignatures(const TrustPointState& state, const dns::RRset& dnskeys) {
   std::vector<uint16_t> tags;
   for (const ManagedKey& key : state.keys) {
@@ -25,6 +24,34 @@ std::vector<const dns::rdata::RRSIG*> TrustedSignatures(const TrustPointState& s
   return out;
 }
 
+// RFC 5011 section 2.2 through VerifyKeySet (RFC 4035 section 5.2), one trusted key's RRSIG at a
+// time, newest inception first: the inception of the signature that verified is what the replay
+// rule keeps, so a forged RRSIG with a later inception cannot move it.
+const dns::rdata::RRSIG* ValidatingSignature(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
+                                             const VerifyLimits& limits, ValidationBudget& budget, std::string& why) {
+  std::vector<std::vector<uint8_t>> trusted = TrustedKeys(state);
+  auto vouched = [&](std::span<const uint8_t> rdata) {
+    return std::any_of(trusted.begin(), trusted.end(),
+                       [&](const std::vector<uint8_t>& t) { return std::equal(t.begin(), t.end(), rdata.begin(), rdata.end()); });
+  };
+  auto sigs = TrustedSignatures(state, dnskeys);
+  std::stable_sort(sigs.begin(), sigs.end(), [](const dns::rdata::RRSIG* x, const dns::rdata::RRSIG* y) {
+    return static_cast<int32_t>(x->inception.value - y->inception.value) > 0;
+  });
+  why = "no RRSIG by a trusted key of " + state.zone.ToText();
+  dns::RRset one = dnskeys;
+  uint32_t tried = 0;
+  for (const dns::rdata::RRSIG* sig : sigs) {
+    if (tried++ >= budget.limits().signatures_per_rrset) break;  // KeyTrap: forged RRSIGs.
+    one.sigs = {*sig};
+    ZoneTrust verdict = VerifyKeySet(one, state.zone, vouched, now, limits, budget);
+    if (verdict.security == dns::Security::kSecure) return sig;
+    why = verdict.why;
+    if (budget.exhausted()) break;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
@@ -34,14 +61,18 @@ Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset
     out.why = "not the DNSKEY RRset of " + state.zone.ToText();
     return out;
   }
-  std::vector<std::vector<uint8_t>> trusted = TrustedKeys(state);
-  auto vouched = [&](std::span<const uint8_t> rdata) {
-    return std::any_of(trusted.begin(), trusted.end(),
-                       [&](const std::vector<uint8_t>& t) { return std::equal(t.begin(), t.end(), rdata.begin(), rdata.end()); });
-  };
-  ZoneTrust verdict = VerifyKeySet(dnskeys, state.zone, vouched, now, limits, budget);
-  out.validated = verdict.security == dns::Security::kSecure;
-  if (!out.validated) out.why = verdict.why;
+  const dns::rdata::RRSIG* sig = ValidatingSignature(state, dnskeys, now, limits, budget, out.why);
+  out.validated = sig != nullptr;
+  if (sig != nullptr) {
+    out.inception = sig->inception.value;
+    out.original_ttl = sig->original_ttl;
+    out.expiry_interval = SecondsUntilExpiry(sig->expiration.value, now);
+  }
+  if (out.validated && state.last_inception != 0 && static_cast<int32_t>(out.inception - state.last_inception) < 0) {
+    out.validated = false;
+    out.why = "signatures older than the last accepted DNSKEY RRset (a replay)";
+  }
+  if (out.validated) out.why.clear();
   for (const auto& rdata : dnskeys.rdatas) {
     if (rdata.size() < 2 || (rdata[1] & kDnskeyRevokeFlag) == 0) continue;
     dns::RRset alone;
@@ -57,29 +88,13 @@ Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset
   return out;
 }
 
-int64_t SignatureExpiryInterval(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now) {
-  int64_t longest = 0;
-  for (const auto* sig : TrustedSignatures(state, dnskeys)) {
-    longest = std::max<int64_t>(longest, SecondsUntilExpiry(sig->expiration.value, now));
-  }
-  return longest;
-}
-
-uint32_t SignedOriginalTtl(const TrustPointState& state, const dns::RRset& dnskeys) {
-  auto sigs = TrustedSignatures(state, dnskeys);
-  if (sigs.empty()) return dnskeys.ttl;
-  uint32_t ttl = 0;
-  for (const auto* sig : sigs) ttl = std::max(ttl, sig->original_ttl);
-  return ttl;
-}
-
 RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
                                  const VerifyLimits& limits, ValidationBudget& budget) {
-  Acceptance acceptance = CheckDnskeyObservation(state, dnskeys, now, limits, budget);
-  uint32_t original_ttl = SignedOriginalTtl(state, dnskeys);
-  int64_t expiry = SignatureExpiryInterval(state, dnskeys, now);
-  RefreshOutcome out{ApplyObservation(state, dnskeys, acceptance, now, original_ttl), acceptance.validated, 0};
-  out.next_refresh = now + (out.validated ? QueryInterval(original_ttl, expiry) : RetryTime(original_ttl, expiry));
+  Acceptance a = CheckDnskeyObservation(state, dnskeys, now, limits, budget);
+  RefreshOutcome out{ApplyObservation(state, dnskeys, a, now, a.original_ttl), a.validated, 0};
+  // Nothing verified gives no signature to time from: the set's TTL and no expiry interval,
+  // which is RetryTime's one-hour floor.
+  out.next_refresh = now + (a.validated ? QueryInterval(a.original_ttl, a.expiry_interval) : RetryTime(dnskeys.ttl, 0));
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <span>
 
 #include "net/dns/rdata.h"
@@ -21,27 +22,23 @@ namespace redoubt::resolver {
 //     set within its validity window (VerifyKeySet, RFC 4035 section 5.2; so an AddPend key or
 //     a key outside the state never counts);
 //   self_signed_revoked: RFC 5011 section 2.1, every key of the set with the REVOKE bit that
-//     signs the set itself (VerifyRRset with that key alone), whether validated or not.
+//     signs the set itself (VerifyRRset with that key alone), whether validated or not;
+//   inception, original_ttl, expiry_interval: of the trusted key's RRSIG that validated the set
+//     (the newest that verifies; at most signatures_per_rrset are tried). Only a verified
+//     signature's fields are believed: a forged RRSIG must not stretch the hold-down.
+// A set whose `inception` is older (RFC 1982 serial order) than state.last_inception is not
+// validated: an older signed set replayed, say to make a pending key look withdrawn and restart
+// its hold-down, changes nothing (redoubt's rule).
 // Every signature check is charged to `budget` (design guide section 6); an exhausted budget
 // leaves the set not validated. Never throws; malformed RDATA is skipped.
 Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
                                   const VerifyLimits& limits, ValidationBudget& budget);
 
-// RFC 5011 section 2.3's RRSigExpirationInterval: seconds from `now` until the latest
-// expiration among the set's RRSIGs made by the trust point's trusted keys (serial arithmetic,
-// RFC 4034 section 3.1.5), 0 when there is none or all have passed.
-int64_t SignatureExpiryInterval(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now);
-
-// The original TTL of the set (RFC 4034 section 3.1.4) as its signers state it: the largest
-// Original TTL field among the RRSIGs made by the trust point's trusted keys, or the set's TTL
-// when there is none. The add hold-down and the refresh intervals start from it (RFC 5011
-// sections 2.3, 2.4.1).
-uint32_t SignedOriginalTtl(const TrustPointState& state, const dns::RRset& dnskeys);
-
 // One refresh of a managed trust point, what the daemon calls with each fetched DNSKEY RRset:
-// CheckDnskeyObservation, then ApplyObservation with SignedOriginalTtl, then the time of the
-// next fetch (RFC 5011 section 2.3): now + QueryInterval when the set validated, now +
-// RetryTime when it did not. After a fetch that brought no RRset at all (timeout, SERVFAIL)
+// CheckDnskeyObservation, then ApplyObservation with the validating RRSIG's original TTL, then
+// the time of the next fetch (RFC 5011 section 2.3): now + QueryInterval(original TTL, its
+// expiry interval) when the set validated, now + RetryTime(the set's TTL, 0) (one hour) when
+// it did not. After a fetch that brought no RRset at all (timeout, SERVFAIL)
 // the caller waits RetryTime of the last known values instead.
 struct RefreshOutcome {
   MaintenanceResult result;

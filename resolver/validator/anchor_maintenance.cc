@@ -211,6 +211,7 @@ MaintenanceResult ApplyObservation(const TrustPointState& state, const dns::RRse
     return result;
   }
   result.state.last_refresh = now;
+  result.state.last_inception = acceptance.inception;
   std::vector<Seen> seen = SeenKeys(dnskeys, acceptance);
   std::vector<ManagedKey>& keys = result.state.keys;
   std::vector<const Seen*> seen_of(keys.size(), nullptr);

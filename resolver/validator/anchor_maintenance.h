@@ -72,12 +72,16 @@ struct TrustPointState {
   dns::Name zone;
   std::vector<ManagedKey> keys;
   int64_t last_refresh = 0;  // Time of the latest accepted observation; 0 = never.
+  // The inception (RFC 4034 section 3.1.5, a serial number) of the RRSIG that validated the
+  // latest accepted observation; 0 = none. An older set is a replay
+  // (CheckDnskeyObservation refuses it).
+  uint32_t last_inception = 0;
   friend bool operator==(const TrustPointState&, const TrustPointState&) = default;
 };
 
 // A new trust point from configured DNSKEY anchors (DNSKEY RDATA of `zone`): each SEP zone key
 // starts Valid at `now` (the operator's configuration is the initial trust, RFC 5011 section 1).
-// Other keys are left out. DS anchors are not managed (docs/dnssec.md).
+// Other keys are left out. DS anchors start with TrustPointFromDs (anchor_acceptance.h).
 TrustPointState InitialTrustPoint(const dns::Name& zone, std::span<const std::vector<uint8_t>> dnskey_rdatas,
                                   int64_t now);
 
@@ -89,6 +93,12 @@ struct Acceptance {
   // themselves (only these may revoke).
   std::vector<std::vector<uint8_t>> self_signed_revoked;
   std::string why;  // When not validated, for the log.
+  // Of the RRSIG that validated the set (RFC 4034 section 3.1): its inception (kept as
+  // TrustPointState::last_inception), its Original TTL (the add hold-down's, RFC 5011 section
+  // 2.4.1) and the seconds until it expires (section 2.3's RRSigExpirationInterval).
+  uint32_t inception = 0;
+  uint32_t original_ttl = 0;
+  int64_t expiry_interval = 0;
 };
 
 // One change, for the log: "key 20326 of .: AddPend -> Valid (AddTime, add hold-down ended)".
@@ -110,7 +120,8 @@ struct MaintenanceResult {
 
 // Applies one observation of the trust point's DNSKEY RRset `dnskeys` (owner = state.zone,
 // already judged by CheckDnskeyObservation into `acceptance`) at `now`, whose RRSIG original TTL
-// is `original_ttl` (RFC 5011 section 2.4.1). When `acceptance.validated` is false nothing
+// is `original_ttl` (RFC 5011 section 2.4.1). When validated, last_refresh becomes `now` and
+// last_inception `acceptance.inception`. When `acceptance.validated` is false nothing
 // changes (RFC 5011 section 2.2: only a validated RRset counts; an attacker's set is ignored)
 // and a note says why. Otherwise, per key (RFC 5011 section 4.2):
 //   Start  --NewKey-->  AddPend  (a SEP key not known before, without REVOKE)

@@ -181,11 +181,41 @@ TEST_F(RolloverTest, LastKeyRevokedIsKeptUntilAReplacementIsValid) {
   EXPECT_NE(r.notes.back().find("last trusted key"), std::string::npos);
 }
 
-TEST_F(RolloverTest, SignatureExpiryIntervalFollowsTrustedKeysSignatures) {
+// The validating signature's fields are what count; a forged RRSIG by a trusted key's tag (one
+// that does not verify) with a longer Original TTL, a later expiry and a later inception moves
+// none of them.
+TEST_F(RolloverTest, OnlyTheVerifiedSignatureTimesTheMachine) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
-  dns::RRset set = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}, {&b_}}, kT0);
-  EXPECT_EQ(SignatureExpiryInterval(state, set, kT0), 14 * kDay);
-  EXPECT_EQ(SignatureExpiryInterval(state, Publish({a_.Rdata()}, {{&b_}}, kT0), kT0), 0);
+  dns::RRset set = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0);
+  dns::rdata::RRSIG forged = set.sigs[0];
+  forged.original_ttl = 400 * kDay;
+  forged.inception.value += 86400;
+  forged.expiration.value += 300 * kDay;
+  forged.signature.bytes[0] ^= 1;
+  set.sigs.insert(set.sigs.begin(), forged);
+  ValidationBudget budget;
+  Acceptance a = CheckDnskeyObservation(state, set, kT0, {}, budget);
+  ASSERT_TRUE(a.validated) << a.why;
+  EXPECT_EQ(a.original_ttl, kTtl);
+  EXPECT_EQ(a.inception, static_cast<uint32_t>(kT0 - 3600));
+  EXPECT_EQ(a.expiry_interval, 14 * kDay);
+  TrustPointState next = ApplyObservation(state, set, a, kT0, a.original_ttl).state;
+  EXPECT_EQ(next.keys.back().hold_down_until, kT0 + kAddHoldDownSeconds);
+  EXPECT_EQ(next.last_inception, static_cast<uint32_t>(kT0 - 3600));
+}
+
+// An older signed set replayed (say, one without the pending key, to restart its hold-down) is
+// refused once a newer one was accepted.
+TEST_F(RolloverTest, OlderSetsAreRefusedAsReplays) {
+  TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
+  dns::RRset old_set = Publish({a_.Rdata()}, {{&a_}}, kT0);
+  state = Observe(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0 + 2 * kDay), kT0 + 2 * kDay).state;
+  ASSERT_EQ(StateOf(state, b_), KeyState::kAddPend);
+  ValidationBudget budget;
+  Acceptance replay = CheckDnskeyObservation(state, old_set, kT0 + 3 * kDay, {}, budget);
+  EXPECT_FALSE(replay.validated);
+  EXPECT_NE(replay.why.find("replay"), std::string::npos) << replay.why;
+  EXPECT_EQ(Observe(state, old_set, kT0 + 3 * kDay).state, state);
 }
 
 // The daemon's one call per fetched RRset: the machine plus the section 2.3 schedule.
@@ -193,7 +223,6 @@ TEST_F(RolloverTest, RefreshSchedulesTheNextQueryOrARetry) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
   ValidationBudget budget;
   dns::RRset good = Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0);
-  EXPECT_EQ(SignedOriginalTtl(state, good), kTtl);
   RefreshOutcome ok = RefreshTrustPoint(state, good, kT0, {}, budget);
   EXPECT_TRUE(ok.validated);
   EXPECT_EQ(StateOf(ok.result.state, b_), KeyState::kAddPend);
@@ -202,11 +231,8 @@ TEST_F(RolloverTest, RefreshSchedulesTheNextQueryOrARetry) {
   RefreshOutcome bad = RefreshTrustPoint(state, Publish({a_.Rdata(), b_.Rdata()}, {{&attacker_}}, kT0), kT0, {}, budget);
   EXPECT_FALSE(bad.validated);
   EXPECT_EQ(bad.result.state, state);
-  // No signature by a trusted key, so no expiration interval: the one-hour floor.
+  // No signature verified, so none to time from: the one-hour floor.
   EXPECT_EQ(bad.next_refresh, kT0 + 3600);
-  // A validated set whose signature expires in two weeks, retried after a failure: a tenth of
-  // the TTL.
-  EXPECT_EQ(RetryTime(SignedOriginalTtl(state, good), SignatureExpiryInterval(state, good, kT0)), 17280);
 }
 
 dns::rdata::DS DsOf(const LabKey& key) {

@@ -104,13 +104,14 @@ Result<ManagedKey, std::string> ParseKeyLine(std::string_view line, const dns::N
 
 Result<TrustPointState, std::string> ParseTrustPointLine(std::string_view line) {
   std::vector<std::string_view> words = Words(line.substr(kTrustPoint.size()));
-  int64_t refresh = 0;
-  if (words.size() != 3 || words[1] != "last-refresh" || !ParseTime(words[2], refresh)) {
-    return Unexpected(std::string("expected '; trust-point ZONE last-refresh SECONDS'"));
+  int64_t refresh = 0, inception = 0;
+  if (words.size() != 5 || words[1] != "last-refresh" || !ParseTime(words[2], refresh) ||
+      words[3] != "last-inception" || !ParseTime(words[4], inception) || inception > UINT32_MAX) {
+    return Unexpected(std::string("expected '; trust-point ZONE last-refresh SECONDS last-inception SERIAL'"));
   }
   auto zone = dns::Name::FromText(words[0]);
   if (!zone) return Unexpected("'" + std::string(words[0]) + "' is not a domain name");
-  return TrustPointState{zone->ToLower(), {}, refresh};
+  return TrustPointState{zone->ToLower(), {}, refresh, static_cast<uint32_t>(inception)};
 }
 
 // One non-empty line after the header, into `points`.
@@ -144,7 +145,8 @@ Result<void, std::string> ParseLine(std::string_view line, std::vector<TrustPoin
 std::string SerializeManagedAnchors(std::span<const TrustPointState> points) {
   std::string text = std::string(kHeader) + "\n";
   for (const TrustPointState& point : points) {
-    text += std::string(kTrustPoint) + point.zone.ToText() + " last-refresh " + std::to_string(point.last_refresh) + "\n";
+    text += std::string(kTrustPoint) + point.zone.ToText() + " last-refresh " + std::to_string(point.last_refresh) +
+            " last-inception " + std::to_string(point.last_inception) + "\n";
     for (const ManagedKey& key : point.keys) text += KeyLine(point.zone, key) + "\n";
   }
   return text;

@@ -4,7 +4,7 @@
 // the same line commented out, and each key's RFC 5011 state follows in a comment:
 //
 //   ; redoubt-managed-keys v1 (RFC 5011): trusted keys are DNSKEY lines, the rest commented out
-//   ; trust-point . last-refresh 1767225600
+//   ; trust-point . last-refresh 1767225600 last-inception 1767222000
 //   .	0	IN	DNSKEY	257 3 8 AwEAAa... ; state=Valid tag=20326 first-seen=... last-seen=... changed=... hold-down-until=0
 //   ;; .	0	IN	DNSKEY	385 3 8 AwEAAa... ; state=Revoked tag=20454 first-seen=... ...
 //
