@@ -150,9 +150,27 @@ void ApplyRevocations(std::vector<ManagedKey>& keys, const std::vector<size_t>& 
   }
 }
 
+// Room for one more key: true when there is, possibly after forgetting the Removed key that
+// changed state longest ago.
+bool MakeRoom(std::vector<ManagedKey>& keys) {
+  if (keys.size() < kMaxManagedKeysPerTrustPoint) return true;
+  auto oldest = keys.end();
+  for (auto it = keys.begin(); it != keys.end(); ++it) {
+    if (it->state == KeyState::kRemoved && (oldest == keys.end() || it->changed < oldest->changed)) oldest = it;
+  }
+  if (oldest == keys.end()) return false;
+  keys.erase(oldest);
+  return true;
+}
+
 void AddNewKeys(std::vector<ManagedKey>& keys, const std::vector<Seen>& seen, uint32_t original_ttl, Machine& m) {
   for (const Seen& s : seen) {
     if (s.matched || (s.revoked && !s.self_signed)) continue;
+    if (!MakeRoom(keys)) {
+      m.Note("key " + std::to_string(dns::KeyTag(s.rdata)) + " not tracked: the trust point already tracks " +
+             std::to_string(kMaxManagedKeysPerTrustPoint) + " keys");
+      continue;
+    }
     ManagedKey key{s.rdata, KeyState::kStart, m.now(), m.now(), m.now(), 0};
     if (s.revoked) {
       m.Move(key, KeyEvent::kRevBit, KeyState::kRevoked, "first seen revoked and self-signed");

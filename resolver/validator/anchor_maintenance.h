@@ -40,6 +40,10 @@ inline constexpr uint16_t kDnskeySepFlag = 0x0001;
 inline constexpr int64_t kAddHoldDownSeconds = 30 * 86400;
 inline constexpr int64_t kRemoveHoldDownSeconds = 30 * 86400;
 
+// The most keys one trust point tracks (the state file refuses more). A new key beyond it
+// first displaces the Removed key that changed state longest ago, or else is not tracked.
+inline constexpr size_t kMaxManagedKeysPerTrustPoint = 64;
+
 // RFC 5011 section 4.2 key states. Trusted (may validate the trust point): Valid and Missing.
 enum class KeyState : uint8_t { kStart, kAddPend, kValid, kMissing, kRevoked, kRemoved };
 // RFC 5011 section 4.1 events.
@@ -132,7 +136,9 @@ struct MaintenanceResult {
 //                                       for the last trusted key, see the file comment)
 //   Revoked --RemTime--> Removed (absent, last seen kRemoveHoldDownSeconds ago or more)
 // A key unknown to the state that arrives revoked and self-signed is recorded Revoked, so it can
-// never be added later. Removed keys stay in the state, never to return. Never throws; any
+// never be added later. Removed keys stay in the state, never to return, until
+// kMaxManagedKeysPerTrustPoint makes room for a new key (RFC 5011 section 4.2 lets Removed
+// keys be forgotten). Never throws; any
 // RDATA that does not decode as a DNSKEY is ignored.
 MaintenanceResult ApplyObservation(const TrustPointState& state, const dns::RRset& dnskeys,
                                    const Acceptance& acceptance, int64_t now, uint32_t original_ttl);

@@ -150,6 +150,22 @@ TEST(AnchorMaintenanceTest, ZoneSigningKeysAndOtherOwnersAreNotTracked) {
   EXPECT_EQ(r.state, state);
 }
 
+// The state stays within what the state file accepts: a Removed key makes room, else the new key
+// is not tracked (and says so).
+TEST(AnchorMaintenanceTest, KeyCountIsBounded) {
+  TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{Key(0)}, kT0);
+  for (uint8_t i = 1; i < kMaxManagedKeysPerTrustPoint; ++i) {
+    state.keys.push_back({Revoked(Key(i)), i == 5 ? KeyState::kRemoved : KeyState::kRevoked, kT0, kT0, kT0 + i, 0});
+  }
+  MaintenanceResult r = ApplyObservation(state, Set({Key(0), Key(200)}), {true, {}, {}}, kT0 + kDay, 3600);
+  ASSERT_EQ(r.state.keys.size(), kMaxManagedKeysPerTrustPoint);
+  EXPECT_EQ(r.state.keys.back().rdata, Key(200));  // Took the Removed key's place.
+  r = ApplyObservation(r.state, Set({Key(0), Key(200), Key(201)}), {true, {}, {}}, kT0 + 2 * kDay, 3600);
+  EXPECT_EQ(r.state.keys.size(), kMaxManagedKeysPerTrustPoint);
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_NE(r.notes.back().find("not tracked"), std::string::npos);
+}
+
 TEST(AnchorMaintenanceTest, TrustedKeysAreValidAndMissing) {
   TrustPointState state{dns::Name(), {}, 0};
   KeyState states[] = {KeyState::kAddPend, KeyState::kValid, KeyState::kMissing, KeyState::kRevoked, KeyState::kRemoved};

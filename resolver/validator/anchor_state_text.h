@@ -22,7 +22,6 @@
 namespace redoubt::resolver {
 
 inline constexpr size_t kMaxManagedTrustPoints = 64;
-inline constexpr size_t kMaxManagedKeysPerTrustPoint = 64;
 
 // The trust points as text (the form above), in the order given, keys in the order held.
 std::string SerializeManagedAnchors(std::span<const TrustPointState> points);
