@@ -37,7 +37,8 @@ bool WriteAll(int fd, const std::string& text) {
 
 }  // namespace
 
-Result<void, std::string> WriteFileAtomically(const std::string& path, const std::string& text, unsigned mode) {
+Result<void, std::string> WriteFileAtomically(const std::string& path, const std::string& text,
+                                              unsigned mode) {
   std::string temporary = path + ".tmp";
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return Unexpected(temporary + ": " + std::strerror(errno));

@@ -12,6 +12,7 @@ namespace redoubt::resolver {
 // Writes `text` to "<path>.tmp" in the same directory (mode `mode`), fsyncs it, renames it over
 // `path`, then fsyncs the directory so that the rename itself is durable. On failure the
 // temporary file is removed, `path` is left as it was, and the error is "FILE: strerror".
-Result<void, std::string> WriteFileAtomically(const std::string& path, const std::string& text, unsigned mode);
+Result<void, std::string> WriteFileAtomically(const std::string& path, const std::string& text,
+                                              unsigned mode);
 
 }  // namespace redoubt::resolver

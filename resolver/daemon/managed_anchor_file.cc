@@ -12,7 +12,8 @@ namespace redoubt::resolver {
 
 std::string ManagedStatePath(const std::string& anchor_path) { return anchor_path + ".state"; }
 
-Result<std::optional<std::vector<TrustPointState>>, std::string> LoadManagedAnchorFile(const std::string& path) {
+Result<std::optional<std::vector<TrustPointState>>, std::string> LoadManagedAnchorFile(
+    const std::string& path) {
   std::ifstream in(path);
   if (!in) {
     if (errno == ENOENT) return std::optional<std::vector<TrustPointState>>();
@@ -27,7 +28,8 @@ Result<std::optional<std::vector<TrustPointState>>, std::string> LoadManagedAnch
 
 // 0644: the file holds public keys only, and tools (or a second resolver) may read it as an
 // anchor file.
-Result<void, std::string> SaveManagedAnchorFile(const std::string& path, const std::vector<TrustPointState>& points) {
+Result<void, std::string> SaveManagedAnchorFile(const std::string& path,
+                                                const std::vector<TrustPointState>& points) {
   return WriteFileAtomically(path, SerializeManagedAnchors(points), 0644);
 }
 

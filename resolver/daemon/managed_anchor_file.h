@@ -18,11 +18,13 @@ std::string ManagedStatePath(const std::string& anchor_path);
 // Reads the state file `path`. A missing file is nullopt (no state yet: the caller starts from
 // the configured anchors with InitialTrustPoint); an unreadable or malformed one fails with
 // "PATH:LINE: reason" (or "PATH: reason").
-Result<std::optional<std::vector<TrustPointState>>, std::string> LoadManagedAnchorFile(const std::string& path);
+Result<std::optional<std::vector<TrustPointState>>, std::string> LoadManagedAnchorFile(
+    const std::string& path);
 
 // Writes `points` atomically: a temporary file in the same directory, fsync, rename over
 // `path`, fsync of the directory. A crash leaves the old file or the new one, never half of one;
 // on failure the temporary file is removed and the old file is untouched.
-Result<void, std::string> SaveManagedAnchorFile(const std::string& path, const std::vector<TrustPointState>& points);
+Result<void, std::string> SaveManagedAnchorFile(const std::string& path,
+                                                const std::vector<TrustPointState>& points);
 
 }  // namespace redoubt::resolver

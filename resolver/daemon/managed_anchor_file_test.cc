@@ -16,7 +16,8 @@ namespace {
 using KeyList = std::vector<std::vector<uint8_t>>;
 
 std::vector<uint8_t> Key(uint8_t seed) {
-  std::vector<uint8_t> rdata = {1, 1, 3, static_cast<uint8_t>(dns::DnssecAlgorithm::ECDSAP256SHA256)};
+  std::vector<uint8_t> rdata = {1, 1, 3,
+                                static_cast<uint8_t>(dns::DnssecAlgorithm::ECDSAP256SHA256)};
   for (int i = 0; i < 64; ++i) rdata.push_back(static_cast<uint8_t>(seed + i));
   return rdata;
 }
@@ -31,7 +32,8 @@ TEST(ManagedAnchorFileTest, SaveThenLoadGivesTheSameState) {
   std::string path = TempPath("root.key.state");
   EXPECT_EQ(ManagedStatePath("/etc/redoubt/root.key"), "/etc/redoubt/root.key.state");
   TrustPointState root = InitialTrustPoint(dns::Name(), KeyList{Key(1)}, 1'767'225'600);
-  root.keys.push_back({Key(9), KeyState::kAddPend, 1'767'225'700, 1'767'225'700, 1'767'225'700, 1'769'817'700});
+  root.keys.push_back(
+      {Key(9), KeyState::kAddPend, 1'767'225'700, 1'767'225'700, 1'767'225'700, 1'769'817'700});
   ASSERT_TRUE(SaveManagedAnchorFile(path, {root}).has_value());
   auto loaded = LoadManagedAnchorFile(path);
   ASSERT_TRUE(loaded.has_value()) << loaded.error();

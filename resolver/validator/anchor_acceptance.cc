@@ -10,14 +10,16 @@ namespace redoubt::resolver {
 namespace {
 
 // The DNSKEY RRSIGs whose key tag is a trusted key's (the tag alone: candidates to verify).
-std::vector<const dns::rdata::RRSIG*> TrustedSignatures(const TrustPointState& state, const dns::RRset& dnskeys) {
+std::vector<const dns::rdata::RRSIG*> TrustedSignatures(const TrustPointState& state,
+                                                        const dns::RRset& dnskeys) {
   std::vector<uint16_t> tags;
   for (const ManagedKey& key : state.keys) {
     if (IsTrusted(key.state)) tags.push_back(key.Tag());
   }
   std::vector<const dns::rdata::RRSIG*> out;
   for (const auto& sig : dnskeys.sigs) {
-    if (sig.type_covered == dns::RrType::DNSKEY && std::find(tags.begin(), tags.end(), sig.key_tag) != tags.end()) {
+    if (sig.type_covered == dns::RrType::DNSKEY &&
+        std::find(tags.begin(), tags.end(), sig.key_tag) != tags.end()) {
       out.push_back(&sig);
     }
   }
@@ -27,17 +29,21 @@ std::vector<const dns::rdata::RRSIG*> TrustedSignatures(const TrustPointState& s
 // RFC 5011 section 2.2 through VerifyKeySet (RFC 4035 section 5.2), one trusted key's RRSIG at a
 // time, newest inception first: the inception of the signature that verified is what the replay
 // rule keeps, so a forged RRSIG with a later inception cannot move it.
-const dns::rdata::RRSIG* ValidatingSignature(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
-                                             const VerifyLimits& limits, ValidationBudget& budget, std::string& why) {
+const dns::rdata::RRSIG* ValidatingSignature(const TrustPointState& state,
+                                             const dns::RRset& dnskeys, int64_t now,
+                                             const VerifyLimits& limits, ValidationBudget& budget,
+                                             std::string& why) {
   std::vector<std::vector<uint8_t>> trusted = TrustedKeys(state);
   auto vouched = [&](std::span<const uint8_t> rdata) {
-    return std::any_of(trusted.begin(), trusted.end(),
-                       [&](const std::vector<uint8_t>& t) { return std::equal(t.begin(), t.end(), rdata.begin(), rdata.end()); });
+    return std::any_of(trusted.begin(), trusted.end(), [&](const std::vector<uint8_t>& t) {
+      return std::equal(t.begin(), t.end(), rdata.begin(), rdata.end());
+    });
   };
   auto sigs = TrustedSignatures(state, dnskeys);
-  std::stable_sort(sigs.begin(), sigs.end(), [](const dns::rdata::RRSIG* x, const dns::rdata::RRSIG* y) {
-    return static_cast<int32_t>(x->inception.value - y->inception.value) > 0;
-  });
+  std::stable_sort(sigs.begin(), sigs.end(),
+                   [](const dns::rdata::RRSIG* x, const dns::rdata::RRSIG* y) {
+                     return static_cast<int32_t>(x->inception.value - y->inception.value) > 0;
+                   });
   why = "no RRSIG by a trusted key of " + state.zone.ToText();
   dns::RRset one = dnskeys;
   uint32_t tried = 0;
@@ -54,8 +60,9 @@ const dns::rdata::RRSIG* ValidatingSignature(const TrustPointState& state, const
 
 }  // namespace
 
-Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
-                                  const VerifyLimits& limits, ValidationBudget& budget) {
+Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys,
+                                  int64_t now, const VerifyLimits& limits,
+                                  ValidationBudget& budget) {
   Acceptance out;
   if (dnskeys.type != dns::RrType::DNSKEY || !(dnskeys.owner == state.zone)) {
     out.why = "not the DNSKEY RRset of " + state.zone.ToText();
@@ -68,7 +75,8 @@ Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset
     out.original_ttl = sig->original_ttl;
     out.expiry_interval = SecondsUntilExpiry(sig->expiration.value, now);
   }
-  if (out.validated && state.last_inception != 0 && static_cast<int32_t>(out.inception - state.last_inception) < 0) {
+  if (out.validated && state.last_inception != 0 &&
+      static_cast<int32_t>(out.inception - state.last_inception) < 0) {
     out.validated = false;
     out.why = "signatures older than the last accepted DNSKEY RRset (a replay)";
   }
@@ -88,26 +96,32 @@ Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset
   return out;
 }
 
-RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
-                                 const VerifyLimits& limits, ValidationBudget& budget) {
+RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys,
+                                 int64_t now, const VerifyLimits& limits,
+                                 ValidationBudget& budget) {
   Acceptance a = CheckDnskeyObservation(state, dnskeys, now, limits, budget);
   RefreshOutcome out{ApplyObservation(state, dnskeys, a, now, a.original_ttl), a.validated, 0};
   // Nothing verified gives no signature to time from: the set's TTL and no expiry interval,
   // which is RetryTime's one-hour floor.
-  out.next_refresh = now + (a.validated ? QueryInterval(a.original_ttl, a.expiry_interval) : RetryTime(dnskeys.ttl, 0));
+  out.next_refresh = now + (a.validated ? QueryInterval(a.original_ttl, a.expiry_interval)
+                                        : RetryTime(dnskeys.ttl, 0));
   return out;
 }
 
-std::optional<TrustPointState> TrustPointFromDs(const dns::Name& zone, std::span<const dns::rdata::DS> ds,
-                                                const dns::RRset& dnskeys, int64_t now, const VerifyLimits& limits,
+std::optional<TrustPointState> TrustPointFromDs(const dns::Name& zone,
+                                                std::span<const dns::rdata::DS> ds,
+                                                const dns::RRset& dnskeys, int64_t now,
+                                                const VerifyLimits& limits,
                                                 ValidationBudget& budget) {
   auto named = [&](std::span<const uint8_t> rdata) {
     return std::any_of(ds.begin(), ds.end(), [&](const dns::rdata::DS& d) {
-      return crypto::CanValidate(d.algorithm) && crypto::CanDigestDs(d.digest_type) && crypto::DsMatchesKey(d, zone, rdata);
+      return crypto::CanValidate(d.algorithm) && crypto::CanDigestDs(d.digest_type) &&
+             crypto::DsMatchesKey(d, zone, rdata);
     });
   };
   if (!(dnskeys.owner == zone) || dnskeys.type != dns::RrType::DNSKEY) return std::nullopt;
-  if (VerifyKeySet(dnskeys, zone, named, now, limits, budget).security != dns::Security::kSecure) return std::nullopt;
+  if (VerifyKeySet(dnskeys, zone, named, now, limits, budget).security != dns::Security::kSecure)
+    return std::nullopt;
   std::vector<std::vector<uint8_t>> anchors;
   for (const auto& rdata : dnskeys.rdatas) {
     if (named(rdata)) anchors.push_back(rdata);

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 
 #include "net/dns/rdata.h"
 #include "net/dns/rrset.h"
@@ -31,30 +31,33 @@ namespace redoubt::resolver {
 // its hold-down, changes nothing (redoubt's rule).
 // Every signature check is charged to `budget` (design guide section 6); an exhausted budget
 // leaves the set not validated. Never throws; malformed RDATA is skipped.
-Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
-                                  const VerifyLimits& limits, ValidationBudget& budget);
+Acceptance CheckDnskeyObservation(const TrustPointState& state, const dns::RRset& dnskeys,
+                                  int64_t now, const VerifyLimits& limits,
+                                  ValidationBudget& budget);
 
 // One refresh of a managed trust point, what the daemon calls with each fetched DNSKEY RRset:
 // CheckDnskeyObservation, then ApplyObservation with the validating RRSIG's original TTL, then
 // the time of the next fetch (RFC 5011 section 2.3): now + QueryInterval(original TTL, its
 // expiry interval) when the set validated, now + RetryTime(the set's TTL, 0) (one hour) when
-// it did not. After a fetch that brought no RRset at all (timeout, SERVFAIL)
-// the caller waits RetryTime of the last known values instead.
+// it did not. After a fetch that brought no RRset at all (timeout, SERVFAIL) the caller
+// waits RetryTime of the values it last had (RetryTime(0, 0), one hour, when it has none).
 struct RefreshOutcome {
   MaintenanceResult result;
   bool validated = false;
   int64_t next_refresh = 0;  // Wall-clock seconds.
 };
-RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys, int64_t now,
-                                 const VerifyLimits& limits, ValidationBudget& budget);
+RefreshOutcome RefreshTrustPoint(const TrustPointState& state, const dns::RRset& dnskeys,
+                                 int64_t now, const VerifyLimits& limits, ValidationBudget& budget);
 
 // A managed trust point from DS anchors (RFC 5011 manages DNSKEYs; the built-in root anchors
 // are DS): when `ds` validates `dnskeys` (RFC 4035 section 5.2, VerifyKeySet), the set's
 // unrevoked SEP keys that a DS names start Valid at `now`; nullopt when the set does not
 // validate or no DS names a SEP key. The set's other SEP keys are left to the next
 // RefreshTrustPoint (with the same set they go AddPend).
-std::optional<TrustPointState> TrustPointFromDs(const dns::Name& zone, std::span<const dns::rdata::DS> ds,
-                                                const dns::RRset& dnskeys, int64_t now, const VerifyLimits& limits,
+std::optional<TrustPointState> TrustPointFromDs(const dns::Name& zone,
+                                                std::span<const dns::rdata::DS> ds,
+                                                const dns::RRset& dnskeys, int64_t now,
+                                                const VerifyLimits& limits,
                                                 ValidationBudget& budget);
 
 }  // namespace redoubt::resolver

@@ -12,8 +12,10 @@ namespace {
 constexpr int64_t kHour = 3600;
 constexpr int64_t kDay = 86400;
 
-constexpr std::array<std::string_view, 6> kStateNames = {"Start", "AddPend", "Valid", "Missing", "Revoked", "Removed"};
-constexpr std::array<std::string_view, 5> kEventNames = {"NewKey", "KeyRem", "AddTime", "RemTime", "RevBit"};
+constexpr std::array<std::string_view, 6> kStateNames = {"Start",   "AddPend", "Valid",
+                                                         "Missing", "Revoked", "Removed"};
+constexpr std::array<std::string_view, 5> kEventNames = {"NewKey", "KeyRem", "AddTime", "RemTime",
+                                                         "RevBit"};
 
 // The flags field is the RDATA's first two octets (RFC 4034 section 2.1); REVOKE is in the second.
 bool HasRevokeBit(std::span<const uint8_t> rdata) noexcept {
@@ -47,10 +49,12 @@ std::vector<Seen> SeenKeys(const dns::RRset& dnskeys, const Acceptance& acceptan
   for (const auto& rdata : dnskeys.rdatas) {
     if (!IsSepZoneKey(rdata)) continue;
     Seen s{rdata, Identity(rdata), HasRevokeBit(rdata), false, false};
-    s.self_signed = s.revoked && std::find(acceptance.self_signed_revoked.begin(), acceptance.self_signed_revoked.end(),
+    s.self_signed = s.revoked && std::find(acceptance.self_signed_revoked.begin(),
+                                           acceptance.self_signed_revoked.end(),
                                            rdata) != acceptance.self_signed_revoked.end();
     // A set holding both forms of one key: the self-signed revoked form is the one that counts.
-    auto same = std::find_if(seen.begin(), seen.end(), [&](const Seen& o) { return o.identity == s.identity; });
+    auto same = std::find_if(seen.begin(), seen.end(),
+                             [&](const Seen& o) { return o.identity == s.identity; });
     if (same == seen.end()) {
       seen.push_back(std::move(s));
     } else if (s.self_signed) {
@@ -88,7 +92,8 @@ class Machine {
 bool StepPresent(ManagedKey& key, const Seen& seen, Machine& m) {
   key.last_seen = m.now();
   if (seen.revoked && !seen.self_signed && IsTrusted(key.state)) {
-    m.Note("key " + std::to_string(dns::KeyTag(seen.rdata)) + " carries the REVOKE bit without signing the set: ignored (RFC 5011 section 2.1)");
+    m.Note("key " + std::to_string(dns::KeyTag(seen.rdata)) +
+           " carries the REVOKE bit without signing the set: ignored (RFC 5011 section 2.1)");
   }
   switch (key.state) {
     case KeyState::kAddPend:
@@ -114,7 +119,8 @@ bool StepPresent(ManagedKey& key, const Seen& seen, Machine& m) {
 void StepAbsent(ManagedKey& key, Machine& m) {
   switch (key.state) {
     case KeyState::kAddPend:
-      m.Move(key, KeyEvent::kKeyRem, KeyState::kStart, "gone before its hold-down ended; forgotten");
+      m.Move(key, KeyEvent::kKeyRem, KeyState::kStart,
+             "gone before its hold-down ended; forgotten");
       break;
     case KeyState::kValid:
       m.Move(key, KeyEvent::kKeyRem, KeyState::kMissing, "absent from the validated RRset");
@@ -140,9 +146,11 @@ void ApplyRevocations(std::vector<ManagedKey>& keys, const std::vector<size_t>& 
       if (i != index && IsTrusted(keys[i].state)) other_trusted = true;
     }
     if (IsTrusted(key.state) && !other_trusted) {
-      m.Note("key " + std::to_string(key.Tag()) + " is revoked by its owner but is the last trusted key: kept "
+      m.Note("key " + std::to_string(key.Tag()) +
+             " is revoked by its owner but is the last trusted key: kept "
              "until a replacement is Valid (RFC 5011 section 5 trust point deletion not applied)");
-      if (key.state == KeyState::kMissing) m.Move(key, KeyEvent::kNewKey, KeyState::kValid, "present again");
+      if (key.state == KeyState::kMissing)
+        m.Move(key, KeyEvent::kNewKey, KeyState::kValid, "present again");
       continue;
     }
     key.rdata = seen_of[index]->rdata;
@@ -156,18 +164,21 @@ bool MakeRoom(std::vector<ManagedKey>& keys) {
   if (keys.size() < kMaxManagedKeysPerTrustPoint) return true;
   auto oldest = keys.end();
   for (auto it = keys.begin(); it != keys.end(); ++it) {
-    if (it->state == KeyState::kRemoved && (oldest == keys.end() || it->changed < oldest->changed)) oldest = it;
+    if (it->state == KeyState::kRemoved && (oldest == keys.end() || it->changed < oldest->changed))
+      oldest = it;
   }
   if (oldest == keys.end()) return false;
   keys.erase(oldest);
   return true;
 }
 
-void AddNewKeys(std::vector<ManagedKey>& keys, const std::vector<Seen>& seen, uint32_t original_ttl, Machine& m) {
+void AddNewKeys(std::vector<ManagedKey>& keys, const std::vector<Seen>& seen, uint32_t original_ttl,
+                Machine& m) {
   for (const Seen& s : seen) {
     if (s.matched || (s.revoked && !s.self_signed)) continue;
     if (!MakeRoom(keys)) {
-      m.Note("key " + std::to_string(dns::KeyTag(s.rdata)) + " not tracked: the trust point already tracks " +
+      m.Note("key " + std::to_string(dns::KeyTag(s.rdata)) +
+             " not tracked: the trust point already tracks " +
              std::to_string(kMaxManagedKeysPerTrustPoint) + " keys");
       continue;
     }
@@ -201,27 +212,33 @@ std::string_view KeyEventName(KeyEvent event) noexcept {
   return i < kEventNames.size() ? kEventNames[i] : "?";
 }
 
-bool IsTrusted(KeyState state) noexcept { return state == KeyState::kValid || state == KeyState::kMissing; }
+bool IsTrusted(KeyState state) noexcept {
+  return state == KeyState::kValid || state == KeyState::kMissing;
+}
 
 uint16_t ManagedKey::Tag() const noexcept { return dns::KeyTag(rdata); }
 
-TrustPointState InitialTrustPoint(const dns::Name& zone, std::span<const std::vector<uint8_t>> dnskey_rdatas,
+TrustPointState InitialTrustPoint(const dns::Name& zone,
+                                  std::span<const std::vector<uint8_t>> dnskey_rdatas,
                                   int64_t now) {
   TrustPointState state{zone.ToLower(), {}, 0};
   for (const auto& rdata : dnskey_rdatas) {
     if (!IsSepZoneKey(rdata) || HasRevokeBit(rdata)) continue;
-    bool known = std::any_of(state.keys.begin(), state.keys.end(), [&](const ManagedKey& k) { return k.rdata == rdata; });
+    bool known = std::any_of(state.keys.begin(), state.keys.end(),
+                             [&](const ManagedKey& k) { return k.rdata == rdata; });
     if (!known) state.keys.push_back(ManagedKey{rdata, KeyState::kValid, now, now, now, 0});
   }
   return state;
 }
 
 MaintenanceResult ApplyObservation(const TrustPointState& state, const dns::RRset& dnskeys,
-                                   const Acceptance& acceptance, int64_t now, uint32_t original_ttl) {
+                                   const Acceptance& acceptance, int64_t now,
+                                   uint32_t original_ttl) {
   MaintenanceResult result{state, {}, {}};
   Machine m(result, now);
   if (!acceptance.validated) {
-    m.Note("DNSKEY RRset of " + state.zone.ToText() + " not validated by a trusted key, ignored: " + acceptance.why);
+    m.Note("DNSKEY RRset of " + state.zone.ToText() +
+           " not validated by a trusted key, ignored: " + acceptance.why);
     return result;
   }
   if (!(dnskeys.owner == state.zone) || dnskeys.type != dns::RrType::DNSKEY) {
@@ -262,12 +279,14 @@ std::vector<std::vector<uint8_t>> TrustedKeys(const TrustPointState& state) {
 }
 
 int64_t QueryInterval(uint32_t original_ttl, int64_t signature_expiry_interval) noexcept {
-  int64_t shortest = std::min<int64_t>({15 * kDay, original_ttl / 2, std::max<int64_t>(0, signature_expiry_interval) / 2});
+  int64_t shortest = std::min<int64_t>(
+      {15 * kDay, original_ttl / 2, std::max<int64_t>(0, signature_expiry_interval) / 2});
   return std::max(kHour, shortest);
 }
 
 int64_t RetryTime(uint32_t original_ttl, int64_t signature_expiry_interval) noexcept {
-  int64_t shortest = std::min<int64_t>({kDay, original_ttl / 10, std::max<int64_t>(0, signature_expiry_interval) / 10});
+  int64_t shortest = std::min<int64_t>(
+      {kDay, original_ttl / 10, std::max<int64_t>(0, signature_expiry_interval) / 10});
   return std::max(kHour, shortest);
 }
 

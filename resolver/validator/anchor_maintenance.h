@@ -60,9 +60,9 @@ bool IsTrusted(KeyState state) noexcept;
 struct ManagedKey {
   std::vector<uint8_t> rdata;  // DNSKEY RDATA as last seen (REVOKE bit set once Revoked).
   KeyState state = KeyState::kStart;
-  int64_t first_seen = 0;      // First observation in a validated RRset.
-  int64_t last_seen = 0;       // Latest observation in a validated RRset.
-  int64_t changed = 0;         // When `state` was entered.
+  int64_t first_seen = 0;  // First observation in a validated RRset.
+  int64_t last_seen = 0;   // Latest observation in a validated RRset.
+  int64_t changed = 0;     // When `state` was entered.
   // AddPend: when the add hold-down ends (first_seen + max(30 days, original TTL); RFC 5011
   // section 2.4.1). 0 in other states.
   int64_t hold_down_until = 0;
@@ -86,8 +86,8 @@ struct TrustPointState {
 // A new trust point from configured DNSKEY anchors (DNSKEY RDATA of `zone`): each SEP zone key
 // starts Valid at `now` (the operator's configuration is the initial trust, RFC 5011 section 1).
 // Other keys are left out. DS anchors start with TrustPointFromDs (anchor_acceptance.h).
-TrustPointState InitialTrustPoint(const dns::Name& zone, std::span<const std::vector<uint8_t>> dnskey_rdatas,
-                                  int64_t now);
+TrustPointState InitialTrustPoint(const dns::Name& zone,
+                                  std::span<const std::vector<uint8_t>> dnskey_rdatas, int64_t now);
 
 // What anchor_acceptance.h found of an observed DNSKEY RRset.
 struct Acceptance {
@@ -138,10 +138,10 @@ struct MaintenanceResult {
 // A key unknown to the state that arrives revoked and self-signed is recorded Revoked, so it can
 // never be added later. Removed keys stay in the state, never to return, until
 // kMaxManagedKeysPerTrustPoint makes room for a new key (RFC 5011 section 4.2 lets Removed
-// keys be forgotten). Never throws; any
-// RDATA that does not decode as a DNSKEY is ignored.
+// keys be forgotten). Never throws; RDATA that does not decode as a DNSKEY is ignored.
 MaintenanceResult ApplyObservation(const TrustPointState& state, const dns::RRset& dnskeys,
-                                   const Acceptance& acceptance, int64_t now, uint32_t original_ttl);
+                                   const Acceptance& acceptance, int64_t now,
+                                   uint32_t original_ttl);
 
 // The trusted keys' RDATA (Valid and Missing), for the live anchor store.
 std::vector<std::vector<uint8_t>> TrustedKeys(const TrustPointState& state);

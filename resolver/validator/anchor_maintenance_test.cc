@@ -20,7 +20,8 @@ constexpr int64_t kDay = 86400;
 // DNSKEY RDATA (RFC 4034 section 2.1) with a made-up P-256 public key: the machine never
 // verifies, so any key bytes do; `seed` makes keys distinct.
 std::vector<uint8_t> Key(uint8_t seed, uint16_t flags = 257) {
-  std::vector<uint8_t> rdata = {static_cast<uint8_t>(flags >> 8), static_cast<uint8_t>(flags & 0xff), 3,
+  std::vector<uint8_t> rdata = {static_cast<uint8_t>(flags >> 8),
+                                static_cast<uint8_t>(flags & 0xff), 3,
                                 static_cast<uint8_t>(dns::DnssecAlgorithm::ECDSAP256SHA256)};
   for (int i = 0; i < 64; ++i) rdata.push_back(static_cast<uint8_t>(seed + i));
   return rdata;
@@ -45,13 +46,15 @@ struct Row {
   const char* name;
   std::optional<KeyState> from;  // nullopt: the key is not in the state (Start).
   Shows shows;
-  int64_t days;                  // Since the key entered `from` (and was last seen).
-  bool other_trusted;            // Another Valid key, present in every RRset.
+  int64_t days;        // Since the key entered `from` (and was last seen).
+  bool other_trusted;  // Another Valid key, present in every RRset.
   bool validated;
-  std::optional<KeyState> to;    // nullopt: not in the state afterwards.
+  std::optional<KeyState> to;  // nullopt: not in the state afterwards.
   std::optional<KeyEvent> event;
 };
 
+// One row per line reads as a table.
+// clang-format off
 const Row kTable[] = {
     {"new key goes AddPend", std::nullopt, Shows::kPresent, 0, true, true, KeyState::kAddPend, KeyEvent::kNewKey},
     {"new key revoked without self-signature ignored", std::nullopt, Shows::kRevoked, 0, true, true, std::nullopt, std::nullopt},
@@ -76,6 +79,7 @@ const Row kTable[] = {
     {"unvalidated RRset changes nothing (Valid absent)", KeyState::kValid, Shows::kAbsent, 1, true, false, KeyState::kValid, std::nullopt},
     {"unvalidated RRset adds nothing", std::nullopt, Shows::kPresent, 0, true, false, std::nullopt, std::nullopt},
 };
+// clang-format on
 
 TEST(AnchorMaintenanceTest, TruthTableOfSingleTransitions) {
   const std::vector<uint8_t> other = Key(100), key = Key(1);
@@ -84,17 +88,25 @@ TEST(AnchorMaintenanceTest, TruthTableOfSingleTransitions) {
     TrustPointState state{dns::Name(), {}, 0};
     if (row.other_trusted) state.keys.push_back({other, KeyState::kValid, kT0, kT0, kT0, 0});
     if (row.from) {
-      ManagedKey k{*row.from == KeyState::kRevoked || *row.from == KeyState::kRemoved ? Revoked(key) : key,
-                   *row.from, kT0, kT0, kT0, 0};
+      ManagedKey k{
+          *row.from == KeyState::kRevoked || *row.from == KeyState::kRemoved ? Revoked(key) : key,
+          *row.from,
+          kT0,
+          kT0,
+          kT0,
+          0};
       if (*row.from == KeyState::kAddPend) k.hold_down_until = kT0 + kAddHoldDownSeconds;
       state.keys.push_back(k);
     }
     std::vector<std::vector<uint8_t>> rdatas;
     if (row.other_trusted) rdatas.push_back(other);
-    Acceptance acceptance{row.validated, {}, row.validated ? "" : "test: not signed by a trusted key"};
+    Acceptance acceptance{
+        row.validated, {}, row.validated ? "" : "test: not signed by a trusted key"};
     if (row.shows == Shows::kPresent) rdatas.push_back(key);
-    if (row.shows == Shows::kRevoked || row.shows == Shows::kRevokedSelfSigned) rdatas.push_back(Revoked(key));
-    if (row.shows == Shows::kRevokedSelfSigned) acceptance.self_signed_revoked.push_back(Revoked(key));
+    if (row.shows == Shows::kRevoked || row.shows == Shows::kRevokedSelfSigned)
+      rdatas.push_back(Revoked(key));
+    if (row.shows == Shows::kRevokedSelfSigned)
+      acceptance.self_signed_revoked.push_back(Revoked(key));
     int64_t now = kT0 + row.days * kDay;
     MaintenanceResult r = ApplyObservation(state, Set(rdatas), acceptance, now, 3600);
 
@@ -123,7 +135,8 @@ TEST(AnchorMaintenanceTest, TransitionsAreLoggedWithTagStatesAndEvent) {
   MaintenanceResult r = ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0, 3600);
   ASSERT_EQ(r.transitions.size(), 1u);
   EXPECT_EQ(r.transitions[0].text,
-            "key " + std::to_string(dns::KeyTag(Key(2))) + " of .: Start -> AddPend (NewKey, new key, add hold-down starts)");
+            "key " + std::to_string(dns::KeyTag(Key(2))) +
+                " of .: Start -> AddPend (NewKey, new key, add hold-down starts)");
   EXPECT_EQ(r.state.last_refresh, kT0);
   EXPECT_EQ(r.state.keys[1].hold_down_until, kT0 + 30 * kDay);
 }
@@ -133,16 +146,21 @@ TEST(AnchorMaintenanceTest, AddHoldDownIsTheOriginalTtlWhenLonger) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{Key(1)}, kT0);
   const uint32_t forty_days = 40 * kDay;
   state = ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0, forty_days).state;
-  state = ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0 + 35 * kDay, forty_days).state;
+  state =
+      ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0 + 35 * kDay, forty_days)
+          .state;
   EXPECT_EQ(state.keys[1].state, KeyState::kAddPend);
-  state = ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0 + 40 * kDay, forty_days).state;
+  state =
+      ApplyObservation(state, Set({Key(1), Key(2)}), {true, {}, {}}, kT0 + 40 * kDay, forty_days)
+          .state;
   EXPECT_EQ(state.keys[1].state, KeyState::kValid);
 }
 
 TEST(AnchorMaintenanceTest, ZoneSigningKeysAndOtherOwnersAreNotTracked) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{Key(1), Key(2, 256)}, kT0);
   ASSERT_EQ(state.keys.size(), 1u);  // The ZSK is no anchor.
-  MaintenanceResult r = ApplyObservation(state, Set({Key(1), Key(3, 256)}), {true, {}, {}}, kT0, 3600);
+  MaintenanceResult r =
+      ApplyObservation(state, Set({Key(1), Key(3, 256)}), {true, {}, {}}, kT0, 3600);
   EXPECT_EQ(r.state.keys.size(), 1u);
   dns::RRset elsewhere = Set({Key(1), Key(4)});
   elsewhere.owner = *dns::Name::FromText("example.");
@@ -155,12 +173,15 @@ TEST(AnchorMaintenanceTest, ZoneSigningKeysAndOtherOwnersAreNotTracked) {
 TEST(AnchorMaintenanceTest, KeyCountIsBounded) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{Key(0)}, kT0);
   for (uint8_t i = 1; i < kMaxManagedKeysPerTrustPoint; ++i) {
-    state.keys.push_back({Revoked(Key(i)), i == 5 ? KeyState::kRemoved : KeyState::kRevoked, kT0, kT0, kT0 + i, 0});
+    state.keys.push_back(
+        {Revoked(Key(i)), i == 5 ? KeyState::kRemoved : KeyState::kRevoked, kT0, kT0, kT0 + i, 0});
   }
-  MaintenanceResult r = ApplyObservation(state, Set({Key(0), Key(200)}), {true, {}, {}}, kT0 + kDay, 3600);
+  MaintenanceResult r =
+      ApplyObservation(state, Set({Key(0), Key(200)}), {true, {}, {}}, kT0 + kDay, 3600);
   ASSERT_EQ(r.state.keys.size(), kMaxManagedKeysPerTrustPoint);
   EXPECT_EQ(r.state.keys.back().rdata, Key(200));  // Took the Removed key's place.
-  r = ApplyObservation(r.state, Set({Key(0), Key(200), Key(201)}), {true, {}, {}}, kT0 + 2 * kDay, 3600);
+  r = ApplyObservation(r.state, Set({Key(0), Key(200), Key(201)}), {true, {}, {}}, kT0 + 2 * kDay,
+                       3600);
   EXPECT_EQ(r.state.keys.size(), kMaxManagedKeysPerTrustPoint);
   ASSERT_FALSE(r.notes.empty());
   EXPECT_NE(r.notes.back().find("not tracked"), std::string::npos);
@@ -168,14 +189,15 @@ TEST(AnchorMaintenanceTest, KeyCountIsBounded) {
 
 TEST(AnchorMaintenanceTest, TrustedKeysAreValidAndMissing) {
   TrustPointState state{dns::Name(), {}, 0};
-  KeyState states[] = {KeyState::kAddPend, KeyState::kValid, KeyState::kMissing, KeyState::kRevoked, KeyState::kRemoved};
+  KeyState states[] = {KeyState::kAddPend, KeyState::kValid, KeyState::kMissing, KeyState::kRevoked,
+                       KeyState::kRemoved};
   for (uint8_t i = 0; i < 5; ++i) state.keys.push_back({Key(i), states[i], kT0, kT0, kT0, 0});
   EXPECT_EQ(TrustedKeys(state), (KeyList{Key(1), Key(2)}));
 }
 
 TEST(AnchorMaintenanceTest, StateNamesRoundTrip) {
-  for (KeyState s : {KeyState::kStart, KeyState::kAddPend, KeyState::kValid, KeyState::kMissing, KeyState::kRevoked,
-                     KeyState::kRemoved}) {
+  for (KeyState s : {KeyState::kStart, KeyState::kAddPend, KeyState::kValid, KeyState::kMissing,
+                     KeyState::kRevoked, KeyState::kRemoved}) {
     EXPECT_EQ(KeyStateFromName(KeyStateName(s)), s);
   }
   EXPECT_EQ(KeyStateFromName("valid"), std::nullopt);

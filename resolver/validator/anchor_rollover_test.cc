@@ -41,16 +41,17 @@ struct Signer {
 
 // The root's DNSKEY RRset as published at `now`: `rdatas`, signed by each of `signers` for two
 // weeks from an hour ago (re-signed at every step, as the root is).
-dns::RRset Publish(std::vector<std::vector<uint8_t>> rdatas, const std::vector<Signer>& signers, int64_t now) {
+dns::RRset Publish(std::vector<std::vector<uint8_t>> rdatas, const std::vector<Signer>& signers,
+                   int64_t now) {
   dns::RRset set;
   set.owner = dns::Name();
   set.type = dns::RrType::DNSKEY;
   set.ttl = kTtl;
   set.rdatas = std::move(rdatas);
   for (const Signer& s : signers) {
-    auto sig = crypto::SignRRset(s.key->key(), s.key->Flags(s.revoked), dns::Name(), dns::Name(), dns::RrType::DNSKEY,
-                                 kTtl, set.rdatas, static_cast<uint32_t>(now - 3600),
-                                 static_cast<uint32_t>(now + 14 * kDay));
+    auto sig = crypto::SignRRset(
+        s.key->key(), s.key->Flags(s.revoked), dns::Name(), dns::Name(), dns::RrType::DNSKEY, kTtl,
+        set.rdatas, static_cast<uint32_t>(now - 3600), static_cast<uint32_t>(now + 14 * kDay));
     EXPECT_TRUE(sig.has_value());
     if (sig) set.sigs.push_back(*sig);
   }
@@ -86,7 +87,8 @@ class RolloverTest : public ::testing::Test {
 
 // The whole rollover over 70 days; with `restart_at_day` the state is written and read back
 // then, which must not change the outcome.
-TrustPointState RunRollover(const LabKey& a, const LabKey& b, const LabKey& attacker, int restart_at_day) {
+TrustPointState RunRollover(const LabKey& a, const LabKey& b, const LabKey& attacker,
+                            int restart_at_day) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a.Rdata()}, kT0);
   auto at = [](int day) { return kT0 + day * kDay; };
   auto step = [&](int day, std::vector<std::vector<uint8_t>> rdatas, std::vector<Signer> signers) {
@@ -141,40 +143,49 @@ TEST_F(RolloverTest, AcceptanceNeedsATrustedKeyPresentAndSigning) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
   ValidationBudget budget;
   // Signed by A: validated.
-  auto ok = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0), kT0, {}, budget);
+  auto ok = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0), kT0, {},
+                                   budget);
   EXPECT_TRUE(ok.validated) << ok.why;
   // Signed by B, which is only pending: not validated.
-  state = ApplyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0), ok, kT0, kTtl).state;
-  auto pending = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&b_}}, kT0), kT0, {}, budget);
+  state =
+      ApplyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0), ok, kT0, kTtl).state;
+  auto pending = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&b_}}, kT0), kT0,
+                                        {}, budget);
   EXPECT_FALSE(pending.validated);
   EXPECT_FALSE(pending.why.empty());
   // Signed by A but A not in the set: RFC 4035 section 5.2 wants the key in the set.
   auto absent = CheckDnskeyObservation(state, Publish({b_.Rdata()}, {{&a_}}, kT0), kT0, {}, budget);
   EXPECT_FALSE(absent.validated);
   // A's signature has expired (checked 30 days later, with the skew allowance spent).
-  auto expired = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0), kT0 + 30 * kDay, {}, budget);
+  auto expired = CheckDnskeyObservation(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0),
+                                        kT0 + 30 * kDay, {}, budget);
   EXPECT_FALSE(expired.validated);
 }
 
 TEST_F(RolloverTest, RevocationCountsOnlyWhenSelfSigned) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata(), b_.Rdata()}, kT0);
   ValidationBudget budget;
-  auto by_other = CheckDnskeyObservation(state, Publish({a_.Rdata(true), b_.Rdata()}, {{&b_}}, kT0), kT0, {}, budget);
+  auto by_other = CheckDnskeyObservation(state, Publish({a_.Rdata(true), b_.Rdata()}, {{&b_}}, kT0),
+                                         kT0, {}, budget);
   EXPECT_TRUE(by_other.validated);
   EXPECT_TRUE(by_other.self_signed_revoked.empty());
-  auto self = CheckDnskeyObservation(state, Publish({a_.Rdata(true), b_.Rdata()}, {{&a_, true}}, kT0), kT0, {}, budget);
+  auto self = CheckDnskeyObservation(
+      state, Publish({a_.Rdata(true), b_.Rdata()}, {{&a_, true}}, kT0), kT0, {}, budget);
   EXPECT_FALSE(self.validated);  // A revoked key vouches for nothing (RFC 5011 section 2.1).
   EXPECT_EQ(self.self_signed_revoked, (KeyList{a_.Rdata(true)}));
   // Unvalidated: the self-signed revocation alone moves nothing.
-  EXPECT_EQ(ApplyObservation(state, Publish({a_.Rdata(true), b_.Rdata()}, {{&a_, true}}, kT0), self, kT0, kTtl).state, state);
+  EXPECT_EQ(ApplyObservation(state, Publish({a_.Rdata(true), b_.Rdata()}, {{&a_, true}}, kT0), self,
+                             kT0, kTtl)
+                .state,
+            state);
 }
 
 // A revoked key vouches for nothing, so a set can revoke the last trusted key only when it also
 // carries that key unrevoked (or a buggy signer publishes both): the revocation is deferred.
 TEST_F(RolloverTest, LastKeyRevokedIsKeptUntilAReplacementIsValid) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
-  MaintenanceResult r =
-      Observe(state, Publish({a_.Rdata(), a_.Rdata(true), b_.Rdata()}, {{&a_, true}, {&a_}}, kT0), kT0);
+  MaintenanceResult r = Observe(
+      state, Publish({a_.Rdata(), a_.Rdata(true), b_.Rdata()}, {{&a_, true}, {&a_}}, kT0), kT0);
   EXPECT_EQ(StateOf(r.state, a_), KeyState::kValid);
   EXPECT_EQ(StateOf(r.state, b_), KeyState::kAddPend);
   ASSERT_FALSE(r.notes.empty());
@@ -209,7 +220,8 @@ TEST_F(RolloverTest, OnlyTheVerifiedSignatureTimesTheMachine) {
 TEST_F(RolloverTest, OlderSetsAreRefusedAsReplays) {
   TrustPointState state = InitialTrustPoint(dns::Name(), KeyList{a_.Rdata()}, kT0);
   dns::RRset old_set = Publish({a_.Rdata()}, {{&a_}}, kT0);
-  state = Observe(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0 + 2 * kDay), kT0 + 2 * kDay).state;
+  state = Observe(state, Publish({a_.Rdata(), b_.Rdata()}, {{&a_}}, kT0 + 2 * kDay), kT0 + 2 * kDay)
+              .state;
   ASSERT_EQ(StateOf(state, b_), KeyState::kAddPend);
   ValidationBudget budget;
   Acceptance replay = CheckDnskeyObservation(state, old_set, kT0 + 3 * kDay, {}, budget);
@@ -228,7 +240,8 @@ TEST_F(RolloverTest, RefreshSchedulesTheNextQueryOrARetry) {
   EXPECT_EQ(StateOf(ok.result.state, b_), KeyState::kAddPend);
   EXPECT_EQ(ok.result.state.keys.back().hold_down_until, kT0 + kAddHoldDownSeconds);
   EXPECT_EQ(ok.next_refresh, kT0 + kDay);  // Half the 2-day TTL.
-  RefreshOutcome bad = RefreshTrustPoint(state, Publish({a_.Rdata(), b_.Rdata()}, {{&attacker_}}, kT0), kT0, {}, budget);
+  RefreshOutcome bad = RefreshTrustPoint(
+      state, Publish({a_.Rdata(), b_.Rdata()}, {{&attacker_}}, kT0), kT0, {}, budget);
   EXPECT_FALSE(bad.validated);
   EXPECT_EQ(bad.result.state, state);
   // No signature verified, so none to time from: the one-hour floor.
@@ -253,9 +266,11 @@ TEST_F(RolloverTest, DsAnchorsSeedTheTrustPoint) {
   auto state = TrustPointFromDs(dns::Name(), ds, set, kT0, {}, budget);
   ASSERT_TRUE(state.has_value());
   EXPECT_EQ(TrustedKeys(*state), KeyList{a_.Rdata()});
-  EXPECT_EQ(StateOf(RefreshTrustPoint(*state, set, kT0, {}, budget).result.state, b_), KeyState::kAddPend);
+  EXPECT_EQ(StateOf(RefreshTrustPoint(*state, set, kT0, {}, budget).result.state, b_),
+            KeyState::kAddPend);
   // Signed only by B, which no DS names: nothing to start from.
-  EXPECT_FALSE(TrustPointFromDs(dns::Name(), ds, Publish({a_.Rdata(), b_.Rdata()}, {{&b_}}, kT0), kT0, {}, budget));
+  EXPECT_FALSE(TrustPointFromDs(dns::Name(), ds, Publish({a_.Rdata(), b_.Rdata()}, {{&b_}}, kT0),
+                                kT0, {}, budget));
   // A DS of another key: nothing either.
   std::vector<dns::rdata::DS> other = {DsOf(attacker_)};
   EXPECT_FALSE(TrustPointFromDs(dns::Name(), other, set, kT0, {}, budget));

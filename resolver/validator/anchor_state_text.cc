@@ -47,9 +47,11 @@ std::string KeyLine(const dns::Name& zone, const ManagedKey& key) {
   dns::Record record{zone, dns::RrType::DNSKEY, dns::RrClass::IN, 0, key.rdata};
   std::string line = IsTrusted(key.state) ? "" : std::string(kCommentedKey);
   line += dns::RecordToText(record);
-  line += std::string(kStateMarker) + std::string(KeyStateName(key.state)) + " tag=" + std::to_string(key.Tag()) +
-          " first-seen=" + std::to_string(key.first_seen) + " last-seen=" + std::to_string(key.last_seen) +
-          " changed=" + std::to_string(key.changed) + " hold-down-until=" + std::to_string(key.hold_down_until);
+  line += std::string(kStateMarker) + std::string(KeyStateName(key.state)) +
+          " tag=" + std::to_string(key.Tag()) + " first-seen=" + std::to_string(key.first_seen) +
+          " last-seen=" + std::to_string(key.last_seen) +
+          " changed=" + std::to_string(key.changed) +
+          " hold-down-until=" + std::to_string(key.hold_down_until);
   return line;
 }
 
@@ -58,19 +60,26 @@ Result<void, std::string> ParseFields(std::string_view fields, ManagedKey& key) 
   std::vector<std::string_view> words = Words(fields);
   if (words.empty()) return Unexpected(std::string("no state"));
   auto state = KeyStateFromName(words[0]);
-  if (!state || *state == KeyState::kStart) return Unexpected("unknown state '" + std::string(words[0]) + "'");
+  if (!state || *state == KeyState::kStart)
+    return Unexpected("unknown state '" + std::string(words[0]) + "'");
   key.state = *state;
-  constexpr std::array<std::string_view, 5> kNames = {"tag", "first-seen", "last-seen", "changed", "hold-down-until"};
+  constexpr std::array<std::string_view, 5> kNames = {"tag", "first-seen", "last-seen", "changed",
+                                                      "hold-down-until"};
   std::array<int64_t, 5> values{};
-  if (words.size() != 1 + kNames.size()) return Unexpected(std::string("expected tag, first-seen, last-seen, changed, hold-down-until"));
+  if (words.size() != 1 + kNames.size())
+    return Unexpected(std::string("expected tag, first-seen, last-seen, changed, hold-down-until"));
   for (size_t i = 0; i < kNames.size(); ++i) {
     std::string_view word = words[i + 1];
     size_t eq = word.find('=');
-    if (eq == std::string_view::npos || word.substr(0, eq) != kNames[i] || !ParseTime(word.substr(eq + 1), values[i])) {
-      return Unexpected("expected " + std::string(kNames[i]) + "=NUMBER, got '" + std::string(word) + "'");
+    if (eq == std::string_view::npos || word.substr(0, eq) != kNames[i] ||
+        !ParseTime(word.substr(eq + 1), values[i])) {
+      return Unexpected("expected " + std::string(kNames[i]) + "=NUMBER, got '" +
+                        std::string(word) + "'");
     }
   }
-  if (values[0] != key.Tag()) return Unexpected("tag=" + std::to_string(values[0]) + " is not the key's tag " + std::to_string(key.Tag()));
+  if (values[0] != key.Tag())
+    return Unexpected("tag=" + std::to_string(values[0]) + " is not the key's tag " +
+                      std::to_string(key.Tag()));
   key.first_seen = values[1];
   key.last_seen = values[2];
   key.changed = values[3];
@@ -78,23 +87,28 @@ Result<void, std::string> ParseFields(std::string_view fields, ManagedKey& key) 
   return {};
 }
 
-Result<ManagedKey, std::string> ParseKeyLine(std::string_view line, const dns::Name& zone, const std::string& where) {
+Result<ManagedKey, std::string> ParseKeyLine(std::string_view line, const dns::Name& zone,
+                                             const std::string& where) {
   bool commented = line.starts_with(kCommentedKey);
   if (commented) line.remove_prefix(kCommentedKey.size());
   size_t marker = line.find(kStateMarker);
-  if (marker == std::string_view::npos) return Unexpected(std::string("a DNSKEY line without its '; state=' comment"));
+  if (marker == std::string_view::npos)
+    return Unexpected(std::string("a DNSKEY line without its '; state=' comment"));
   dns::ZoneParseOptions options;
   options.allow_include = false;
   options.default_ttl = 0;
   auto records = dns::ParseZoneText(line.substr(0, marker), where, options);
   if (!records) return Unexpected(records.error().reason);
-  if (records->size() != 1 || (*records)[0].type != dns::RrType::DNSKEY || !((*records)[0].owner == zone)) {
+  if (records->size() != 1 || (*records)[0].type != dns::RrType::DNSKEY ||
+      !((*records)[0].owner == zone)) {
     return Unexpected("expected one DNSKEY record of " + zone.ToText());
   }
   ManagedKey key;
   key.rdata = std::move((*records)[0].rdata);
-  if (!dns::Decode<dns::rdata::DNSKEY>(key.rdata)) return Unexpected(std::string("the DNSKEY does not decode"));
-  if (auto ok = ParseFields(line.substr(marker + kStateMarker.size()), key); !ok) return Unexpected(ok.error());
+  if (!dns::Decode<dns::rdata::DNSKEY>(key.rdata))
+    return Unexpected(std::string("the DNSKEY does not decode"));
+  if (auto ok = ParseFields(line.substr(marker + kStateMarker.size()), key); !ok)
+    return Unexpected(ok.error());
   if (commented == IsTrusted(key.state)) {
     return Unexpected("a key in state " + std::string(KeyStateName(key.state)) +
                       (commented ? " must not be commented out" : " must be commented out ';; '"));
@@ -107,7 +121,8 @@ Result<TrustPointState, std::string> ParseTrustPointLine(std::string_view line) 
   int64_t refresh = 0, inception = 0;
   if (words.size() != 5 || words[1] != "last-refresh" || !ParseTime(words[2], refresh) ||
       words[3] != "last-inception" || !ParseTime(words[4], inception) || inception > UINT32_MAX) {
-    return Unexpected(std::string("expected '; trust-point ZONE last-refresh SECONDS last-inception SERIAL'"));
+    return Unexpected(
+        std::string("expected '; trust-point ZONE last-refresh SECONDS last-inception SERIAL'"));
   }
   auto zone = dns::Name::FromText(words[0]);
   if (!zone) return Unexpected("'" + std::string(words[0]) + "' is not a domain name");
@@ -115,26 +130,32 @@ Result<TrustPointState, std::string> ParseTrustPointLine(std::string_view line) 
 }
 
 // One non-empty line after the header, into `points`.
-Result<void, std::string> ParseLine(std::string_view line, std::vector<TrustPointState>& points, const std::string& where) {
+Result<void, std::string> ParseLine(std::string_view line, std::vector<TrustPointState>& points,
+                                    const std::string& where) {
   if (line.starts_with(kTrustPoint)) {
     auto point = ParseTrustPointLine(line);
     if (!point) return Unexpected(point.error());
-    if (points.size() >= kMaxManagedTrustPoints) return Unexpected(std::string("too many trust points"));
+    if (points.size() >= kMaxManagedTrustPoints)
+      return Unexpected(std::string("too many trust points"));
     for (const TrustPointState& p : points) {
-      if (p.zone == point->zone) return Unexpected("trust point " + p.zone.ToText() + " given twice");
+      if (p.zone == point->zone)
+        return Unexpected("trust point " + p.zone.ToText() + " given twice");
     }
     points.push_back(std::move(*point));
     return {};
   }
   if (line[0] == ';' && !line.starts_with(kCommentedKey)) return {};  // A comment.
-  if (line.starts_with(kCommentedKey) && line.find(kStateMarker) == std::string_view::npos) return {};
+  if (line.starts_with(kCommentedKey) && line.find(kStateMarker) == std::string_view::npos)
+    return {};
   if (points.empty()) return Unexpected(std::string("a key before any '; trust-point' line"));
   TrustPointState& point = points.back();
   auto key = ParseKeyLine(line, point.zone, where);
   if (!key) return Unexpected(key.error());
-  if (point.keys.size() >= kMaxManagedKeysPerTrustPoint) return Unexpected(std::string("too many keys in one trust point"));
+  if (point.keys.size() >= kMaxManagedKeysPerTrustPoint)
+    return Unexpected(std::string("too many keys in one trust point"));
   for (const ManagedKey& k : point.keys) {
-    if (SameKey(k.rdata, key->rdata)) return Unexpected("key " + std::to_string(k.Tag()) + " given twice");
+    if (SameKey(k.rdata, key->rdata))
+      return Unexpected("key " + std::to_string(k.Tag()) + " given twice");
   }
   point.keys.push_back(std::move(*key));
   return {};
@@ -145,14 +166,16 @@ Result<void, std::string> ParseLine(std::string_view line, std::vector<TrustPoin
 std::string SerializeManagedAnchors(std::span<const TrustPointState> points) {
   std::string text = std::string(kHeader) + "\n";
   for (const TrustPointState& point : points) {
-    text += std::string(kTrustPoint) + point.zone.ToText() + " last-refresh " + std::to_string(point.last_refresh) +
-            " last-inception " + std::to_string(point.last_inception) + "\n";
+    text += std::string(kTrustPoint) + point.zone.ToText() + " last-refresh " +
+            std::to_string(point.last_refresh) + " last-inception " +
+            std::to_string(point.last_inception) + "\n";
     for (const ManagedKey& key : point.keys) text += KeyLine(point.zone, key) + "\n";
   }
   return text;
 }
 
-Result<std::vector<TrustPointState>, std::string> ParseManagedAnchors(std::string_view text, const std::string& where) {
+Result<std::vector<TrustPointState>, std::string> ParseManagedAnchors(std::string_view text,
+                                                                      const std::string& where) {
   std::vector<TrustPointState> points;
   size_t number = 0;
   bool header_seen = false;
@@ -164,9 +187,11 @@ Result<std::vector<TrustPointState>, std::string> ParseManagedAnchors(std::strin
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::string at = where + ":" + std::to_string(number) + ": ";
     if (!header_seen) {
-      if (!line.starts_with(kHeaderPrefix)) return Unexpected(at + "not a redoubt managed-keys file (no header)");
+      if (!line.starts_with(kHeaderPrefix))
+        return Unexpected(at + "not a redoubt managed-keys file (no header)");
       std::vector<std::string_view> words = Words(line.substr(kHeaderPrefix.size()));
-      if (words.empty() || words[0] != "v1") return Unexpected(at + "unsupported managed-keys version");
+      if (words.empty() || words[0] != "v1")
+        return Unexpected(at + "unsupported managed-keys version");
       header_seen = true;
       continue;
     }

@@ -5,8 +5,10 @@
 //
 //   ; redoubt-managed-keys v1 (RFC 5011): trusted keys are DNSKEY lines, the rest commented out
 //   ; trust-point . last-refresh 1767225600 last-inception 1767222000
-//   .	0	IN	DNSKEY	257 3 8 AwEAAa... ; state=Valid tag=20326 first-seen=... last-seen=... changed=... hold-down-until=0
-//   ;; .	0	IN	DNSKEY	385 3 8 AwEAAa... ; state=Revoked tag=20454 first-seen=... ...
+//   .  0  IN  DNSKEY  257 3 8 AwEAAa... ; state=Valid tag=20326 first-seen=T last-seen=T ...
+//   ;; .  0  IN  DNSKEY  385 3 8 AwEAAa... ; state=Revoked tag=20454 first-seen=T ...
+//
+// (fields separated by tabs; every key line ends "changed=T hold-down-until=T").
 //
 // No file I/O here (the validator room's rule, tests/check_layering.sh).
 #pragma once
@@ -32,8 +34,9 @@ std::string SerializeManagedAnchors(std::span<const TrustPointState> points);
 // DNSKEY of the current trust point, a missing or unknown state, a bad or negative time, a tag
 // that is not the key's, a trusted key commented out or an untrusted one not commented out (so
 // the file read as a plain anchor file trusts exactly the trusted keys), a key (with or without
-// its REVOKE bit) or trust point given twice, more than kMaxManagedTrustPoints trust points or kMaxManagedKeysPerTrustPoint
-// keys in one. Never throws; reads nothing outside `text`.
-Result<std::vector<TrustPointState>, std::string> ParseManagedAnchors(std::string_view text, const std::string& where);
+// its REVOKE bit) or trust point given twice, more than kMaxManagedTrustPoints trust points or
+// kMaxManagedKeysPerTrustPoint keys in one. Never throws; reads nothing outside `text`.
+Result<std::vector<TrustPointState>, std::string> ParseManagedAnchors(std::string_view text,
+                                                                      const std::string& where);
 
 }  // namespace redoubt::resolver

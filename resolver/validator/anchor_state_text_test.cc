@@ -12,7 +12,8 @@ namespace {
 constexpr int64_t kT0 = 1'767'225'600;
 
 std::vector<uint8_t> Key(uint8_t seed, uint16_t flags = 257) {
-  std::vector<uint8_t> rdata = {static_cast<uint8_t>(flags >> 8), static_cast<uint8_t>(flags & 0xff), 3,
+  std::vector<uint8_t> rdata = {static_cast<uint8_t>(flags >> 8),
+                                static_cast<uint8_t>(flags & 0xff), 3,
                                 static_cast<uint8_t>(dns::DnssecAlgorithm::ECDSAP256SHA256)};
   for (int i = 0; i < 64; ++i) rdata.push_back(static_cast<uint8_t>(seed * 7 + i));
   return rdata;
@@ -21,8 +22,10 @@ std::vector<uint8_t> Key(uint8_t seed, uint16_t flags = 257) {
 std::vector<TrustPointState> Sample() {
   TrustPointState root{dns::Name(), {}, kT0 + 5, static_cast<uint32_t>(kT0 - 3600)};
   root.keys.push_back({Key(1), KeyState::kValid, kT0, kT0 + 5, kT0, 0});
-  root.keys.push_back({Key(2), KeyState::kAddPend, kT0 + 1, kT0 + 5, kT0 + 1, kT0 + 1 + kAddHoldDownSeconds});
-  root.keys.push_back({Key(3, 257 | kDnskeyRevokeFlag), KeyState::kRevoked, kT0, kT0 + 2, kT0 + 2, 0});
+  root.keys.push_back(
+      {Key(2), KeyState::kAddPend, kT0 + 1, kT0 + 5, kT0 + 1, kT0 + 1 + kAddHoldDownSeconds});
+  root.keys.push_back(
+      {Key(3, 257 | kDnskeyRevokeFlag), KeyState::kRevoked, kT0, kT0 + 2, kT0 + 2, 0});
   root.keys.push_back({Key(4), KeyState::kMissing, kT0, kT0 + 1, kT0 + 3, 0});
   root.keys.push_back({Key(5, 257 | kDnskeyRevokeFlag), KeyState::kRemoved, kT0, kT0, kT0 + 4, 0});
   TrustPointState example{*dns::Name::FromText("example."), {}, 0};
@@ -78,25 +81,33 @@ TEST(AnchorStateTextTest, ErrorsNameTheLine) {
   bad_state.replace(bad_state.find("state=AddPend"), 13, "state=Pending");
   std::string bad_tag = header + point + valid_line.substr(0, valid_line.find(" tag=")) + " tag=1" +
                         valid_line.substr(valid_line.find(" first-seen=")) + "\n";
-  std::string negative = header + point + valid_line.substr(0, valid_line.find(" first-seen=")) + " first-seen=-1" +
-                         valid_line.substr(valid_line.find(" last-seen=")) + "\n";
+  std::string negative = header + point + valid_line.substr(0, valid_line.find(" first-seen=")) +
+                         " first-seen=-1" + valid_line.substr(valid_line.find(" last-seen=")) +
+                         "\n";
   const Case cases[] = {
       {"", "state:1: empty managed-keys text"},
       {"; some other file\n", "state:1: not a redoubt managed-keys file"},
       {"; redoubt-managed-keys v2 future\n", "state:1: unsupported managed-keys version"},
       {header + valid_line + "\n", "state:2: a key before any '; trust-point' line"},
-      {header + "; trust-point . last-refresh soon last-inception 0\n", "state:2: expected '; trust-point ZONE last-refresh SECONDS last-inception SERIAL'"},
-      {header + "; trust-point . last-refresh 0\n", "state:2: expected '; trust-point ZONE last-refresh"},
-      {header + "; trust-point . last-refresh 0 last-inception 4294967296\n", "state:2: expected '; trust-point ZONE"},
+      {header + "; trust-point . last-refresh soon last-inception 0\n",
+       "state:2: expected '; trust-point ZONE last-refresh SECONDS last-inception SERIAL'"},
+      {header + "; trust-point . last-refresh 0\n",
+       "state:2: expected '; trust-point ZONE last-refresh"},
+      {header + "; trust-point . last-refresh 0 last-inception 4294967296\n",
+       "state:2: expected '; trust-point ZONE"},
       {header + point + point, "state:3: trust point . given twice"},
       {header + point + valid_line + "\n" + valid_line + "\n", "state:4: key"},
       {commented_valid, "state:3: a key in state Valid must not be commented out"},
       {bad_state, "state:4: unknown state 'Pending'"},
       {bad_tag, "state:3: tag=1 is not the key's tag"},
       {negative, "state:3: expected first-seen=NUMBER"},
-      {header + "; trust-point example. last-refresh 0 last-inception 0\n" + valid_line + "\n", "state:3: expected one DNSKEY record of example."},
-      {header + point + ". 0 IN DNSKEY 257 3 13 AAAA\n", "state:3: a DNSKEY line without its '; state=' comment"},
-      {header + point + ". 0 IN A 192.0.2.1 ; state=Valid tag=0 first-seen=0 last-seen=0 changed=0 hold-down-until=0\n",
+      {header + "; trust-point example. last-refresh 0 last-inception 0\n" + valid_line + "\n",
+       "state:3: expected one DNSKEY record of example."},
+      {header + point + ". 0 IN DNSKEY 257 3 13 AAAA\n",
+       "state:3: a DNSKEY line without its '; state=' comment"},
+      {header + point +
+           ". 0 IN A 192.0.2.1 ; state=Valid tag=0 first-seen=0 last-seen=0 changed=0 "
+           "hold-down-until=0\n",
        "state:3: expected one DNSKEY record of ."},
   };
   for (const Case& c : cases) {

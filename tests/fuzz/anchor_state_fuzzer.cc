@@ -39,8 +39,10 @@ bool AnyTrusted(const TrustPointState& p) {
 
 const ManagedKey* Find(const TrustPointState& p, const ManagedKey& before) {
   for (const ManagedKey& k : p.keys) {
-    if (k.first_seen == before.first_seen && k.rdata.size() == before.rdata.size() && k.rdata.size() >= 2 &&
-        std::equal(k.rdata.begin() + 2, k.rdata.end(), before.rdata.begin() + 2) && k.rdata[0] == before.rdata[0] &&
+    if (k.first_seen == before.first_seen && k.rdata.size() == before.rdata.size() &&
+        k.rdata.size() >= 2 &&
+        std::equal(k.rdata.begin() + 2, k.rdata.end(), before.rdata.begin() + 2) &&
+        k.rdata[0] == before.rdata[0] &&
         (k.rdata[1] | kDnskeyRevokeFlag) == (before.rdata[1] | kDnskeyRevokeFlag)) {
       return &k;
     }
@@ -72,7 +74,9 @@ void Observe(const TrustPointState& point, std::span<const uint8_t> control) {
     if (after == nullptr) continue;
     bool was_out = before.state == KeyState::kRevoked || before.state == KeyState::kRemoved;
     if (was_out && IsTrusted(after->state)) std::abort();
-    if (before.state == KeyState::kAddPend && after->state == KeyState::kValid && now < before.hold_down_until) std::abort();
+    if (before.state == KeyState::kAddPend && after->state == KeyState::kValid &&
+        now < before.hold_down_until)
+      std::abort();
   }
   CheckRoundTrip({r.state});
 }
