@@ -1,13 +1,11 @@
 #include "resolver/daemon/negative_anchor_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "resolver/daemon/atomic_file.h"
 
 namespace redoubt::resolver {
 
@@ -25,19 +23,7 @@ Result<void, std::string> LoadNegativeAnchorFile(const std::string& path, Runtim
 }
 
 Result<void, std::string> SaveNegativeAnchorFile(const std::string& path, const RuntimeNegativeAnchors& anchors) {
-  std::string text = anchors.Serialize();
-  std::string temporary = path + ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return Unexpected(temporary + ": " + std::strerror(errno));
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  int saved_errno = errno;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(written ? errno : saved_errno);
-    ::unlink(temporary.c_str());
-    return Unexpected(path + ": " + why);
-  }
-  return {};
+  return WriteFileAtomically(path, anchors.Serialize(), 0640);
 }
 
 }  // namespace redoubt::resolver

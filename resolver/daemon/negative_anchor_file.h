@@ -13,7 +13,8 @@ namespace redoubt::resolver {
 // malformed one fails with "PATH:LINE: reason" (or "PATH: reason") and leaves the set empty.
 Result<void, std::string> LoadNegativeAnchorFile(const std::string& path, RuntimeNegativeAnchors& anchors);
 
-// Writes the set atomically: a temporary file beside `path`, fsync, rename. A crash leaves the
+// Writes the set atomically (atomic_file.h): a temporary file beside `path`, fsync, rename,
+// fsync of the directory. A crash leaves the
 // old file or the new one, never half of one.
 Result<void, std::string> SaveNegativeAnchorFile(const std::string& path, const RuntimeNegativeAnchors& anchors);
 
