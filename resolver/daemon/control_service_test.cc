@@ -75,10 +75,10 @@ class ControlServiceTest : public ::testing::Test {
 
   ControlService Service(bool with_cache = true) {
     ControlTargets targets;
-    targets.config = &config_;
+    live_ = std::make_unique<LiveState>(LiveSettings{"", Shared(config_), std::make_shared<Delegation>(hints_), Shared(anchors_)});
+    targets.live = live_.get();
     targets.workers = &workers_;
     targets.cache = with_cache ? cache_.get() : nullptr;
-    targets.anchors = &anchors_;
     targets.start_time_seconds = kNow - 3600;
     targets.now_seconds = [] { return kNow; };
     targets.log = [this](const std::string& line) { log_.push_back(line); };
@@ -94,7 +94,7 @@ class ControlServiceTest : public ::testing::Test {
 
   void StartWorker() {
     hints_ = *LoadRootHints("");
-    auto worker = std::make_unique<Worker>(config_, hints_, &checksum_capable_, cache_.get(), anchors_);
+    auto worker = std::make_unique<Worker>(Shared(config_), hints_, &checksum_capable_, cache_.get(), Shared(anchors_));
     ASSERT_TRUE(worker->Start());
     workers_.push_back(std::move(worker));
   }
@@ -109,6 +109,13 @@ class ControlServiceTest : public ::testing::Test {
   SharedServerFlags checksum_capable_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::string> log_;
+  std::unique_ptr<LiveState> live_;
+
+  // The fixture's own objects, lent to what wants shared ones (they outlive every user).
+  template <typename T>
+  static std::shared_ptr<const T> Shared(const T& object) {
+    return std::shared_ptr<const T>(&object, [](const T*) {});
+  }
 };
 
 TEST_F(ControlServiceTest, FlushNameLeavesTheRestAndIsLoggedWithTheCaller) {
