@@ -8,7 +8,8 @@
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
-#   redoubt-control against a running redoubt (tests/integration/control.sh),
+#   redoubt-control against a running redoubt (tests/integration/control.sh), reload and
+#   SIGHUP with forward zones moved between two NSD servers (tests/integration/reload.sh),
 #   the deployment files (alert rules, dashboard, Kubernetes manifests:
 #   tests/integration/deploy_checks.sh), three instances behind dnsdist
 #   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every libFuzzer target. The
