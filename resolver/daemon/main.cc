@@ -142,7 +142,8 @@ void LogGss(const redoubt::resolver::Config& config,
 redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string> StartMetrics(
     const redoubt::resolver::Config& config, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
     redoubt::cache::LmdbCache* cache, const redoubt::resolver::MirrorSet* mirrors,
-    const redoubt::resolver::MirrorService* mirror_service, const std::atomic<bool>& stopping) {
+    const redoubt::resolver::MirrorService* mirror_service, const redoubt::resolver::ReloadStats* reloads,
+    const std::atomic<bool>& stopping) {
   redoubt::resolver::MetricsSources sources;
   for (const auto& w : workers) sources.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
   if (cache != nullptr) {
@@ -150,6 +151,7 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
     sources.cache_size = redoubt::resolver::CacheSizeReader(*cache);
   }
   if (mirror_service != nullptr) sources.mirror = &mirror_service->stats();
+  sources.reloads = reloads;
   sources.start_time_seconds = static_cast<double>(redoubt::RealClock().WallSeconds());
   size_t worker_count = workers.size(), mirror_zones = config.mirror_zones.size();
   auto readiness = [worker_count, mirror_zones, mirrors, &stopping] {
@@ -528,9 +530,10 @@ int main(int argc, char** argv) {
   for (const auto& endpoint : config->listen) addresses += " " + endpoint.ToString();
   Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
   std::atomic<bool> stopping{false};
+  redoubt::resolver::ReloadStats reload_stats;  // The Reloader counts, metrics and stats read.
   std::unique_ptr<redoubt::resolver::MetricsEndpoint> metrics;  // Stopped before the workers go.
   if (config->metrics_listen) {
-    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), stopping);
+    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), &reload_stats, stopping);
     if (!started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();
@@ -540,10 +543,10 @@ int main(int argc, char** argv) {
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
   redoubt::resolver::LiveState live(*loaded);  // What reload replaces; the control channel reads it.
-  redoubt::resolver::Reloader reloader(
-      {&live, &workers, cache.get(), config->validation ? &runtime_anchors : nullptr, LogWarning});
+  redoubt::resolver::Reloader reloader({&live, &workers, cache.get(), &runtime_anchors, LogWarning, &reload_stats});
   auto control_targets = ControlTargetsFor(live, workers, cache.get(), mirror_service.get(), &runtime_anchors, nta_state);
   control_targets.reload = [&reloader] { return reloader.Reload(); };
+  control_targets.metrics.reloads = &reload_stats;
   auto control = StartControl(*config, std::move(control_targets));
   if (!control) {
     LogError(control.error());

@@ -40,11 +40,22 @@ Result<LiveSettings, std::string> LoadLiveSettings(const std::string& path, Anch
 
 ControlReply Reloader::Reload() {
   std::lock_guard lock(reloading_);
+  ReloadOutcome outcome = ReloadOutcome::kFailed;
+  ControlReply reply = ReloadLocked(outcome);
+  if (targets_.stats != nullptr) {
+    ReloadStats& stats = *targets_.stats;
+    ++(outcome == ReloadOutcome::kApply ? stats.ok : outcome == ReloadOutcome::kRefused ? stats.refused : stats.failed);
+  }
+  return reply;
+}
+
+ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
   LiveSettings running = targets_.live->Snapshot();
   Result<LiveSettings, std::string> next = running.config_path.empty()
                                                ? Result<LiveSettings, std::string>(Unexpected(std::string("no file")))
                                                : LoadLiveSettings(running.config_path);
   ReloadPlan plan = PlanReload(running, next);
+  outcome = plan.outcome;
   if (plan.outcome != ReloadOutcome::kApply) return ControlReply::Error(plan.message);
   if (next->config->validation && targets_.runtime_anchors != nullptr) {
     // The same runtime negative anchors (nta-add) apply under the new store.

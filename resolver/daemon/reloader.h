@@ -16,6 +16,7 @@
 #include "resolver/daemon/live_settings.h"
 #include "resolver/daemon/reload_plan.h"
 #include "resolver/daemon/worker.h"
+#include "resolver/metrics/metrics_source.h"
 #include "resolver/validator/runtime_negative_anchors.h"
 
 namespace redoubt::resolver {
@@ -37,13 +38,15 @@ struct AnchorCounts {
 Result<LiveSettings, std::string> LoadLiveSettings(const std::string& path, AnchorCounts* counts = nullptr);
 
 // What a reload acts on; every pointer must outlive the Reloader. `cache` and
-// `runtime_anchors` may be null (no cache; no runtime negative anchors).
+// `runtime_anchors` may be null (no cache; no runtime negative anchors); they are attached to
+// every new anchor store whose file has validation on.
 struct ReloadTargets {
   LiveState* live = nullptr;
   const std::vector<std::unique_ptr<Worker>>* workers = nullptr;
   cache::LmdbCache* cache = nullptr;
   const RuntimeNegativeAnchors* runtime_anchors = nullptr;
   std::function<void(const std::string&)> log;  // Warnings of the new file (never secrets).
+  ReloadStats* stats = nullptr;  // Counted by result when set (redoubt_reloads_total).
 };
 
 class Reloader {
@@ -60,6 +63,8 @@ class Reloader {
   ControlReply Reload();
 
  private:
+  // Reload() under reloading_; `outcome` says how it ended.
+  ControlReply ReloadLocked(ReloadOutcome& outcome);
   // Swaps every worker's engine; returns how many did not confirm within a few seconds.
   size_t SwapEngines(const LiveSettings& next);
   // Drops what `invalidation` names and records `next`'s fingerprint; returns entries dropped.

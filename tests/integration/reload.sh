@@ -15,7 +15,8 @@
 #   4. a changed `listen`: reload exits 1 and names listen; the daemon still answers on :53;
 #   5. SIGHUP applies a change too (rl.test back to the first server), and logs it;
 #   6. log-level: warning after a reload: the info line of the next control command is gone;
-#   7. --json reload is {"ok": true, ...}.
+#   7. --json reload is {"ok": true, ...};
+#   8. redoubt_reloads_total counts each reload by its result.
 # Runs as root (ip addr, port 53). Ends with "reload: N passed, M failed".
 # RELOAD_KEEP=1 keeps the work directory.
 set -uo pipefail
@@ -154,4 +155,9 @@ import json, sys
 r = json.loads(sys.argv[1])
 sys.exit(0 if r["ok"] is True and r["items"][0]["file"] == sys.argv[2] else 1)' "$json" "$work/redoubt.yaml"
 check "7. the daemon is still running" kill -0 "$redoubt_pid"
+
+# 8. The counter: four applied (2, 5, 6, 7), one refused (4), one failed (3).
+counts="$(stat_of 'redoubt_reloads_total{result="ok"}') $(stat_of 'redoubt_reloads_total{result="refused"}')"
+counts+=" $(stat_of 'redoubt_reloads_total{result="failed"}')"
+check "8. redoubt_reloads_total ok/refused/failed is 4 1 1 (got $counts)" [ "$counts" = "4 1 1" ]
 finish
