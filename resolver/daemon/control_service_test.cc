@@ -261,5 +261,34 @@ TEST_F(ControlServiceTest, RefusedRequestsSayWhy) {
   EXPECT_EQ(mirror, "ERROR\n{\"ok\":false,\"error\":\"no mirror-zones are configured\"}\n");
 }
 
+// reload goes to the Reloader (targets.reload) and the control channel reads whatever the
+// live settings hold afterwards.
+TEST_F(ControlServiceTest, ReloadCallsTheReloaderAndListingsFollowTheLiveSettings) {
+  ControlService refusing = Service();
+  EXPECT_EQ(refusing.Answer("text reload", {}), "ERROR\nerror: reload is not available in this daemon\n");
+  ControlTargets targets;
+  int reloads = 0;
+  ControlService placeholder = Service();  // Builds live_ for the service below.
+  targets.live = live_.get();
+  targets.workers = &workers_;
+  targets.now_seconds = [] { return kNow; };
+  targets.reload = [&] {
+    ++reloads;
+    Config next = config_;
+    next.forward_zones[0].servers = {*Endpoint::Parse("192.0.2.54", 53)};
+    LiveSettings settings = live_->Snapshot();
+    settings.config = std::make_shared<const Config>(next);
+    live_->Replace(settings);
+    ControlReply reply;
+    reply.message = "reloaded";
+    return reply;
+  };
+  ControlService service(std::move(targets));
+  EXPECT_EQ(service.Answer("text reload", {}), "OK\nreloaded\n");
+  EXPECT_EQ(reloads, 1);
+  std::string zones = service.Answer("text forward-zones", {});
+  EXPECT_NE(zones.find("corp.example.  192.0.2.54:53  tsig corp-key.\n"), std::string::npos) << zones;
+}
+
 }  // namespace
 }  // namespace redoubt::resolver
