@@ -1,6 +1,7 @@
 #include "resolver/daemon/reloader.h"
 
 #include <chrono>
+#include <exception>
 #include <future>
 #include <optional>
 
@@ -51,9 +52,16 @@ ControlReply Reloader::Reload() {
 
 ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
   LiveSettings running = targets_.live->Snapshot();
-  Result<LiveSettings, std::string> next = running.config_path.empty()
-                                               ? Result<LiveSettings, std::string>(Unexpected(std::string("no file")))
-                                               : LoadLiveSettings(running.config_path);
+  Result<LiveSettings, std::string> next = Unexpected(std::string("no file"));
+  if (!running.config_path.empty()) {
+    // The loaders return their errors; this catch is for what they do not expect (a YAML
+    // library exception, memory), which must not end a running daemon.
+    try {
+      next = LoadLiveSettings(running.config_path);
+    } catch (const std::exception& e) {
+      next = Unexpected(running.config_path + ": " + e.what());
+    }
+  }
   ReloadPlan plan = PlanReload(running, next);
   outcome = plan.outcome;
   if (plan.outcome != ReloadOutcome::kApply) return ControlReply::Error(plan.message);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace redoubt::resolver {
+
 Worker::Worker(std::shared_ptr<const Config> config, const Delegation& root_hints,
                SharedServerFlags* checksum_capable, cache::LmdbCache* cache,
                std::shared_ptr<const TrustAnchorStore> anchors, const MirrorSet* mirrors,
@@ -144,8 +145,8 @@ Task<void> Worker::Retire(std::shared_ptr<WorkerEngine> engine) {
   Task<void> deleted = engine->upstream.DeleteGssContexts(500);
   co_await deleted;
   engine->upstream.Shutdown();
-  // Deleted on a later turn, outside the callbacks of its own sockets; if the worker stops
-  // first, the broken post drops the engine on the stopping thread after the loop ended.
+  // Deleted on a later loop turn, outside the callbacks of its own sockets. When the worker is
+  // stopping, Post refuses and the engine goes as this coroutine ends (still on the loop thread).
   Post([engine] {});
 }
 

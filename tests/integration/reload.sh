@@ -16,7 +16,8 @@
 #   5. SIGHUP applies a change too (rl.test back to the first server), and logs it;
 #   6. log-level: warning after a reload: the info line of the next control command is gone;
 #   7. --json reload is {"ok": true, ...};
-#   8. redoubt_reloads_total counts each reload by its result.
+#   8. redoubt_reloads_total counts each reload by its result;
+#   9. ten reloads while 200 uncached queries are sent: every reload applied, every query answered.
 # Runs as root (ip addr, port 53). Ends with "reload: N passed, M failed".
 # RELOAD_KEEP=1 keeps the work directory.
 set -uo pipefail
@@ -50,9 +51,9 @@ zone() {  # zone ADDRESS EXTRA-LINES: a zone file's text with its SOA, NS and th
 
 start_auth() {
   mkdir -p "$work/nsd1" "$work/nsd2"
-  zone "$AUTH1" 'www A 192.0.2.1' >"$work/nsd1/rl.test.zone"
+  zone "$AUTH1" $'www A 192.0.2.1\n*.load A 192.0.2.1' >"$work/nsd1/rl.test.zone"
   zone "$AUTH1" 'kept A 198.51.100.7' >"$work/nsd1/keep.test.zone"
-  zone "$AUTH2" 'www A 192.0.2.2' >"$work/nsd2/rl.test.zone"
+  zone "$AUTH2" $'www A 192.0.2.2\n*.load A 192.0.2.2' >"$work/nsd2/rl.test.zone"
   nsd_serve "$work/nsd1" "$AUTH1" rl.test keep.test || return 1
   auth1_pid=$nsd_pid
   nsd_serve "$work/nsd2" "$AUTH2" rl.test || return 1
@@ -160,4 +161,26 @@ check "7. the daemon is still running" kill -0 "$redoubt_pid"
 counts="$(stat_of 'redoubt_reloads_total{result="ok"}') $(stat_of 'redoubt_reloads_total{result="refused"}')"
 counts+=" $(stat_of 'redoubt_reloads_total{result="failed"}')"
 check "8. redoubt_reloads_total ok/refused/failed is 4 1 1 (got $counts)" [ "$counts" = "4 1 1" ]
+
+# 9. Reloads under load: 200 queries for names not cached (a wildcard on both servers), sent in
+# batches while rl.test moves between the servers ten times. Each is answered by one of them.
+mkdir -p "$work/load"
+(
+  for i in $(seq 1 200); do
+    dig +tries=1 +time=4 +short @"$R" "q$i.load.rl.test" A >"$work/load/$i" 2>&1 &
+    [ $((i % 40)) = 0 ] && wait
+  done
+  wait
+) &
+load_pid=$!
+reloads_ok=0
+for j in $(seq 1 10); do
+  if [ $((j % 2)) = 1 ]; then write_config "$AUTH2" "log-level: warning"; else write_config "$AUTH1" "log-level: warning"; fi
+  "$ctl" -s "$sock" reload >/dev/null 2>&1 && reloads_ok=$((reloads_ok + 1))
+done
+wait "$load_pid"
+answered=$(cat "$work"/load/* | grep -cE '^192\.0\.2\.[12]$')
+check "9. ten reloads under load all applied ($reloads_ok)" [ "$reloads_ok" = 10 ]
+check "9. all 200 queries sent meanwhile were answered ($answered)" [ "$answered" = 200 ]
+check "9. the daemon is still running" kill -0 "$redoubt_pid"
 finish
