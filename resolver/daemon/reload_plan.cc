@@ -6,6 +6,7 @@
 #include <span>
 
 #include "crypto/digest.h"
+#include "resolver/config/settings_table.h"
 #include "net/dns/base_encoding.h"
 
 namespace redoubt::resolver {
@@ -23,15 +24,6 @@ bool SameKey(const TsigKeyConfig* a, const TsigKeyConfig* b) {
   auto sa = a->secret.bytes(), sb = b->secret.bytes();
   return a->algorithm == b->algorithm && a->mac_bits == b->mac_bits &&
          std::equal(sa.begin(), sa.end(), sb.begin(), sb.end());
-}
-
-bool SameMirrorZones(const Config& a, const Config& b) {
-  if (a.mirror_zones.size() != b.mirror_zones.size()) return false;
-  for (size_t i = 0; i < a.mirror_zones.size(); ++i) {
-    const MirrorZoneConfig &x = a.mirror_zones[i], &y = b.mirror_zones[i];
-    if (!(x.name == y.name) || x.primaries != y.primaries || x.tsig_key != y.tsig_key) return false;
-  }
-  return true;
 }
 
 // Where a forward zone's answers come from: equal sources, equally trustworthy answers.
@@ -90,31 +82,6 @@ std::string Join(const std::vector<std::string>& words) {
 const char kKept[] = "; the running configuration is kept";
 
 }  // namespace
-
-namespace reload_placeholder {
-std::vector<std::string> SettingsNeedingRestart(const Config& running, const Config& next) {
-  std::vector<std::string> settings;
-  auto check = [&](bool same, const char* name) {
-    if (!same) settings.emplace_back(name);
-  };
-  check(running.listen == next.listen, "listen");
-  check(running.workers == next.workers, "workers");
-  check(running.cache_enabled == next.cache_enabled, "cache.enabled");
-  check(running.cache_directory == next.cache_directory, "cache.directory");
-  check(running.cache_max_size == next.cache_max_size, "cache.max-size");
-  check(running.user == next.user, "user");
-  check(running.metrics_listen == next.metrics_listen, "metrics.listen");
-  check(running.control_socket == next.control_socket, "control.socket");
-  check(SameMirrorZones(running, next), "mirror-zones");
-  for (const MirrorZoneConfig& zone : next.mirror_zones) {
-    if (!zone.tsig_key) continue;
-    if (!SameKey(FindKey(running, *zone.tsig_key), FindKey(next, *zone.tsig_key))) {
-      settings.push_back("tsig-keys (" + zone.tsig_key->ToText() + ", used by mirror-zones)");
-    }
-  }
-  return settings;
-}
-}  // namespace reload_placeholder
 
 std::string TrustFingerprint(const Config& config, const TrustAnchorStore& anchors) {
   std::string text = anchors.Fingerprint() + (config.validation ? "validation on\n" : "validation off\n");
@@ -179,7 +146,7 @@ ReloadPlan PlanReload(const LiveSettings& running, const Result<LiveSettings, st
     plan.message = "reload of " + running.config_path + " failed: " + next.error() + kKept;
     return plan;
   }
-  std::vector<std::string> restart = reload_placeholder::SettingsNeedingRestart(*running.config, *next->config);
+  std::vector<std::string> restart = SettingsNeedingRestart(*running.config, *next->config);
   if (!restart.empty()) {
     plan.outcome = ReloadOutcome::kRefused;
     plan.message = "reload of " + running.config_path + " refused: " + Join(restart) +

@@ -1,7 +1,8 @@
 // What a reload does (issue #16; docs/operations.md "Reloading"), decided by pure functions over
 // the running and the newly loaded settings, so that every case is tested without a daemon:
-// apply, refuse (a setting that only a restart can change), or fail (no file, or a file with an
-// error). Nothing here touches the workers or the cache; resolver/daemon/reloader.h acts on the
+// apply, refuse (a setting that only a restart can change: SettingsNeedingRestart of
+// resolver/config/settings_table.h, the one copy of that rule), or fail (no file, or a file with
+// an error). Nothing here touches the workers or the cache; resolver/daemon/reloader.h acts on the
 // plan.
 #pragma once
 
@@ -15,17 +16,6 @@
 #include "resolver/validator/trust_anchor_store.h"
 
 namespace redoubt::resolver {
-
-// PLACEHOLDER, replaced at merge by SettingsNeedingRestart of resolver/config/settings_table.h
-// (written on another branch: the one copy of these rules). Until then this namespace keeps the
-// two apart at link time. The settings a running daemon cannot take from `next`, by their
-// configuration names, in this order: listen, workers, cache.enabled, cache.directory,
-// cache.max-size, user, metrics.listen, control.socket, mirror-zones, and
-// "tsig-keys (NAME, used by mirror-zones)" for a key a mirror zone names whose algorithm,
-// secret or MAC length changed. Empty: a reload can apply everything.
-namespace reload_placeholder {
-std::vector<std::string> SettingsNeedingRestart(const Config& running, const Config& next);
-}  // namespace reload_placeholder
 
 // What cached statuses depend on, as a SHA-256 in hex: the anchors and negative anchors, the
 // forward zones (they change where answers come from) and whether validation is on. The cache

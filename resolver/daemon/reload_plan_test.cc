@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "net/dns/rdata.h"
+#include "resolver/config/settings_table.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -89,22 +90,21 @@ TEST(ReloadPlan, OutcomesTruthTable) {
   }
 }
 
-TEST(ReloadPlan, SettingsNeedingRestartNamesEachInOrder) {
-  Config running = Config::Defaults();
-  EXPECT_TRUE(reload_placeholder::SettingsNeedingRestart(running, running).empty());
-  Config next = running;
-  next.cache_enabled = false;
-  next.cache_directory = "/tmp/other";
-  next.cache_max_size = 1 << 20;
-  next.metrics_listen = *Endpoint::Parse("127.0.0.1:9153", 9153);
-  next.control_socket = "/tmp/control.sock";
-  MirrorZoneConfig mirror;
-  mirror.name = N(".");
-  next.mirror_zones = {mirror};
-  next.log_level = LogLevel::kDebug;  // Reloadable: not named.
-  EXPECT_EQ(reload_placeholder::SettingsNeedingRestart(running, next),
-            (std::vector<std::string>{"cache.enabled", "cache.directory", "cache.max-size", "metrics.listen",
-                                      "control.socket", "mirror-zones"}));
+// The refusal names what settings_table.h's SettingsNeedingRestart names, all of them.
+TEST(ReloadPlan, RefusalNamesEverySettingNeedingARestart) {
+  LiveSettings next = Settings([](Config& c) {
+    c.cache_max_size = 1 << 20;
+    c.control_socket = "/tmp/control.sock";
+    c.log_level = LogLevel::kDebug;  // Reloadable: not named.
+  });
+  ReloadPlan plan = PlanReload(Settings(), next);
+  ASSERT_EQ(plan.outcome, ReloadOutcome::kRefused);
+  for (const std::string& setting : SettingsNeedingRestart(*Settings().config, *next.config)) {
+    EXPECT_NE(plan.message.find(setting), std::string::npos) << setting << ": " << plan.message;
+  }
+  EXPECT_NE(plan.message.find("cache.max-size"), std::string::npos) << plan.message;
+  EXPECT_NE(plan.message.find("control.socket"), std::string::npos) << plan.message;
+  EXPECT_EQ(plan.message.find("log-level"), std::string::npos) << plan.message;
 }
 
 TEST(ReloadPlan, CacheDropsOnlyTheChangedForwardZonesAndAnchors) {

@@ -57,7 +57,9 @@ ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
     // The loaders return their errors; this catch is for what they do not expect (a YAML
     // library exception, memory), which must not end a running daemon.
     try {
-      next = LoadLiveSettings(running.config_path);
+      AnchorCounts found;
+      next = LoadLiveSettings(running.config_path, &found);
+      if (next && !found.root_warning.empty() && targets_.log) targets_.log(found.root_warning);
     } catch (const std::exception& e) {
       next = Unexpected(running.config_path + ": " + e.what());
     }
