@@ -268,7 +268,7 @@ TEST_F(ControlServiceTest, ReloadCallsTheReloaderAndListingsFollowTheLiveSetting
   EXPECT_EQ(refusing.Answer("text reload", {}), "ERROR\nerror: reload is not available in this daemon\n");
   ControlTargets targets;
   int reloads = 0;
-  ControlService placeholder = Service();  // Builds live_ for the service below.
+  (void)Service();  // Builds live_ for the service below.
   targets.live = live_.get();
   targets.workers = &workers_;
   targets.now_seconds = [] { return kNow; };
