@@ -376,14 +376,20 @@ size_t LmdbCache::AdoptTrustFingerprint(const std::string& fingerprint) {
   mdb_txn_abort(txn);
   if (same) return 0;
   size_t dropped = FlushAll();  // Also a cache from before fingerprints: validated by nobody.
-  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return dropped;
-  MDB_val value = Val(fingerprint);
+  RecordTrustFingerprint(fingerprint);
+  return dropped;
+}
+
+bool LmdbCache::RecordTrustFingerprint(const std::string& fingerprint) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return false;
+  std::string key = kTrustKey;
+  MDB_val k = Val(key), value = Val(fingerprint);
   if (mdb_put(txn, meta_, &k, &value, 0) != 0) {
     mdb_txn_abort(txn);
-    return dropped;
+    return false;
   }
-  mdb_txn_commit(txn);
-  return dropped;
+  return mdb_txn_commit(txn) == 0;
 }
 
 // --- Housekeeping --------------------------------------------------------------------------

@@ -115,6 +115,10 @@ class LmdbCache {
   // When the environment was written under another fingerprint, every entry is dropped; the
   // new fingerprint is recorded either way. Returns the number of entries dropped.
   size_t AdoptTrustFingerprint(const std::string& fingerprint);
+  // Records `fingerprint` without dropping anything: for a caller that has already flushed what
+  // the change of trust made wrong (a reload, resolver/daemon/reloader.h). False when it could
+  // not be written (the next start then finds the old one and drops everything).
+  bool RecordTrustFingerprint(const std::string& fingerprint);
 
   // Stores raw octets at `key`, bypassing encoding and ranks: for tests that damage a value.
   void WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value);

@@ -133,6 +133,23 @@ TEST_F(LmdbCacheTest, ChangedTrustFingerprintDropsEverything) {
   EXPECT_FALSE(reader.Get(key).has_value());
 }
 
+// A reload flushes what changed itself, then records the new fingerprint: the rest survives
+// the reload and the next start.
+TEST_F(LmdbCacheTest, RecordedTrustFingerprintKeepsEntries) {
+  std::string key = RRsetKey(N("www.example."), dns::RrType::A);
+  {
+    auto cache = Open();
+    EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-1"), 0u);
+    Put(*cache, key, AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+    EXPECT_TRUE(cache->RecordTrustFingerprint("anchors-2"));
+    EXPECT_EQ(cache->EntryCount(), 1u);
+  }
+  auto cache = Open();
+  EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-2"), 0u);  // Recorded: nothing dropped at start.
+  EXPECT_EQ(cache->EntryCount(), 1u);
+  EXPECT_EQ(cache->AdoptTrustFingerprint("anchors-1"), 1u);  // And it was really replaced.
+}
+
 TEST_F(LmdbCacheTest, LowerTrustNeverReplacesLiveHigherTrust) {
   auto cache = Open();
   std::string key = RRsetKey(N("ns.example."), dns::RrType::A);

@@ -8,7 +8,8 @@
 #   (tests/attack/keytrap.sh), TSIG, zone mirroring and GSS-TSIG against BIND, Knot, PowerDNS
 #   and an MIT KDC started on loopback (tests/integration), redoubt as a service (the systemd
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
-#   redoubt-control against a running redoubt (tests/integration/control.sh),
+#   redoubt-control against a running redoubt (tests/integration/control.sh), reload and
+#   SIGHUP with forward zones moved between two NSD servers (tests/integration/reload.sh),
 #   the deployment files (alert rules, dashboard, Kubernetes manifests:
 #   tests/integration/deploy_checks.sh), three instances behind dnsdist
 #   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every libFuzzer target. The
@@ -75,12 +76,14 @@ integration "mirror-interop" tests/integration/mirror_interop.sh
 integration "gss-context" tests/integration/gss_context.sh
 integration "gss-tsig" tests/integration/gss_tsig.sh
 # Operations (issue #16): a real Prometheus server scraping redoubt; redoubt-control against a
-# running redoubt and NSD; the systemd unit verified, sd_notify through a real socket, the switch
+# running redoubt and NSD; reload and SIGHUP with forward zones moved between two NSD servers;
+# the systemd unit verified, sd_notify through a real socket, the switch
 # to user: nobody on port 53, JSON log lines; the deployment files (alert rules, the Grafana
 # dashboard, the Kubernetes manifests); dnsdist with deploy/dnsdist/dnsdist.conf in front of
 # three redoubt instances.
 integration "metrics-prometheus" tests/integration/metrics_prometheus.sh
 integration "control" tests/integration/control.sh
+integration "reload" tests/integration/reload.sh
 integration "service" tests/integration/service.sh
 integration "deploy-checks" tests/integration/deploy_checks.sh
 integration "dnsdist-scaleout" tests/integration/dnsdist_scaleout.sh

@@ -15,7 +15,7 @@ struct CommandSpec {
   Arguments arguments;
 };
 
-constexpr std::array<CommandSpec, 14> kCommands{{
+constexpr std::array<CommandSpec, 15> kCommands{{
     {"status", ControlCommand::kStatus, Arguments::kNone},
     {"stats", ControlCommand::kStats, Arguments::kNone},
     {"flush", ControlCommand::kFlush, Arguments::kName},
@@ -30,6 +30,7 @@ constexpr std::array<CommandSpec, 14> kCommands{{
     {"nta-add", ControlCommand::kNtaAdd, Arguments::kNameAndLifetime},
     {"nta-remove", ControlCommand::kNtaRemove, Arguments::kName},
     {"nta-list", ControlCommand::kNtaList, Arguments::kNone},
+    {"reload", ControlCommand::kReload, Arguments::kNone},
 }};
 
 // What a command was given wrongly, in words: "flush takes one domain name".

@@ -41,6 +41,7 @@ enum class ControlCommand : uint8_t {
   kNtaAdd,         // nta-add ZONE [LIFETIME]: a negative trust anchor for a while (RFC 7646).
   kNtaRemove,      // nta-remove ZONE: ends one added with nta-add.
   kNtaList,        // nta-list: the negative trust anchors added at run time, with their ends.
+  kReload,         // reload: re-read the configuration file, hints and anchors; cache kept.
 };
 
 inline constexpr uint32_t kDefaultNegativeAnchorLifetime = 3600;   // RFC 7646 section 2 "temporary".

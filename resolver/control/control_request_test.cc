@@ -29,6 +29,7 @@ TEST(ControlRequest, EveryCommandParsesWithItsArguments) {
       {"text nta-add broken.example", ControlCommand::kNtaAdd, "broken.example."},
       {"text nta-remove broken.example", ControlCommand::kNtaRemove, "broken.example."},
       {"text nta-list", ControlCommand::kNtaList, nullptr},
+      {"text reload", ControlCommand::kReload, nullptr},
   };
   for (const Row& row : rows) {
     auto request = ParseControlRequest(std::string(row.line) + "\n");
@@ -53,7 +54,8 @@ TEST(ControlRequest, NtaAddTakesAnOptionalLifetime) {
   ASSERT_TRUE(timed) << timed.error();
   EXPECT_EQ(timed->lifetime_seconds, 7200u);
   for (const char* line : {"text nta-add", "text nta-add a.example 1h extra", "text nta-remove",
-                           "text nta-remove a.example 1h", "text nta-list a.example"}) {
+                           "text nta-remove a.example 1h", "text nta-list a.example",
+                           "text reload /etc/redoubt/other.yaml"}) {
     EXPECT_FALSE(ParseControlRequest(line)) << line;
   }
   auto too_long = ParseControlRequest("text nta-add a.example 2w");

@@ -89,6 +89,8 @@ std::string CommandHelp() {
          "                         default 1h, at most 1w): a negative trust anchor, RFC 7646\n"
          "  nta remove ZONE        validate ZONE again\n"
          "  nta list               the negative trust anchors added with nta add\n"
+         "  reload                 re-read the configuration file, root hints and trust anchors;\n"
+         "                         the cache is kept where still valid (refused: nothing changes)\n"
          "Exit status: 0 done, 1 refused by the daemon, 2 usage, 3 daemon unreachable.";
 }
 

@@ -104,12 +104,15 @@ ControlReply ControlService::Execute(const ControlRequest& request) {
     case ControlCommand::kNtaAdd: return NtaAdd(request);
     case ControlCommand::kNtaRemove: return NtaRemove(*request.name);
     case ControlCommand::kNtaList: return NtaList();
+    case ControlCommand::kReload:
+      return targets_.reload ? targets_.reload() : ControlReply::Error("reload is not available in this daemon");
   }
   return ControlReply::Error("unknown command");
 }
 
 ControlReply ControlService::Status() const {
-  const Config& config = *targets_.config;
+  LiveSettings live = targets_.live->Snapshot();
+  const Config& config = *live.config;
   std::string listen;
   for (const Endpoint& endpoint : config.listen) listen += (listen.empty() ? "" : " ") + endpoint.ToString();
   int64_t now = targets_.now_seconds();
@@ -236,7 +239,8 @@ ControlReply ControlService::DumpCache() const {
 ControlReply ControlService::ForwardZones() const {
   ControlReply reply;
   reply.layout = ControlLayout::kTable;
-  for (const ForwardZone& zone : targets_.config->forward_zones) {
+  LiveSettings live = targets_.live->Snapshot();
+  for (const ForwardZone& zone : live.config->forward_zones) {
     std::string servers;
     for (const Endpoint& server : zone.servers) servers += (servers.empty() ? "" : ",") + server.ToString();
     std::string signing = zone.tsig_key ? "tsig " + zone.tsig_key->ToText()
@@ -253,8 +257,9 @@ ControlReply ControlService::ForwardZones() const {
 ControlReply ControlService::TrustAnchors() const {
   ControlReply reply;
   reply.layout = ControlLayout::kTable;
-  bool validation = targets_.config->validation;
-  for (const AnchorDescription& anchor : targets_.anchors->Describe()) {
+  LiveSettings live = targets_.live->Snapshot();
+  bool validation = live.config->validation;
+  for (const AnchorDescription& anchor : live.anchors->Describe()) {
     reply.items.push_back({{"zone", anchor.zone.ToText()},
                            {"form", anchor.form},
                            {"key_tag", static_cast<uint64_t>(anchor.key_tag)},
@@ -281,7 +286,8 @@ ControlReply ControlService::TrustAnchors() const {
 ControlReply ControlService::MirrorRefresh(const dns::Name& zone) {
   if (targets_.mirror_service == nullptr) return ControlReply::Error("no mirror-zones are configured");
   bool mirrored = false;
-  for (const MirrorZoneConfig& mirror : targets_.config->mirror_zones) mirrored = mirrored || mirror.name == zone;
+  LiveSettings live = targets_.live->Snapshot();
+  for (const MirrorZoneConfig& mirror : live.config->mirror_zones) mirrored = mirrored || mirror.name == zone;
   if (!mirrored) return ControlReply::Error(zone.ToText() + " is not a mirrored zone");
   targets_.mirror_service->RefreshNow(zone);
   ControlReply reply;

@@ -4,7 +4,8 @@
 // unix_command_server.h) and touches the daemon only in thread-safe ways: the LMDB cache through
 // its own transactions, the workers' counters by loads, the workers' own memories by tasks
 // posted to their loops (Worker::ForgetBogus, ForgetDelegations), the mirror service through
-// RefreshNow. Every request is logged with the command and the caller's uid.
+// RefreshNow, the configuration through the live settings' snapshots (live_settings.h), reload
+// through the Reloader. Every request is logged with the command and the caller's uid.
 #pragma once
 
 #include <functional>
@@ -18,6 +19,7 @@
 #include "resolver/config/config.h"
 #include "resolver/control/control_reply.h"
 #include "resolver/control/control_request.h"
+#include "resolver/daemon/live_settings.h"
 #include "resolver/daemon/worker.h"
 #include "resolver/metrics/metrics_source.h"
 #include "resolver/mirror/mirror_service.h"
@@ -28,10 +30,11 @@ namespace redoubt::resolver {
 // What the control channel acts on. Every pointer may be null where the daemon runs without
 // that part (no cache, no mirrors); everything pointed at must outlive the service.
 struct ControlTargets {
-  const Config* config = nullptr;
+  // The configuration and trust anchors in force, read afresh by each request (a reload
+  // replaces them). Required.
+  const LiveState* live = nullptr;
   const std::vector<std::unique_ptr<Worker>>* workers = nullptr;
   cache::LmdbCache* cache = nullptr;
-  const TrustAnchorStore* anchors = nullptr;
   MirrorService* mirror_service = nullptr;
   MetricsSources metrics;             // For stats: the metric table's readers.
   int64_t start_time_seconds = 0;     // Wall clock, for status's uptime.
@@ -41,6 +44,8 @@ struct ControlTargets {
   // file that keeps them across restarts ("": not kept).
   RuntimeNegativeAnchors* negative_anchors = nullptr;
   std::string negative_anchor_state;
+  // reload (resolver/daemon/reloader.h); unset: the command is refused.
+  std::function<ControlReply()> reload;
 };
 
 class ControlService {

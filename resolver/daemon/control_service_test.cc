@@ -75,10 +75,10 @@ class ControlServiceTest : public ::testing::Test {
 
   ControlService Service(bool with_cache = true) {
     ControlTargets targets;
-    targets.config = &config_;
+    live_ = std::make_unique<LiveState>(LiveSettings{"", Shared(config_), std::make_shared<Delegation>(hints_), Shared(anchors_)});
+    targets.live = live_.get();
     targets.workers = &workers_;
     targets.cache = with_cache ? cache_.get() : nullptr;
-    targets.anchors = &anchors_;
     targets.start_time_seconds = kNow - 3600;
     targets.now_seconds = [] { return kNow; };
     targets.log = [this](const std::string& line) { log_.push_back(line); };
@@ -94,7 +94,7 @@ class ControlServiceTest : public ::testing::Test {
 
   void StartWorker() {
     hints_ = *LoadRootHints("");
-    auto worker = std::make_unique<Worker>(config_, hints_, &checksum_capable_, cache_.get(), anchors_);
+    auto worker = std::make_unique<Worker>(Shared(config_), hints_, &checksum_capable_, cache_.get(), Shared(anchors_));
     ASSERT_TRUE(worker->Start());
     workers_.push_back(std::move(worker));
   }
@@ -109,6 +109,13 @@ class ControlServiceTest : public ::testing::Test {
   SharedServerFlags checksum_capable_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::string> log_;
+  std::unique_ptr<LiveState> live_;
+
+  // The fixture's own objects, lent to what wants shared ones (they outlive every user).
+  template <typename T>
+  static std::shared_ptr<const T> Shared(const T& object) {
+    return std::shared_ptr<const T>(&object, [](const T*) {});
+  }
 };
 
 TEST_F(ControlServiceTest, FlushNameLeavesTheRestAndIsLoggedWithTheCaller) {
@@ -252,6 +259,35 @@ TEST_F(ControlServiceTest, RefusedRequestsSayWhy) {
   EXPECT_EQ(service.Answer("text flsh x", {}).rfind("ERROR\nerror: unknown command 'flsh'", 0), 0u);
   std::string mirror = service.Answer("json mirror-refresh example.", {});
   EXPECT_EQ(mirror, "ERROR\n{\"ok\":false,\"error\":\"no mirror-zones are configured\"}\n");
+}
+
+// reload goes to the Reloader (targets.reload) and the control channel reads whatever the
+// live settings hold afterwards.
+TEST_F(ControlServiceTest, ReloadCallsTheReloaderAndListingsFollowTheLiveSettings) {
+  ControlService refusing = Service();
+  EXPECT_EQ(refusing.Answer("text reload", {}), "ERROR\nerror: reload is not available in this daemon\n");
+  ControlTargets targets;
+  int reloads = 0;
+  (void)Service();  // Builds live_ for the service below.
+  targets.live = live_.get();
+  targets.workers = &workers_;
+  targets.now_seconds = [] { return kNow; };
+  targets.reload = [&] {
+    ++reloads;
+    Config next = config_;
+    next.forward_zones[0].servers = {*Endpoint::Parse("192.0.2.54", 53)};
+    LiveSettings settings = live_->Snapshot();
+    settings.config = std::make_shared<const Config>(next);
+    live_->Replace(settings);
+    ControlReply reply;
+    reply.message = "reloaded";
+    return reply;
+  };
+  ControlService service(std::move(targets));
+  EXPECT_EQ(service.Answer("text reload", {}), "OK\nreloaded\n");
+  EXPECT_EQ(reloads, 1);
+  std::string zones = service.Answer("text forward-zones", {});
+  EXPECT_NE(zones.find("corp.example.  192.0.2.54:53  tsig corp-key.\n"), std::string::npos) << zones;
 }
 
 }  // namespace

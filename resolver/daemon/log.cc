@@ -1,6 +1,7 @@
 // The daemon's logger: text or JSON lines on stderr (log.h; docs/operations.md).
 #include "resolver/daemon/log.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,8 +9,9 @@
 namespace redoubt::resolver {
 namespace {
 
-LogFormat g_format = LogFormat::kText;
-LogLevel g_level = LogLevel::kInfo;
+// Atomics: a reload (main or control thread) changes them while workers log.
+std::atomic<LogFormat> g_format{LogFormat::kText};
+std::atomic<LogLevel> g_level{LogLevel::kInfo};
 
 // The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629 section 4), or 0.
 size_t Utf8SequenceLength(std::string_view s) {
@@ -67,7 +69,8 @@ void LogAt(LogLevel level, std::string_view message) {
 
 void Emit(LogLevel level, std::string_view message) {
   // One fwrite per line: stdio locks the stream, so lines from workers do not interleave.
-  std::string line = FormatLogLine(g_format, level, message, g_format == LogFormat::kJson ? NowMillis() : 0);
+  LogFormat format = g_format.load();
+  std::string line = FormatLogLine(format, level, message, format == LogFormat::kJson ? NowMillis() : 0);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 

@@ -13,8 +13,8 @@
 
 namespace redoubt::resolver {
 
-// Sets the format and the level above which LogAt() drops lines. Call it once, before the
-// workers start; until then lines are text at info.
+// Sets the format and the level above which LogAt() drops lines; until the first call lines are
+// text at info. Thread-safe: a reload calls it again while workers log.
 void SetLogOptions(LogFormat format, LogLevel level);
 
 // Writes `message` at `level` when the configured level includes it (errors always print).

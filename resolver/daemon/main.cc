@@ -23,10 +23,9 @@
 #include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
 #include "resolver/daemon/negative_anchor_file.h"
+#include "resolver/daemon/reloader.h"
 #include "resolver/daemon/service.h"
 #include "resolver/daemon/root_hints.h"
-#include "crypto/digest.h"
-#include "net/dns/base_encoding.h"
 #include "resolver/daemon/trust_anchors.h"
 #include "resolver/daemon/worker.h"
 #include "resolver/mirror/mirror_service.h"
@@ -40,6 +39,7 @@ using redoubt::resolver::LogAt;  // Lines above `log-level` are left out; errors
 
 void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
 void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
+void LogWarning(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kWarning, line); }
 
 // The loader's warnings (unwise but legal settings, such as TSIG secrets others may read). They
 // name keys and files, never secrets. --check-config prints them whatever the log level.
@@ -142,7 +142,8 @@ void LogGss(const redoubt::resolver::Config& config,
 redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string> StartMetrics(
     const redoubt::resolver::Config& config, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
     redoubt::cache::LmdbCache* cache, const redoubt::resolver::MirrorSet* mirrors,
-    const redoubt::resolver::MirrorService* mirror_service, const std::atomic<bool>& stopping) {
+    const redoubt::resolver::MirrorService* mirror_service, const redoubt::resolver::ReloadStats* reloads,
+    const std::atomic<bool>& stopping) {
   redoubt::resolver::MetricsSources sources;
   for (const auto& w : workers) sources.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
   if (cache != nullptr) {
@@ -150,6 +151,7 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
     sources.cache_size = redoubt::resolver::CacheSizeReader(*cache);
   }
   if (mirror_service != nullptr) sources.mirror = &mirror_service->stats();
+  sources.reloads = reloads;
   sources.start_time_seconds = static_cast<double>(redoubt::RealClock().WallSeconds());
   size_t worker_count = workers.size(), mirror_zones = config.mirror_zones.size();
   auto readiness = [worker_count, mirror_zones, mirrors, &stopping] {
@@ -200,20 +202,18 @@ redoubt::Result<ControlChannel, std::string> StartControl(const Config& config,
 }
 
 // What the control channel acts on (resolver/daemon/control_service.h).
-redoubt::resolver::ControlTargets ControlTargetsFor(const Config& config,
+redoubt::resolver::ControlTargets ControlTargetsFor(const redoubt::resolver::LiveState& live,
                                                    const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
                                                    redoubt::cache::LmdbCache* cache,
-                                                   const redoubt::resolver::TrustAnchorStore& anchor_store,
                                                    redoubt::resolver::MirrorService* mirror_service,
                                                    redoubt::resolver::RuntimeNegativeAnchors* negative_anchors,
                                                    const std::string& negative_anchor_state) {
   redoubt::resolver::ControlTargets control_targets;
   control_targets.negative_anchors = negative_anchors;
   control_targets.negative_anchor_state = negative_anchor_state;
-  control_targets.config = &config;
+  control_targets.live = &live;
   control_targets.workers = &workers;
   control_targets.cache = cache;
-  control_targets.anchors = &anchor_store;
   control_targets.mirror_service = mirror_service;
   for (const auto& w : workers) control_targets.metrics.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
   if (cache) {
@@ -251,16 +251,20 @@ std::string LoadRuntimeNegativeAnchors(const Config& config, redoubt::resolver::
 }
 
 // Waits for SIGTERM or SIGINT and returns it. Meanwhile, every second, ends the runtime negative
-// trust anchors whose lifetime is over; SIGHUP is answered with a log line (reload is not built).
-int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlService& service) {
+// trust anchors whose lifetime is over; SIGHUP reloads, as `redoubt-control reload` does.
+int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlService& service,
+                       redoubt::resolver::Reloader& reloader) {
   const timespec second{1, 0};
   while (true) {
     int received = sigtimedwait(&signals, nullptr, &second);
     if (received == SIGTERM || received == SIGINT) return received;
     if (received == SIGHUP) {
-      LogAt(redoubt::resolver::LogLevel::kWarning,
-            "warning: SIGHUP: reload is not built yet; restart redoubt to apply a changed configuration "
-            "(the cache survives restarts)");
+      redoubt::resolver::ControlReply reloaded = reloader.Reload();
+      if (reloaded.ok) {
+        Log("SIGHUP: " + reloaded.message);
+      } else {
+        LogAt(redoubt::resolver::LogLevel::kWarning, "warning: SIGHUP: " + reloaded.message);
+      }
     }
     service.ExpireNegativeAnchors();
   }
@@ -335,22 +339,6 @@ void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>
       std::to_string(synthesised) + " negative answers synthesised from cached NSEC/NSEC3 (RFC 8198)");
 }
 
-// What cached statuses depend on, as a SHA-256 in hex: the anchors and negative anchors, the
-// forward zones (they change where answers come from) and whether validation is on.
-std::string TrustFingerprint(const redoubt::resolver::Config& config,
-                             const redoubt::resolver::TrustAnchorStore& anchors) {
-  std::string text = anchors.Fingerprint() + (config.validation ? "validation on\n" : "validation off\n");
-  for (const auto& zone : config.forward_zones) {
-    text += "forward " + zone.name.ToLower().ToText();
-    for (const auto& server : zone.servers) text += " " + server.ToString();
-    if (zone.tsig_key) text += " key " + zone.tsig_key->ToLower().ToText();  // Signed links only.
-    text += "\n";
-  }
-  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-  auto digest = redoubt::crypto::ComputeDigest(redoubt::crypto::DigestAlgorithm::kSha256, {bytes});
-  return digest ? redoubt::dns::EncodeHex(digest->bytes()) : text;
-}
-
 void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
                redoubt::cache::LmdbCache* cache) {
   uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
@@ -400,7 +388,7 @@ redoubt::Result<std::unique_ptr<redoubt::cache::LmdbCache>, std::string> OpenCac
   auto opened = redoubt::cache::LmdbCache::Open(options, Log);
   if (!opened) return redoubt::Unexpected(opened.error());
   std::unique_ptr<redoubt::cache::LmdbCache> cache = std::move(*opened);
-  size_t dropped = cache->AdoptTrustFingerprint(TrustFingerprint(config, anchor_store));
+  size_t dropped = cache->AdoptTrustFingerprint(redoubt::resolver::TrustFingerprint(config, anchor_store));
   if (dropped > 0) {
     Log("cache: trust anchors, negative trust anchors, forward zones or validation changed; "
         "dropped " + std::to_string(dropped) + " entries validated under the old ones");
@@ -444,35 +432,16 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto config = config_path.empty() ? Config::Defaults() : redoubt::resolver::LoadConfigFile(config_path);
-  if (!config) {
-    LogError(config.error().ToString());
+  redoubt::resolver::AnchorCounts anchor_counts;
+  auto loaded = redoubt::resolver::LoadLiveSettings(config_path, &anchor_counts);
+  if (!loaded) {
+    LogError(loaded.error());
     return 1;
   }
+  const std::shared_ptr<const Config>& config = loaded->config;
   redoubt::resolver::SetLogOptions(config->log_format, config->log_level);
   LogConfigWarnings(*config, check_only);
-  auto hints = redoubt::resolver::LoadRootHints(config->root_hints);
-  if (!hints) {
-    LogError(hints.error().ToString());
-    return 1;
-  }
-  std::optional<redoubt::resolver::RootAnchorChoice> root_anchors;  // builtin-root-anchor: the distro's or ours.
-  if (config->builtin_root_anchor) {
-    root_anchors = redoubt::resolver::ChooseRootAnchors();
-    if (!root_anchors->warning.empty()) LogAt(redoubt::resolver::LogLevel::kWarning, root_anchors->warning);
-  }
-  auto anchors = redoubt::resolver::LoadTrustAnchors(config->trust_anchors, root_anchors ? &*root_anchors : nullptr);
-  if (!anchors) {
-    LogError(anchors.error().ToString());
-    return 1;
-  }
-  auto legacy_anchors = redoubt::resolver::LoadLegacyTrustAnchors(config->legacy_trust_anchors);
-  if (!legacy_anchors) {
-    LogError(legacy_anchors.error().ToString());
-    return 1;
-  }
-  size_t modern_anchor_records = anchors->size();
-  anchors->insert(anchors->end(), legacy_anchors->begin(), legacy_anchors->end());
+  if (!anchor_counts.root_warning.empty()) LogAt(redoubt::resolver::LogLevel::kWarning, anchor_counts.root_warning);
   LogTsigKeys(*config);
   std::optional<redoubt::resolver::UserAccount> account;  // `user:`, looked up now: a typo fails early.
   if (!config->user.empty()) {
@@ -490,10 +459,14 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  redoubt::resolver::TrustAnchorStore anchor_store(*anchors, config->negative_trust_anchors);
   static const redoubt::RealClock nta_clock;
   redoubt::resolver::RuntimeNegativeAnchors runtime_anchors([] { return nta_clock.WallSeconds(); });
-  if (config->validation) anchor_store.AttachRuntimeNegativeAnchors(&runtime_anchors);
+  if (config->validation) {
+    auto attached = std::make_shared<redoubt::resolver::TrustAnchorStore>(*loaded->anchors);
+    attached->AttachRuntimeNegativeAnchors(&runtime_anchors);
+    loaded->anchors = std::move(attached);
+  }
+  const redoubt::resolver::TrustAnchorStore& anchor_store = *loaded->anchors;
   auto privileges = redoubt::resolver::PlanPrivileges(geteuid(), config->user,
                                                       account ? std::optional<uid_t>(account->uid) : std::nullopt);
   bool switch_user = privileges == redoubt::resolver::PrivilegeAction::kSwitch;
@@ -503,9 +476,9 @@ int main(int argc, char** argv) {
           note);
   }
   Log(config->validation
-          ? "DNSSEC validation on: " + std::to_string(modern_anchor_records) + " trust anchor records (root: " +
-                (root_anchors ? root_anchors->source : std::string("none built in")) + "), " +
-                std::to_string(legacy_anchors->size()) + " legacy (RFC 2065) trust anchor KEYs, " +
+          ? "DNSSEC validation on: " + std::to_string(anchor_counts.records) + " trust anchor records (root: " +
+                anchor_counts.root_source + "), " +
+                std::to_string(anchor_counts.legacy_keys) + " legacy (RFC 2065) trust anchor KEYs, " +
                 std::to_string(config->negative_trust_anchors.size()) + " negative trust anchors"
           : std::string("DNSSEC validation off (validation: false)"));
 
@@ -544,8 +517,8 @@ int main(int argc, char** argv) {
   if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
   for (unsigned i = 0; i < WorkerCount(*config); ++i) {
-    auto worker = std::make_unique<redoubt::resolver::Worker>(*config, *hints, &checksum_capable, cache.get(),
-                                                             anchor_store, mirrors.get(), on_notify);
+    auto worker = std::make_unique<redoubt::resolver::Worker>(config, *loaded->root_hints, &checksum_capable,
+                                                             cache.get(), loaded->anchors, mirrors.get(), on_notify);
     if (auto started = worker->Start(); !started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();
@@ -557,9 +530,10 @@ int main(int argc, char** argv) {
   for (const auto& endpoint : config->listen) addresses += " " + endpoint.ToString();
   Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
   std::atomic<bool> stopping{false};
+  redoubt::resolver::ReloadStats reload_stats;  // The Reloader counts, metrics and stats read.
   std::unique_ptr<redoubt::resolver::MetricsEndpoint> metrics;  // Stopped before the workers go.
   if (config->metrics_listen) {
-    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), stopping);
+    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), &reload_stats, stopping);
     if (!started) {
       LogError(started.error());
       for (auto& w : workers) w->Stop();
@@ -568,8 +542,12 @@ int main(int argc, char** argv) {
     metrics = std::move(*started);
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
-  auto control = StartControl(*config, ControlTargetsFor(*config, workers, cache.get(), anchor_store,
-                                                        mirror_service.get(), &runtime_anchors, nta_state));
+  redoubt::resolver::LiveState live(*loaded);  // What reload replaces; the control channel reads it.
+  redoubt::resolver::Reloader reloader({&live, &workers, cache.get(), &runtime_anchors, LogWarning, &reload_stats});
+  auto control_targets = ControlTargetsFor(live, workers, cache.get(), mirror_service.get(), &runtime_anchors, nta_state);
+  control_targets.reload = [&reloader] { return reloader.Reload(); };
+  control_targets.metrics.reloads = &reload_stats;
+  auto control = StartControl(*config, std::move(control_targets));
   if (!control) {
     LogError(control.error());
     if (metrics) metrics->Stop();
@@ -600,7 +578,7 @@ int main(int argc, char** argv) {
   redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
 
 
-  int received = WaitForTermination(signals, *control->service);
+  int received = WaitForTermination(signals, *control->service, reloader);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   redoubt::resolver::NotifyStopping();
   stopping = true;  // /ready says 503 from now on.
@@ -609,8 +587,8 @@ int main(int argc, char** argv) {
   if (metrics) metrics->Stop();
   if (mirror_service) mirror_service->Stop();
   LogTotals(workers, cache.get());
-  LogTsig(*config, workers);
-  LogGss(*config, workers);
+  LogTsig(*live.Snapshot().config, workers);
+  LogGss(*live.Snapshot().config, workers);
   if (mirror_service) LogMirrors(*mirror_service, workers);
   return 0;
 }

@@ -2,153 +2,36 @@
 
 #include <algorithm>
 
-#include "resolver/daemon/log.h"
-
 namespace redoubt::resolver {
-namespace {
 
-std::unique_ptr<AnswerStore> StoreFor(const Config& config, cache::LmdbCache* cache, const Clock& clock,
-                                      AnswerStoreStats* stats) {
-  if (cache == nullptr) return std::make_unique<NoAnswerStore>();
-  cache::TtlBounds bounds{config.cache_min_ttl, config.cache_max_ttl, config.cache_max_negative_ttl,
-                          config.serve_stale};
-  return std::make_unique<LmdbAnswerStore>(*cache, clock, bounds, stats);
-}
-
-IteratorOptions IteratorOptionsFrom(const Config& config) {
-  IteratorOptions options;
-  options.qname_minimisation = config.qname_minimisation;
-  options.allow_loopback_upstreams = config.allow_loopback_upstreams;
-  options.do_ip4 = config.do_ip4;
-  options.do_ip6 = config.do_ip6;
-  return options;
-}
-
-// The forward zones' gss-tsig settings as the upstream needs them.
-std::vector<GssZoneSettings> GssZonesFrom(const Config& config) {
-  std::vector<GssZoneSettings> zones;
-  for (const ForwardZone& zone : config.forward_zones) {
-    if (!zone.gss_tsig) continue;
-    const GssTsigConfig& gss = *zone.gss_tsig;
-    zones.push_back(GssZoneSettings{
-        zone.name, crypto::GssCredentials{gss.client_keytab, gss.credential_cache, gss.client_principal},
-        gss.realm, gss.spnego ? crypto::GssMechanism::kSpnego : crypto::GssMechanism::kKerberos,
-        gss.key_lifetime});
-  }
-  return zones;
-}
-
-// The query log and the upstream's notes have their own switches: printed whatever log-level says.
-void LogLine(const std::string& line) { Emit(LogLevel::kInfo, line); }
-
-// RFC 8145 section 5: each DS or DNSKEY trust anchor's zone with its anchors' key tags (legacy
-// KEY trust points are not signalled); none with validation or trust-anchor-signaling off.
-std::vector<KeyTagSignal> KeyTagSignalsFrom(const Config& config, const TrustAnchorStore& anchors) {
-  std::vector<KeyTagSignal> signals;
-  if (!config.validation || !config.trust_anchor_signaling) return signals;
-  for (const AnchorDescription& anchor : anchors.Describe()) {
-    if (anchor.form != "DS" && anchor.form != "DNSKEY") continue;
-    auto zone = std::find_if(signals.begin(), signals.end(), [&](const KeyTagSignal& s) { return s.zone == anchor.zone; });
-    if (zone == signals.end()) zone = signals.insert(signals.end(), KeyTagSignal{anchor.zone, {}});
-    zone->key_tags.push_back(anchor.key_tag);
-  }
-  return signals;
-}
-
-NetworkUpstreamOptions UpstreamOptionsFrom(const Config& config, const TrustAnchorStore& anchors,
-                                           SharedServerFlags* checksum_capable) {
-  NetworkUpstreamOptions options;
-  options.key_tag_signals = KeyTagSignalsFrom(config, anchors);
-  options.tsig_keys = TsigKeysFrom(config);
-  options.gss_zones = GssZonesFrom(config);
-  options.log = LogLine;
-  options.edns_buffer_size = config.edns_buffer_size;
-  options.checksum = config.checksum;
-  options.checksum_option_code = config.checksum_option_code;
-  options.checksum_capable = checksum_capable;
-  options.outgoing_interfaces = config.outgoing_interfaces;
-  return options;
-}
-
-PipelineOptions PipelineOptionsFrom(const Config& config, Yielder* yielder, LocalZones* local_zones) {
-  PipelineOptions options;
-  options.yielder = yielder;
-  options.local_zones = local_zones;
-  options.limits = config.limits;
-  options.validation_limits = config.validation_limits;
-  return options;
-}
-
-std::unique_ptr<Validator> ValidatorFor(const Config& config, const TrustAnchorStore& anchors,
-                                        const Clock& clock, AnswerStore& store, ValidatorStats* stats) {
-  if (!config.validation) return std::make_unique<PassThroughValidator>();
-  ValidatorOptions options;
-  options.chain.bogus_ttl = config.bogus_ttl;
-  options.aggressive_nsec = config.aggressive_nsec;
-  return std::make_unique<DnssecValidator>(anchors, clock, options, &store, stats);
-}
-
-// The key tags of the root's trust anchors (RFC 8509's "trust anchor" for the sentinel).
-std::vector<uint16_t> RootAnchorKeyTags(const TrustAnchorStore& anchors) {
-  std::vector<uint16_t> tags;
-  for (const AnchorDescription& anchor : anchors.Describe()) {
-    if (anchor.zone.IsRoot() && (anchor.form == "DS" || anchor.form == "DNSKEY")) tags.push_back(anchor.key_tag);
-  }
-  return tags;
-}
-
-ResponderOptions ResponderOptionsFrom(const Config& config, const TrustAnchorStore& anchors, NotifyHandler on_notify) {
-  ResponderOptions options;
-  options.root_key_sentinel = config.validation && config.root_key_sentinel;
-  if (options.root_key_sentinel) options.root_anchor_key_tags = RootAnchorKeyTags(anchors);
-  options.on_notify = std::move(on_notify);
-  options.allow = config.access_allow;
-  options.edns_buffer_size = config.edns_buffer_size;
-  options.checksum_option_code = config.checksum_option_code;
-  options.minimal_responses = config.minimal_responses;
-  options.log_queries = config.log_queries;
-  options.log = LogLine;
-  return options;
-}
-
-}  // namespace
-
-std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config) {
-  std::vector<crypto::TsigKey> keys;
-  for (const TsigKeyConfig& key : config.tsig_keys) {
-    auto spec = crypto::TsigAlgorithmFromText(TsigKeyAlgorithmName(key.algorithm));
-    if (!spec) continue;  // The loader accepts only algorithms the crypto layer has.
-    auto secret = key.secret.bytes();
-    keys.push_back(crypto::TsigKey{key.name, spec->algorithm, std::vector<uint8_t>(secret.begin(), secret.end()),
-                                   size_t{key.mac_bits} / 8});
-  }
-  return keys;
-}
-
-Worker::Worker(const Config& config, const Delegation& root_hints,
+Worker::Worker(std::shared_ptr<const Config> config, const Delegation& root_hints,
                SharedServerFlags* checksum_capable, cache::LmdbCache* cache,
-               const TrustAnchorStore& anchors, const MirrorSet* mirrors,
+               std::shared_ptr<const TrustAnchorStore> anchors, const MirrorSet* mirrors,
                NotifyHandler on_notify)
-    : config_(config),
-      cache_(clock_),
-      store_(StoreFor(config, cache, clock_, &stats_.store)),
-      upstream_(&loop_, &stats_.upstream, UpstreamOptionsFrom(config, anchors, checksum_capable)),
-      iterator_(upstream_, cache_, clock_, IteratorOptionsFrom(config)),
-      forwarder_(upstream_, clock_, config.forward_zones),
-      mirror_source_(mirrors == nullptr ? nullptr
-                                        : std::make_unique<MirrorSource>(
-                                              *mirrors,
-                                              [this](const ClassifiedReply& referral) {
-                                                uint32_t ttl = referral.ns ? referral.ns->ttl : 0;
-                                                cache_.Store(DelegationFromReferral(referral), ttl);
-                                              },
-                                              &stats_.local_zones)),
-      validator_(ValidatorFor(config, anchors, clock_, *store_, &stats_.validator)),
-      pipeline_(iterator_, &forwarder_, *store_, *validator_, clock_, PipelineOptionsFrom(config, &yielder_, mirror_source_.get()),
-                &stats_.pipeline),
-      responder_(pipeline_, ResponderOptionsFrom(config, anchors, std::move(on_notify)), &stats_.responder, stopping_.get_token()) {
+    : listen_(config->listen),
+      checksum_capable_(checksum_capable),
+      answer_cache_(cache),
+      mirrors_(mirrors),
+      on_notify_(std::move(on_notify)),
+      cache_(clock_) {
   uv_loop_init(&loop_);
   cache_.SetRoot(root_hints);
+  engine_ = std::make_shared<WorkerEngine>(std::move(config), std::move(anchors), Surroundings());
+}
+
+EngineSurroundings Worker::Surroundings() {
+  EngineSurroundings around;
+  around.loop = &loop_;
+  around.clock = &clock_;
+  around.stats = &stats_;
+  around.delegations = &cache_;
+  around.yielder = &yielder_;
+  around.stopping = stopping_.get_token();
+  around.cache = answer_cache_;
+  around.checksum_capable = checksum_capable_;
+  around.mirrors = mirrors_;
+  around.on_notify = on_notify_;
+  return around;
 }
 
 Worker::~Worker() {
@@ -158,9 +41,9 @@ Worker::~Worker() {
 
 Result<void, std::string> Worker::Start() {
   auto handler = [this](std::vector<uint8_t> query, io::QueryContext context) {
-    return responder_.Answer(std::move(query), context);
+    return AnswerOn(engine_, std::move(query), context);
   };
-  for (const Endpoint& address : config_.listen) {
+  for (const Endpoint& address : listen_) {
     auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener, client_tasks_.get());
     auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener, {},
                                      client_tasks_.get());
@@ -180,26 +63,31 @@ Result<void, std::string> Worker::Start() {
     std::lock_guard lock(posted_mutex_);
     accepting_posts_ = true;
   }
-  uv_async_init(&loop_, &stop_, [](uv_async_t* async) {
-    auto* worker = static_cast<Worker*>(async->data);
-    {
-      std::lock_guard lock(worker->posted_mutex_);
-      worker->accepting_posts_ = false;
-      worker->posted_.clear();  // Their promises break: the futures report no answer.
-    }
-    uv_close(reinterpret_cast<uv_handle_t*>(&worker->posted_signal_), nullptr);
-    worker->CloseListeners();
-    worker->stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
-    // GSS-TSIG contexts are deleted at their servers (TKEY mode 5, RFC 2930 section 4.1): best
-    // effort, half a second per server at most.
-    Detach(worker->upstream_.DeleteGssContexts(500));
-    worker->upstream_.Shutdown();
-    worker->yielder_.Close();  // Validations waiting for a turn go on now, and see the stop.
-    uv_close(reinterpret_cast<uv_handle_t*>(async), nullptr);
-  });
+  uv_async_init(&loop_, &stop_, [](uv_async_t* async) { static_cast<Worker*>(async->data)->OnStop(); });
   stop_.data = this;
   thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
   return {};
+}
+
+void Worker::OnStop() {
+  {
+    std::lock_guard lock(posted_mutex_);
+    accepting_posts_ = false;
+    posted_.clear();  // Their promises break: the futures report no answer.
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&posted_signal_), nullptr);
+  CloseListeners();
+  stopping_.request_stop();  // On the loop thread: in-flight exchanges end now.
+  // GSS-TSIG contexts are deleted at their servers (TKEY mode 5, RFC 2930 section 4.1): best
+  // effort, half a second per server at most.
+  for (auto& engine : draining_) {
+    Detach(engine->upstream.DeleteGssContexts(500));
+    engine->upstream.Shutdown();
+  }
+  Detach(engine_->upstream.DeleteGssContexts(500));
+  engine_->upstream.Shutdown();
+  yielder_.Close();  // Validations waiting for a turn go on now, and see the stop.
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_), nullptr);
 }
 
 bool Worker::Post(std::function<void()> task) {
@@ -224,7 +112,7 @@ void Worker::RunPosted() {
 std::future<size_t> Worker::ForgetBogus() {
   auto done = std::make_shared<std::promise<size_t>>();
   std::future<size_t> result = done->get_future();
-  Post([this, done] { done->set_value(validator_->Forget()); });
+  Post([this, done] { done->set_value(engine_->validator->Forget()); });
   return result;
 }
 
@@ -232,6 +120,52 @@ std::future<size_t> Worker::ForgetDelegations() {
   auto done = std::make_shared<std::promise<size_t>>();
   std::future<size_t> result = done->get_future();
   Post([this, done] { done->set_value(cache_.ForgetZones()); });
+  return result;
+}
+
+Task<std::vector<uint8_t>> Worker::AnswerOn(std::shared_ptr<WorkerEngine> engine, std::vector<uint8_t> query,
+                                            io::QueryContext context) {
+  ++engine->in_flight;
+  Task<std::vector<uint8_t>> answer = engine->responder.Answer(std::move(query), context);
+  std::vector<uint8_t> reply = co_await answer;
+  // After Stop() began, swapped-out engines stay in draining_ and go with the worker.
+  if (--engine->in_flight == 0 && engine != engine_ && !stopping_.stop_requested()) {
+    auto draining = std::find(draining_.begin(), draining_.end(), engine);
+    if (draining != draining_.end()) {
+      draining_.erase(draining);
+      Detach(Retire(engine));
+    }
+  }
+  co_return reply;
+}
+
+Task<void> Worker::Retire(std::shared_ptr<WorkerEngine> engine) {
+  // GSS-TSIG contexts are deleted at their servers (TKEY mode 5, RFC 2930 section 4.1), as at
+  // shutdown; the new engine negotiates its own.
+  Task<void> deleted = engine->upstream.DeleteGssContexts(500);
+  co_await deleted;
+  engine->upstream.Shutdown();
+  // Deleted on a later loop turn, outside the callbacks of its own sockets. When the worker is
+  // stopping, Post refuses and the engine goes as this coroutine ends (still on the loop thread).
+  Post([engine] {});
+}
+
+std::future<void> Worker::SwapEngine(std::shared_ptr<const Config> config,
+                                     std::shared_ptr<const TrustAnchorStore> anchors, Delegation root_hints) {
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> result = done->get_future();
+  Post([this, done, config = std::move(config), anchors = std::move(anchors),
+        root_hints = std::move(root_hints)]() mutable {
+    std::shared_ptr<WorkerEngine> old = std::move(engine_);
+    engine_ = std::make_shared<WorkerEngine>(std::move(config), std::move(anchors), Surroundings());
+    cache_.SetRoot(root_hints);
+    if (old->in_flight == 0) {
+      Detach(Retire(std::move(old)));
+    } else {
+      draining_.push_back(std::move(old));
+    }
+    done->set_value();
+  });
   return result;
 }
 

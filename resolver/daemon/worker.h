@@ -1,7 +1,11 @@
 // One worker thread: its own libuv loop, its own listeners on every configured address
 // (SO_REUSEPORT lets the kernel spread clients across workers), its own iterator state and pipeline. Workers
 // share nothing (design guide section 4) but the set of servers known to speak CHECKSUM (a
-// mutex-guarded set) and the LMDB cache.
+// mutex-guarded set), the LMDB cache and the read-only configuration and trust anchors.
+//
+// The query path built from the configuration is the worker's engine (worker_engine.h); a
+// reload swaps in a new one (SwapEngine) while the loop, listeners, counters and learnt
+// delegations stay. Each client query keeps the engine it started on until it finishes.
 #pragma once
 
 #include <uv.h>
@@ -15,46 +19,25 @@
 #include <vector>
 
 #include "net/base/clock.h"
+#include "net/base/task_scope.h"
 #include "net/io/listener.h"
 #include "net/io/loop_yielder.h"
 #include "cache/lmdb_cache.h"
-#include "resolver/cache_store/lmdb_answer_store.h"
 #include "resolver/config/config.h"
-#include "resolver/forwarder/forwarder.h"
-#include "resolver/iterator/iterator.h"
-#include "resolver/mirror/mirror_set.h"
-#include "resolver/pipeline/pipeline.h"
-#include "resolver/server/responder.h"
-#include "resolver/upstream/upstream.h"
-#include "resolver/validator/dnssec_validator.h"
+#include "resolver/daemon/worker_engine.h"
 
 namespace redoubt::resolver {
-
-// Everything the worker counts. Only the worker's thread writes it; any thread may read it, or
-// copy it for a snapshot, while the worker runs (each field is a net/base/counter.h Counter).
-// Readers sum across workers.
-struct WorkerStats {
-  io::ListenerStats listener;
-  UpstreamStats upstream;
-  ResponderStats responder;
-  PipelineStats pipeline;
-  AnswerStoreStats store;
-  ValidatorStats validator;
-  LocalZoneStats local_zones;  // Answers from mirrored zones' copies.
-};
-
-// The configured TSIG keys (resolver/config/tsig_keys.h) as the crypto layer signs with them.
-std::vector<crypto::TsigKey> TsigKeysFrom(const Config& config);
 
 class Worker {
  public:
   // `checksum_capable` is shared by all workers (servers known to speak CHECKSUM).
   // `cache` (null: no answer cache) is the process's one LMDB cache; the worker reads it through
-  // its own LmdbAnswerStore. `anchors` (shared, read-only) must outlive the worker, and so must
-  // `mirrors` (null: no mirrored zones), the live copies the mirror service keeps; `on_notify`
-  // answers NOTIFY for them (unset: NOTIFY gets NOTIMP).
-  Worker(const Config& config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
-         cache::LmdbCache* cache, const TrustAnchorStore& anchors,
+  // its own LmdbAnswerStore. `anchors` (shared, read-only) is kept by the first engine; `mirrors`
+  // (null: no mirrored zones), the live copies the mirror service keeps, must outlive the worker;
+  // `on_notify` answers NOTIFY for them (unset: NOTIFY gets NOTIMP). The listen addresses are
+  // taken from `config` once: a reload does not change them.
+  Worker(std::shared_ptr<const Config> config, const Delegation& root_hints, SharedServerFlags* checksum_capable,
+         cache::LmdbCache* cache, std::shared_ptr<const TrustAnchorStore> anchors,
          const MirrorSet* mirrors = nullptr, NotifyHandler on_notify = {});
   ~Worker();
   Worker(const Worker&) = delete;
@@ -79,13 +62,39 @@ class Worker {
   std::future<size_t> ForgetBogus();
   std::future<size_t> ForgetDelegations();
 
+  // Reload (docs/operations.md "Reloading"): on the loop thread, builds an engine from `config`
+  // and `anchors`, sets the delegations' root from `root_hints`, and makes the new engine answer
+  // every query received from then on. Queries in flight finish on the old engine, which is
+  // shut down (GSS-TSIG contexts deleted, pooled TCP connections closed) and deleted once the
+  // last of them ends. The future is ready once the swap is done; it reports a broken promise
+  // when the worker has stopped (nothing swapped). Listen addresses are not changed.
+  std::future<void> SwapEngine(std::shared_ptr<const Config> config, std::shared_ptr<const TrustAnchorStore> anchors,
+                               Delegation root_hints);
+  // Engines swapped out that still have client queries in flight (0 once they have finished).
+  // Read on the loop thread only, or after Stop(); for tests.
+  size_t draining_engines() const noexcept { return draining_.size(); }
+
  private:
   void CloseListeners();
+  // The stop signal on the loop thread: no more posts or queries, exchanges end, upstreams close.
+  void OnStop();
   // Queues `task` for the loop thread; false once the worker has stopped.
   bool Post(std::function<void()> task);
   void RunPosted();
+  // A client query on the engine current when it arrived; keeps that engine alive until the
+  // query ends, and retires the engine if it was the last query of a swapped-out one.
+  Task<std::vector<uint8_t>> AnswerOn(std::shared_ptr<WorkerEngine> engine, std::vector<uint8_t> query,
+                                      io::QueryContext context);
+  // Shuts a swapped-out engine down once idle (TKEY deletes, TCP pool closed) and deletes it on a
+  // later loop turn, outside the callbacks that used it.
+  Task<void> Retire(std::shared_ptr<WorkerEngine> engine);
+  EngineSurroundings Surroundings();
 
-  Config config_;
+  std::vector<Endpoint> listen_;
+  SharedServerFlags* checksum_capable_;
+  cache::LmdbCache* answer_cache_;
+  const MirrorSet* mirrors_;
+  NotifyHandler on_notify_;
   uv_loop_t loop_{};
   uv_async_t stop_{};
   uv_async_t posted_signal_{};
@@ -96,17 +105,11 @@ class Worker {
   RealClock clock_;
   WorkerStats stats_;
   DelegationCache cache_;
-  std::unique_ptr<AnswerStore> store_;  // LmdbAnswerStore, or NoAnswerStore without a cache.
-  NetworkUpstream upstream_;
-  Iterator iterator_;
-  Forwarder forwarder_;
-  // Answers from mirrored zones' copies; a referral below a copy's cut goes to cache_.
-  std::unique_ptr<MirrorSource> mirror_source_;
   io::LoopYielder yielder_{&loop_};  // Validation takes turns with other work on the loop.
-  // DnssecValidator, or PassThroughValidator with `validation: false`.
-  std::unique_ptr<Validator> validator_;
-  Pipeline pipeline_;
-  Responder responder_;
+  // The engine new queries go to (loop thread only after Start()), and swapped-out engines
+  // whose queries are still in flight.
+  std::shared_ptr<WorkerEngine> engine_;
+  std::vector<std::shared_ptr<WorkerEngine>> draining_;
   // Owns every client query's root task (listeners spawn them here), so Stop() knows whether
   // any is left. Heap-held: a scope with stranded tasks is released rather than destroyed
   // (destroying it would abort; the stranded frames are unreachable either way).

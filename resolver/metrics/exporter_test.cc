@@ -107,6 +107,9 @@ TEST(ExporterTest, SharedCacheMirrorAndBuildFacts) {
   EXPECT_EQ(e.values.at("redoubt_cache_damaged_total"), 1);
   EXPECT_EQ(e.values.at("redoubt_mirror_transfers_total{kind=\"full\"}"), 3);
   EXPECT_EQ(e.values.at("redoubt_mirror_transfers_total{kind=\"incremental\"}"), 0);
+  EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"ok\"}"), 2);
+  EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"refused\"}"), 1);
+  EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"failed\"}"), 0);
 }
 
 // Every family of the table, with its type and exactly its label values; nothing else.
@@ -136,9 +139,10 @@ TEST(ExporterTest, AbsentCacheAndMirrorLeaveTheirFamiliesOut) {
   sources.cache = nullptr;
   sources.cache_size = nullptr;
   sources.mirror = nullptr;
+  sources.reloads = nullptr;
   Exposition e = Render(sources);
-  for (const char* gone : {"redoubt_cache_entries", "redoubt_cache_size_bytes",
-                           "redoubt_cache_evictions_total", "redoubt_mirror_transfers_total"}) {
+  for (const char* gone : {"redoubt_cache_entries", "redoubt_cache_size_bytes", "redoubt_cache_evictions_total",
+                           "redoubt_mirror_transfers_total", "redoubt_reloads_total"}) {
     EXPECT_FALSE(e.types.contains(gone)) << gone;
   }
   // Per-worker counts of the cache and mirrored zones stay (zero when unused).

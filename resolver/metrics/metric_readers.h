@@ -43,6 +43,12 @@ std::optional<double> MirrorCounter(const MetricsSources& s) {
   return static_cast<double>((s.mirror->*Field).load());
 }
 
+template <Counter ReloadStats::*Field>
+std::optional<double> ReloadCounter(const MetricsSources& s) {
+  if (s.reloads == nullptr) return std::nullopt;
+  return static_cast<double>((s.reloads->*Field).load());
+}
+
 inline std::optional<double> StartTime(const MetricsSources& s) { return s.start_time_seconds; }
 
 // A high-water mark: the most of any worker, not their sum.

@@ -20,6 +20,12 @@ std::vector<MetricDefinition> ClientMetrics() {
       {"redoubt_build_info", MetricKind::kInfo, "The daemon's version; always 1.", "version", {}},
       {"redoubt_start_time_seconds", MetricKind::kGauge,
        "Unix time the daemon started, in seconds.", "", {{"", nullptr, metric_readers::StartTime}}},
+      {"redoubt_reloads_total", MetricKind::kCounter,
+       "Reloads asked for (redoubt-control reload, SIGHUP): applied, refused (a changed setting "
+       "needs a restart) or failed (no configuration file, or an error in it).", "result",
+       {{"ok", nullptr, metric_readers::ReloadCounter<&ReloadStats::ok>},
+        {"refused", nullptr, metric_readers::ReloadCounter<&ReloadStats::refused>},
+        {"failed", nullptr, metric_readers::ReloadCounter<&ReloadStats::failed>}}},
       {"redoubt_queries_total", MetricKind::kCounter,
        "Client queries received, readable or not, by the transport they came over.", "transport",
        {{"udp", Read<R, &S::udp_queries>}, {"tcp", Read<R, &S::tcp_queries>}}},

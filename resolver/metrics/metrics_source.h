@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cache/lmdb_cache.h"
+#include "net/base/counter.h"
 #include "net/io/listener.h"
 #include "resolver/cache_store/lmdb_answer_store.h"
 #include "resolver/mirror/mirror_service.h"
@@ -51,6 +52,15 @@ struct CacheSize {
 // the scraping thread). `cache` must outlive the reader.
 std::function<CacheSize()> CacheSizeReader(cache::LmdbCache& cache);
 
+// Reloads asked for (redoubt-control reload, SIGHUP) by their result. Written by whichever
+// thread reloads, one reload at a time under the reloader's mutex (which orders the writes), so
+// each counter still has one writer at a time (net/base/counter.h).
+struct ReloadStats {
+  Counter ok;       // Applied.
+  Counter refused;  // A changed setting needs a restart: nothing applied.
+  Counter failed;   // No configuration file, or an error in it or a file it names.
+};
+
 // Everything one scrape reads. Null pointers and empty functions mean "not configured": the
 // families that read them are left out of the exposition (docs/metrics.md says which).
 struct MetricsSources {
@@ -58,6 +68,7 @@ struct MetricsSources {
   const cache::CacheStats* cache = nullptr;  // The shared cache's atomics (evictions, damage).
   std::function<CacheSize()> cache_size;     // Gauges; called at each scrape.
   const MirrorStats* mirror = nullptr;       // The mirror service's transfers (mirror-zones).
+  const ReloadStats* reloads = nullptr;      // Reloads by result (the daemon's Reloader).
   double start_time_seconds = 0;             // Unix time the daemon started.
 };
 

@@ -33,6 +33,8 @@ SampleStats::SampleStats() {
   cache.evicted = 5;
   cache.corrupt = 1;
   mirror.full_transfers += 3;
+  reloads.ok += 2;
+  ++reloads.refused;
 }
 
 MetricsSources SampleStats::Sources() const {
@@ -41,6 +43,7 @@ MetricsSources SampleStats::Sources() const {
   sources.cache = &cache;
   sources.cache_size = [] { return kSampleCacheSize; };
   sources.mirror = &mirror;
+  sources.reloads = &reloads;
   sources.start_time_seconds = kSampleStartTime;
   return sources;
 }

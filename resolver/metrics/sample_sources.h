@@ -23,12 +23,13 @@ struct SampleWorker {
 // read). Not copyable (the cache's atomics).
 struct SampleStats {
   SampleStats();
-  // Both workers, the cache counters, a fixed cache size, the mirror service, a start time.
+  // Both workers, the cache counters, a fixed cache size, the mirror service, reloads, a start time.
   MetricsSources Sources() const;
 
   std::array<SampleWorker, 2> workers;
   cache::CacheStats cache;
   MirrorStats mirror;
+  ReloadStats reloads;
 };
 
 // What SampleStats::Sources() gives as the cache size.

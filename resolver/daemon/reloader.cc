@@ -1,0 +1,125 @@
+#include "resolver/daemon/reloader.h"
+
+#include <chrono>
+#include <exception>
+#include <future>
+#include <optional>
+
+#include "resolver/daemon/log.h"
+#include "resolver/daemon/root_hints.h"
+#include "resolver/daemon/trust_anchors.h"
+
+namespace redoubt::resolver {
+
+Result<LiveSettings, std::string> LoadLiveSettings(const std::string& path, AnchorCounts* counts) {
+  auto config = path.empty() ? Config::Defaults() : LoadConfigFile(path);
+  if (!config) return Unexpected(config.error().ToString());
+  auto hints = LoadRootHints(config->root_hints);
+  if (!hints) return Unexpected(hints.error().ToString());
+  std::optional<RootAnchorChoice> root;  // builtin-root-anchor: the distribution's or ours.
+  if (config->builtin_root_anchor) root = ChooseRootAnchors();
+  auto anchors = LoadTrustAnchors(config->trust_anchors, root ? &*root : nullptr);
+  if (!anchors) return Unexpected(anchors.error().ToString());
+  auto legacy = LoadLegacyTrustAnchors(config->legacy_trust_anchors);
+  if (!legacy) return Unexpected(legacy.error().ToString());
+  if (counts != nullptr) {
+    counts->records = anchors->size();
+    counts->legacy_keys = legacy->size();
+    if (root) {
+      counts->root_source = root->source;
+      counts->root_warning = root->warning;
+    }
+  }
+  anchors->insert(anchors->end(), legacy->begin(), legacy->end());
+  LiveSettings settings;
+  settings.config_path = path;
+  settings.anchors = std::make_shared<const TrustAnchorStore>(*anchors, config->negative_trust_anchors);
+  settings.root_hints = std::make_shared<const Delegation>(std::move(*hints));
+  settings.config = std::make_shared<const Config>(std::move(*config));
+  return settings;
+}
+
+ControlReply Reloader::Reload() {
+  std::lock_guard lock(reloading_);
+  ReloadOutcome outcome = ReloadOutcome::kFailed;
+  ControlReply reply = ReloadLocked(outcome);
+  if (targets_.stats != nullptr) {
+    ReloadStats& stats = *targets_.stats;
+    ++(outcome == ReloadOutcome::kApply ? stats.ok : outcome == ReloadOutcome::kRefused ? stats.refused : stats.failed);
+  }
+  return reply;
+}
+
+ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
+  LiveSettings running = targets_.live->Snapshot();
+  Result<LiveSettings, std::string> next = Unexpected(std::string("no file"));
+  if (!running.config_path.empty()) {
+    // The loaders return their errors; this catch is for what they do not expect (a YAML
+    // library exception, memory), which must not end a running daemon.
+    try {
+      AnchorCounts found;
+      next = LoadLiveSettings(running.config_path, &found);
+      if (next && !found.root_warning.empty() && targets_.log) targets_.log(found.root_warning);
+    } catch (const std::exception& e) {
+      next = Unexpected(running.config_path + ": " + e.what());
+    }
+  }
+  ReloadPlan plan = PlanReload(running, next);
+  outcome = plan.outcome;
+  if (plan.outcome != ReloadOutcome::kApply) return ControlReply::Error(plan.message);
+  if (next->config->validation && targets_.runtime_anchors != nullptr) {
+    // The same runtime negative anchors (nta-add) apply under the new store.
+    auto anchors = std::make_shared<TrustAnchorStore>(*next->anchors);
+    anchors->AttachRuntimeNegativeAnchors(targets_.runtime_anchors);
+    next->anchors = std::move(anchors);
+  }
+  if (targets_.log) {
+    for (const std::string& warning : next->config->warnings) targets_.log("warning: " + warning);
+  }
+  size_t silent = SwapEngines(*next);
+  targets_.live->Replace(*next);
+  size_t dropped = UpdateCache(plan.invalidation, *next);
+  SetLogOptions(next->config->log_format, next->config->log_level);
+  ControlReply reply;
+  reply.message = ReloadSummary(plan, targets_.cache != nullptr, dropped);
+  if (silent > 0) reply.message += "; " + std::to_string(silent) + " workers did not confirm the swap";
+  std::string changed;
+  for (const std::string& setting : plan.changed) changed += (changed.empty() ? "" : ",") + setting;
+  reply.items.push_back({{"file", running.config_path},
+                         {"changed", changed},
+                         {"cache_entries_dropped", static_cast<uint64_t>(dropped)}});
+  return reply;
+}
+
+size_t Reloader::SwapEngines(const LiveSettings& next) {
+  std::vector<std::future<void>> swaps;
+  for (const auto& worker : *targets_.workers) swaps.push_back(worker->SwapEngine(next.config, next.anchors, *next.root_hints));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  size_t silent = 0;
+  for (auto& swap : swaps) {
+    if (swap.wait_until(deadline) != std::future_status::ready) {
+      ++silent;  // Its swap is still queued and happens when the loop gets to it.
+      continue;
+    }
+    try {
+      swap.get();
+    } catch (const std::future_error&) {  // The worker stopped first.
+      ++silent;
+    }
+  }
+  return silent;
+}
+
+size_t Reloader::UpdateCache(const CacheInvalidation& invalidation, const LiveSettings& next) {
+  if (targets_.cache == nullptr) return 0;
+  size_t dropped = 0;
+  if (invalidation.everything) {
+    dropped = targets_.cache->FlushAll();
+  } else {
+    for (const dns::Name& zone : invalidation.subtrees) dropped += targets_.cache->FlushSubtree(zone);
+  }
+  targets_.cache->RecordTrustFingerprint(TrustFingerprint(*next.config, *next.anchors));
+  return dropped;
+}
+
+}  // namespace redoubt::resolver
