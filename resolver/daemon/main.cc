@@ -259,12 +259,14 @@ int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlServic
     int received = sigtimedwait(&signals, nullptr, &second);
     if (received == SIGTERM || received == SIGINT) return received;
     if (received == SIGHUP) {
+      redoubt::resolver::NotifyReloading();
       redoubt::resolver::ControlReply reloaded = reloader.Reload();
       if (reloaded.ok) {
         Log("SIGHUP: " + reloaded.message);
       } else {
         LogAt(redoubt::resolver::LogLevel::kWarning, "warning: SIGHUP: " + reloaded.message);
       }
+      redoubt::resolver::NotifyReloaded((reloaded.ok ? "" : "reload refused: ") + reloaded.message);
     }
     service.ExpireNegativeAnchors();
   }

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +37,18 @@ void NotifyReady(const std::vector<Endpoint>& listen, size_t workers, const std:
 }
 
 void NotifyStopping() { sd_notify(0, "STOPPING=1\nSTATUS=shutting down"); }
+
+void NotifyReloading() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  uint64_t usec = static_cast<uint64_t>(now.tv_sec) * 1000000u + static_cast<uint64_t>(now.tv_nsec) / 1000u;
+  sd_notify(0, ("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec)).c_str());
+}
+
+void NotifyReloaded(const std::string& status) {
+  std::string line = status.substr(0, status.find('\n'));  // One line: STATUS ends at a newline.
+  sd_notify(0, ("READY=1\nSTATUS=" + line).c_str());
+}
 
 Result<UserAccount, std::string> LookUpUser(const std::string& name) {
   long size = sysconf(_SC_GETPW_R_SIZE_MAX);

@@ -31,6 +31,10 @@ std::string ReadyMessage(const std::vector<Endpoint>& listen, size_t workers,
 // Sends READY=1 (with ReadyMessage's STATUS) and STOPPING=1; no-ops without NOTIFY_SOCKET.
 void NotifyReady(const std::vector<Endpoint>& listen, size_t workers, const std::optional<Endpoint>& metrics);
 void NotifyStopping();
+// Around a reload (SIGHUP, what `systemctl reload` sends): "RELOADING=1" with MONOTONIC_USEC
+// (sd_notify(3); the unit shows "reloading"), then "READY=1" with `status` as STATUS=.
+void NotifyReloading();
+void NotifyReloaded(const std::string& status);
 
 // --- The user switch ---------------------------------------------------------------------------
 

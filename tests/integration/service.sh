@@ -7,7 +7,8 @@
 #      `systemd-analyze security --offline` rates its exposure 2.0 or less;
 #   b. sd_notify for real: a unix datagram socket as NOTIFY_SOCKET (service_helpers.py plays
 #      systemd); READY=1 arrives with a STATUS= line, and at that moment port 53 answers and the
-#      metrics endpoint says /ready 200; STOPPING=1 arrives only after SIGTERM;
+#      metrics endpoint says /ready 200; SIGHUP gives RELOADING=1, then READY=1 once reloaded;
+#      STOPPING=1 arrives only after SIGTERM;
 #   c. the switch to `user: nobody` when started as root: bound to 127.61.0.2:53 (a privileged
 #      port), /proc/PID/status shows uid and gid 65534 everywhere (real, effective, saved, fs),
 #      in every thread, no other groups and no capabilities; it answers from a forward zone
@@ -122,6 +123,9 @@ check_notify() {
   check "notify: READY=1 once" [ "$(grep -c '^msg READY=1' "$out")" -eq 1 ]
   sleep 0.3
   check "notify: no STOPPING=1 before the signal" bash -c "! grep -q STOPPING=1 '$out'"
+  kill -HUP "$redoubt_pid"  # What systemctl reload sends (ExecReload).
+  check "notify: SIGHUP: RELOADING=1 with MONOTONIC_USEC" wait_for_line "$out" '^msg RELOADING=1|MONOTONIC_USEC=[0-9]' 50
+  check "notify: then READY=1 again, STATUS saying it reloaded" wait_for_line "$out" '^msg READY=1|STATUS=reloaded ' 50
   kill -TERM "$redoubt_pid"
   check "notify: STOPPING=1 arrives after SIGTERM" wait_for_line "$out" '^msg STOPPING=1' 50
   exit_within 100
