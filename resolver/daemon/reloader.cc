@@ -79,6 +79,10 @@ ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
   size_t silent = SwapEngines(*next);
   targets_.live->Replace(*next);
   size_t dropped = UpdateCache(plan.invalidation, *next);
+  if (plan.invalidation.everything || !plan.invalidation.subtrees.empty()) {
+    WaitForOldEngines(std::chrono::milliseconds(running.config->limits.deadline_ms + 1000));
+    dropped += UpdateCache(plan.invalidation, *next);  // What queries under the old ones cached.
+  }
   SetLogOptions(next->config->log_format, next->config->log_level);
   ControlReply reply;
   reply.message = ReloadSummary(plan, targets_.cache != nullptr, dropped);
@@ -108,6 +112,14 @@ size_t Reloader::SwapEngines(const LiveSettings& next) {
     }
   }
   return silent;
+}
+
+void Reloader::WaitForOldEngines(std::chrono::milliseconds limit) {
+  std::vector<std::future<void>> drained;
+  for (const auto& worker : *targets_.workers) drained.push_back(worker->WhenDrained());
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  // A worker that stopped breaks its promise, which counts as drained.
+  for (auto& worker_drained : drained) (void)worker_drained.wait_until(deadline);
 }
 
 size_t Reloader::UpdateCache(const CacheInvalidation& invalidation, const LiveSettings& next) {

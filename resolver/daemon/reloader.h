@@ -4,6 +4,7 @@
 // serves `redoubt-control reload` (control thread) and SIGHUP (main thread), one at a time.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -58,7 +59,8 @@ class Reloader {
   // restart. Otherwise: every worker swaps in an engine built from the new settings (queries
   // in flight finish on the old one), the new settings are published, the cache drops what the
   // changed forward zones and anchors make untrustworthy and records the new trust
-  // fingerprint, and the log options are applied. The reply's message says what changed and
+  // fingerprint (again once the old engines' last queries have ended, at most the old
+  // deadline-ms later, for what those queries cached), and the log options are applied. The reply's message says what changed and
   // what the cache lost. Thread-safe: concurrent calls run one after the other.
   ControlReply Reload();
 
@@ -69,6 +71,9 @@ class Reloader {
   size_t SwapEngines(const LiveSettings& next);
   // Drops what `invalidation` names and records `next`'s fingerprint; returns entries dropped.
   size_t UpdateCache(const CacheInvalidation& invalidation, const LiveSettings& next);
+  // Waits, `limit` at most, until no worker's old engine has a query in flight (Worker::
+  // WhenDrained), so that what they cached under the old settings can be dropped too.
+  void WaitForOldEngines(std::chrono::milliseconds limit);
 
   ReloadTargets targets_;
   std::mutex reloading_;

@@ -134,6 +134,10 @@ Task<std::vector<uint8_t>> Worker::AnswerOn(std::shared_ptr<WorkerEngine> engine
     if (draining != draining_.end()) {
       draining_.erase(draining);
       Detach(Retire(engine));
+      if (draining_.empty()) {
+        for (std::promise<void>& waiter : drained_waiters_) waiter.set_value();
+        drained_waiters_.clear();
+      }
     }
   }
   co_return reply;
@@ -165,6 +169,19 @@ std::future<void> Worker::SwapEngine(std::shared_ptr<const Config> config,
       draining_.push_back(std::move(old));
     }
     done->set_value();
+  });
+  return result;
+}
+
+std::future<void> Worker::WhenDrained() {
+  auto request = std::make_shared<std::promise<void>>();
+  std::future<void> result = request->get_future();
+  Post([this, request] {
+    if (draining_.empty()) {
+      request->set_value();
+    } else {
+      drained_waiters_.push_back(std::move(*request));
+    }
   });
   return result;
 }

@@ -70,6 +70,10 @@ class Worker {
   // when the worker has stopped (nothing swapped). Listen addresses are not changed.
   std::future<void> SwapEngine(std::shared_ptr<const Config> config, std::shared_ptr<const TrustAnchorStore> anchors,
                                Delegation root_hints);
+  // Ready once no swapped-out engine has a client query in flight any more (at once when none
+  // has): from then on nothing the old settings resolved can reach the cache. Reports a broken
+  // promise when the worker stops first.
+  std::future<void> WhenDrained();
   // Engines swapped out that still have client queries in flight (0 once they have finished).
   // Read on the loop thread only, or after Stop(); for tests.
   size_t draining_engines() const noexcept { return draining_.size(); }
@@ -110,6 +114,7 @@ class Worker {
   // whose queries are still in flight.
   std::shared_ptr<WorkerEngine> engine_;
   std::vector<std::shared_ptr<WorkerEngine>> draining_;
+  std::vector<std::promise<void>> drained_waiters_;  // WhenDrained(), told when draining_ empties.
   // Owns every client query's root task (listeners spawn them here), so Stop() knows whether
   // any is left. Heap-held: a scope with stranded tasks is released rather than destroyed
   // (destroying it would abort; the stranded frames are unreachable either way).

@@ -132,6 +132,9 @@ TEST_F(WorkerReloadTest, QueryInFlightFinishesOnTheOldEngineAndNewQueriesUseTheN
   auto second = new_server_.Receive(2000, &new_engine);
   ASSERT_TRUE(second.has_value()) << "the query after the swap did not go to the new forward server";
   EXPECT_FALSE(old_server_.Receive(100).has_value()) << "the old forward server was asked again";
+  // The reload waits for this before its last cache flush: not while the old query is open.
+  std::future<void> drained = worker.WhenDrained();
+  EXPECT_EQ(drained.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
 
   old_server_.SendTo(Answer(*forwarded, 1), old_engine);  // The old engine's exchange takes it.
   new_server_.SendTo(Answer(*second, 2), new_engine);
@@ -143,6 +146,9 @@ TEST_F(WorkerReloadTest, QueryInFlightFinishesOnTheOldEngineAndNewQueriesUseTheN
     EXPECT_EQ((*reply)[3] & 0x0F, 0) << "rcode of reply " << std::hex << id;
     EXPECT_EQ(reply->back(), id == 0x1111 ? 1 : 2) << "reply " << std::hex << id << " from the wrong engine";
   }
+  ASSERT_EQ(drained.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+  drained.get();  // Kept, not broken: the old engine's last query ended.
+  EXPECT_EQ(worker.WhenDrained().wait_for(std::chrono::seconds(2)), std::future_status::ready);
   worker.Stop();
   EXPECT_EQ(worker.draining_engines(), 0u) << "the old engine was not retired once idle";
   EXPECT_EQ(worker.stranded_queries(), 0u);
