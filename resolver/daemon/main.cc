@@ -25,6 +25,7 @@
 #include "resolver/daemon/negative_anchor_file.h"
 #include "resolver/daemon/reloader.h"
 #include "resolver/daemon/service.h"
+#include "resolver/daemon/shutdown_report.h"
 #include "resolver/daemon/root_hints.h"
 #include "resolver/daemon/trust_anchors.h"
 #include "resolver/daemon/worker.h"
@@ -63,78 +64,6 @@ unsigned WorkerCount(const Config& config) {
   if (config.workers != 0) return config.workers;
   unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 1 : cores;
-}
-
-// The fragment defence's counters (specs/checksum.md; docs/fragment-defence.md).
-void LogFragmentDefence(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  redoubt::resolver::UpstreamStats sum;
-  uint64_t sealed = 0;
-  for (const auto& w : workers) {
-    const auto& u = w->stats().upstream;
-    sum.checksum_verified += u.checksum_verified;
-    sum.checksum_nonce_mismatch += u.checksum_nonce_mismatch;
-    sum.checksum_digest_mismatch += u.checksum_digest_mismatch;
-    sum.checksum_downgrades += u.checksum_downgrades;
-    sum.fragmented += u.fragmented;
-    sum.fragmented_dropped += u.fragmented_dropped;
-    sum.fragmented_to_validate += u.fragmented_to_validate;
-    sum.tcp_retries += u.tcp_retries;
-    sealed += w->stats().responder.checksum_replies;
-  }
-  Log("checksum: " + std::to_string(sum.checksum_verified) + " verified, " +
-      std::to_string(sum.checksum_digest_mismatch) + " digest mismatches, " +
-      std::to_string(sum.checksum_nonce_mismatch) + " nonce mismatches, " +
-      std::to_string(sum.checksum_downgrades) + " downgrades; " + std::to_string(sum.fragmented) +
-      " fragmented replies (" + std::to_string(sum.fragmented_dropped) + " dropped, " +
-      std::to_string(sum.fragmented_to_validate) + " left to DNSSEC); " +
-      std::to_string(sum.tcp_retries) + " TCP retries; " + std::to_string(sealed) +
-      " client replies sealed");
-}
-
-// TSIG towards keyed forwarders (RFC 8945; docs/tsig.md): signed queries, verified replies and
-// each reason a reply was refused. Printed only when a key is configured.
-void LogTsig(const redoubt::resolver::Config& config,
-             const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  if (config.tsig_keys.empty()) return;
-  uint64_t sent = 0, verified = 0, unsigned_replies = 0, bad_mac = 0, bad_key = 0, bad_time = 0, malformed = 0,
-           server_errors = 0;
-  for (const auto& w : workers) {
-    const auto& u = w->stats().upstream;
-    sent += u.tsig_signed;
-    verified += u.tsig_verified;
-    unsigned_replies += u.tsig_unsigned;
-    bad_mac += u.tsig_bad_mac;
-    bad_key += u.tsig_bad_key;
-    bad_time += u.tsig_bad_time;
-    malformed += u.tsig_malformed;
-    server_errors += u.tsig_server_errors;
-  }
-  Log("tsig: " + std::to_string(sent) + " queries signed, " + std::to_string(verified) + " replies verified; refused: " +
-      std::to_string(unsigned_replies) + " unsigned, " + std::to_string(bad_mac) + " bad MAC, " +
-      std::to_string(bad_key) + " other key, " + std::to_string(bad_time) + " bad time, " +
-      std::to_string(malformed) + " malformed, " + std::to_string(server_errors) + " server TSIG errors");
-}
-
-// GSS-TSIG towards forward zones with gss-tsig (RFC 3645, RFC 5178; docs/gss-tsig.md).
-void LogGss(const redoubt::resolver::Config& config,
-            const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  bool any = std::any_of(config.forward_zones.begin(), config.forward_zones.end(),
-                         [](const auto& zone) { return zone.gss_tsig.has_value(); });
-  if (!any) return;
-  uint64_t established = 0, failures = 0, unauthorised = 0, host_based = 0, renewed = 0, deleted = 0;
-  for (const auto& w : workers) {
-    const auto& g = w->stats().upstream.gss;
-    established += g.negotiations;
-    failures += g.negotiation_failures;
-    unauthorised += g.unauthorised;
-    host_based += g.host_based;
-    renewed += g.renegotiations;
-    deleted += g.deletions;
-  }
-  Log("gss-tsig: " + std::to_string(established) + " contexts established (" + std::to_string(host_based) +
-      " host-based), " + std::to_string(renewed) + " renewed, " + std::to_string(deleted) +
-      " deleted at shutdown; refused: " + std::to_string(unauthorised) + " unauthorised servers, " +
-      std::to_string(failures) + " failed negotiations");
 }
 
 // The metrics endpoint (docs/metrics.md) over the workers' counters, the cache's and the
@@ -302,83 +231,6 @@ redoubt::resolver::NotifyHandler MirrorNotifyHandler(const redoubt::resolver::Co
     if (!verdict.why.empty()) Log(verdict.why);
     return std::move(verdict.reply);
   };
-}
-
-void LogMirrors(const redoubt::resolver::MirrorService& service,
-                const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  const redoubt::resolver::MirrorStats& s = service.stats();
-  uint64_t answered = 0, referrals = 0, declined = 0;
-  for (const auto& w : workers) {
-    answered += w->stats().local_zones.answered;
-    referrals += w->stats().local_zones.referrals;
-    declined += w->stats().local_zones.declined;
-  }
-  Log("mirror: " + std::to_string(s.full_transfers) + " full and " + std::to_string(s.incremental_transfers) +
-      " incremental transfers, " + std::to_string(s.up_to_date) + " refreshes unchanged, " +
-      std::to_string(s.failures) + " failures, " + std::to_string(s.expired) + " expired; " +
-      std::to_string(answered) + " answers from copies, " + std::to_string(referrals) +
-      " referrals to the iterator, " + std::to_string(declined) + " asked upstream");
-}
-
-void LogValidation(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
-  uint64_t secure = 0, insecure = 0, bogus = 0, remembered = 0, exhausted = 0, checks = 0, most = 0,
-           synthesised = 0;
-  for (const auto& w : workers) {
-    const auto& v = w->stats().validator;
-    secure += v.secure;
-    insecure += v.insecure + v.indeterminate;
-    bogus += v.bogus;
-    remembered += v.bogus_remembered;
-    exhausted += v.budget_exhausted;
-    checks += v.signature_checks;
-    most = std::max<uint64_t>(most, v.most_checks);
-    synthesised += v.synthesised;
-  }
-  Log("validation: " + std::to_string(secure) + " secure, " + std::to_string(insecure) +
-      " insecure, " + std::to_string(bogus) + " bogus (" + std::to_string(remembered) +
-      " answered from the bogus memory, " + std::to_string(exhausted) + " over the validation budget); " +
-      std::to_string(checks) + " signature checks, at most " + std::to_string(most) + " for one query; " +
-      std::to_string(synthesised) + " negative answers synthesised from cached NSEC/NSEC3 (RFC 8198)");
-}
-
-void LogTotals(const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
-               redoubt::cache::LmdbCache* cache) {
-  uint64_t queries = 0, noerror = 0, nxdomain = 0, servfail = 0, refused = 0, upstream = 0;
-  uint64_t coalesced = 0, mismatched = 0, tcp = 0, stranded = 0;
-  for (const auto& w : workers) {
-    stranded += w->stranded_queries();
-    const auto& s = w->stats();
-    queries += s.responder.queries;
-    noerror += s.responder.noerror;
-    nxdomain += s.responder.nxdomain;
-    servfail += s.responder.servfail;
-    refused += s.responder.refused;
-    upstream += s.upstream.udp_queries + s.upstream.tcp_queries;
-    coalesced += s.pipeline.coalesced;
-    mismatched += s.upstream.mismatched;
-    tcp += s.upstream.tcp_queries;
-  }
-  Log("served " + std::to_string(queries) + " queries (" + std::to_string(noerror) + " NOERROR, " +
-      std::to_string(nxdomain) + " NXDOMAIN, " + std::to_string(servfail) + " SERVFAIL, " +
-      std::to_string(refused) + " REFUSED) with " + std::to_string(upstream) + " upstream queries (" +
-      std::to_string(tcp) + " over TCP, " + std::to_string(mismatched) + " mismatched replies dropped), " +
-      std::to_string(coalesced) + " coalesced, " + std::to_string(stranded) +
-      " stranded at shutdown");
-  LogFragmentDefence(workers);
-  LogValidation(workers);
-  uint64_t hits = 0, misses = 0, stale = 0;
-  for (const auto& w : workers) {
-    hits += w->stats().store.hits;
-    misses += w->stats().store.misses;
-    stale += w->stats().store.stale_served;
-  }
-  if (cache == nullptr) return;
-  const auto& c = cache->stats();
-  Log("cache: " + std::to_string(hits) + " hits, " + std::to_string(misses) + " misses, " +
-      std::to_string(stale) + " served stale; " + std::to_string(cache->EntryCount()) + " entries, " +
-      std::to_string(c.writes.load()) + " written, " + std::to_string(c.evicted.load()) + " evicted, " +
-      std::to_string(c.map_full.load()) + " times full, " + std::to_string(c.dropped_writes.load()) +
-      " writes dropped, " + std::to_string(c.corrupt.load()) + " damaged entries dropped");
 }
 
 // The LMDB answer cache, its entries checked against the current trust fingerprint.
@@ -588,9 +440,6 @@ int main(int argc, char** argv) {
   for (auto& w : workers) w->Stop();
   if (metrics) metrics->Stop();
   if (mirror_service) mirror_service->Stop();
-  LogTotals(workers, cache.get());
-  LogTsig(*live.Snapshot().config, workers);
-  LogGss(*live.Snapshot().config, workers);
-  if (mirror_service) LogMirrors(*mirror_service, workers);
+  redoubt::resolver::LogShutdownReport(*live.Snapshot().config, workers, cache.get(), mirror_service.get());
   return 0;
 }
