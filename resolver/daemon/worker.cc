@@ -48,6 +48,10 @@ Result<void, std::string> Worker::Start() {
     auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener, {},
                                      client_tasks_.get());
     if (!udp || !tcp) {
+      // The one of this address that did open is not in udp_/tcp_ yet: close it too, or its
+      // handle keeps the loop below running for ever (a start on a half-taken port hung).
+      if (udp) (*udp)->Close();
+      if (tcp) (*tcp)->Close();
       CloseListeners();
       uv_run(&loop_, UV_RUN_DEFAULT);  // Let the closed handles go.
       uint32_t error = udp ? tcp.error().detail : udp.error().detail;

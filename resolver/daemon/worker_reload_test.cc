@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <future>
 #include <optional>
+#include <thread>
 
 #include "resolver/daemon/root_hints.h"
 #include "resolver/daemon/worker.h"
@@ -105,8 +108,18 @@ class WorkerReloadTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    UdpSocket probe;  // A free port for the worker (released at once: a small race, loopback only).
-    listen_port_ = probe.port();
+    // A port free for UDP and TCP both (released at once: a small race, loopback only).
+    for (int attempt = 0; attempt < 20 && listen_port_ == 0; ++attempt) {
+      UdpSocket probe;
+      int tcp = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      address.sin_port = htons(probe.port());
+      if (bind(tcp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) listen_port_ = probe.port();
+      close(tcp);
+    }
+    ASSERT_NE(listen_port_, 0) << "no loopback port free for both UDP and TCP";
   }
 
   uint16_t listen_port_ = 0;
@@ -152,6 +165,25 @@ TEST_F(WorkerReloadTest, QueryInFlightFinishesOnTheOldEngineAndNewQueriesUseTheN
   worker.Stop();
   EXPECT_EQ(worker.draining_engines(), 0u) << "the old engine was not retired once idle";
   EXPECT_EQ(worker.stranded_queries(), 0u);
+}
+
+// A listen address whose UDP port is taken (here by the fake server's socket) while its TCP
+// port is free: Start() must fail naming it, not wait for ever on the TCP listener it opened.
+TEST_F(WorkerReloadTest, StartOnAHalfTakenPortFailsInsteadOfHanging) {
+  listen_port_ = old_server_.port();
+  Worker worker(ConfigForwardingTo(new_server_.port()), *LoadRootHints(""), &checksum_capable_, nullptr, anchors_);
+  std::promise<Result<void, std::string>> outcome;
+  std::future<Result<void, std::string>> started = outcome.get_future();
+  std::thread starter([&] { outcome.set_value(worker.Start()); });
+  if (started.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "Worker::Start() hung on a half-taken port";
+    std::_Exit(1);  // The thread cannot be stopped; fail loudly rather than hang the suite.
+  }
+  starter.join();
+  Result<void, std::string> result = started.get();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().find("cannot listen on 127.0.0.1:" + std::to_string(listen_port_)), std::string::npos)
+      << result.error();
 }
 
 TEST_F(WorkerReloadTest, SwapOnAStoppedWorkerReportsABrokenPromise) {
