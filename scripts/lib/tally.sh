@@ -47,8 +47,10 @@ for t in json.load(sys.stdin):
     if "'"$suite"'" in t["suite"] or any(s.endswith(":'"$suite"'") for s in t["suite"]):
         print(t["cmd"][0])'); do
     local log; log=$(mktemp)
-    REDOUBT_SOURCE_ROOT=$PWD "$exe" --gtest_shuffle >"$log" 2>&1
+    # A hung test binary fails after 10 minutes instead of holding CI until its own limit.
+    REDOUBT_SOURCE_ROOT=$PWD timeout --kill-after=10 600 "$exe" --gtest_shuffle >"$log" 2>&1
     local rc=$?
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo "!! $(basename "$exe") timed out after 600 s"; fi
     local p f
     p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | grep -oE '[0-9]+$' || true)
     f=$(grep -oE '^\[  FAILED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' || true)
