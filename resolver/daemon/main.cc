@@ -269,6 +269,70 @@ redoubt::Result<void, std::string> OpenStorageAs(const redoubt::resolver::Config
   return {};
 }
 
+// The signals the main thread waits for (WaitForTermination), blocked in every thread so that
+// the workers started after this never take them; SIGPIPE is ignored (a client that went away).
+sigset_t BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+void LogValidationState(const Config& config, const redoubt::resolver::AnchorCounts& counts) {
+  Log(config.validation
+          ? "DNSSEC validation on: " + std::to_string(counts.records) + " trust anchor records (root: " +
+                counts.root_source + "), " + std::to_string(counts.legacy_keys) +
+                " legacy (RFC 2065) trust anchor KEYs, " + std::to_string(config.negative_trust_anchors.size()) +
+                " negative trust anchors"
+          : std::string("DNSSEC validation off (validation: false)"));
+}
+
+// Starts WorkerCount(config) workers on `settings`; on a failure, stops those already started
+// and returns the error (naming the address that could not be listened on).
+redoubt::Result<std::vector<std::unique_ptr<redoubt::resolver::Worker>>, std::string> StartWorkers(
+    const redoubt::resolver::LiveSettings& settings, redoubt::resolver::SharedServerFlags* checksum_capable,
+    redoubt::cache::LmdbCache* cache, const redoubt::resolver::MirrorSet* mirrors,
+    const redoubt::resolver::NotifyHandler& on_notify) {
+  std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
+  for (unsigned i = 0; i < WorkerCount(*settings.config); ++i) {
+    auto worker = std::make_unique<redoubt::resolver::Worker>(settings.config, *settings.root_hints, checksum_capable,
+                                                             cache, settings.anchors, mirrors, on_notify);
+    if (auto started = worker->Start(); !started) {
+      for (auto& w : workers) w->Stop();
+      return redoubt::Unexpected(started.error());
+    }
+    workers.push_back(std::move(worker));
+  }
+  std::string addresses;
+  for (const auto& endpoint : settings.config->listen) addresses += " " + endpoint.ToString();
+  Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
+  return workers;
+}
+
+// The control socket is made before the switch to `user:` (the default directory may need root),
+// then handed to that account (`new_owner`, null: no switch) so that the daemon can replace it at
+// its next start.
+void AnnounceControlSocket(const redoubt::io::UnixCommandServer& server,
+                           const redoubt::resolver::UserAccount* new_owner) {
+  if (new_owner != nullptr && chown(server.path().c_str(), new_owner->uid, new_owner->gid) != 0) {
+    LogWarning("warning: cannot hand " + server.path() + " to user '" + new_owner->name + "': " + std::strerror(errno));
+  }
+  Log("control channel on " + server.path() + " (redoubt-control -s PATH)");
+}
+
+// A failed start after the workers are up: the error, then what runs is stopped. Returns 1.
+int FailStart(const std::string& error, redoubt::resolver::MetricsEndpoint* metrics,
+              const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers) {
+  LogError(error);
+  if (metrics != nullptr) metrics->Stop();
+  for (auto& w : workers) w->Stop();
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -329,21 +393,8 @@ int main(int argc, char** argv) {
                                                                              : redoubt::resolver::LogLevel::kWarning,
           note);
   }
-  Log(config->validation
-          ? "DNSSEC validation on: " + std::to_string(anchor_counts.records) + " trust anchor records (root: " +
-                anchor_counts.root_source + "), " +
-                std::to_string(anchor_counts.legacy_keys) + " legacy (RFC 2065) trust anchor KEYs, " +
-                std::to_string(config->negative_trust_anchors.size()) + " negative trust anchors"
-          : std::string("DNSSEC validation off (validation: false)"));
-
-  // Workers must not see the termination signals: the main thread waits for them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  LogValidationState(*config, anchor_counts);
+  const sigset_t signals = BlockTerminationSignals();  // Before any worker thread exists.
 
   redoubt::resolver::SharedServerFlags checksum_capable;  // Outlives the workers.
   std::unique_ptr<redoubt::cache::LmdbCache> cache;        // Outlives the workers too.
@@ -369,30 +420,18 @@ int main(int argc, char** argv) {
   std::string nta_state = LoadRuntimeNegativeAnchors(*config, runtime_anchors, cache.get());
   redoubt::resolver::NotifyHandler on_notify;
   if (mirror_service) on_notify = MirrorNotifyHandler(*config, wall_clock, *mirror_service);
-  std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers;
-  for (unsigned i = 0; i < WorkerCount(*config); ++i) {
-    auto worker = std::make_unique<redoubt::resolver::Worker>(config, *loaded->root_hints, &checksum_capable,
-                                                             cache.get(), loaded->anchors, mirrors.get(), on_notify);
-    if (auto started = worker->Start(); !started) {
-      LogError(started.error());
-      for (auto& w : workers) w->Stop();
-      return 1;
-    }
-    workers.push_back(std::move(worker));
+  auto started_workers = StartWorkers(*loaded, &checksum_capable, cache.get(), mirrors.get(), on_notify);
+  if (!started_workers) {
+    LogError(started_workers.error());
+    return 1;
   }
-  std::string addresses;
-  for (const auto& endpoint : config->listen) addresses += " " + endpoint.ToString();
-  Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
+  std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers = std::move(*started_workers);
   std::atomic<bool> stopping{false};
   redoubt::resolver::ReloadStats reload_stats;  // The Reloader counts, metrics and stats read.
   std::unique_ptr<redoubt::resolver::MetricsEndpoint> metrics;  // Stopped before the workers go.
   if (config->metrics_listen) {
     auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), &reload_stats, stopping);
-    if (!started) {
-      LogError(started.error());
-      for (auto& w : workers) w->Stop();
-      return 1;
-    }
+    if (!started) return FailStart(started.error(), nullptr, workers);
     metrics = std::move(*started);
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
@@ -402,27 +441,11 @@ int main(int argc, char** argv) {
   control_targets.reload = [&reloader] { return reloader.Reload(); };
   control_targets.metrics.reloads = &reload_stats;
   auto control = StartControl(*config, std::move(control_targets));
-  if (!control) {
-    LogError(control.error());
-    if (metrics) metrics->Stop();
-    for (auto& w : workers) w->Stop();
-    return 1;
-  }
-  if (control->server) {
-    // Made before the switch to `user:` (the default directory may need root), then handed to
-    // that account so that the daemon can replace it at its next start.
-    if (switch_user && chown(control->server->path().c_str(), account->uid, account->gid) != 0) {
-      LogAt(redoubt::resolver::LogLevel::kWarning, "warning: cannot hand " + control->server->path() + " to user '" +
-                                                       account->name + "': " + std::strerror(errno));
-    }
-    Log("control channel on " + control->server->path() + " (redoubt-control -s PATH)");
-  }
+  if (!control) return FailStart(control.error(), metrics.get(), workers);
+  if (control->server) AnnounceControlSocket(*control->server, switch_user ? &*account : nullptr);
   if (switch_user) {
     if (auto dropped = redoubt::resolver::DropPrivileges(*account); !dropped) {
-      LogError(dropped.error());
-      if (metrics) metrics->Stop();
-      for (auto& w : workers) w->Stop();
-      return 1;
+      return FailStart(dropped.error(), metrics.get(), workers);
     }
     Log("switched to user '" + account->name + "' (uid " + std::to_string(account->uid) + ", gid " +
         std::to_string(account->gid) + "); root cannot be taken back");
@@ -430,7 +453,6 @@ int main(int argc, char** argv) {
   std::optional<redoubt::Endpoint> metrics_at;
   if (metrics) metrics_at = metrics->local();
   redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
-
 
   int received = WaitForTermination(signals, *control->service, reloader);
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
