@@ -42,7 +42,7 @@ TEST(ManagedAnchorFileTest, SaveThenLoadGivesTheSameState) {
   struct stat st {};
   EXPECT_NE(::stat((path + ".tmp").c_str(), &st), 0);  // No temporary left behind.
   // The daemon's anchor loader takes the state file as an anchor file: the Valid key only.
-  auto anchors = LoadTrustAnchors({path}, /*builtin_root_anchor=*/false);
+  auto anchors = LoadTrustAnchors({path}, /*root=*/nullptr);
   ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
   ASSERT_EQ(anchors->size(), 1u);
   EXPECT_EQ((*anchors)[0].rdata, Key(1));

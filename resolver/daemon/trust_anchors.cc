@@ -107,13 +107,6 @@ RootAnchorChoice ChooseRootAnchors(const std::string& distro_file) {
 }
 
 Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
-                                                                  bool builtin_root_anchor) {
-  if (!builtin_root_anchor) return LoadTrustAnchors(paths, nullptr);
-  RootAnchorChoice root = ChooseRootAnchors();
-  return LoadTrustAnchors(paths, &root);
-}
-
-Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
                                                                   const RootAnchorChoice* root) {
   std::vector<dns::Record> all;
   if (root != nullptr) AddDistinct(root->records, all);

@@ -41,10 +41,6 @@ RootAnchorChoice ChooseRootAnchors(const std::string& distro_file = std::string(
 // anchor is an error naming the file.
 Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
                                                                   const RootAnchorChoice* root);
-// The same with the root's anchors of ChooseRootAnchors() when `builtin_root_anchor` (the
-// builtin-root-anchor setting); its warning is not reported.
-Result<std::vector<dns::Record>, dns::ZoneError> LoadTrustAnchors(const std::vector<std::string>& paths,
-                                                                  bool builtin_root_anchor);
 
 // The legacy trust points (legacy-trust-anchors; RFC 2065 section 2.3, RFC 2535 section 6.3.1):
 // the KEY records of every file in `paths`, each distinct record once. Every record must be a

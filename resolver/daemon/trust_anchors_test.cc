@@ -43,7 +43,7 @@ TEST(TrustAnchorsTest, FilesWithDsAndDnskeyLoad) {
                                ". 3600 IN DS 12345 13 2 "
                                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
                                "example. 3600 IN DNSKEY 257 3 13 " + std::string(kP256Key) + "\n");
-  auto anchors = LoadTrustAnchors({path}, /*builtin_root_anchor=*/false);
+  auto anchors = LoadTrustAnchors({path}, /*root=*/nullptr);
   ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
   EXPECT_EQ(anchors->size(), 2u);
   // builtin-root-anchor adds the root's two DS to the files' anchors.
@@ -54,7 +54,7 @@ TEST(TrustAnchorsTest, FilesWithDsAndDnskeyLoad) {
 }
 
 TEST(TrustAnchorsTest, NoFilesAndNoBuiltinAnchorGiveNoAnchors) {
-  auto anchors = LoadTrustAnchors({}, /*builtin_root_anchor=*/false);
+  auto anchors = LoadTrustAnchors({}, /*root=*/nullptr);
   ASSERT_TRUE(anchors.has_value());
   EXPECT_TRUE(anchors->empty());
 }
@@ -66,7 +66,7 @@ TEST(TrustAnchorsTest, AlgorithmMnemonicsLoadAndMatchTheNumericForm) {
                                ". IN DS 20326 RSASHA256 2 "
                                "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
                                "example. IN DNSKEY 257 3 ECDSAP256SHA256 " + std::string(kP256Key) + "\n");
-  auto anchors = LoadTrustAnchors({path}, /*builtin_root_anchor=*/false);
+  auto anchors = LoadTrustAnchors({path}, /*root=*/nullptr);
   ASSERT_TRUE(anchors.has_value()) << anchors.error().ToString();
   ASSERT_EQ(anchors->size(), 2u);
   auto ds = dns::Decode<dns::rdata::DS>((*anchors)[0].rdata);
@@ -85,16 +85,16 @@ TEST(TrustAnchorsTest, AlgorithmMnemonicsLoadAndMatchTheNumericForm) {
 
 TEST(TrustAnchorsTest, OtherRecordsAndBadFilesAreErrors) {
   std::string a_record = WriteFile("a.key", "www.example. 300 IN A 192.0.2.1\n");
-  auto wrong = LoadTrustAnchors({a_record}, false);
+  auto wrong = LoadTrustAnchors({a_record}, nullptr);
   ASSERT_FALSE(wrong.has_value());
   EXPECT_NE(wrong.error().ToString().find("is not a trust anchor"), std::string::npos);
   std::string zsk = WriteFile("zsk.key", "example. 300 IN DNSKEY 0 3 13 AAAA\n");
-  EXPECT_FALSE(LoadTrustAnchors({zsk}, false).has_value());
+  EXPECT_FALSE(LoadTrustAnchors({zsk}, nullptr).has_value());
   std::string broken = WriteFile("broken.key", ". 300 IN DS 1 2\n");
-  auto syntax = LoadTrustAnchors({broken}, false);
+  auto syntax = LoadTrustAnchors({broken}, nullptr);
   ASSERT_FALSE(syntax.has_value());
   EXPECT_NE(syntax.error().ToString().find("broken.key:1:"), std::string::npos);
-  EXPECT_FALSE(LoadTrustAnchors({"/nonexistent/anchors.key"}, false).has_value());
+  EXPECT_FALSE(LoadTrustAnchors({"/nonexistent/anchors.key"}, nullptr).has_value());
   for (const auto& p : {a_record, zsk, broken}) std::remove(p.c_str());
 }
 
