@@ -67,6 +67,9 @@ struct Config {
   std::string root_hints;                // Empty: the built-in IANA hints.
   std::vector<std::string> trust_anchors;  // DS/DNSKEY files, added to the built-in anchors.
   bool builtin_root_anchor = true;         // Include the compiled-in root DS (RFC 7958).
+  // RFC 5011: anchor files whose keys redoubt maintains itself (state in PATH.state); each
+  // zone they name takes its anchors from them alone (resolver/daemon/anchor_maintainer.h).
+  std::vector<std::string> managed_trust_anchors;
   std::vector<std::string> legacy_trust_anchors;  // Zone files of KEY records: RFC 2065 trust
                                                   // points (docs/dnssec.md, legacy section).
   bool validation = true;                  // DNSSEC validation (RFC 4035 section 5).

@@ -38,6 +38,7 @@ TEST(SettingsNeedingRestartTest, EachRestartRowIsReported) {
       {"user", "user: redoubt\n"},
       {"metrics.listen", "metrics: {listen: '127.0.0.1:9153'}\n"},
       {"control.socket", "control: {socket: /tmp/control.sock}\n"},
+      {"managed-trust-anchors", "managed-trust-anchors: [/var/lib/redoubt/root.key]\n"},
   };
   std::set<std::string> tested;
   for (const auto& [name, yaml] : changes) {

@@ -40,6 +40,15 @@ std::vector<SettingDefinition> ServiceAndTrustSettings() {
          "start-up, added to the root anchors of `builtin-root-anchor` (a record given twice counts once); the "
          "validator starts every chain of trust from the closest anchor ([dnssec.md](dnssec.md))",
        Texts(&Config::trust_anchors)},
+      {"managed-trust-anchors", SettingType::kPathList, "none",
+       0, 0, {}, kRestart, "",
+       "anchor files (DS or DNSKEY records, as for `trust-anchors`) that redoubt keeps current by "
+         "itself across KSK rollovers (RFC 5011: a new key is trusted once it has been published "
+         "for the 30-day hold-down, a revoked key is dropped). The state is written beside each "
+         "file as `PATH.state` (its directory must be writable by `user`); each zone named here "
+         "takes its anchors from this file alone, replacing `builtin-root-anchor` and "
+         "`trust-anchors` for that zone ([dnssec.md](dnssec.md#rfc-5011-automated-trust-anchor-rollover))",
+       Texts(&Config::managed_trust_anchors)},
       {"legacy-trust-anchors", SettingType::kPathList, "none",
        0, 0, {}, kLive, "",
        "files of KEY records (zone keys holding a key: flags 256, algorithm RSAMD5 1, DSA 3, "

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cache/cache_key.h"
@@ -259,13 +260,29 @@ ControlReply ControlService::TrustAnchors() const {
   reply.layout = ControlLayout::kTable;
   LiveSettings live = targets_.live->Snapshot();
   bool validation = live.config->validation;
+  ManagedAnchors managed;
+  if (targets_.managed_anchors != nullptr) managed = targets_.managed_anchors->Anchors();
   for (const AnchorDescription& anchor : live.anchors->Describe()) {
+    bool modern = anchor.form == "DS" || anchor.form == "DNSKEY";
+    if (modern && std::find(managed.zones.begin(), managed.zones.end(), anchor.zone) != managed.zones.end()) {
+      continue;  // Listed below with its RFC 5011 state.
+    }
     reply.items.push_back({{"zone", anchor.zone.ToText()},
                            {"form", anchor.form},
                            {"key_tag", static_cast<uint64_t>(anchor.key_tag)},
                            {"algorithm", static_cast<uint64_t>(anchor.algorithm)},
                            {"flags", static_cast<uint64_t>(anchor.flags)},
                            {"state", std::string(anchor.form == "NTA" ? "not validated" : "static")}});
+  }
+  if (targets_.managed_anchors != nullptr) {
+    for (const ManagedKeyReport& key : targets_.managed_anchors->Describe(targets_.now_seconds())) {
+      reply.items.push_back({{"zone", key.zone.ToText()},
+                             {"form", key.form},
+                             {"key_tag", static_cast<uint64_t>(key.key_tag)},
+                             {"algorithm", static_cast<uint64_t>(key.algorithm)},
+                             {"flags", static_cast<uint64_t>(key.flags)},
+                             {"state", "managed " + key.state}});
+    }
   }
   if (targets_.negative_anchors != nullptr) {
     int64_t now = targets_.now_seconds();
@@ -279,7 +296,8 @@ ControlReply ControlService::TrustAnchors() const {
     }
   }
   reply.message = std::to_string(reply.items.size()) + " trust anchor keys and negative anchors; validation " +
-                  (validation ? "on" : "off") + "; RFC 5011 tracking is not built yet";
+                  (validation ? "on" : "off") + "; managed (RFC 5011) zones: " +
+                  std::to_string(managed.zones.size());
   return reply;
 }
 

@@ -19,6 +19,7 @@
 #include "resolver/config/config.h"
 #include "resolver/control/control_reply.h"
 #include "resolver/control/control_request.h"
+#include "resolver/daemon/anchor_maintainer.h"
 #include "resolver/daemon/live_settings.h"
 #include "resolver/daemon/worker.h"
 #include "resolver/metrics/metrics_source.h"
@@ -46,6 +47,8 @@ struct ControlTargets {
   std::string negative_anchor_state;
   // reload (resolver/daemon/reloader.h); unset: the command is refused.
   std::function<ControlReply()> reload;
+  // The RFC 5011 managed trust anchors (trust-anchors shows their keys' states); null: none.
+  const AnchorMaintainer* managed_anchors = nullptr;
 };
 
 class ControlService {

@@ -75,7 +75,7 @@ class ControlServiceTest : public ::testing::Test {
 
   ControlService Service(bool with_cache = true) {
     ControlTargets targets;
-    live_ = std::make_unique<LiveState>(LiveSettings{"", Shared(config_), std::make_shared<Delegation>(hints_), Shared(anchors_)});
+    live_ = std::make_unique<LiveState>(LiveSettings{"", Shared(config_), std::make_shared<Delegation>(hints_), Shared(anchors_), nullptr});
     targets.live = live_.get();
     targets.workers = &workers_;
     targets.cache = with_cache ? cache_.get() : nullptr;

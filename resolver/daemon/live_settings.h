@@ -7,12 +7,22 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "net/dns/record.h"
 #include "resolver/config/config.h"
 #include "resolver/iterator/delegation_cache.h"
 #include "resolver/validator/trust_anchor_store.h"
 
 namespace redoubt::resolver {
+
+// The anchors RFC 5011 maintenance keeps (resolver/daemon/anchor_maintainer.h): the zones it
+// manages and their DNSKEY (or, before the first fetch, DS) records, which replace every other
+// DS and DNSKEY anchor of those zones.
+struct ManagedAnchors {
+  std::vector<dns::Name> zones;
+  std::vector<dns::Record> records;
+};
 
 // One generation of settings; never null once published. `config_path` is the file they were
 // read from ("": the built-in defaults, which a reload cannot re-read).
@@ -21,6 +31,9 @@ struct LiveSettings {
   std::shared_ptr<const Config> config;
   std::shared_ptr<const Delegation> root_hints;
   std::shared_ptr<const TrustAnchorStore> anchors;
+  // The records `anchors` was built from before managed anchors replaced theirs (the root's,
+  // trust-anchors and legacy-trust-anchors files): what a change of managed keys rebuilds from.
+  std::shared_ptr<const std::vector<dns::Record>> static_anchors;
 };
 
 // A mutex-guarded LiveSettings. Thread-safe; Snapshot() copies three shared pointers, so a

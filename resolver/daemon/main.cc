@@ -19,6 +19,8 @@
 
 #include "resolver/config/config.h"
 #include "resolver/config/settings_table.h"
+#include "resolver/daemon/anchor_maintainer.h"
+#include "resolver/daemon/anchor_refresher.h"
 #include "resolver/daemon/control_service.h"
 #include "resolver/daemon/log.h"
 #include "resolver/daemon/metrics_endpoint.h"
@@ -180,9 +182,10 @@ std::string LoadRuntimeNegativeAnchors(const Config& config, redoubt::resolver::
 }
 
 // Waits for SIGTERM or SIGINT and returns it. Meanwhile, every second, ends the runtime negative
-// trust anchors whose lifetime is over; SIGHUP reloads, as `redoubt-control reload` does.
+// trust anchors whose lifetime is over and ticks the RFC 5011 refresher (null: no managed
+// anchors); SIGHUP reloads, as `redoubt-control reload` does.
 int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlService& service,
-                       redoubt::resolver::Reloader& reloader) {
+                       redoubt::resolver::Reloader& reloader, redoubt::resolver::AnchorRefresher* refresher) {
   const timespec second{1, 0};
   while (true) {
     int received = sigtimedwait(&signals, nullptr, &second);
@@ -198,7 +201,47 @@ int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlServic
       redoubt::resolver::NotifyReloaded((reloaded.ok ? "" : "reload refused: ") + reloaded.message);
     }
     service.ExpireNegativeAnchors();
+    if (refresher != nullptr) refresher->Tick(redoubt::RealClock().WallSeconds());
   }
+}
+
+// managed-trust-anchors (RFC 5011): the maintained trust points, whose anchors replace the
+// others of their zones in `settings`. Null without managed files; the error names the file.
+redoubt::Result<std::unique_ptr<redoubt::resolver::AnchorMaintainer>, std::string> LoadManagedAnchors(
+    redoubt::resolver::LiveSettings& settings) {
+  const Config& config = *settings.config;
+  if (config.managed_trust_anchors.empty()) return std::unique_ptr<redoubt::resolver::AnchorMaintainer>();
+  std::vector<std::string> dropped;
+  auto maintainer = redoubt::resolver::AnchorMaintainer::Load(
+      config.managed_trust_anchors, redoubt::RealClock().WallSeconds(), config.validation_limits, &dropped);
+  if (!maintainer) return maintainer;
+  for (const std::string& line : dropped) LogWarning("warning: " + line);
+  redoubt::resolver::ManagedAnchors anchors = (*maintainer)->Anchors();
+  settings = redoubt::resolver::WithManagedAnchors(std::move(settings), anchors);
+  std::string zones;
+  for (const auto& zone : anchors.zones) zones += " " + zone.ToText();
+  Log("managed trust anchors (RFC 5011) for" + zones + ": " + std::to_string(anchors.records.size()) +
+      " trusted records (state in <file>.state)");
+  return maintainer;
+}
+
+// The RFC 5011 refresher over `maintainer` (null: none): fetches spread over the workers, key
+// changes swapped in through the reloader.
+std::unique_ptr<redoubt::resolver::AnchorRefresher> StartAnchorRefresher(
+    redoubt::resolver::AnchorMaintainer* maintainer, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
+    redoubt::resolver::Reloader& reloader) {
+  if (maintainer == nullptr) return nullptr;
+  redoubt::resolver::RefresherTargets targets;
+  targets.maintainer = maintainer;
+  targets.fetch = [&workers, next = size_t{0}](redoubt::dns::Question question) mutable {
+    return workers[next++ % workers.size()]->Fetch(std::move(question));
+  };
+  targets.apply = [&reloader](const redoubt::resolver::ManagedAnchors& anchors) {
+    Log(reloader.ApplyManagedAnchors(anchors).message);
+  };
+  targets.info = Log;
+  targets.warning = LogWarning;
+  return std::make_unique<redoubt::resolver::AnchorRefresher>(std::move(targets));
 }
 
 // The mirror service (resolver/mirror): its own thread, started before the workers so that
@@ -356,6 +399,11 @@ int main(int argc, char** argv) {
     LogError(loaded.error());
     return 1;
   }
+  auto maintainer = LoadManagedAnchors(*loaded);
+  if (!maintainer) {
+    LogError(maintainer.error());
+    return 1;
+  }
   const std::shared_ptr<const Config>& config = loaded->config;
   redoubt::resolver::SetLogOptions(config->log_format, config->log_level);
   LogConfigWarnings(*config, check_only);
@@ -409,6 +457,9 @@ int main(int argc, char** argv) {
       if (!opened) return redoubt::Unexpected(opened.error());
       cache = std::move(*opened);
     }
+    if (*maintainer) {  // As the user redoubt runs as, so that a directory it cannot write fails now.
+      if (auto saved = (*maintainer)->SaveAll(); !saved) return redoubt::Unexpected("managed-trust-anchors: " + saved.error());
+    }
     if (config->mirror_zones.empty()) return {};
     return StartMirrors(*config, wall_clock, mirrors, mirror_service);
   };
@@ -436,10 +487,13 @@ int main(int argc, char** argv) {
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
   }
   redoubt::resolver::LiveState live(*loaded);  // What reload replaces; the control channel reads it.
-  redoubt::resolver::Reloader reloader({&live, &workers, cache.get(), &runtime_anchors, LogWarning, &reload_stats});
+  redoubt::resolver::ReloadTargets reload_targets{&live, &workers, cache.get(), &runtime_anchors, LogWarning, &reload_stats, {}};
+  if (*maintainer) reload_targets.managed_anchors = [m = maintainer->get()] { return m->Anchors(); };
+  redoubt::resolver::Reloader reloader(std::move(reload_targets));
   auto control_targets = ControlTargetsFor(live, workers, cache.get(), mirror_service.get(), &runtime_anchors, nta_state);
   control_targets.reload = [&reloader] { return reloader.Reload(); };
   control_targets.metrics.reloads = &reload_stats;
+  control_targets.managed_anchors = maintainer->get();
   auto control = StartControl(*config, std::move(control_targets));
   if (!control) return FailStart(control.error(), metrics.get(), workers);
   if (control->server) AnnounceControlSocket(*control->server, switch_user ? &*account : nullptr);
@@ -454,7 +508,8 @@ int main(int argc, char** argv) {
   if (metrics) metrics_at = metrics->local();
   redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
 
-  int received = WaitForTermination(signals, *control->service, reloader);
+  auto refresher = StartAnchorRefresher(maintainer->get(), workers, reloader);
+  int received = WaitForTermination(signals, *control->service, reloader, refresher.get());
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   redoubt::resolver::NotifyStopping();
   stopping = true;  // /ready says 503 from now on.

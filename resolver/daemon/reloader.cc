@@ -1,5 +1,6 @@
 #include "resolver/daemon/reloader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <future>
@@ -34,8 +35,23 @@ Result<LiveSettings, std::string> LoadLiveSettings(const std::string& path, Anch
   LiveSettings settings;
   settings.config_path = path;
   settings.anchors = std::make_shared<const TrustAnchorStore>(*anchors, config->negative_trust_anchors);
+  settings.static_anchors = std::make_shared<const std::vector<dns::Record>>(std::move(*anchors));
   settings.root_hints = std::make_shared<const Delegation>(std::move(*hints));
   settings.config = std::make_shared<const Config>(std::move(*config));
+  return settings;
+}
+
+LiveSettings WithManagedAnchors(LiveSettings settings, const ManagedAnchors& managed) {
+  std::vector<dns::Record> records;
+  if (settings.static_anchors) {
+    for (const dns::Record& record : *settings.static_anchors) {
+      bool modern = record.type == dns::RrType::DS || record.type == dns::RrType::DNSKEY;
+      bool replaced = modern && std::find(managed.zones.begin(), managed.zones.end(), record.owner) != managed.zones.end();
+      if (!replaced) records.push_back(record);
+    }
+  }
+  records.insert(records.end(), managed.records.begin(), managed.records.end());
+  settings.anchors = std::make_shared<const TrustAnchorStore>(records, settings.config->negative_trust_anchors);
   return settings;
 }
 
@@ -64,35 +80,59 @@ ControlReply Reloader::ReloadLocked(ReloadOutcome& outcome) {
       next = Unexpected(running.config_path + ": " + e.what());
     }
   }
+  if (next && targets_.managed_anchors) next = WithManagedAnchors(std::move(*next), targets_.managed_anchors());
   ReloadPlan plan = PlanReload(running, next);
   outcome = plan.outcome;
   if (plan.outcome != ReloadOutcome::kApply) return ControlReply::Error(plan.message);
-  if (next->config->validation && targets_.runtime_anchors != nullptr) {
-    // The same runtime negative anchors (nta-add) apply under the new store.
-    auto anchors = std::make_shared<TrustAnchorStore>(*next->anchors);
-    anchors->AttachRuntimeNegativeAnchors(targets_.runtime_anchors);
-    next->anchors = std::move(anchors);
-  }
   if (targets_.log) {
     for (const std::string& warning : next->config->warnings) targets_.log("warning: " + warning);
   }
-  size_t silent = SwapEngines(*next);
-  targets_.live->Replace(*next);
-  size_t dropped = UpdateCache(plan.invalidation, *next);
-  if (plan.invalidation.everything || !plan.invalidation.subtrees.empty()) {
-    WaitForOldEngines(std::chrono::milliseconds(running.config->limits.deadline_ms + 1000));
-    dropped += UpdateCache(plan.invalidation, *next);  // What queries under the old ones cached.
-  }
+  SwitchResult done = SwitchTo(running, *next, plan.invalidation);
   SetLogOptions(next->config->log_format, next->config->log_level);
   ControlReply reply;
-  reply.message = ReloadSummary(plan, targets_.cache != nullptr, dropped);
-  if (silent > 0) reply.message += "; " + std::to_string(silent) + " workers did not confirm the swap";
+  reply.message = ReloadSummary(plan, targets_.cache != nullptr, done.dropped);
+  if (done.silent > 0) reply.message += "; " + std::to_string(done.silent) + " workers did not confirm the swap";
   std::string changed;
   for (const std::string& setting : plan.changed) changed += (changed.empty() ? "" : ",") + setting;
   reply.items.push_back({{"file", running.config_path},
                          {"changed", changed},
-                         {"cache_entries_dropped", static_cast<uint64_t>(dropped)}});
+                         {"cache_entries_dropped", static_cast<uint64_t>(done.dropped)}});
   return reply;
+}
+
+ControlReply Reloader::ApplyManagedAnchors(const ManagedAnchors& managed) {
+  std::lock_guard lock(reloading_);
+  LiveSettings running = targets_.live->Snapshot();
+  LiveSettings next = WithManagedAnchors(running, managed);
+  CacheInvalidation invalidation = CacheInvalidatedBy(running, next);
+  SwitchResult done = SwitchTo(running, next, invalidation);
+  std::string zones;
+  for (const dns::Name& zone : invalidation.subtrees) zones += (zones.empty() ? "" : " ") + zone.ToText();
+  ControlReply reply;
+  reply.message = "managed trust anchors swapped in (changed: " + (zones.empty() ? std::string("none") : zones) + "); " +
+                  (targets_.cache == nullptr ? std::string("no answer cache")
+                                             : std::to_string(done.dropped) + " cache entries dropped below them");
+  if (done.silent > 0) reply.message += "; " + std::to_string(done.silent) + " workers did not confirm the swap";
+  return reply;
+}
+
+Reloader::SwitchResult Reloader::SwitchTo(const LiveSettings& running, LiveSettings next,
+                                          const CacheInvalidation& invalidation) {
+  if (next.config->validation && targets_.runtime_anchors != nullptr) {
+    // The same runtime negative anchors (nta-add) apply under the new store.
+    auto anchors = std::make_shared<TrustAnchorStore>(*next.anchors);
+    anchors->AttachRuntimeNegativeAnchors(targets_.runtime_anchors);
+    next.anchors = std::move(anchors);
+  }
+  SwitchResult done;
+  done.silent = SwapEngines(next);
+  targets_.live->Replace(next);
+  done.dropped = UpdateCache(invalidation, next);
+  if (invalidation.everything || !invalidation.subtrees.empty()) {
+    WaitForOldEngines(std::chrono::milliseconds(running.config->limits.deadline_ms + 1000));
+    done.dropped += UpdateCache(invalidation, next);  // What queries under the old ones cached.
+  }
+  return done;
 }
 
 size_t Reloader::SwapEngines(const LiveSettings& next) {

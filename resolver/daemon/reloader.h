@@ -38,6 +38,11 @@ struct AnchorCounts {
 // Exceptions are not thrown (the loaders return errors).
 Result<LiveSettings, std::string> LoadLiveSettings(const std::string& path, AnchorCounts* counts = nullptr);
 
+// `settings` with its anchor store rebuilt from its static anchors, where the DS and DNSKEY
+// records of each of `managed`'s zones are replaced by `managed`'s (RFC 5011 maintenance owns
+// those zones' anchors). No runtime negative anchors are attached.
+LiveSettings WithManagedAnchors(LiveSettings settings, const ManagedAnchors& managed);
+
 // What a reload acts on; every pointer must outlive the Reloader. `cache` and
 // `runtime_anchors` may be null (no cache; no runtime negative anchors); they are attached to
 // every new anchor store whose file has validation on.
@@ -48,6 +53,8 @@ struct ReloadTargets {
   const RuntimeNegativeAnchors* runtime_anchors = nullptr;
   std::function<void(const std::string&)> log;  // Warnings of the new file (never secrets).
   ReloadStats* stats = nullptr;  // Counted by result when set (redoubt_reloads_total).
+  // The anchors RFC 5011 maintenance keeps now (unset: none), put into every reload's settings.
+  std::function<ManagedAnchors()> managed_anchors;
 };
 
 class Reloader {
@@ -63,8 +70,21 @@ class Reloader {
   // deadline-ms later, for what those queries cached), and the log options are applied. The reply's message says what changed and
   // what the cache lost. Thread-safe: concurrent calls run one after the other.
   ControlReply Reload();
+  // The managed trust anchors changed (RFC 5011, anchor_refresher.h): the running settings with
+  // `managed` in place of the old managed anchors are swapped in as by Reload() (engines, live
+  // settings, the changed zones' cached answers dropped twice). The configuration is not read
+  // again. Thread-safe, one at a time with Reload().
+  ControlReply ApplyManagedAnchors(const ManagedAnchors& managed);
 
  private:
+  struct SwitchResult {
+    size_t silent = 0;   // Workers that did not confirm their engine swap.
+    size_t dropped = 0;  // Cache entries dropped.
+  };
+  // Puts `next` in force in place of `running`: runtime negative anchors attached, engines
+  // swapped, settings published, `invalidation`'s cached answers dropped (again after the old
+  // engines' last queries).
+  SwitchResult SwitchTo(const LiveSettings& running, LiveSettings next, const CacheInvalidation& invalidation);
   // Reload() under reloading_; `outcome` says how it ended.
   ControlReply ReloadLocked(ReloadOutcome& outcome);
   // Swaps every worker's engine; returns how many did not confirm within a few seconds.

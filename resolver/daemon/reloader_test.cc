@@ -80,7 +80,7 @@ class ReloaderTest : public ::testing::Test {
 
   Reloader MakeReloader() {
     return Reloader({live_.get(), &workers_, cache_.get(), nullptr, [this](const std::string& line) { log_.push_back(line); },
-                     &stats_});
+                     &stats_, {}});
   }
 
   static constexpr int kPort = 53530;

@@ -132,19 +132,43 @@ Task<std::vector<uint8_t>> Worker::AnswerOn(std::shared_ptr<WorkerEngine> engine
   ++engine->in_flight;
   Task<std::vector<uint8_t>> answer = engine->responder.Answer(std::move(query), context);
   std::vector<uint8_t> reply = co_await answer;
-  // After Stop() began, swapped-out engines stay in draining_ and go with the worker.
-  if (--engine->in_flight == 0 && engine != engine_ && !stopping_.stop_requested()) {
-    auto draining = std::find(draining_.begin(), draining_.end(), engine);
-    if (draining != draining_.end()) {
-      draining_.erase(draining);
-      Detach(Retire(engine));
-      if (draining_.empty()) {
-        for (std::promise<void>& waiter : drained_waiters_) waiter.set_value();
-        drained_waiters_.clear();
-      }
-    }
-  }
+  QueryEnded(engine);
   co_return reply;
+}
+
+void Worker::QueryEnded(const std::shared_ptr<WorkerEngine>& engine) {
+  // After Stop() began, swapped-out engines stay in draining_ and go with the worker.
+  if (--engine->in_flight != 0 || engine == engine_ || stopping_.stop_requested()) return;
+  auto draining = std::find(draining_.begin(), draining_.end(), engine);
+  if (draining == draining_.end()) return;
+  draining_.erase(draining);
+  Detach(Retire(engine));
+  if (draining_.empty()) {
+    for (std::promise<void>& waiter : drained_waiters_) waiter.set_value();
+    drained_waiters_.clear();
+  }
+}
+
+std::future<Resolution> Worker::Fetch(dns::Question question) {
+  auto done = std::make_shared<std::promise<Resolution>>();
+  std::future<Resolution> result = done->get_future();
+  Post([this, done, question = std::move(question)]() mutable {
+    client_tasks_->Spawn(FetchOn(engine_, std::move(question), std::move(done)));
+  });
+  return result;
+}
+
+Task<void> Worker::FetchOn(std::shared_ptr<WorkerEngine> engine, dns::Question question,
+                           std::shared_ptr<std::promise<Resolution>> done) {
+  ++engine->in_flight;
+  ClientFlags flags;
+  flags.dnssec_ok = true;
+  flags.checking_disabled = true;
+  RequestContext request = engine->pipeline.NewRequest(std::move(question), flags, stopping_.get_token());
+  Task<Resolution> resolving = engine->pipeline.Resolve(std::move(request));
+  Resolution resolution = co_await resolving;
+  done->set_value(std::move(resolution));
+  QueryEnded(engine);
 }
 
 Task<void> Worker::Retire(std::shared_ptr<WorkerEngine> engine) {

@@ -62,6 +62,13 @@ class Worker {
   std::future<size_t> ForgetBogus();
   std::future<size_t> ForgetDelegations();
 
+  // `question` resolved by the current engine's pipeline as for a client that sets DO and CD
+  // (RFC 4035 sections 3.2.1, 3.2.2: the RRSIGs kept, nothing withheld as bogus, the cache
+  // used): how the RFC 5011 refresher (anchor_refresher.h) fetches a trust point's DNSKEY RRset
+  // to judge it itself. Counted in that engine's queries in flight, so a reload's drain waits
+  // for it. The future reports a broken promise when the worker stops first.
+  std::future<Resolution> Fetch(dns::Question question);
+
   // Reload (docs/operations.md "Reloading"): on the loop thread, builds an engine from `config`
   // and `anchors`, sets the delegations' root from `root_hints`, and makes the new engine answer
   // every query received from then on. Queries in flight finish on the old engine, which is
@@ -92,6 +99,12 @@ class Worker {
   // Shuts a swapped-out engine down once idle (TKEY deletes, TCP pool closed) and deletes it on a
   // later loop turn, outside the callbacks that used it.
   Task<void> Retire(std::shared_ptr<WorkerEngine> engine);
+  // Fetch()'s resolution on `engine`, its result into `done`.
+  Task<void> FetchOn(std::shared_ptr<WorkerEngine> engine, dns::Question question,
+                     std::shared_ptr<std::promise<Resolution>> done);
+  // A query on `engine` ended: retires a swapped-out engine after its last one, and tells
+  // WhenDrained()'s waiters once none is left.
+  void QueryEnded(const std::shared_ptr<WorkerEngine>& engine);
   EngineSurroundings Surroundings();
 
   std::vector<Endpoint> listen_;

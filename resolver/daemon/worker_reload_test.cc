@@ -186,6 +186,35 @@ TEST_F(WorkerReloadTest, StartOnAHalfTakenPortFailsInsteadOfHanging) {
       << result.error();
 }
 
+// Worker::Fetch (the RFC 5011 refresher's fetch): resolved by the current engine's pipeline,
+// counted in flight on it like a client query (a swap's drain waits for it).
+TEST_F(WorkerReloadTest, FetchResolvesThroughTheEngineAndHoldsItsDrain) {
+  Worker worker(ConfigForwardingTo(old_server_.port()), *LoadRootHints(""), &checksum_capable_, nullptr, anchors_);
+  ASSERT_TRUE(worker.Start());
+  std::future<Resolution> fetched = worker.Fetch(dns::Question{*dns::Name::FromText("f.lab.test."), dns::RrType::A});
+  sockaddr_in from{};
+  auto forwarded = old_server_.Receive(2000, &from);
+  ASSERT_TRUE(forwarded.has_value()) << "the fetch never reached the forward server";
+  std::future<void> swapped = worker.SwapEngine(ConfigForwardingTo(new_server_.port()), anchors_, *LoadRootHints(""));
+  ASSERT_EQ(swapped.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+  std::future<void> drained = worker.WhenDrained();
+  EXPECT_EQ(drained.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "the old engine was let go while the fetch was open";
+
+  old_server_.SendTo(Answer(*forwarded, 7), from);
+  ASSERT_EQ(fetched.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+  Resolution resolution = fetched.get();
+  EXPECT_EQ(resolution.rcode, dns::Rcode::NOERROR);
+  ASSERT_EQ(resolution.answer.size(), 1u);
+  EXPECT_EQ(resolution.answer[0].rdatas, (std::vector<std::vector<uint8_t>>{{192, 0, 2, 7}}));
+  EXPECT_EQ(drained.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+  worker.Stop();
+  EXPECT_EQ(worker.stranded_queries(), 0u);
+  std::future<Resolution> after_stop = worker.Fetch(dns::Question{*dns::Name::FromText("g.lab.test."), dns::RrType::A});
+  ASSERT_EQ(after_stop.wait_for(std::chrono::seconds(1)), std::future_status::ready);
+  EXPECT_THROW(after_stop.get(), std::future_error);
+}
+
 TEST_F(WorkerReloadTest, SwapOnAStoppedWorkerReportsABrokenPromise) {
   Worker worker(ConfigForwardingTo(old_server_.port()), *LoadRootHints(""), &checksum_capable_, nullptr, anchors_);
   ASSERT_TRUE(worker.Start());

@@ -6,56 +6,25 @@
 
 #include <memory>
 
-#include "crypto/dnssec_signing_key.h"
-#include "crypto/ds_digest.h"
-#include "net/dns/canonical.h"
 #include "resolver/validator/anchor_acceptance.h"
 #include "resolver/validator/anchor_state_text.h"
+#include "resolver/validator/rollover_testing.h"
 
 namespace redoubt::resolver {
 namespace {
 
 using KeyList = std::vector<std::vector<uint8_t>>;
+using testing::DsOf;
+using testing::kDay;
+using testing::LabKey;
+using testing::Signer;
 
-constexpr int64_t kT0 = 1'767'225'600;  // 2026-01-01.
-constexpr int64_t kDay = 86400;
-constexpr uint32_t kTtl = 172800;  // The root's DNSKEY TTL.
+constexpr int64_t kT0 = testing::kRolloverT0;
+constexpr uint32_t kTtl = testing::kRootDnskeyTtl;
 
-class LabKey {
- public:
-  LabKey() : key_(*crypto::DnssecSigningKey::Generate(dns::DnssecAlgorithm::ECDSAP256SHA256)) {}
-  std::vector<uint8_t> Rdata(bool revoked = false) const {
-    return crypto::DnskeyRdata(key_, revoked ? 257 | kDnskeyRevokeFlag : 257);
-  }
-  uint16_t Flags(bool revoked) const { return revoked ? 257 | kDnskeyRevokeFlag : 257; }
-  const crypto::DnssecSigningKey& key() const { return key_; }
-
- private:
-  crypto::DnssecSigningKey key_;
-};
-
-struct Signer {
-  const LabKey* key;
-  bool revoked = false;
-};
-
-// The root's DNSKEY RRset as published at `now`: `rdatas`, signed by each of `signers` for two
-// weeks from an hour ago (re-signed at every step, as the root is).
-dns::RRset Publish(std::vector<std::vector<uint8_t>> rdatas, const std::vector<Signer>& signers,
-                   int64_t now) {
-  dns::RRset set;
-  set.owner = dns::Name();
-  set.type = dns::RrType::DNSKEY;
-  set.ttl = kTtl;
-  set.rdatas = std::move(rdatas);
-  for (const Signer& s : signers) {
-    auto sig = crypto::SignRRset(
-        s.key->key(), s.key->Flags(s.revoked), dns::Name(), dns::Name(), dns::RrType::DNSKEY, kTtl,
-        set.rdatas, static_cast<uint32_t>(now - 3600), static_cast<uint32_t>(now + 14 * kDay));
-    EXPECT_TRUE(sig.has_value());
-    if (sig) set.sigs.push_back(*sig);
-  }
-  return set;
+// The root's DNSKEY RRset as published at `now` (rollover_testing.h).
+dns::RRset Publish(std::vector<std::vector<uint8_t>> rdatas, const std::vector<Signer>& signers, int64_t now) {
+  return testing::PublishDnskeys(dns::Name(), std::move(rdatas), signers, now);
 }
 
 MaintenanceResult Observe(const TrustPointState& state, const dns::RRset& set, int64_t now) {
@@ -248,15 +217,6 @@ TEST_F(RolloverTest, RefreshSchedulesTheNextQueryOrARetry) {
   EXPECT_EQ(bad.next_refresh, kT0 + 3600);
 }
 
-dns::rdata::DS DsOf(const LabKey& key) {
-  dns::rdata::DS ds;
-  ds.key_tag = dns::KeyTag(key.Rdata());
-  ds.algorithm = dns::DnssecAlgorithm::ECDSAP256SHA256;
-  ds.digest_type = 2;
-  auto digest = crypto::DsDigest(2, dns::Name(), key.Rdata());
-  if (digest) ds.digest.bytes.assign(digest->bytes().begin(), digest->bytes().end());
-  return ds;
-}
 
 // The built-in root anchors are DS records: the first DNSKEY set they validate seeds the state.
 TEST_F(RolloverTest, DsAnchorsSeedTheTrustPoint) {
