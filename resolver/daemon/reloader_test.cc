@@ -1,7 +1,8 @@
 // The Reloader (reloader.h) on real parts: a configuration file in a temporary directory, an
 // LMDB cache, a started worker. Each outcome of a reload: applied (the changed forward zone's
 // entries go, the others stay, the new settings are published), failed (file:line, nothing
-// changes), refused (listen), and no file at all; each counted in ReloadStats.
+// changes), refused (listen), and no file at all; each counted in ReloadStats. And the swap of
+// RFC 5011 managed anchors, which reads no file.
 #include "resolver/daemon/reloader.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 
 #include "cache/cache_key.h"
+#include "resolver/validator/rollover_testing.h"
 
 namespace redoubt::resolver {
 namespace {
@@ -110,6 +112,27 @@ TEST_F(ReloaderTest, ChangedForwardZoneIsAppliedAndOnlyItsEntriesGo) {
   EXPECT_EQ(stats_.ok.load(), 1u);
   // The cache records the new fingerprint: the next start keeps what is left.
   EXPECT_EQ(cache_->AdoptTrustFingerprint(TrustFingerprint(*live.config, *live.anchors)), 0u);
+}
+
+// RFC 5011 (anchor_refresher.h): new managed anchors are swapped in without reading the file,
+// and only the managed zone's cached answers go; a later reload keeps them.
+TEST_F(ReloaderTest, ManagedAnchorsAreSwappedInAndKeptByAReload) {
+  StartWorker();
+  testing::LabKey key;
+  ManagedAnchors managed{{N("corp.example.")}, {{N("corp.example."), dns::RrType::DNSKEY, dns::RrClass::IN, 0, key.Rdata()}}};
+  Reloader reloader({live_.get(), &workers_, cache_.get(), nullptr, nullptr, &stats_, [&] { return managed; }});
+  ControlReply reply = reloader.ApplyManagedAnchors(managed);
+  ASSERT_TRUE(reply.ok) << reply.message;
+  EXPECT_EQ(reply.message, "managed trust anchors swapped in (changed: corp.example.); 1 cache entries dropped below them");
+  EXPECT_EQ(cache_->EntryCount(), 1u);  // www.other.example stays.
+  const TrustAnchor* anchor = live_->Snapshot().anchors->At(N("corp.example."));
+  ASSERT_NE(anchor, nullptr);
+  EXPECT_EQ(anchor->dnskey_rdatas, (std::vector<std::vector<uint8_t>>{key.Rdata()}));
+  EXPECT_EQ(stats_.ok.load(), 0u) << "not a reload";
+
+  WriteConfig("192.0.2.2");
+  ASSERT_TRUE(reloader.Reload().ok);
+  ASSERT_NE(live_->Snapshot().anchors->At(N("corp.example.")), nullptr) << "a reload lost the managed anchors";
 }
 
 TEST_F(ReloaderTest, BadFileNamesTheLineAndChangesNothing) {
