@@ -181,6 +181,15 @@ std::string LoadRuntimeNegativeAnchors(const Config& config, redoubt::resolver::
   return path;
 }
 
+// A reload (SIGHUP or redoubt-control reload) framed for systemd: RELOADING=1 before, READY=1
+// with the outcome as STATUS after (sd_notify; nothing without a notify socket).
+redoubt::resolver::ControlReply ReloadFramed(redoubt::resolver::Reloader& reloader) {
+  redoubt::resolver::NotifyReloading();
+  redoubt::resolver::ControlReply reloaded = reloader.Reload();
+  redoubt::resolver::NotifyReloaded((reloaded.ok ? "" : "reload refused: ") + reloaded.message);
+  return reloaded;
+}
+
 // Waits for SIGTERM or SIGINT and returns it. Meanwhile, every second, ends the runtime negative
 // trust anchors whose lifetime is over and ticks the RFC 5011 refresher (null: no managed
 // anchors); SIGHUP reloads, as `redoubt-control reload` does.
@@ -191,14 +200,12 @@ int WaitForTermination(const sigset_t& signals, redoubt::resolver::ControlServic
     int received = sigtimedwait(&signals, nullptr, &second);
     if (received == SIGTERM || received == SIGINT) return received;
     if (received == SIGHUP) {
-      redoubt::resolver::NotifyReloading();
-      redoubt::resolver::ControlReply reloaded = reloader.Reload();
+      redoubt::resolver::ControlReply reloaded = ReloadFramed(reloader);
       if (reloaded.ok) {
         Log("SIGHUP: " + reloaded.message);
       } else {
         LogAt(redoubt::resolver::LogLevel::kWarning, "warning: SIGHUP: " + reloaded.message);
       }
-      redoubt::resolver::NotifyReloaded((reloaded.ok ? "" : "reload refused: ") + reloaded.message);
     }
     service.ExpireNegativeAnchors();
     if (refresher != nullptr) refresher->Tick(redoubt::RealClock().WallSeconds());
@@ -491,7 +498,7 @@ int main(int argc, char** argv) {
   if (*maintainer) reload_targets.managed_anchors = [m = maintainer->get()] { return m->Anchors(); };
   redoubt::resolver::Reloader reloader(std::move(reload_targets));
   auto control_targets = ControlTargetsFor(live, workers, cache.get(), mirror_service.get(), &runtime_anchors, nta_state);
-  control_targets.reload = [&reloader] { return reloader.Reload(); };
+  control_targets.reload = [&reloader] { return ReloadFramed(reloader); };
   control_targets.metrics.reloads = &reload_stats;
   control_targets.managed_anchors = maintainer->get();
   auto control = StartControl(*config, std::move(control_targets));

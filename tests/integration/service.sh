@@ -7,7 +7,8 @@
 #      `systemd-analyze security --offline` rates its exposure 2.0 or less;
 #   b. sd_notify for real: a unix datagram socket as NOTIFY_SOCKET (service_helpers.py plays
 #      systemd); READY=1 arrives with a STATUS= line, and at that moment port 53 answers and the
-#      metrics endpoint says /ready 200; SIGHUP gives RELOADING=1, then READY=1 once reloaded;
+#      metrics endpoint says /ready 200; SIGHUP gives RELOADING=1, then READY=1 once reloaded, and so
+#      does redoubt-control reload;
 #      STOPPING=1 arrives only after SIGTERM;
 #   c. the switch to `user: nobody` when started as root: bound to 127.61.0.2:53 (a privileged
 #      port), /proc/PID/status shows uid and gid 65534 everywhere (real, effective, saved, fs),
@@ -106,11 +107,20 @@ unit_has_keys() {
   grep -qxF 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"  # systemctl reload: SIGHUP.
 }
 
+# wait_for_count FILE REGEX1 N1 REGEX2 N2: up to 5 s for N1 lines matching REGEX1 and N2 matching
+# REGEX2 (grep basic regular expressions).
+wait_for_count() {
+  local i; for i in $(seq 1 50); do
+    [ "$(grep -c -- "$2" "$1")" -ge "$3" ] && [ "$(grep -c -- "$4" "$1")" -ge "$5" ] && return 0; sleep 0.1
+  done
+  return 1
+}
+
 # --- b. sd_notify ------------------------------------------------------------------------------
 check_notify() {
   local out=$work/notify.out sock=$work/notify.sock
   config notify "listen: [\"$A1:53\"]" "cache: {directory: $work/notify-cache}" \
-    "metrics: {listen: \"$A1:9361\"}"
+    "metrics: {listen: \"$A1:9361\"}" "control: {socket: $work/notify-control.sock}"
   timeout 40 "$py" "$here/service_helpers.py" notify "$sock" "$out" "$A1" "$A1:9361" &
   notify_pid=$!
   check "notify: the listener is up" wait_for_line "$out" '^listening$' 50
@@ -126,6 +136,9 @@ check_notify() {
   kill -HUP "$redoubt_pid"  # What systemctl reload sends (ExecReload).
   check "notify: SIGHUP: RELOADING=1 with MONOTONIC_USEC" wait_for_line "$out" '^msg RELOADING=1|MONOTONIC_USEC=[0-9]' 50
   check "notify: then READY=1 again, STATUS saying it reloaded" wait_for_line "$out" '^msg READY=1|STATUS=reloaded ' 50
+  "$(dirname "$bin")/redoubt-control" -s "$work/notify-control.sock" reload >/dev/null
+  check "notify: redoubt-control reload is framed the same (RELOADING=1, then READY=1)" \
+    wait_for_count "$out" '^msg RELOADING=1' 2 '^msg READY=1\|STATUS=reloaded ' 2
   kill -TERM "$redoubt_pid"
   check "notify: STOPPING=1 arrives after SIGTERM" wait_for_line "$out" '^msg STOPPING=1' 50
   exit_within 100
