@@ -13,9 +13,10 @@ build_pkgs=(
   libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev liblmdb-dev
   libidn2-dev libkrb5-dev prometheus-cpp-dev libsystemd-dev
 )
-# Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver.
+# Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver;
+# faketime (libfaketime) moves redoubt's clock past RFC 5011 hold-downs (anchor_roll.sh).
 test_pkgs=(
-  ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd
+  ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd faketime
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
   prometheus python3-yaml python3-jsonschema dnsdist

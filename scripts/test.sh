@@ -10,6 +10,8 @@
 #   unit, sd_notify, the switch to an unprivileged user, JSON logs: tests/integration/service.sh),
 #   redoubt-control against a running redoubt (tests/integration/control.sh), reload and
 #   SIGHUP with forward zones moved between two NSD servers (tests/integration/reload.sh),
+#   RFC 5011 trust anchor rollover against NSD serving a private root, with libfaketime's clock
+#   (tests/integration/anchor_roll.sh),
 #   the deployment files (alert rules, dashboard, Kubernetes manifests:
 #   tests/integration/deploy_checks.sh), three instances behind dnsdist
 #   (tests/integration/dnsdist_scaleout.sh), and a short bounded run of every libFuzzer target. The
@@ -77,6 +79,7 @@ integration "gss-context" tests/integration/gss_context.sh
 integration "gss-tsig" tests/integration/gss_tsig.sh
 # Operations (issue #16): a real Prometheus server scraping redoubt; redoubt-control against a
 # running redoubt and NSD; reload and SIGHUP with forward zones moved between two NSD servers;
+# RFC 5011 rollover of a managed root anchor (hold-down timers, REVOKE) on a faked clock;
 # the systemd unit verified, sd_notify through a real socket, the switch
 # to user: nobody on port 53, JSON log lines; the deployment files (alert rules, the Grafana
 # dashboard, the Kubernetes manifests); dnsdist with deploy/dnsdist/dnsdist.conf in front of
@@ -84,6 +87,7 @@ integration "gss-tsig" tests/integration/gss_tsig.sh
 integration "metrics-prometheus" tests/integration/metrics_prometheus.sh
 integration "control" tests/integration/control.sh
 integration "reload" tests/integration/reload.sh
+integration "anchor-roll" tests/integration/anchor_roll.sh
 integration "service" tests/integration/service.sh
 integration "deploy-checks" tests/integration/deploy_checks.sh
 integration "dnsdist-scaleout" tests/integration/dnsdist_scaleout.sh
