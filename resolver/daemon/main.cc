@@ -23,6 +23,7 @@
 #include "resolver/daemon/anchor_refresher.h"
 #include "resolver/daemon/control_service.h"
 #include "resolver/daemon/log.h"
+#include "resolver/daemon/managed_anchor_file.h"
 #include "resolver/daemon/metrics_endpoint.h"
 #include "resolver/daemon/negative_anchor_file.h"
 #include "resolver/daemon/reloader.h"
@@ -227,8 +228,12 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::AnchorMaintainer>, std::strin
   settings = redoubt::resolver::WithManagedAnchors(std::move(settings), anchors);
   std::string zones;
   for (const auto& zone : anchors.zones) zones += " " + zone.ToText();
+  std::string states;
+  for (const std::string& file : config.managed_trust_anchors) {
+    states += (states.empty() ? "" : ", ") + redoubt::resolver::ManagedStatePath(file);
+  }
   Log("managed trust anchors (RFC 5011) for" + zones + ": " + std::to_string(anchors.records.size()) +
-      " trusted records (state in <file>.state)");
+      " trusted records; state in " + states);
   return maintainer;
 }
 

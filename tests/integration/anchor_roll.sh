@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # RFC 5011 automated trust anchor rollover (managed-trust-anchors: hold-down timers, REVOKE)
 # against a real NSD serving a private signed root zone, all on loopback (127.67.0.0/24):
-#   redoubt 127.67.0.1:53 (no cache, only the managed root anchor), control socket in the work
+#   redoubt 127.67.0.1:53 (no cache; builtin-root-anchor left on: the managed root.key replaces
+#   the built-in root anchors), control socket in the work
 #   directory; NSD 127.67.0.9:53 serves ".", whose probe.lab. TXT "roll" is the question asked.
 # Keys (BIND's dnssec-keygen): KSK A, KSK B, ZSK Z, and A revoked (dnssec-revoke: flags 385).
 # root.key holds A's DNSKEY; redoubt keeps the RFC 5011 state in root.key.state, kept across
@@ -172,7 +173,6 @@ listen: ["$R:53"]
 workers: 1
 root-hints: $work/root.hints
 allow-loopback-upstreams: true
-builtin-root-anchor: false
 managed-trust-anchors: [$work/root.key]
 trust-anchor-signaling: false
 bogus-ttl: 0
