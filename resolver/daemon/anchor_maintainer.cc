@@ -195,11 +195,13 @@ RefreshReport AnchorMaintainer::OnFetched(const dns::Name& zone, const std::opti
   }
   if (!point->state && !SeedFromDs(*point, *dnskeys, now, report)) {
     point->next_refresh = now + RetryTime(0, 0);
+    report.result = RefreshResult::kRefused;
     return report;
   }
   ValidationBudget budget(limits_);
   RefreshOutcome outcome = RefreshTrustPoint(*point->state, *dnskeys, now, VerifyLimits{}, budget);
   point->next_refresh = outcome.next_refresh;
+  report.result = outcome.validated ? RefreshResult::kValidated : RefreshResult::kRefused;
   for (const KeyTransition& transition : outcome.result.transitions) report.info.push_back(name + ": " + transition.text);
   for (const std::string& note : outcome.result.notes) {
     (outcome.validated ? report.info : report.warnings).push_back(name + ": " + note);

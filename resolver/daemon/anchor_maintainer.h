@@ -45,7 +45,13 @@ struct ManagedKeyReport {
 };
 
 // What one fetch did (OnFetched).
+enum class RefreshResult : uint8_t {
+  kValidated,  // Signed by a trusted key (or the DS seed) and applied (RFC 5011 section 2.2).
+  kRefused,    // A DNSKEY RRset came that no trusted key signed, or an older one (a replay).
+  kFailed,     // No DNSKEY RRset came.
+};
 struct RefreshReport {
+  RefreshResult result = RefreshResult::kFailed;
   bool trust_changed = false;     // The zone's trusted keys differ: swap the anchor store.
   std::vector<std::string> info;  // Key transitions, a seeded trust point.
   std::vector<std::string> warnings;  // Refused or failed fetch, a state file not written.

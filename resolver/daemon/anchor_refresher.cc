@@ -27,6 +27,11 @@ bool AnchorRefresher::Apply(Pending& finished, int64_t now) {
     why = "the worker stopped";
   }
   RefreshReport report = targets_.maintainer->OnFetched(finished.zone, dnskeys, now, why);
+  if (AnchorRefreshStats* stats = targets_.stats) {
+    ++(report.result == RefreshResult::kValidated ? stats->validated
+       : report.result == RefreshResult::kRefused ? stats->refused
+                                                   : stats->failed);
+  }
   if (targets_.info) {
     for (const std::string& line : report.info) targets_.info(line);
   }
@@ -46,7 +51,10 @@ void AnchorRefresher::Tick(int64_t now) {
     changed = Apply(*it, now) || changed;
     it = pending_.erase(it);
   }
-  if (changed) targets_.apply(targets_.maintainer->Anchors());
+  if (changed) {
+    if (targets_.stats != nullptr) ++targets_.stats->swaps;
+    targets_.apply(targets_.maintainer->Anchors());
+  }
   for (dns::Name& zone : targets_.maintainer->TakeDue(now)) {
     dns::Question question{zone, dns::RrType::DNSKEY, dns::RrClass::IN};
     pending_.push_back({std::move(zone), targets_.fetch(std::move(question))});

@@ -17,6 +17,7 @@
 #include "net/dns/name.h"
 #include "net/dns/rrset.h"
 #include "resolver/daemon/anchor_maintainer.h"
+#include "resolver/metrics/metrics_source.h"
 #include "resolver/query/resolution.h"
 
 namespace redoubt::resolver {
@@ -35,6 +36,7 @@ struct RefresherTargets {
   std::function<void(const ManagedAnchors&)> apply;
   std::function<void(const std::string&)> info;     // Key transitions; unset: not logged.
   std::function<void(const std::string&)> warning;  // Failed or refused fetches.
+  AnchorRefreshStats* stats = nullptr;  // Counted when set (redoubt_trust_anchor_*_total).
 };
 
 class AnchorRefresher {

@@ -75,7 +75,7 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
     const redoubt::resolver::Config& config, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
     redoubt::cache::LmdbCache* cache, const redoubt::resolver::MirrorSet* mirrors,
     const redoubt::resolver::MirrorService* mirror_service, const redoubt::resolver::ReloadStats* reloads,
-    const std::atomic<bool>& stopping) {
+    const redoubt::resolver::AnchorRefreshStats* anchor_refreshes, const std::atomic<bool>& stopping) {
   redoubt::resolver::MetricsSources sources;
   for (const auto& w : workers) sources.workers.push_back(redoubt::resolver::CountersOf(w->stats()));
   if (cache != nullptr) {
@@ -84,6 +84,7 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::MetricsEndpoint>, std::string
   }
   if (mirror_service != nullptr) sources.mirror = &mirror_service->stats();
   sources.reloads = reloads;
+  sources.anchor_refreshes = anchor_refreshes;
   sources.start_time_seconds = static_cast<double>(redoubt::RealClock().WallSeconds());
   size_t worker_count = workers.size(), mirror_zones = config.mirror_zones.size();
   auto readiness = [worker_count, mirror_zones, mirrors, &stopping] {
@@ -238,10 +239,10 @@ redoubt::Result<std::unique_ptr<redoubt::resolver::AnchorMaintainer>, std::strin
 }
 
 // The RFC 5011 refresher over `maintainer` (null: none): fetches spread over the workers, key
-// changes swapped in through the reloader.
+// changes swapped in through the reloader, counted in `stats`.
 std::unique_ptr<redoubt::resolver::AnchorRefresher> StartAnchorRefresher(
     redoubt::resolver::AnchorMaintainer* maintainer, const std::vector<std::unique_ptr<redoubt::resolver::Worker>>& workers,
-    redoubt::resolver::Reloader& reloader) {
+    redoubt::resolver::Reloader& reloader, redoubt::resolver::AnchorRefreshStats* stats) {
   if (maintainer == nullptr) return nullptr;
   redoubt::resolver::RefresherTargets targets;
   targets.maintainer = maintainer;
@@ -253,6 +254,7 @@ std::unique_ptr<redoubt::resolver::AnchorRefresher> StartAnchorRefresher(
   };
   targets.info = Log;
   targets.warning = LogWarning;
+  targets.stats = stats;
   return std::make_unique<redoubt::resolver::AnchorRefresher>(std::move(targets));
 }
 
@@ -491,9 +493,12 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<redoubt::resolver::Worker>> workers = std::move(*started_workers);
   std::atomic<bool> stopping{false};
   redoubt::resolver::ReloadStats reload_stats;  // The Reloader counts, metrics and stats read.
+  redoubt::resolver::AnchorRefreshStats anchor_refreshes;  // The RFC 5011 refresher counts.
+  const redoubt::resolver::AnchorRefreshStats* refresh_stats = *maintainer ? &anchor_refreshes : nullptr;
   std::unique_ptr<redoubt::resolver::MetricsEndpoint> metrics;  // Stopped before the workers go.
   if (config->metrics_listen) {
-    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), &reload_stats, stopping);
+    auto started = StartMetrics(*config, workers, cache.get(), mirrors.get(), mirror_service.get(), &reload_stats,
+                                refresh_stats, stopping);
     if (!started) return FailStart(started.error(), nullptr, workers);
     metrics = std::move(*started);
     Log("metrics on http://" + metrics->local().ToString() + "/metrics (and /health, /ready)");
@@ -505,6 +510,7 @@ int main(int argc, char** argv) {
   auto control_targets = ControlTargetsFor(live, workers, cache.get(), mirror_service.get(), &runtime_anchors, nta_state);
   control_targets.reload = [&reloader] { return ReloadFramed(reloader); };
   control_targets.metrics.reloads = &reload_stats;
+  control_targets.metrics.anchor_refreshes = refresh_stats;
   control_targets.managed_anchors = maintainer->get();
   auto control = StartControl(*config, std::move(control_targets));
   if (!control) return FailStart(control.error(), metrics.get(), workers);
@@ -520,7 +526,7 @@ int main(int argc, char** argv) {
   if (metrics) metrics_at = metrics->local();
   redoubt::resolver::NotifyReady(config->listen, workers.size(), metrics_at);
 
-  auto refresher = StartAnchorRefresher(maintainer->get(), workers, reloader);
+  auto refresher = StartAnchorRefresher(maintainer->get(), workers, reloader, &anchor_refreshes);
   int received = WaitForTermination(signals, *control->service, reloader, refresher.get());
   Log(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   redoubt::resolver::NotifyStopping();

@@ -110,6 +110,10 @@ TEST(ExporterTest, SharedCacheMirrorAndBuildFacts) {
   EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"ok\"}"), 2);
   EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"refused\"}"), 1);
   EXPECT_EQ(e.values.at("redoubt_reloads_total{result=\"failed\"}"), 0);
+  EXPECT_EQ(e.values.at("redoubt_trust_anchor_refreshes_total{result=\"validated\"}"), 3);
+  EXPECT_EQ(e.values.at("redoubt_trust_anchor_refreshes_total{result=\"refused\"}"), 0);
+  EXPECT_EQ(e.values.at("redoubt_trust_anchor_refreshes_total{result=\"failed\"}"), 1);
+  EXPECT_EQ(e.values.at("redoubt_trust_anchor_swaps_total"), 1);
 }
 
 // Every family of the table, with its type and exactly its label values; nothing else.
@@ -140,9 +144,11 @@ TEST(ExporterTest, AbsentCacheAndMirrorLeaveTheirFamiliesOut) {
   sources.cache_size = nullptr;
   sources.mirror = nullptr;
   sources.reloads = nullptr;
+  sources.anchor_refreshes = nullptr;
   Exposition e = Render(sources);
   for (const char* gone : {"redoubt_cache_entries", "redoubt_cache_size_bytes", "redoubt_cache_evictions_total",
-                           "redoubt_mirror_transfers_total", "redoubt_reloads_total"}) {
+                           "redoubt_mirror_transfers_total", "redoubt_reloads_total",
+                           "redoubt_trust_anchor_refreshes_total", "redoubt_trust_anchor_swaps_total"}) {
     EXPECT_FALSE(e.types.contains(gone)) << gone;
   }
   // Per-worker counts of the cache and mirrored zones stay (zero when unused).

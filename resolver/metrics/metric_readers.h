@@ -49,6 +49,12 @@ std::optional<double> ReloadCounter(const MetricsSources& s) {
   return static_cast<double>((s.reloads->*Field).load());
 }
 
+template <Counter AnchorRefreshStats::*Field>
+std::optional<double> AnchorRefreshCounter(const MetricsSources& s) {
+  if (s.anchor_refreshes == nullptr) return std::nullopt;
+  return static_cast<double>((s.anchor_refreshes->*Field).load());
+}
+
 inline std::optional<double> StartTime(const MetricsSources& s) { return s.start_time_seconds; }
 
 // A high-water mark: the most of any worker, not their sum.

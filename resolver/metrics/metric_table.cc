@@ -26,6 +26,17 @@ std::vector<MetricDefinition> ClientMetrics() {
        {{"ok", nullptr, metric_readers::ReloadCounter<&ReloadStats::ok>},
         {"refused", nullptr, metric_readers::ReloadCounter<&ReloadStats::refused>},
         {"failed", nullptr, metric_readers::ReloadCounter<&ReloadStats::failed>}}},
+      {"redoubt_trust_anchor_refreshes_total", MetricKind::kCounter,
+       "RFC 5011 refreshes of the managed-trust-anchors zones' DNSKEY RRsets: validated (signed by "
+       "a trusted key), refused (no trusted key signed it, or a replay) or failed (no RRset came).",
+       "result",
+       {{"validated", nullptr, metric_readers::AnchorRefreshCounter<&AnchorRefreshStats::validated>},
+        {"refused", nullptr, metric_readers::AnchorRefreshCounter<&AnchorRefreshStats::refused>},
+        {"failed", nullptr, metric_readers::AnchorRefreshCounter<&AnchorRefreshStats::failed>}}},
+      {"redoubt_trust_anchor_swaps_total", MetricKind::kCounter,
+       "Times RFC 5011 maintenance changed the trusted keys of a managed zone (a key became "
+       "trusted or was revoked) and swapped the new anchors in.", "",
+       {{"", nullptr, metric_readers::AnchorRefreshCounter<&AnchorRefreshStats::swaps>}}},
       {"redoubt_queries_total", MetricKind::kCounter,
        "Client queries received, readable or not, by the transport they came over.", "transport",
        {{"udp", Read<R, &S::udp_queries>}, {"tcp", Read<R, &S::tcp_queries>}}},

@@ -61,6 +61,15 @@ struct ReloadStats {
   Counter failed;   // No configuration file, or an error in it or a file it names.
 };
 
+// RFC 5011 refreshes of managed trust points (managed-trust-anchors) by their result, and the
+// swaps of the anchors they caused. Written by the main thread's AnchorRefresher alone.
+struct AnchorRefreshStats {
+  Counter validated;  // A DNSKEY RRset signed by a trusted key was accepted (RFC 5011 section 2.2).
+  Counter refused;    // A set came that no trusted key signed, or an older one (a replay).
+  Counter failed;     // No set came (timeout, SERVFAIL, none in the answer).
+  Counter swaps;      // The trusted keys changed and the anchors were swapped in.
+};
+
 // Everything one scrape reads. Null pointers and empty functions mean "not configured": the
 // families that read them are left out of the exposition (docs/metrics.md says which).
 struct MetricsSources {
@@ -69,6 +78,7 @@ struct MetricsSources {
   std::function<CacheSize()> cache_size;     // Gauges; called at each scrape.
   const MirrorStats* mirror = nullptr;       // The mirror service's transfers (mirror-zones).
   const ReloadStats* reloads = nullptr;      // Reloads by result (the daemon's Reloader).
+  const AnchorRefreshStats* anchor_refreshes = nullptr;  // RFC 5011 (managed-trust-anchors).
   double start_time_seconds = 0;             // Unix time the daemon started.
 };
 

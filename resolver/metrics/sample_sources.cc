@@ -35,6 +35,9 @@ SampleStats::SampleStats() {
   mirror.full_transfers += 3;
   reloads.ok += 2;
   ++reloads.refused;
+  anchor_refreshes.validated += 3;
+  ++anchor_refreshes.failed;
+  ++anchor_refreshes.swaps;
 }
 
 MetricsSources SampleStats::Sources() const {
@@ -44,6 +47,7 @@ MetricsSources SampleStats::Sources() const {
   sources.cache_size = [] { return kSampleCacheSize; };
   sources.mirror = &mirror;
   sources.reloads = &reloads;
+  sources.anchor_refreshes = &anchor_refreshes;
   sources.start_time_seconds = kSampleStartTime;
   return sources;
 }

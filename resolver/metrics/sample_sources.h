@@ -30,6 +30,7 @@ struct SampleStats {
   cache::CacheStats cache;
   MirrorStats mirror;
   ReloadStats reloads;
+  AnchorRefreshStats anchor_refreshes;
 };
 
 // What SampleStats::Sources() gives as the cache size.

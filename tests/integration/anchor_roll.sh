@@ -25,7 +25,8 @@
 #      an older inception): SERVFAIL, and no key's line in the state file changes; then the
 #      B-alone zone of phase 4 (valid under B, but signed before phase 5's zone): AD, and still
 #      neither the key lines nor the trust point's last-inception change (a replay refused);
-#   7. redoubt-control trust-anchors lists B Valid and A Revoked.
+#   7. redoubt-control trust-anchors lists B Valid and A Revoked; stats counts the refreshes
+#      (refused in phases 3 and 6, validated with one swap in phase 5).
 # RRSIG inceptions grow from phase to phase (redoubt refuses an observation signed before the
 # last one it accepted), except phase 6's, which are meant to be old ones.
 # Runs as root (ip addr, port 53). Ends with "anchor-roll: N passed, M failed".
@@ -237,6 +238,10 @@ out=$(anchors)
 check "1. trust-anchors lists A Valid" listed "$tagA" Valid
 stop_redoubt
 
+# stat_of METRIC: its value in redoubt-control stats; refreshes RESULT: the RFC 5011 refreshes.
+stat_of() { "$ctl" -s "$sock" stats | awk -v m="$1" '$1 == m {print $2}' | head -1; }
+refreshes() { stat_of "redoubt_trust_anchor_refreshes_total{result=\"$1\"}"; }
+
 # --- 2. t0: B published, A and B sign --------------------------------------------------------
 serve p2 "$(sorted "$tagA" "$tagB")" || finish
 start_redoubt || { not_ok "2. redoubt restarts"; finish; }
@@ -261,6 +266,7 @@ same_first_seen() { [ -n "$seenB" ] && [ "$(first_seen "$tagB")" = "$seenB" ]; }
 check "3. B's first-seen is unchanged (${seenB:-none} -> $(first_seen "$tagB"))" same_first_seen
 check "3. B is not trusted" not_trusted "$tagB"
 check "3. A is still Valid" trusted "$tagA"
+check "3. the refresh is counted refused ($(refreshes refused))" [ "$(refreshes refused)" = 1 ]
 stop_redoubt
 
 # --- 4. +31 days: the add hold-down is over ------------------------------------------------
@@ -295,6 +301,8 @@ check "5. B is still Valid" trusted "$tagB"
 check "5. the log names A's revocation" logged "($tagA|$tagAr).*Revoked"
 r=$(probe)
 check "5. probe: NOERROR with AD ($(status_of "$r"))" secure "$r"
+counts="$(refreshes validated) $(refreshes refused) $(refreshes failed) $(stat_of redoubt_trust_anchor_swaps_total)"
+check "5. one refresh validated, one swap of the anchors (validated refused failed swaps: $counts)" [ "$counts" = "1 0 0 1" ]
 lines5=$(key_lines)
 stop_redoubt
 
@@ -322,6 +330,7 @@ sleep 2
 check "6. older zone signed by B: no key line changed (not taken as a refresh)" same_key_lines
 same_inception() { [ -n "$header5" ] && [ "$(inception_line | sed 's/.*last-inception //')" = "${header5##*last-inception }" ]; }
 check "6. older zone signed by B: last-inception unchanged (${header5##*last-inception })" same_inception
+check "6. older zone signed by B: the refresh is counted refused ($(refreshes refused))" [ "$(refreshes refused)" = 1 ]
 
 # --- 7. redoubt-control ----------------------------------------------------------------------
 out=$(anchors)
