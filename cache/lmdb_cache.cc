@@ -320,7 +320,9 @@ size_t LmdbCache::DeletePrefix(const std::string& prefix,
     }
     mdb_cursor_close(cursor);
   }
-  return mdb_txn_commit(txn) == 0 ? removed : 0;
+  size_t result = mdb_txn_commit(txn) == 0 ? removed : 0;
+  generation_.fetch_add(1, std::memory_order_acq_rel);  // After the commit (generation()).
+  return result;
 }
 
 size_t LmdbCache::FlushName(const dns::Name& name) {
@@ -363,7 +365,9 @@ size_t LmdbCache::FlushAll() {
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
   mdb_drop(txn, entries_, 0);
   mdb_drop(txn, ages_, 0);
-  return mdb_txn_commit(txn) == 0 ? before : 0;
+  size_t result = mdb_txn_commit(txn) == 0 ? before : 0;
+  generation_.fetch_add(1, std::memory_order_acq_rel);  // After the commit (generation()).
+  return result;
 }
 
 size_t LmdbCache::AdoptTrustFingerprint(const std::string& fingerprint) {

@@ -120,6 +120,12 @@ class LmdbCache {
   // not be written (the next start then finds the old one and drops everything).
   bool RecordTrustFingerprint(const std::string& fingerprint);
 
+  // Grows by one after every flush above (and a dropping AdoptTrustFingerprint) has committed:
+  // what a copy of cached answers kept elsewhere (the workers' packet caches,
+  // resolver/server/packet_cache.h) compares with the value it read before it looked in the
+  // cache, to know that a flush may have removed what it holds. Thread-safe, lock-free.
+  uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+
   // Stores raw octets at `key`, bypassing encoding and ranks: for tests that damage a value.
   void WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value);
 
@@ -163,6 +169,7 @@ class LmdbCache {
   std::condition_variable evictor_wake_;
   bool stopping_ = false;
   std::thread evictor_;
+  std::atomic<uint64_t> generation_{0};  // generation(); bumped after each flush commits.
 };
 
 }  // namespace redoubt::cache

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "net/base/counter.h"
@@ -22,11 +23,18 @@ namespace redoubt::io {
 struct QueryContext {
   Endpoint client;
   bool tcp = false;
+  // The listener's FastQueryHandler saw this query first and declined it.
+  bool fast_declined = false;
 };
 
 // Turns a query into reply bytes; an empty reply means send nothing.
 using QueryHandler =
     std::function<Task<std::vector<uint8_t>>(std::vector<uint8_t> query, QueryContext context)>;
+// Answers a query at once, without a coroutine, when it can (a cache hit): writes the reply into
+// `reply` (a buffer the listener reuses) and returns true; false hands the query to the
+// QueryHandler, with QueryContext::fast_declined set.
+using FastQueryHandler =
+    std::function<bool(std::span<const uint8_t> query, const QueryContext& context, std::vector<uint8_t>& reply)>;
 
 // Counters a listener keeps; the metrics layer exports them.
 struct ListenerStats {
@@ -50,9 +58,10 @@ class UdpListener {
   // the listener. Each query's coroutine is a root task of `scope` (counted, so its owner can
   // wait for them to end), or detached when `scope` is null; `scope` must outlive those tasks.
   // Fails with kIo (detail: errno) when the socket cannot be bound.
+  // `fast`, when set, is tried on each query first, on the loop thread, before any copy of it.
   static Result<std::unique_ptr<UdpListener>> Open(uv_loop_t* loop, const Endpoint& address,
                                                    QueryHandler handler, ListenerStats* stats,
-                                                   TaskScope* scope = nullptr);
+                                                   TaskScope* scope = nullptr, FastQueryHandler fast = {});
   ~UdpListener();
   // The bound address (with the port the kernel chose for port 0).
   Endpoint local() const noexcept { return local_; }

@@ -12,6 +12,8 @@ namespace redoubt::io {
 struct UdpListener::State {
   uv_udp_t udp{};
   QueryHandler handler;
+  FastQueryHandler fast;
+  std::vector<uint8_t> fast_reply;  // The fast handler's reply buffer, reused.
   ListenerStats* stats = nullptr;
   TaskScope* scope = nullptr;
   bool closed = false;
@@ -29,18 +31,22 @@ void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
   *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
-Task<void> Answer(std::shared_ptr<State> state, std::vector<uint8_t> query, Endpoint client) {
-  std::vector<uint8_t> reply = co_await state->handler(std::move(query), {client, false});
+void Send(State& state, std::span<const uint8_t> reply, const sockaddr* to) {
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(reply.data())),
+                             static_cast<unsigned>(reply.size()));
+  if (uv_udp_try_send(&state.udp, &buf, 1, to) < 0) {
+    ++state.stats->send_failures;
+  } else {
+    ++state.stats->replies;
+  }
+}
+
+Task<void> Answer(std::shared_ptr<State> state, std::vector<uint8_t> query, QueryContext context) {
+  std::vector<uint8_t> reply = co_await state->handler(std::move(query), context);
   if (state->closed || reply.empty()) co_return;
   sockaddr_storage address;
-  ToSockaddr(client, address);
-  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(reply.data()),
-                             static_cast<unsigned>(reply.size()));
-  if (uv_udp_try_send(&state->udp, &buf, 1, reinterpret_cast<sockaddr*>(&address)) < 0) {
-    ++state->stats->send_failures;
-  } else {
-    ++state->stats->replies;
-  }
+  ToSockaddr(context.client, address);
+  Send(*state, reply, reinterpret_cast<sockaddr*>(&address));
 }
 
 void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr* from,
@@ -48,8 +54,17 @@ void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const socka
   auto* state = static_cast<State*>(handle->data);
   if (state->closed || nread <= 0 || from == nullptr || (flags & UV_UDP_PARTIAL) != 0) return;
   ++state->stats->queries;
-  std::vector<uint8_t> query(buf->base, buf->base + nread);
-  StartQueryTask(state->scope, Answer(state->self, std::move(query), FromSockaddr(from)));
+  auto bytes = std::span(reinterpret_cast<const uint8_t*>(buf->base), static_cast<size_t>(nread));
+  QueryContext context{FromSockaddr(from), false};
+  if (state->fast) {
+    if (state->fast(bytes, context, state->fast_reply)) {
+      if (!state->fast_reply.empty()) Send(*state, state->fast_reply, from);
+      return;
+    }
+    context.fast_declined = true;
+  }
+  std::vector<uint8_t> query(bytes.begin(), bytes.end());
+  StartQueryTask(state->scope, Answer(state->self, std::move(query), context));
 }
 
 }  // namespace
@@ -79,11 +94,13 @@ int OpenBoundSocket(const Endpoint& address, int type) {
 
 Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const Endpoint& address,
                                                        QueryHandler handler,
-                                                       ListenerStats* stats, TaskScope* scope) {
+                                                       ListenerStats* stats, TaskScope* scope,
+                                                       FastQueryHandler fast) {
   int fd = OpenBoundSocket(address, SOCK_DGRAM);
   if (fd < 0) return Fail(Errc::kIo, static_cast<uint32_t>(-fd));
   auto state = std::make_shared<State>();
   state->handler = std::move(handler);
+  state->fast = std::move(fast);
   state->stats = stats;
   state->scope = scope;
   uv_udp_init(loop, &state->udp);

@@ -85,6 +85,7 @@ struct Config {
   bool cache_enabled = true;              // The LMDB answer cache (cache/).
   std::string cache_directory = "/var/cache/redoubt";
   uint64_t cache_max_size = 512ull << 20;
+  uint64_t packet_cache_size = 4ull << 20;  // Per worker (resolver/server/packet_cache.h); 0: off.
   uint32_t cache_min_ttl = 0;             // cache/ttl_policy.h TtlBounds.
   uint32_t cache_max_ttl = 86400;
   uint32_t cache_max_negative_ttl = 3600;  // RFC 2308 section 5.

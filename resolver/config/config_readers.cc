@@ -39,6 +39,9 @@ std::map<std::string, ConfigLoader::Handler> ConfigLoader::CustomReaders() {
       {"cache.max-size", [this](const YAML::Node& node) {
         return Size(node, Row("cache.max-size"), config_.cache_max_size);
       }},
+      {"cache.packet-cache-size", [this](const YAML::Node& node) {
+        return Size(node, Row("cache.packet-cache-size"), config_.packet_cache_size);
+      }},
       {"forward-zones", member(&ConfigLoader::ForwardZones)},
       {"mirror-zones", member(&ConfigLoader::MirrorZones)},
       {"tsig-keys", member(&ConfigLoader::TsigKeys)},
@@ -224,7 +227,7 @@ bool ConfigLoader::Size(const YAML::Node& node, const SettingDefinition& setting
   }
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+  if (ec != std::errc() || end != text.data() + text.size() || (value == 0 && setting.min > 0) ||
       value > setting.max / unit || value * unit < setting.min) {
     return Fails(node, what + " must be a size such as 512M, 2G or 1048576");
   }

@@ -146,6 +146,13 @@ std::vector<SettingDefinition> CacheSettings() {
        "the LMDB map size: the cache never grows past it; the oldest entries are evicted from "
          "75% full down to 60% (`data.mdb` is a sparse file of this size)",
        Num<&Config::cache_max_size>()},
+      {"cache.packet-cache-size", SettingType::kSize, "`4M`",
+       0, 1ull << 30, {}, kLive, "",
+       "each worker's packet cache: the replies it built for plain queries, answered again as "
+         "bytes (TTLs counted down) without reading LMDB, until their smallest TTL runs out or a "
+         "flush; the least recently used go first. `0` is off; off too without `cache.enabled` "
+         "and with `log-queries`",
+       Num<&Config::packet_cache_size>()},
       {"cache.min-ttl", SettingType::kSeconds, "`0`",
        0, 86400, {}, kLive, "",
        "raise shorter TTLs of positive answers to this, never past a signature's expiry; with "

@@ -105,6 +105,12 @@ TEST(SettingsTableTest, NumberBoundsComeFromTheTable) {
             "test.yaml:1: cache.max-size must be a size such as 512M, 2G or 1048576");
   EXPECT_EQ(ErrorOf("cache: {max-size: 0}\n"),
             "test.yaml:1: cache.max-size must be a size such as 512M, 2G or 1048576");
+  // A size whose range starts at 0 takes 0 (off).
+  EXPECT_EQ(Load("cache: {packet-cache-size: 0}\n").packet_cache_size, 0u);
+  EXPECT_EQ(Load("cache: {packet-cache-size: 16M}\n").packet_cache_size, 16ull << 20);
+  EXPECT_EQ(Config::Defaults().packet_cache_size, 4ull << 20);
+  EXPECT_EQ(ErrorOf("cache: {packet-cache-size: 2G}\n"),
+            "test.yaml:1: cache.packet-cache-size must be a size such as 512M, 2G or 1048576");
 }
 
 // Words and bools load and show as themselves (the enums follow the choices' order).

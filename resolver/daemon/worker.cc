@@ -43,8 +43,13 @@ Result<void, std::string> Worker::Start() {
   auto handler = [this](std::vector<uint8_t> query, io::QueryContext context) {
     return AnswerOn(engine_, std::move(query), context);
   };
+  // Cache hits over UDP: answered by the current engine's packet cache on the spot, with no
+  // coroutine or copy of the query (Responder::AnswerFromCache).
+  auto fast = [this](std::span<const uint8_t> query, const io::QueryContext& context, std::vector<uint8_t>& reply) {
+    return engine_->responder.AnswerFromCache(query, context, reply);
+  };
   for (const Endpoint& address : listen_) {
-    auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener, client_tasks_.get());
+    auto udp = io::UdpListener::Open(&loop_, address, handler, &stats_.listener, client_tasks_.get(), fast);
     auto tcp = io::TcpListener::Open(&loop_, address, handler, &stats_.listener, {},
                                      client_tasks_.get());
     if (!udp || !tcp) {

@@ -97,11 +97,23 @@ std::vector<uint16_t> RootAnchorKeyTags(const TrustAnchorStore& anchors) {
   return tags;
 }
 
-ResponderOptions ResponderOptionsFrom(const Config& config, const TrustAnchorStore& anchors, NotifyHandler on_notify) {
+// The packet cache follows the answer cache and the mirrored zones' copies: any flush of the one
+// or new copy of the other makes what it holds unusable (packet_cache.h).
+std::function<uint64_t()> CacheGeneration(const EngineSurroundings& around) {
+  if (around.cache == nullptr) return {};
+  return [cache = around.cache, mirrors = around.mirrors] {
+    return cache->generation() + (mirrors != nullptr ? mirrors->generation() : 0);
+  };
+}
+
+ResponderOptions ResponderOptionsFrom(const Config& config, const TrustAnchorStore& anchors,
+                                      const EngineSurroundings& around) {
   ResponderOptions options;
+  options.packet_cache_bytes = config.packet_cache_size;
+  options.cache_generation = CacheGeneration(around);
   options.root_key_sentinel = config.validation && config.root_key_sentinel;
   if (options.root_key_sentinel) options.root_anchor_key_tags = RootAnchorKeyTags(anchors);
-  options.on_notify = std::move(on_notify);
+  options.on_notify = around.on_notify;
   options.allow = config.access_allow;
   options.edns_buffer_size = config.edns_buffer_size;
   options.checksum_option_code = config.checksum_option_code;
@@ -147,7 +159,7 @@ WorkerEngine::WorkerEngine(std::shared_ptr<const Config> config_in,
       validator(ValidatorFor(*config, *anchors, *around.clock, *store, &around.stats->validator)),
       pipeline(iterator, &forwarder, *store, *validator, *around.clock,
                PipelineOptionsFrom(*config, around.yielder, mirror_source.get()), &around.stats->pipeline),
-      responder(pipeline, ResponderOptionsFrom(*config, *anchors, around.on_notify), &around.stats->responder,
+      responder(pipeline, ResponderOptionsFrom(*config, *anchors, around), &around.stats->responder,
                 around.stopping) {}
 
 }  // namespace redoubt::resolver

@@ -40,6 +40,16 @@ std::vector<MetricDefinition> CacheMetrics() {
        "upstream failed, RFC 8767).", "result",
        {{"hit", Read<A, &S::hits>}, {"miss", Read<A, &S::misses>},
         {"stale", Read<A, &S::stale_served>}}},
+      {"redoubt_packet_cache_lookups_total", MetricKind::kCounter,
+       "Plain client queries looked up in the workers' packet caches (replies kept as bytes in "
+       "front of the answer cache): hit (answered from it) or miss (absent, expired or flushed).",
+       "result",
+       {{"hit", Read<&W::responder, &ResponderStats::packet_cache, &PacketCacheStats::hits>},
+        {"miss", Read<&W::responder, &ResponderStats::packet_cache, &PacketCacheStats::misses>}}},
+      {"redoubt_packet_cache_evictions_total", MetricKind::kCounter,
+       "Packet cache entries dropped, least recently used first, to stay within "
+       "cache.packet-cache-size.", "",
+       {{"", Read<&W::responder, &ResponderStats::packet_cache, &PacketCacheStats::evictions>}}},
       {"redoubt_cache_answers_stored_total", MetricKind::kCounter,
        "Resolved answers written to the cache.", "", {{"", Read<A, &S::stored>}}},
       {"redoubt_cache_writes_total", MetricKind::kCounter,

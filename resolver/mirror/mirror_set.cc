@@ -27,6 +27,7 @@ void MirrorSet::Publish(const dns::Name& apex, std::shared_ptr<const MirrorZone>
   for (size_t i = 0; i < names_.size(); ++i) {
     if (names_[i] == apex) {
       copies_[i].store(std::move(copy), std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_acq_rel);
       return;
     }
   }

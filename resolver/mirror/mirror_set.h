@@ -33,10 +33,14 @@ class MirrorSet {
   void Publish(const dns::Name& apex, std::shared_ptr<const MirrorZone> copy);
 
   const std::vector<dns::Name>& zones() const noexcept { return names_; }
+  // Grows by one after every Publish: a copy of answers kept elsewhere (the workers' packet
+  // caches) compares it with the value read before it answered. Safe from any thread.
+  uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
  private:
   std::vector<dns::Name> names_;
   std::unique_ptr<std::atomic<std::shared_ptr<const MirrorZone>>[]> copies_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 struct LocalZoneStats {

@@ -116,6 +116,11 @@ std::vector<uint8_t> FormErr(std::span<const uint8_t> bytes) {
   return wire ? *wire : std::vector<uint8_t>{};
 }
 
+// The packet cache's clock: milliseconds of the monotonic clock.
+int64_t MonotonicMs(MonoTime at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
 // RFC 8482 section 4.2: one synthesised HINFO RRset answers QTYPE=ANY.
 Resolution AnyOverUdp(const dns::Question& question) {
   Resolution r;
@@ -135,7 +140,32 @@ Resolution AnyOverUdp(const dns::Question& question) {
 
 Responder::Responder(Pipeline& pipeline, ResponderOptions options, ResponderStats* stats,
                      std::stop_token stop)
-    : pipeline_(pipeline), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {}
+    : pipeline_(pipeline), options_(std::move(options)), stats_(stats), stop_(std::move(stop)) {
+  if (options_.packet_cache_bytes > 0 && options_.cache_generation && !options_.log_queries) {
+    packets_.emplace(options_.packet_cache_bytes, &stats_->packet_cache);
+  }
+}
+
+bool Responder::AnswerFromCache(std::span<const uint8_t> query, const io::QueryContext& context,
+                                std::vector<uint8_t>& out) {
+  if (!packets_) return false;
+  MonoTime started = std::chrono::steady_clock::now();
+  std::optional<CacheableQuery> cacheable = ParseCacheableQuery(query, options_.edns_buffer_size);
+  if (!cacheable || !Allowed(options_.allow, context.client.address)) return false;
+  if (!packets_->Lookup(*cacheable, query, context.tcp, MonotonicMs(started), options_.cache_generation(), out)) {
+    return false;
+  }
+  ++stats_->queries;
+  ++(context.tcp ? stats_->tcp_queries : stats_->udp_queries);
+  CountCachedReply(out, started);
+  return true;
+}
+
+void Responder::CountCachedReply(std::span<const uint8_t> reply, MonoTime started) const {
+  auto rcode = static_cast<Rcode>(reply[3] & 0x0F);  // Only NOERROR and NXDOMAIN are kept.
+  ++(rcode == Rcode::NOERROR ? stats_->noerror : stats_->nxdomain);
+  ObserveDuration(started);
+}
 
 void Responder::LogQuery(const io::QueryContext& context, const dns::Question& question,
                          const Resolution& resolution, MonoTime started) const {
@@ -211,6 +241,21 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     ObserveDuration(started);
     co_return reply ? *reply : std::vector<uint8_t>{};
   }
+  // The packet cache: asked here unless the listener's fast path did already (TCP queries, and
+  // UDP without one), and given the reply below. The generation is read before the pipeline
+  // reads the answer cache: a flush meanwhile makes the entry unusable.
+  std::optional<CacheableQuery> cacheable;
+  uint64_t generation = 0;
+  if (packets_) cacheable = ParseCacheableQuery(bytes, options_.edns_buffer_size);
+  if (cacheable) {
+    generation = options_.cache_generation();
+    std::vector<uint8_t> cached;
+    if (!context.fast_declined &&
+        packets_->Lookup(*cacheable, bytes, context.tcp, MonotonicMs(started), generation, cached)) {
+      CountCachedReply(cached, started);
+      co_return cached;
+    }
+  }
   ClientFlags flags{query.edns && query.edns->dnssec_ok, query.header.cd,
                     query.edns ? query.edns->udp_size : uint16_t{0}};
   Resolution resolution;
@@ -232,7 +277,11 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   ObserveDuration(started);
   if (!reply) co_return std::vector<uint8_t>{};
   constexpr uint8_t kTcBit = 0x02;  // RFC 1035 section 4.1.1: TC in octet 2.
-  if (reply->size() >= 3 && ((*reply)[2] & kTcBit)) ++stats_->truncated;
+  bool truncated = reply->size() >= 3 && ((*reply)[2] & kTcBit);
+  if (truncated) ++stats_->truncated;
+  bool keep = cacheable && !truncated && !resolution.ede && resolution.security != dns::Security::kBogus &&
+              (resolution.rcode == Rcode::NOERROR || resolution.rcode == Rcode::NXDOMAIN);
+  if (keep) packets_->Insert(*cacheable, *reply, MonotonicMs(std::chrono::steady_clock::now()), generation);
   co_return *reply;
 }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -27,6 +28,7 @@
 #include "resolver/config/config.h"
 #include "resolver/metrics/latency_histogram.h"
 #include "resolver/pipeline/pipeline.h"
+#include "resolver/server/packet_cache.h"
 
 namespace redoubt::resolver {
 
@@ -45,6 +47,7 @@ struct ResponderStats {
   Counter checksum_replies;  // Replies sealed with a CHECKSUM digest.
   Counter any_synthesised;   // QTYPE=ANY over UDP answered with RFC 8482 HINFO.
   Counter notifies;          // NOTIFY messages handed to ResponderOptions::on_notify.
+  PacketCacheStats packet_cache;  // The packet cache's lookups (packet_cache.h).
   // From Answer() being called with the query to the reply being handed back to the listener,
   // for every query answered with an rcode (resolved or refused; not dropped ones, FORMERR
   // or NOTIFY).
@@ -74,6 +77,11 @@ struct ResponderOptions {
   // decides, from the zone's primaries and key, not from `allow`); unset, it gets NOTIMP like
   // any opcode but QUERY.
   NotifyHandler on_notify;
+  // The packet cache (packet_cache.h): its size in bytes, and the answer cache's generation
+  // (cache::LmdbCache::generation), which every flush bumps. Off when either is 0 or unset, and
+  // with `log_queries` (every query is then resolved through the pipeline and logged).
+  size_t packet_cache_bytes = 0;
+  std::function<uint64_t()> cache_generation;
 };
 
 class Responder {
@@ -83,6 +91,12 @@ class Responder {
             std::stop_token stop = {});
   // The reply to `query` from the client in `context`; empty means send nothing.
   Task<std::vector<uint8_t>> Answer(std::vector<uint8_t> query, io::QueryContext context);
+  // The cache-hit path without a coroutine (a listener's io::FastQueryHandler): when `query` is
+  // a plain query (ParseCacheableQuery) from an allowed client and the packet cache holds its
+  // reply, writes it into `out` (reused), counts it as Answer() would, and returns true.
+  // Otherwise returns false having counted nothing: the caller then calls Answer() with
+  // context.fast_declined set, so the packet cache is not asked twice.
+  bool AnswerFromCache(std::span<const uint8_t> query, const io::QueryContext& context, std::vector<uint8_t>& out);
 
   struct ParsedQuery;  // A query as read (internal).
 
@@ -96,10 +110,14 @@ class Responder {
   // Records the time since `started` in stats_->duration.
   void ObserveDuration(MonoTime started) const;
 
+  // Counts a reply from the packet cache (rcode, duration) as Answer() counts its replies.
+  void CountCachedReply(std::span<const uint8_t> reply, MonoTime started) const;
+
   Pipeline& pipeline_;
   ResponderOptions options_;
   ResponderStats* stats_;
   std::stop_token stop_;
+  std::optional<PacketCache> packets_;  // Set when ResponderOptions turn it on.
 };
 
 }  // namespace redoubt::resolver

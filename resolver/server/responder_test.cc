@@ -232,5 +232,76 @@ TEST_F(ResponderTest, CountsQueriesByTransportAndTimesEachAnswer) {
   EXPECT_GT(duration.sum_us, 0u);
 }
 
+// The packet cache in the responder (packet_cache.h): the second identical query is answered
+// from it, by Answer() and by the listener's AnswerFromCache(), with the same bytes; a flush
+// (generation) sends the next one to the pipeline again; CHECKSUM queries never use it.
+class ResponderPacketCacheTest : public ResponderTest {
+ protected:
+  ResponderPacketCacheTest() {
+    ResponderOptions options;
+    options.allow = {*Prefix::Parse("127.0.0.0/8")};
+    options.checksum_option_code = kCode;
+    options.packet_cache_bytes = 1 << 20;
+    options.cache_generation = [this] { return generation_; };
+    responder_ = std::make_unique<Responder>(*rig_.pipeline, options, &stats_);
+  }
+  bool FromCache(const std::vector<uint8_t>& query, std::vector<uint8_t>& out, const char* client = "127.0.0.1") {
+    return responder_->AnswerFromCache(query, {Endpoint{*IpAddress::Parse(client), 5353}, false}, out);
+  }
+  uint64_t generation_ = 1;
+};
+
+TEST_F(ResponderPacketCacheTest, SecondQueryIsAnsweredFromThePacketCache) {
+  std::vector<uint8_t> query = Query("www.example.", dns::RrType::A, true), out;
+  EXPECT_FALSE(FromCache(query, out)) << "nothing kept yet";
+  std::vector<uint8_t> first = Answer(query);
+  size_t asked = rig_.network.log().size();
+  EXPECT_EQ(stats_.packet_cache.inserts.load(), 1u);
+  std::vector<uint8_t> second = Answer(query);
+  EXPECT_EQ(second, first) << "the cached reply differs (same second: same TTLs)";
+  EXPECT_EQ(stats_.packet_cache.hits.load(), 1u);
+  ASSERT_TRUE(FromCache(query, out));
+  EXPECT_EQ(out, first);
+  EXPECT_EQ(rig_.network.log().size(), asked);
+  EXPECT_EQ(stats_.queries, 3u) << "a packet-cache hit is a query like any other";
+  EXPECT_EQ(stats_.noerror, 3u);
+  EXPECT_FALSE(FromCache(query, out, "192.0.2.7")) << "a client outside access-control is the full path's to refuse";
+}
+
+TEST_F(ResponderPacketCacheTest, FlushSendsTheNextQueryThroughThePipeline) {
+  std::vector<uint8_t> query = Query("www.example.", dns::RrType::A, false), out;
+  Answer(query);
+  ++generation_;
+  EXPECT_FALSE(FromCache(query, out));
+  EXPECT_EQ(stats_.packet_cache.misses.load(), 2u) << "the first query (nothing kept) and this one (flushed)";
+  EXPECT_EQ(stats_.packet_cache.hits.load(), 0u);
+  Answer(query);  // Resolved again (the rig's own cache) and kept under the new generation.
+  EXPECT_TRUE(FromCache(query, out));
+}
+
+TEST_F(ResponderPacketCacheTest, ChecksumQueriesAreNeverKept) {
+  std::vector<uint8_t> query = Query({dns::MakeChecksumQueryOption(kCode, kNonce)});
+  Answer(query);
+  Answer(query);
+  EXPECT_EQ(stats_.packet_cache.inserts.load(), 0u);
+  EXPECT_EQ(stats_.packet_cache.hits.load(), 0u);
+  EXPECT_EQ(stats_.checksum_replies, 2u);
+}
+
+TEST_F(ResponderPacketCacheTest, OffWithLogQueries) {
+  ResponderOptions options;
+  options.allow = {*Prefix::Parse("127.0.0.0/8")};
+  options.packet_cache_bytes = 1 << 20;
+  options.cache_generation = [] { return uint64_t{1}; };
+  options.log_queries = true;
+  options.log = [this](const std::string& line) { logged_.push_back(line); };
+  responder_ = std::make_unique<Responder>(*rig_.pipeline, options, &stats_);
+  std::vector<uint8_t> query = Query("www.example.", dns::RrType::A, false), out;
+  Answer(query);
+  Answer(query);
+  EXPECT_FALSE(FromCache(query, out));
+  EXPECT_EQ(logged_.size(), 2u) << "every query must be logged";
+}
+
 }  // namespace
 }  // namespace redoubt::resolver
