@@ -13,13 +13,14 @@ build_pkgs=(
   libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev liblmdb-dev
   libidn2-dev libkrb5-dev prometheus-cpp-dev libsystemd-dev
 )
-# Real DNS software the tests run against: authoritative servers, clients, signers, a peer resolver;
+# Real DNS software the tests run against: authoritative servers, clients, signers, peer resolvers
+# (Unbound; Knot Resolver for tests/bench/resolver_bench.sh);
 # faketime (libfaketime) moves redoubt's clock past RFC 5011 hold-downs (anchor_roll.sh).
 test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd faketime
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
-  prometheus python3-yaml python3-jsonschema dnsdist
+  prometheus python3-yaml python3-jsonschema dnsdist knot-resolver
 )
 
 # Building and checking the Debian package (debian/, tests/integration/package_install.sh).
@@ -47,7 +48,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Debian starts daemons (named, nsd, knot, pdns, unbound, the KDC, prometheus) as they are installed; the tests start
+# Debian starts daemons (named, nsd, knot, pdns, unbound, kresd, the KDC, prometheus) as they are installed; the tests start
 # their own instances on loopback, so keep the packaged services from starting at all.
 policy=/usr/sbin/policy-rc.d
 had_policy=0
@@ -67,6 +68,16 @@ echo "install-deps: installing ${missing[*]}"
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # Some packages' maintainer scripts start their daemon anyway when there is no init system.
-for svc in named nsd knotd pdns_server unbound krb5kdc kadmind prometheus dnsdist; do
+for svc in named nsd knotd pdns_server unbound kresd kres-cache-gc krb5kdc kadmind prometheus dnsdist; do
   pkill -x "$svc" 2>/dev/null || true
 done
+# knot-resolver (5.6) also enables itself for boot: kresd.target (wanted by multi-user.target)
+# pulls in kres-cache-gc.service and any kresd@N.service instance, and /etc/init.d/kresd has rc.d
+# links. Stop and disable them all, so that the only kresd is the one the benchmark starts.
+if dpkg-query -W -f='${Status}' knot-resolver 2>/dev/null | grep -q 'install ok installed'; then
+  if [ -d /run/systemd/system ]; then
+    systemctl stop 'kresd@*.service' kresd.target kres-cache-gc.service 2>/dev/null || true
+    systemctl disable kresd.target kres-cache-gc.service 2>/dev/null || true
+  fi
+  update-rc.d kresd disable >/dev/null 2>&1 || true
+fi

@@ -7,9 +7,12 @@
 # unsigned.legacy. is proven unsigned by a signed no-key KEY (flags 0xC100) in legacy.
 # The root delegates legacy. without a DS, so a modern validator sees all of it as insecure.
 
-# lab_binary PATH: a lab tool built under build/tests/lab/ (built first when missing).
+# lab_binary PATH: a lab tool under $REDOUBT_BUILD_DIR/tests/lab/ (default build, relative to the
+# source tree, or an absolute path), built first when missing.
 lab_binary() {
-  local bin=$LAB_SRC/../../${REDOUBT_BUILD_DIR:-build}/tests/lab/$1
+  local dir=${REDOUBT_BUILD_DIR:-build}
+  [[ $dir = /* ]] || dir=$LAB_SRC/../../$dir
+  local bin=$dir/tests/lab/$1
   if [ ! -x "$bin" ]; then
     lab_log "building $(basename "$1")"
     "$LAB_SRC/../../scripts/build.sh" >"$LAB_DIR/work/build.log" 2>&1 \
