@@ -51,8 +51,10 @@
 #                    tails (REDOUBT_BENCH_LOAD_CPU=0-1 unpins dnsperf, at the resolver's expense);
 #   resident memory, MB: VmRSS after the workload's runs;
 # and, for every figure, the ratio redoubt/peer (queries/s: above 1 is better for redoubt;
-# every other figure: below 1 is). At the end, the LMDB cache alone (redoubt-cache-bench) and
-# the memory one in-flight upstream exchange holds (redoubt-inflight-bench), when built.
+# every other figure: below 1 is). At the end, the LMDB cache alone (redoubt-cache-bench), the
+# cost and heap allocations of one cache hit inside a worker, full path against the packet
+# cache (redoubt-hit-bench), and the memory one in-flight upstream exchange holds
+# (redoubt-inflight-bench), when built.
 #
 # REDOUBT_BENCH_PERF=1 adds two more runs of redoubt after the table's, shaped like its hot and
 # cold throughput runs (the cold one on 20,000 further fresh names), each under
@@ -385,6 +387,7 @@ main() {
 
   # The LMDB cache on its own: cost of a hit through the answer store, size per million RRsets.
   [ -x "$build/redoubt-cache-bench" ] && "$build/redoubt-cache-bench" 1000000 1000000
+  [ -x "$build/redoubt-hit-bench" ] && "$build/redoubt-hit-bench" 1000 1000000
   # Memory per in-flight upstream exchange: 10,000 UDP exchanges pending at once on one loop.
   [ -x "$build/redoubt-inflight-bench" ] && "$build/redoubt-inflight-bench" 10000 1000
   return 0
