@@ -1,7 +1,8 @@
 // The CSPRNG for everything an off-path attacker must not guess: DNS IDs, UDP source ports
 // (RFC 5452 section 9), CHECKSUM nonces (specs/checksum.md section 6) and 0x20 bits. Backed by
-// OpenSSL's RAND_bytes. A failure of the random source aborts (CHECK): a resolver without
-// unpredictable IDs and ports must not run.
+// OpenSSL's RAND_bytes, drawn a kilobyte at a time into a per-thread store for small requests
+// (each octet handed out once and wiped from the store). A failure of the random source aborts
+// (CHECK): a resolver without unpredictable IDs and ports must not run.
 #pragma once
 
 #include <cstdint>

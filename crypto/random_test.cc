@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <set>
+#include <thread>
+#include <vector>
 
 namespace redoubt::crypto {
 namespace {
@@ -40,6 +42,37 @@ TEST(RandomTest, FillsBytes) {
   RandomBytes(a);
   RandomBytes(b);
   EXPECT_NE(0, std::memcmp(a, b, sizeof a));
+}
+
+// The per-thread store (random.cc): draws that cross a refill, and large requests that bypass
+// it, still never repeat; threads never share octets.
+TEST(RandomTest, DrawsAcrossRefillsAndLargeRequestsNeverRepeat) {
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 5000; ++i) seen.insert(RandomU64());  // About 40 refills of the store.
+  EXPECT_EQ(seen.size(), 5000u);
+  std::vector<uint8_t> large(4096), again(4096);
+  RandomBytes(large);
+  RandomBytes(again);
+  EXPECT_NE(large, again);
+  uint8_t odd[7];
+  std::set<std::vector<uint8_t>> pieces;
+  for (int i = 0; i < 500; ++i) {  // Sizes that do not divide the store.
+    RandomBytes(odd);
+    pieces.emplace(odd, odd + sizeof odd);
+  }
+  EXPECT_EQ(pieces.size(), 500u);
+}
+
+TEST(RandomTest, ThreadsDrawTheirOwnOctets) {
+  std::vector<uint64_t> a, b;
+  std::thread other([&] {
+    for (int i = 0; i < 200; ++i) b.push_back(RandomU64());
+  });
+  for (int i = 0; i < 200; ++i) a.push_back(RandomU64());
+  other.join();
+  std::set<uint64_t> all(a.begin(), a.end());
+  all.insert(b.begin(), b.end());
+  EXPECT_EQ(all.size(), 400u);
 }
 
 }  // namespace
