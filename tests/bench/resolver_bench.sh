@@ -94,6 +94,7 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null
   done
   for a in "${added_addresses[@]}"; do ip addr del "$a/32" dev lo 2>/dev/null; done
+  pin_lab "0-$(($(nproc) - 1))"  # A lab that stays up gets every CPU back.
   [ $started_lab -eq 1 ] && "$root/tests/lab/lab" down >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -294,6 +295,13 @@ ratio() {
   }'
 }
 
+# pin_lab CPUS: every thread of the lab's servers (processes whose command line names the lab's
+# directory) allowed on CPUS only.
+pin_lab() {
+  local pid
+  for pid in $(pgrep -f "$LAB_DIR/"); do taskset -a -p -c "$1" "$pid" >/dev/null 2>&1; done
+}
+
 main() {
   [ -x "$bin" ] || { echo "bench: $bin is missing (build first)"; exit 1; }
   command -v dnsperf >/dev/null || { echo "bench: dnsperf is missing (scripts/install-deps.sh test)"; exit 1; }
@@ -306,6 +314,9 @@ main() {
     "$root/tests/lab/lab" up >/dev/null || { echo "bench: the lab did not come up"; exit 1; }
     started_lab=1
   fi
+  # The lab's authoritative servers run beside dnsperf on the load CPU, so that the resolver's CPU
+  # is the resolver's alone (they are put back on every CPU at the end).
+  pin_lab "$load_cpu"
   start_redoubt || { echo "bench: redoubt did not start"; cat "$work/redoubt.log"; exit 1; }
   start_unbound || { echo "bench: unbound did not start"; cat "$work/unbound.log"; exit 1; }
   if [[ " ${resolvers[*]} " = *" kresd "* ]]; then
