@@ -17,10 +17,6 @@
 namespace redoubt::resolver {
 namespace {
 
-void Log(const std::string& line) { LogAt(LogLevel::kInfo, line); }
-void LogError(const std::string& line) { LogAt(LogLevel::kError, line); }
-void LogWarning(const std::string& line) { LogAt(LogLevel::kWarning, line); }
-
 unsigned WorkerCount(const Config& config) {
   if (config.workers != 0) return config.workers;
   unsigned cores = std::thread::hardware_concurrency();

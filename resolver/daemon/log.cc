@@ -67,6 +67,10 @@ void LogAt(LogLevel level, std::string_view message) {
   Emit(level, message);
 }
 
+void Log(const std::string& line) { LogAt(LogLevel::kInfo, line); }
+void LogWarning(const std::string& line) { LogAt(LogLevel::kWarning, line); }
+void LogError(const std::string& line) { LogAt(LogLevel::kError, line); }
+
 void Emit(LogLevel level, std::string_view message) {
   // One fwrite per line: stdio locks the stream, so lines from workers do not interleave.
   LogFormat format = g_format.load();

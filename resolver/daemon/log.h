@@ -19,6 +19,11 @@ void SetLogOptions(LogFormat format, LogLevel level);
 
 // Writes `message` at `level` when the configured level includes it (errors always print).
 void LogAt(LogLevel level, std::string_view message);
+// LogAt at info, warning and error: the daemon's start-up, shutdown and maintenance lines. Plain
+// functions, so they serve where a std::function<void(const std::string&)> logger is wanted.
+void Log(const std::string& line);
+void LogWarning(const std::string& line);
+void LogError(const std::string& line);
 // Writes `message` whatever the configured level (the workers' query log and upstream notes,
 // which have their own switches).
 void Emit(LogLevel level, std::string_view message);

@@ -24,9 +24,9 @@ using redoubt::resolver::Config;
 
 using redoubt::resolver::LogAt;  // Lines above `log-level` are left out; errors always print.
 
-void Log(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kInfo, line); }
-void LogError(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kError, line); }
-void LogWarning(const std::string& line) { LogAt(redoubt::resolver::LogLevel::kWarning, line); }
+using redoubt::resolver::Log;  // resolver/daemon/log.h: LogAt at info, warning and error.
+using redoubt::resolver::LogError;
+using redoubt::resolver::LogWarning;
 
 // The loader's warnings (unwise but legal settings, such as TSIG secrets others may read). They
 // name keys and files, never secrets. --check-config prints them whatever the log level.

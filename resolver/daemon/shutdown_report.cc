@@ -10,8 +10,6 @@ namespace {
 
 using Workers = std::vector<std::unique_ptr<Worker>>;
 
-void Log(const std::string& line) { LogAt(LogLevel::kInfo, line); }
-
 // `read` of every worker's counters, summed.
 template <class Read>
 uint64_t Sum(const Workers& workers, Read read) {
