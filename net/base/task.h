@@ -16,6 +16,8 @@
 #include <optional>
 #include <utility>
 
+#include "net/base/frame_pool.h"
+
 namespace redoubt {
 
 template <class T>
@@ -33,7 +35,13 @@ struct FinalAwaiter {
   void await_resume() const noexcept {}
 };
 
-struct PromiseBase {
+// Coroutine frames come from the thread's frame pool (frame_pool.h) rather than the heap.
+struct PooledFrame {
+  static void* operator new(size_t size) { return frame_pool::Allocate(size); }
+  static void operator delete(void* frame, size_t size) noexcept { frame_pool::Free(frame, size); }
+};
+
+struct PromiseBase : PooledFrame {
   std::coroutine_handle<> continuation;
   std::suspend_always initial_suspend() const noexcept { return {}; }
   FinalAwaiter final_suspend() const noexcept { return {}; }
@@ -129,7 +137,7 @@ class RootObserver {
 
 // A self-owning coroutine: starts at once and frees its frame when it ends.
 struct Detached {
-  struct promise_type {
+  struct promise_type : PooledFrame {
     Detached get_return_object() const noexcept { return {}; }
     std::suspend_never initial_suspend() const noexcept { return {}; }
     std::suspend_never final_suspend() const noexcept { return {}; }

@@ -53,8 +53,12 @@ Status WriteOpt(WireWriter& writer, const Edns& edns) {
                  (edns.z & 0x7FFFu);
   RETURN_IF_ERROR(writer.U32(ttl));
   RETURN_IF_ERROR(writer.U16(static_cast<uint16_t>(size - 11)));
-  WireFieldWriter fields(writer, false, false);
-  return fields.Field(EdnsOptionList{edns.options});
+  for (const auto& o : edns.options) {  // Sizes checked above (OptWireSize).
+    RETURN_IF_ERROR(writer.U16(o.code));
+    RETURN_IF_ERROR(writer.U16(static_cast<uint16_t>(o.data.size())));
+    RETURN_IF_ERROR(writer.Bytes(o.data));
+  }
+  return {};
 }
 
 Result<Cookie> ParseCookie(std::span<const uint8_t> data) {

@@ -45,6 +45,8 @@ struct Header {
   // Reads 12 octets; kTruncated when fewer remain.
   static Result<Header> Read(WireReader& reader);
   Status Write(WireWriter& writer) const;
+  // Overwrites the first 12 octets already written (a placeholder) with this header.
+  void Patch(WireWriter& writer) const;
 
   friend bool operator==(const Header&, const Header&) = default;
 };
@@ -85,6 +87,14 @@ inline Status Header::Write(WireWriter& writer) const {
   if (writer.Available() < kHeaderSize) return Fail(Errc::kBufferFull);
   for (uint16_t v : {id, Flags(), qdcount, ancount, nscount, arcount}) RETURN_IF_ERROR(writer.U16(v));
   return {};
+}
+
+inline void Header::Patch(WireWriter& writer) const {
+  size_t at = 0;
+  for (uint16_t v : {id, Flags(), qdcount, ancount, nscount, arcount}) {
+    writer.PatchU16(at, v);
+    at += 2;
+  }
 }
 
 }  // namespace redoubt::dns

@@ -1,12 +1,14 @@
 #include "net/dns/message_builder.h"
 
+#include <array>
+
 #include "net/dns/rrset.h"
 
 namespace redoubt::dns {
 
 MessageBuilder::MessageBuilder(size_t capacity) : writer_(capacity), capacity_(capacity) {
   // Header placeholder; the real one is written by Finish().
-  (void)writer_.Bytes(std::vector<uint8_t>(kHeaderSize, 0));
+  (void)writer_.Bytes(std::array<uint8_t, kHeaderSize>{});
 }
 
 Status MessageBuilder::AddQuestion(const Name& qname, RrType qtype, RrClass qclass) {
@@ -32,10 +34,10 @@ Status MessageBuilder::ReserveTail(size_t size) {
   return {};
 }
 
-Status MessageBuilder::SetEdns(const Edns& edns) {
+Status MessageBuilder::SetEdns(Edns edns) {
   if (edns_) return Fail(Errc::kInvalidArgument);
   RETURN_IF_ERROR(ReserveTail(OptWireSize(edns)));
-  edns_ = edns;
+  edns_ = std::move(edns);
   return {};
 }
 
@@ -142,15 +144,12 @@ Result<std::vector<uint8_t>> MessageBuilder::Finish() && {
     RETURN_IF_ERROR(WriteOpt(writer_, *edns_));
     ++header_.arcount;
   }
-  std::vector<uint8_t> out = std::move(writer_).Release();
-  WireWriter header_writer(kHeaderSize);
-  RETURN_IF_ERROR(header_.Write(header_writer));
-  std::copy(header_writer.data().begin(), header_writer.data().end(), out.begin());
-  return out;
+  header_.Patch(writer_);
+  return std::move(writer_).Release();
 }
 
 Result<std::vector<uint8_t>> BuildQuery(const Name& qname, RrType qtype, RrClass qclass,
-                                        const QueryOptions& options) {
+                                        QueryOptions options) {
   MessageBuilder builder(options.edns ? std::max<size_t>(options.udp_size, 512) : 512);
   builder.header().id = options.id;
   builder.header().rd = options.recursion_desired;
@@ -160,8 +159,8 @@ Result<std::vector<uint8_t>> BuildQuery(const Name& qname, RrType qtype, RrClass
     Edns edns;
     edns.udp_size = options.udp_size;
     edns.dnssec_ok = options.dnssec_ok;
-    edns.options = options.options;
-    RETURN_IF_ERROR(builder.SetEdns(edns));
+    edns.options = std::move(options.options);
+    RETURN_IF_ERROR(builder.SetEdns(std::move(edns)));
   }
   return std::move(builder).Finish();
 }

@@ -37,7 +37,7 @@ class MessageBuilder {
   Status AddQuestion(const Name& qname, RrType qtype, RrClass qclass = RrClass::IN);
   // Sets the OPT record written at the end and reserves its room now. Must be called before any
   // record is added; fails with kBufferFull when not even the OPT record fits.
-  Status SetEdns(const Edns& edns);
+  Status SetEdns(Edns edns);
   // Reserves `size` octets at the end for a TSIG record appended after Finish().
   Status ReserveTail(size_t size);
 
@@ -86,6 +86,6 @@ struct QueryOptions {
   std::vector<EdnsOption> options;
 };
 Result<std::vector<uint8_t>> BuildQuery(const Name& qname, RrType qtype, RrClass qclass,
-                                        const QueryOptions& options);
+                                        QueryOptions options);
 
 }  // namespace redoubt::dns

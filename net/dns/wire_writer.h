@@ -4,13 +4,13 @@
 // Every write either fits entirely or fails with kBufferFull and writes nothing, so a caller can
 // try to add a record and, on failure, roll back to a mark with Truncate() and set TC.
 // Compression pointers are only emitted to offsets below 0x4000, to names written earlier with
-// compression enabled; the match is ASCII case-insensitive.
+// compression enabled; the match is ASCII case-insensitive. The targets live in an open-addressed
+// table of offsets into the message itself (a suffix is matched against the octets already
+// written), so writing a name allocates nothing once the buffer and the table have room.
 #pragma once
 
 #include <cstdint>
 #include <span>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "net/base/result.h"
@@ -20,8 +20,9 @@ namespace redoubt::dns {
 
 class WireWriter {
  public:
-  // A writer that never grows past `capacity` octets (65535 is the DNS message maximum).
-  explicit WireWriter(size_t capacity = 65535) : capacity_(capacity) {}
+  // A writer that never grows past `capacity` octets (65535 is the DNS message maximum); room
+  // for min(capacity, 512) octets is taken at once.
+  explicit WireWriter(size_t capacity = 65535);
 
   size_t size() const noexcept { return buf_.size(); }
   size_t capacity() const noexcept { return capacity_; }
@@ -50,12 +51,26 @@ class WireWriter {
   void Truncate(size_t size);
 
  private:
+  // A compression target: a name suffix written at `offset`, and the hash of its lowercased
+  // labels (SuffixHashes), so that equal suffixes hash alike however they were written.
+  struct Target {
+    uint32_t hash = 0;
+    uint16_t offset = 0;
+    bool used = false;
+  };
+
   Status Ensure(size_t n) const;
+  // The offset of a written name equal (ASCII case-insensitively) to the suffix of `wire` that
+  // starts at `start`, or -1.
+  int FindTarget(std::span<const uint8_t> wire, size_t start, uint32_t hash) const;
+  void AddTarget(uint32_t hash, uint16_t offset);
+  // Whether the name written at `offset` (following its pointers) equals `suffix`.
+  bool WrittenNameEquals(size_t offset, std::span<const uint8_t> suffix) const;
 
   std::vector<uint8_t> buf_;
   size_t capacity_;
-  // Lowercased wire form of a written name suffix -> its offset.
-  std::unordered_map<std::string, uint16_t> targets_;
+  std::vector<Target> targets_;  // Empty, or a power of two of slots at most half used.
+  size_t target_count_ = 0;
 };
 
 }  // namespace redoubt::dns

@@ -67,6 +67,43 @@ TEST(WireWriterTest, TruncateForgetsCompressionTargets) {
   EXPECT_EQ(w.size() - mark, N("dropped.example.").WireLength());  // No pointer to lost bytes.
 }
 
+// The table of targets grows past its first slots, and every name written after that still
+// points at the longest suffix written before, whatever its case: checked by reading back.
+TEST(WireWriterTest, CompressionSurvivesTheTargetTableGrowing) {
+  WireWriter w;
+  ASSERT_TRUE(w.Bytes(std::vector<uint8_t>(kHeaderSize, 0)).has_value());
+  std::vector<std::string> names;
+  for (int i = 0; i < 200; ++i) {
+    names.push_back("h" + std::to_string(i) + (i % 2 ? ".Zone" : ".zone") + std::to_string(i % 7) + ".example.");
+  }
+  for (const auto& text : names) ASSERT_TRUE(w.WriteName(N(text), true).has_value());
+  size_t before = w.size();
+  for (const auto& text : names) ASSERT_TRUE(w.WriteName(N(text), true).has_value());
+  EXPECT_EQ(w.size() - before, 2 * names.size());  // Each a bare pointer the second time.
+  auto r = WireReader::ForMessage(w.data());
+  ASSERT_TRUE(r.Skip(kHeaderSize).has_value());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& text : names) EXPECT_EQ(*r.ReadName(), N(text));
+  }
+}
+
+// A suffix that was itself written as a label and a pointer is a target too: "a.b.example."
+// after "b.example." is "a" + pointer, and "x.a.b.example." then points at that "a".
+TEST(WireWriterTest, PointsAtNamesThatEndInPointers) {
+  WireWriter w;
+  ASSERT_TRUE(w.Bytes(std::vector<uint8_t>(kHeaderSize, 0)).has_value());
+  ASSERT_TRUE(w.WriteName(N("b.example."), true).has_value());
+  size_t a_at = w.size();
+  ASSERT_TRUE(w.WriteName(N("a.B.example."), true).has_value());
+  EXPECT_EQ(w.size() - a_at, 4u);
+  ASSERT_TRUE(w.WriteName(N("x.A.b.EXAMPLE."), true).has_value());
+  auto bytes = w.data();
+  EXPECT_EQ(bytes[bytes.size() - 2], 0xC0);
+  EXPECT_EQ(bytes[bytes.size() - 1], a_at);
+  ASSERT_TRUE(w.WriteName(N("other."), true).has_value());  // No false match on a shared hash.
+  EXPECT_EQ(w.data()[w.size() - 1], 0);
+}
+
 TEST(WireWriterTest, PatchAndU48) {
   WireWriter w;
   ASSERT_TRUE(w.U16(0).has_value());

@@ -136,9 +136,10 @@ std::optional<std::vector<uint8_t>> BuildWire(const dns::SentQuery& sent, const 
   options.recursion_desired = ask.recursion_desired;
   options.edns = edns;
   options.udp_size = udp_size;
-  auto wire = dns::BuildQuery(sent.question.qname, sent.question.qtype, sent.question.qclass, options);
+  auto wire = dns::BuildQuery(sent.question.qname, sent.question.qtype, sent.question.qclass,
+                              std::move(options));
   if (!wire) return std::nullopt;
-  return *wire;
+  return std::move(*wire);
 }
 
 void Count(ChecksumOutcome outcome, uint16_t fragment_size, bool to_validate, UpstreamStats* stats) {
