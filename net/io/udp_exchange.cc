@@ -13,20 +13,23 @@
 #include "net/io/address.h"
 #include "net/io/exchange.h"
 #include "net/io/receive_buffer.h"
+#include "net/io/udp_poller.h"
 
 namespace redoubt::io {
 namespace {
 
-// State of one UDP exchange. Freed when both handles have closed, which libuv reports on a
+// State of one UDP exchange. Freed when its handles have closed, which libuv reports on a
 // later loop turn than the one that finished the exchange, so the awaiting coroutine can still
-// read `result` when it is resumed.
-struct UdpOp {
+// read `result` when it is resumed (and a UdpPoller that took this op's event in the same batch
+// as the one that finished it still finds the op, marked done).
+struct UdpOp : UdpPoller::Watch {
   uv_loop_t* loop = nullptr;
-  uv_poll_t poll{};
+  uv_poll_t poll{};  // Unused when the socket is watched by a UdpPoller.
   uv_timer_t timer{};
   int fd = -1;
   int open_handles = 0;
   bool poll_open = false;
+  bool watched = false;  // By a UdpPoller: the socket is closed as the exchange finishes.
   bool done = false;
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
@@ -59,6 +62,10 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
   } else {
     --op->open_handles;  // The poll handle was never initialised.
   }
+  if (op->watched) {  // Closing the socket takes it out of the poller's epoll set.
+    close(op->fd);
+    op->fd = -1;
+  }
   if (op->waiter) op->waiter.resume();
 }
 
@@ -78,11 +85,9 @@ uint16_t FragmentSize(msghdr& message) {
 }
 
 // Reads one datagram with recvmsg, so the kernel's fragment information is seen (libuv's
-// uv_udp_recv_cb does not pass control messages on).
-void OnReadable(uv_poll_t* handle, int status, int) {
-  auto* op = static_cast<UdpOp*>(handle->data);
-  if (op->done) return;
-  if (status < 0) return Finish(op, ExchangeStatus::kNetworkError, status);
+// uv_udp_recv_cb does not pass control messages on). A pending ICMP error (connection refused)
+// comes back from recvmsg as its errno.
+void ReadReply(UdpOp* op) {
   std::span<char> buffer = ReceiveBuffer();
   iovec io{buffer.data(), buffer.size()};
   alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int)) * 2> control{};
@@ -107,6 +112,18 @@ void OnReadable(uv_poll_t* handle, int status, int) {
   }
   op->result.reply.assign(bytes.begin(), bytes.end());
   Finish(op, ExchangeStatus::kReply);
+}
+
+void OnReadable(uv_poll_t* handle, int status, int) {
+  auto* op = static_cast<UdpOp*>(handle->data);
+  if (op->done) return;
+  if (status < 0) return Finish(op, ExchangeStatus::kNetworkError, status);
+  ReadReply(op);
+}
+
+void OnWatchedReady(UdpPoller::Watch* watch, uint32_t) {
+  auto* op = static_cast<UdpOp*>(watch);
+  if (!op->done) ReadReply(op);
 }
 
 void OnTimeout(uv_timer_t* timer) {
@@ -134,12 +151,14 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
   Endpoint local{family == AF_INET ? IpAddress::V4({0, 0, 0, 0}) : IpAddress::V6({}), 0};
   if (source) local.address = *source;
   int error = 0;
+  bound_port = 0;
   for (uint16_t port : ports) {
     local.port = port;
     sockaddr_storage address;
     socklen_t length = ToSockaddr(local, address);
     if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) {
       error = 0;
+      bound_port = port;
       break;
     }
     error = -errno;
@@ -152,10 +171,12 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
     close(fd);
     return error;
   }
-  sockaddr_storage bound;
-  socklen_t bound_length = sizeof(bound);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
-  bound_port = FromSockaddr(reinterpret_cast<sockaddr*>(&bound)).port;
+  if (bound_port == 0) {  // The kernel chose: ask which.
+    sockaddr_storage bound;
+    socklen_t bound_length = sizeof(bound);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
+    bound_port = FromSockaddr(reinterpret_cast<sockaddr*>(&bound)).port;
+  }
   return fd;
 }
 
@@ -169,17 +190,21 @@ void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
                                op->result.source_port);
   if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
   op->fd = fd;
-  if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {
-    return Finish(op, ExchangeStatus::kNetworkError, rc);
+  op->ready = OnWatchedReady;
+  op->watched = options.poller != nullptr && options.poller->Add(fd, op);
+  if (!op->watched) {
+    if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {
+      return Finish(op, ExchangeStatus::kNetworkError, rc);
+    }
+    op->poll.data = op;
+    op->poll_open = true;
   }
-  op->poll.data = op;
-  op->poll_open = true;
   if (options.stop.stop_requested()) return Finish(op, ExchangeStatus::kCancelled);
   op->on_stop.emplace(options.stop, std::function<void()>([op] { Finish(op, ExchangeStatus::kCancelled); }));
   if (send(fd, query.data(), query.size(), MSG_DONTWAIT) < 0) {
     return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
   }
-  uv_poll_start(&op->poll, UV_READABLE, OnReadable);
+  if (op->poll_open) uv_poll_start(&op->poll, UV_READABLE, OnReadable);
   uv_timer_start(&op->timer, OnTimeout, options.timeout_ms, 0);
 }
 

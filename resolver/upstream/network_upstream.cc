@@ -189,7 +189,8 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
       stats_(stats),
       options_(options),
       checksum_capable_(options.checksum_capable ? options.checksum_capable : &own_checksum_capable_),
-      tcp_pool_(loop) {
+      tcp_pool_(loop),
+      udp_poller_(loop) {
   if (!options_.gss_zones.empty()) {
     gss_keys_ = std::make_unique<GssKeyRing>(loop, options_.gss_zones, &stats_->gss, options_.clock,
                                              options_.gss_factory, options_.log);
@@ -200,6 +201,7 @@ Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const 
                                                   uint32_t timeout_ms, std::stop_token stop) {
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
+  udp.poller = &udp_poller_;
   io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match) : MatchFilter(sent.match);
   MonoTime started = std::chrono::steady_clock::now();
   io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
@@ -405,6 +407,7 @@ Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, 
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   udp.keep_waiting_after_rejected = true;
+  udp.poller = &udp_poller_;
   io::ReplyFilter match = SignedMatchFilter(sent.match);
   io::ReplyFilter filter = [this, match, &key, request_mac = std::move(request_mac),
                             outcome](std::span<const uint8_t> bytes) {

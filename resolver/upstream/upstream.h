@@ -34,6 +34,7 @@
 #include "net/dns/message_view.h"
 #include "net/io/exchange.h"
 #include "net/io/tcp_pool.h"
+#include "net/io/udp_poller.h"
 #include "resolver/metrics/latency_histogram.h"
 #include "resolver/query/upstream.h"
 #include "resolver/upstream/checksum_policy.h"
@@ -116,7 +117,10 @@ class NetworkUpstream final : public Upstream {
   NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats, const NetworkUpstreamOptions& options = {});
   Task<UpstreamReply> Ask(Endpoint server, dns::Question question, AskOptions options) override;
   // Closes pooled TCP connections and keeps no more (worker shutdown).
-  void Shutdown() { tcp_pool_.Shutdown(); }
+  void Shutdown() {
+    tcp_pool_.Shutdown();
+    udp_poller_.Shutdown();
+  }
   // Deletes the GSS-TSIG contexts at their servers (TKEY mode 5), before Shutdown.
   Task<void> DeleteGssContexts(uint32_t timeout_ms);
   size_t gss_contexts() const { return gss_keys_ ? gss_keys_->established() : 0; }
@@ -183,6 +187,7 @@ class NetworkUpstream final : public Upstream {
   SharedServerFlags own_checksum_capable_;
   SharedServerFlags* checksum_capable_;
   io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
+  io::UdpPoller udp_poller_;  // One epoll set for the UDP exchanges' sockets.
   std::unique_ptr<GssKeyRing> gss_keys_;  // Null without gss_zones.
 };
 
