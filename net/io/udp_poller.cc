@@ -26,23 +26,35 @@ void UdpPoller::OnEpollReadable(uv_poll_t* handle, int status, int) {
   }
 }
 
-UdpPoller::UdpPoller(uv_loop_t* loop) {
+UdpPoller::UdpPoller(uv_loop_t* loop) : loop_(loop) {}
+
+bool UdpPoller::Open() {
   int fd = epoll_create1(EPOLL_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) return false;
   auto* handle = new uv_poll_t;
-  if (uv_poll_init(loop, handle, fd) != 0) {
+  if (uv_poll_init(loop_, handle, fd) != 0) {
     delete handle;
     close(fd);
-    return;
+    return false;
   }
+  handle->data = nullptr;
+  if (uv_poll_start(handle, UV_READABLE, OnEpollReadable) != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(handle), OnHandleClosed);
+    close(fd);
+    return false;
+  }
+  // Not a reason for the loop to keep running: each exchange's timer is.
+  uv_unref(reinterpret_cast<uv_handle_t*>(handle));
   handle->data = this;
   epoll_fd_ = fd;
   handle_ = handle;
+  return true;
 }
 
 UdpPoller::~UdpPoller() { Shutdown(); }
 
 void UdpPoller::Shutdown() {
+  shut_down_ = true;
   if (handle_ == nullptr) return;
   handle_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(handle_), OnHandleClosed);
@@ -52,12 +64,10 @@ void UdpPoller::Shutdown() {
 }
 
 bool UdpPoller::Add(int fd, Watch* watch) {
-  if (handle_ == nullptr) return false;
-  if (!started_) {
-    if (uv_poll_start(handle_, UV_READABLE, OnEpollReadable) != 0) return false;
-    // Not a reason for the loop to keep running: each exchange's timer is.
-    uv_unref(reinterpret_cast<uv_handle_t*>(handle_));
-    started_ = true;
+  if (shut_down_) return false;
+  if (handle_ == nullptr && !Open()) {
+    shut_down_ = true;  // Exchanges poll on their own from now on.
+    return false;
   }
   epoll_event event{};
   event.events = EPOLLIN;

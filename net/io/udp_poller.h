@@ -22,6 +22,7 @@ class UdpPoller {
   struct Watch {
     void (*ready)(Watch* self, uint32_t events) = nullptr;
   };
+  // Nothing is opened until the first Add; a poller that is never used costs no handle.
   explicit UdpPoller(uv_loop_t* loop);
   // Shuts down.
   ~UdpPoller();
@@ -40,9 +41,14 @@ class UdpPoller {
   uint64_t added() const;
 
  private:
+  // Creates the epoll set and its handle, at the first Add (a poller never used leaves nothing
+  // on the loop to close).
+  bool Open();
+
+  uv_loop_t* loop_;
   int epoll_fd_ = -1;
   uv_poll_t* handle_ = nullptr;  // Deleted by its close callback; data points at this poller.
-  bool started_ = false;
+  bool shut_down_ = false;
   uint64_t added_ = 0;
 
   static void OnEpollReadable(uv_poll_t* handle, int status, int events);

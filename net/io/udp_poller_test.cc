@@ -59,6 +59,9 @@ TEST(UdpPollerTest, ManyExchangesInFlightEachGetTheirOwnReply) {
   ListenerStats stats;
   std::vector<ExchangeResult> results;
   uint64_t added = 0;
+  uv_loop_t warm;  // libuv opens a process-wide signal pipe with its first loop: not ours.
+  uv_loop_init(&warm);
+  uv_loop_close(&warm);
   size_t before = OpenDescriptors();
   RunWithPoller([&](uv_loop_t* loop, UdpPoller& poller) -> Task<void> {
     auto listener = UdpListener::Open(loop, Loopback(), Echo(), &stats);
