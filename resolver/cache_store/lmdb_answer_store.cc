@@ -71,8 +71,19 @@ LmdbAnswerStore::LmdbAnswerStore(cache::LmdbCache& cache, const Clock& clock, ca
                                  AnswerStoreStats* stats)
     : cache_(cache), reader_(cache), clock_(clock), bounds_(bounds), stats_(stats) {}
 
+const CacheEntry* LmdbAnswerStore::PendingEntry(const std::string& key) const {
+  if (pending_index_.empty()) return nullptr;
+  auto it = pending_index_.find(key);
+  return it == pending_index_.end() ? nullptr : &pending_.puts[it->second].second;
+}
+
 std::optional<CacheEntry> LmdbAnswerStore::Usable(const std::string& key, uint64_t now, bool stale) {
   auto entry = reader_.Get(key);
+  if (entry && !cache::RemainingTtl(entry->stored, entry->ttl, now)) {
+    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;  // Fresher than LMDB's.
+  } else if (!entry) {
+    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;
+  }
   if (!entry) return std::nullopt;
   if (cache::RemainingTtl(entry->stored, entry->ttl, now)) return entry;
   if (stale && cache::WithinStaleWindow(entry->stored, entry->ttl, now, bounds_)) return entry;
@@ -236,8 +247,28 @@ void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& res
   }
   if (!has_data) AddNegative(question, resolution, final_name, now, batch);
   if (batch.puts.empty()) return;
-  cache_.Write(batch, now);
   ++stats_->stored;
+  if (!defer_) return cache_.Write(batch, now);
+  if (pending_.puts.empty()) pending_generation_ = cache_.generation();
+  for (auto& put : batch.puts) {
+    pending_index_[put.first] = pending_.puts.size();
+    pending_.puts.push_back(std::move(put));
+  }
+  if (pending_.puts.size() >= kMaxPending) WritePending();
+}
+
+void LmdbAnswerStore::DeferWrites(bool on) {
+  if (!on) WritePending();
+  defer_ = on;
+}
+
+void LmdbAnswerStore::WritePending() {
+  if (pending_.puts.empty()) return;
+  if (cache_.generation() == pending_generation_) {
+    cache_.Write(pending_, static_cast<uint64_t>(clock_.WallSeconds()));
+  }
+  pending_.puts.clear();
+  pending_index_.clear();
 }
 
 }  // namespace redoubt::resolver

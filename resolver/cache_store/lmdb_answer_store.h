@@ -2,7 +2,8 @@
 // leaves behind, and what a later question finds. One per worker, with the worker's own
 // CacheReader (a reused read transaction).
 //
-// Stored per resolution (one write transaction): every RRset of the answer under its owner and
+// Stored per resolution (one write transaction; with DeferWrites, one for all the resolutions
+// of a loop turn, the worker calling WritePending at the turn's end): every RRset of the answer under its owner and
 // type (CNAME and DNAME chains included, so other questions reuse them), then
 //   - NODATA (RFC 2308 section 2.2): a negative entry at the final name and the asked type, with
 //     the SOA (and any proofs) of the authority section;
@@ -22,6 +23,8 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "cache/lmdb_cache.h"
 #include "cache/ttl_policy.h"
@@ -45,6 +48,15 @@ class LmdbAnswerStore final : public AnswerStore {
   std::optional<Resolution> Lookup(const dns::Question& question) override;
   std::optional<Resolution> LookupStale(const dns::Question& question) override;
   void Store(const dns::Question& question, const Resolution& resolution) override;
+  // AnswerStore: the entries of deferred Stores wait in one batch (Lookup sees them where LMDB
+  // has nothing usable) until WritePending writes them in one transaction. A waiting batch is
+  // dropped, not written, when the cache was flushed meanwhile (LmdbCache::generation), as a
+  // flush must not be undone by data resolved before it. More than kMaxPending entries are
+  // written at once.
+  void DeferWrites(bool on) override;
+  void WritePending() override;
+
+  static constexpr size_t kMaxPending = 512;
 
   // AnswerStore: the NSEC/NSEC3 entries a negative answer left under its zone, with their SOA.
   std::optional<CachedDenial> NsecAtOrBefore(const dns::Name& zone, const dns::Name& name) override;
@@ -60,8 +72,15 @@ class LmdbAnswerStore final : public AnswerStore {
   // The entry at `key` if it may be served at `now` (alive, or within the stale window).
   std::optional<cache::CacheEntry> Usable(const std::string& key, uint64_t now, bool stale);
 
+  // The waiting entry at `key`, if any (the latest stored).
+  const cache::CacheEntry* PendingEntry(const std::string& key) const;
+
   cache::LmdbCache& cache_;
   cache::CacheReader reader_;
+  bool defer_ = false;
+  cache::WriteBatch pending_;
+  std::unordered_map<std::string, size_t> pending_index_;  // Key -> its latest entry in pending_.
+  uint64_t pending_generation_ = 0;  // cache_.generation() when the first waiting entry came.
   const Clock& clock_;
   cache::TtlBounds bounds_;
   AnswerStoreStats* stats_;

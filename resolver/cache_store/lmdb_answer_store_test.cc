@@ -316,3 +316,67 @@ TEST_F(LmdbAnswerStoreTest, NegativeAnswerWithoutSoaIsNotCached) {
 
 }  // namespace
 }  // namespace redoubt::resolver
+
+namespace redoubt::resolver {
+namespace {
+
+Resolution AnswerA(const std::string& name, uint8_t last) {
+  Resolution r;
+  r.rcode = dns::Rcode::NOERROR;
+  r.answer = {Set(name, dns::RrType::A, 300, {192, 0, 2, last})};
+  return r;
+}
+
+// Deferred writes: a turn's results wait in the store (its own lookups see them, another
+// worker's store does not) and reach LMDB together at WritePending.
+TEST_F(LmdbAnswerStoreTest, DeferredResultsAreSeenAtOnceAndWrittenAtTheTurnsEnd) {
+  LmdbAnswerStore other(*cache_, clock_, bounds_, &stats_);
+  store_->DeferWrites(true);
+  store_->Store(Q("a.example."), AnswerA("a.example.", 1));
+  store_->Store(Q("b.example."), AnswerA("b.example.", 2));
+  ASSERT_TRUE(store_->Lookup(Q("a.example.")).has_value());
+  EXPECT_EQ(store_->Lookup(Q("b.example."))->answer[0].rdatas[0][3], 2);
+  EXPECT_FALSE(other.Lookup(Q("a.example.")).has_value());
+  uint64_t writes = cache_->stats().writes;
+  store_->WritePending();
+  EXPECT_EQ(cache_->stats().writes, writes + 2);
+  ASSERT_TRUE(other.Lookup(Q("a.example.")).has_value());
+  ASSERT_TRUE(other.Lookup(Q("b.example.")).has_value());
+  store_->WritePending();  // Nothing left: nothing written twice.
+  EXPECT_EQ(cache_->stats().writes, writes + 2);
+}
+
+// A flush between the resolution and the end of the turn wins: what was resolved before the
+// flush is not written after it (a flushed poisoned name must not come back from the batch).
+TEST_F(LmdbAnswerStoreTest, AWaitingBatchIsDroppedWhenTheCacheWasFlushedMeanwhile) {
+  store_->DeferWrites(true);
+  store_->Store(Q("a.example."), AnswerA("a.example.", 1));
+  cache_->FlushAll();
+  store_->WritePending();
+  LmdbAnswerStore other(*cache_, clock_, bounds_, &stats_);
+  EXPECT_FALSE(other.Lookup(Q("a.example.")).has_value());
+  store_->Store(Q("c.example."), AnswerA("c.example.", 3));  // A new batch, after the flush.
+  store_->WritePending();
+  EXPECT_TRUE(other.Lookup(Q("c.example.")).has_value());
+}
+
+// Bounded: a turn that resolves more than kMaxPending entries writes them as it goes; turning
+// deferral off writes what waits.
+TEST_F(LmdbAnswerStoreTest, WaitingEntriesAreBoundedAndWrittenWhenDeferralEnds) {
+  LmdbAnswerStore other(*cache_, clock_, bounds_, &stats_);
+  store_->DeferWrites(true);
+  for (size_t i = 0; i < LmdbAnswerStore::kMaxPending; ++i) {
+    std::string name = "h" + std::to_string(i) + ".example.";
+    store_->Store(Q(name), AnswerA(name, 1));
+  }
+  EXPECT_TRUE(other.Lookup(Q("h0.example.")).has_value());  // Written at the bound.
+  store_->Store(Q("last.example."), AnswerA("last.example.", 9));
+  EXPECT_FALSE(other.Lookup(Q("last.example.")).has_value());
+  store_->DeferWrites(false);
+  EXPECT_TRUE(other.Lookup(Q("last.example.")).has_value());
+  store_->Store(Q("after.example."), AnswerA("after.example.", 9));
+  EXPECT_TRUE(other.Lookup(Q("after.example.")).has_value());  // At once again.
+}
+
+}  // namespace
+}  // namespace redoubt::resolver

@@ -74,6 +74,11 @@ Result<void, std::string> Worker::Start() {
   }
   uv_async_init(&loop_, &stop_, [](uv_async_t* async) { static_cast<Worker*>(async->data)->OnStop(); });
   stop_.data = this;
+  uv_check_init(&loop_, &turn_end_);
+  turn_end_.data = this;
+  uv_check_start(&turn_end_, [](uv_check_t* check) { static_cast<Worker*>(check->data)->WriteResolvedAnswers(); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));  // Never what keeps the loop running.
+  engine_->store->DeferWrites(true);
   thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
   return {};
 }
@@ -92,9 +97,12 @@ void Worker::OnStop() {
   for (auto& engine : draining_) {
     Detach(engine->upstream.DeleteGssContexts(500));
     engine->upstream.Shutdown();
+    engine->store->DeferWrites(false);
   }
   Detach(engine_->upstream.DeleteGssContexts(500));
   engine_->upstream.Shutdown();
+  engine_->store->DeferWrites(false);  // Queries still ending store at once from now on.
+  uv_close(reinterpret_cast<uv_handle_t*>(&turn_end_), nullptr);
   yielder_.Close();  // Validations waiting for a turn go on now, and see the stop.
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_), nullptr);
 }
@@ -107,6 +115,11 @@ bool Worker::Post(std::function<void()> task) {
     uv_async_send(&posted_signal_);  // Under the lock: the stop callback closes the handle under it.
   }
   return true;
+}
+
+void Worker::WriteResolvedAnswers() {
+  engine_->store->WritePending();
+  for (auto& engine : draining_) engine->store->WritePending();
 }
 
 void Worker::RunPosted() {
@@ -182,6 +195,7 @@ Task<void> Worker::Retire(std::shared_ptr<WorkerEngine> engine) {
   Task<void> deleted = engine->upstream.DeleteGssContexts(500);
   co_await deleted;
   engine->upstream.Shutdown();
+  engine->store->DeferWrites(false);
   // Deleted on a later loop turn, outside the callbacks of its own sockets. When the worker is
   // stopping, Post refuses and the engine goes as this coroutine ends (still on the loop thread).
   Post([engine] {});
@@ -195,6 +209,7 @@ std::future<void> Worker::SwapEngine(std::shared_ptr<const Config> config,
         root_hints = std::move(root_hints)]() mutable {
     std::shared_ptr<WorkerEngine> old = std::move(engine_);
     engine_ = std::make_shared<WorkerEngine>(std::move(config), std::move(anchors), Surroundings());
+    engine_->store->DeferWrites(true);
     cache_.SetRoot(root_hints);
     if (old->in_flight == 0) {
       Detach(Retire(std::move(old)));

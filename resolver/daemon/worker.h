@@ -106,6 +106,7 @@ class Worker {
   // WhenDrained()'s waiters once none is left.
   void QueryEnded(const std::shared_ptr<WorkerEngine>& engine);
   EngineSurroundings Surroundings();
+  void WriteResolvedAnswers();
 
   std::vector<Endpoint> listen_;
   SharedServerFlags* checksum_capable_;
@@ -115,6 +116,9 @@ class Worker {
   uv_loop_t loop_{};
   uv_async_t stop_{};
   uv_async_t posted_signal_{};
+  // At the end of every loop turn: the engines' answer stores write what that turn resolved, in
+  // one LMDB transaction each (AnswerStore::DeferWrites).
+  uv_check_t turn_end_{};
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;  // Guarded by posted_mutex_.
   bool accepting_posts_ = false;               // Guarded by posted_mutex_.

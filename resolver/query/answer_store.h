@@ -46,6 +46,11 @@ class AnswerStore {
                                                       std::span<const uint8_t> /*hash*/) {
     return std::nullopt;
   }
+  // Deferred writes (a store that writes in batches): with `on`, stored results may wait for
+  // WritePending(), which the owner calls at the end of each loop turn; off writes what waits
+  // and stores at once from then on. Lookups see waiting results. No-ops by default.
+  virtual void DeferWrites(bool /*on*/) {}
+  virtual void WritePending() {}
 };
 
 // Keeps nothing.
