@@ -1,11 +1,12 @@
 #include "net/io/udp_poller.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,8 @@ QueryHandler Echo() {
 }
 
 size_t OpenDescriptors() {
-  size_t count = 0;
-  DIR* dir = opendir("/proc/self/fd");
-  while (dir != nullptr && readdir(dir) != nullptr) ++count;
-  if (dir != nullptr) closedir(dir);
-  return count;
+  auto entries = std::filesystem::directory_iterator("/proc/self/fd");
+  return static_cast<size_t>(std::distance(entries, std::filesystem::directory_iterator()));
 }
 
 // Runs `body` on a fresh loop with a poller, destroys the poller, and checks that the loop then
