@@ -13,6 +13,7 @@
 #include <string>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "net/io/address.h"
@@ -119,6 +120,39 @@ TEST(IoTest, UdpExchangeGetsTheReplyFromTheChosenSourcePort) {
   EXPECT_NE(result.source_port, 0);
   EXPECT_EQ(stats.queries, 1u);
   EXPECT_EQ(stats.replies, 1u);
+}
+
+// Replies queued for the end of the loop turn: 150 queries sent at once from one socket (more
+// than one sendmmsg batch of 64) all get their own reply, each counted once.
+TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
+  ListenerStats stats;
+  std::set<std::string> replies;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    EXPECT_TRUE(listener.has_value());
+    if (!listener) co_return;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    sockaddr_storage address;
+    socklen_t length = ToSockaddr((*listener)->local(), address);
+    connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+    for (int i = 0; i < 150; ++i) {
+      std::string query = "q" + std::to_string(i);
+      send(fd, query.data(), query.size(), 0);
+    }
+    for (int wait = 0; wait < 100 && replies.size() < 150; ++wait) {
+      co_await Sleep(loop, 5);
+      char buffer[64];
+      for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT)) > 0;) replies.emplace(buffer, n);
+    }
+    close(fd);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(replies.size(), 150u);
+  EXPECT_TRUE(replies.contains(">q0"));
+  EXPECT_TRUE(replies.contains(">q149"));
+  EXPECT_EQ(stats.queries, 150u);
+  EXPECT_EQ(stats.replies, 150u);
+  EXPECT_EQ(stats.send_failures, 0u);
 }
 
 TEST(IoTest, RefusedDatagramEndsTheExchange) {

@@ -3,14 +3,28 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
+#include <cstring>
+
 #include "net/io/address.h"
 #include "net/io/listener.h"
 #include "net/io/receive_buffer.h"
 
 namespace redoubt::io {
 
+// A reply waiting for the end of the loop turn.
+struct QueuedReply {
+  std::vector<uint8_t> bytes;
+  sockaddr_storage to{};
+  socklen_t to_length = 0;
+};
+
 struct UdpListener::State {
   uv_udp_t udp{};
+  uv_check_t turn_end{};  // Sends the queued replies with one sendmmsg.
+  int open_handles = 2;
+  std::vector<QueuedReply> queued;  // The first `queued_count` are waiting; the rest are spare.
+  size_t queued_count = 0;
   QueryHandler handler;
   FastQueryHandler fast;
   std::vector<uint8_t> fast_reply;  // The fast handler's reply buffer, reused.
@@ -31,22 +45,68 @@ void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
   *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
-void Send(State& state, std::span<const uint8_t> reply, const sockaddr* to) {
-  uv_buf_t buf = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(reply.data())),
-                             static_cast<unsigned>(reply.size()));
-  if (uv_udp_try_send(&state.udp, &buf, 1, to) < 0) {
-    ++state.stats->send_failures;
-  } else {
-    ++state.stats->replies;
+constexpr size_t kMaxQueued = 64;
+
+// Sends every queued reply, in order, with sendmmsg (as few calls as the kernel takes); a reply
+// the kernel refuses (a full socket buffer) is counted as a send failure and dropped, as
+// uv_udp_try_send did for one.
+void SendQueued(State& state) {
+  if (state.queued_count == 0) return;
+  uv_os_fd_t fd = -1;
+  uv_fileno(reinterpret_cast<uv_handle_t*>(&state.udp), &fd);
+  std::array<mmsghdr, kMaxQueued> messages{};
+  std::array<iovec, kMaxQueued> parts{};
+  size_t count = state.queued_count;
+  for (size_t i = 0; i < count; ++i) {
+    QueuedReply& reply = state.queued[i];
+    parts[i] = iovec{reply.bytes.data(), reply.bytes.size()};
+    messages[i].msg_hdr.msg_iov = &parts[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+    messages[i].msg_hdr.msg_name = &reply.to;
+    messages[i].msg_hdr.msg_namelen = reply.to_length;
   }
+  size_t sent = 0;
+  while (sent < count) {
+    int n = sendmmsg(fd, messages.data() + sent, static_cast<unsigned>(count - sent), MSG_DONTWAIT);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      ++state.stats->send_failures;  // This one is dropped; the rest are tried.
+      ++sent;
+      continue;
+    }
+    state.stats->replies += static_cast<uint64_t>(n);
+    sent += static_cast<size_t>(n);
+  }
+  state.queued_count = 0;
+}
+
+void OnTurnEnd(uv_check_t* check) {
+  auto* state = static_cast<State*>(check->data);
+  SendQueued(*state);
+  uv_check_stop(check);
+}
+
+// Queues a reply for the end of this loop turn (sent at once when kMaxQueued are waiting).
+void Send(State& state, std::span<const uint8_t> reply, const sockaddr* to, socklen_t to_length) {
+  if (state.queued_count == state.queued.size()) state.queued.emplace_back();
+  QueuedReply& slot = state.queued[state.queued_count++];
+  slot.bytes.assign(reply.begin(), reply.end());
+  std::memcpy(&slot.to, to, to_length);
+  slot.to_length = to_length;
+  if (state.queued_count == 1) uv_check_start(&state.turn_end, OnTurnEnd);
+  if (state.queued_count == kMaxQueued) SendQueued(state);
+}
+
+socklen_t SockaddrLength(const sockaddr* address) {
+  return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
 Task<void> Answer(std::shared_ptr<State> state, std::vector<uint8_t> query, QueryContext context) {
   std::vector<uint8_t> reply = co_await state->handler(std::move(query), context);
   if (state->closed || reply.empty()) co_return;
   sockaddr_storage address;
-  ToSockaddr(context.client, address);
-  Send(*state, reply, reinterpret_cast<sockaddr*>(&address));
+  socklen_t length = ToSockaddr(context.client, address);
+  Send(*state, reply, reinterpret_cast<sockaddr*>(&address), length);
 }
 
 void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const sockaddr* from,
@@ -58,7 +118,7 @@ void OnReceive(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf, const socka
   QueryContext context{FromSockaddr(from), false};
   if (state->fast) {
     if (state->fast(bytes, context, state->fast_reply)) {
-      if (!state->fast_reply.empty()) Send(*state, state->fast_reply, from);
+      if (!state->fast_reply.empty()) Send(*state, state->fast_reply, from, SockaddrLength(from));
       return;
     }
     context.fast_declined = true;
@@ -105,6 +165,8 @@ Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const En
   state->scope = scope;
   uv_udp_init(loop, &state->udp);
   state->udp.data = state.get();
+  uv_check_init(loop, &state->turn_end);
+  state->turn_end.data = state.get();
   state->self = state;
   Endpoint local = BoundAddress(fd);
   if (uv_udp_open(&state->udp, fd) != 0) {
@@ -128,9 +190,13 @@ void UdpListener::Close() {
   if (!state_ || state_->closed) return;
   state_->closed = true;
   uv_udp_recv_stop(&state_->udp);
-  uv_close(reinterpret_cast<uv_handle_t*>(&state_->udp), [](uv_handle_t* handle) {
-    static_cast<State*>(handle->data)->self.reset();
-  });
+  SendQueued(*state_);
+  auto closed = [](uv_handle_t* handle) {
+    auto* state = static_cast<State*>(handle->data);
+    if (--state->open_handles == 0) state->self.reset();
+  };
+  uv_close(reinterpret_cast<uv_handle_t*>(&state_->turn_end), closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&state_->udp), closed);
 }
 
 }  // namespace redoubt::io
