@@ -9,9 +9,18 @@
 # REDOUBT_BUILD_DIR (default build, relative to the source tree or absolute: where
 # redoubt-cache-bench and redoubt-inflight-bench are), REDOUBT_BENCH_PERF=1 (CPU profiles of
 # redoubt, below), REDOUBT_BENCH_HOT_QPS / REDOUBT_BENCH_COLD_QPS (the fixed rates of the latency
-# runs, default 20000 and 2000), REDOUBT_BENCH_RESOLVER_CPU / REDOUBT_BENCH_LOAD_CPU (0 and 1).
+# runs, default 20000 and 2000), REDOUBT_BENCH_RESOLVER_CPU / REDOUBT_BENCH_LOAD_CPU (0 and 1),
+# REDOUBT_BENCH_WORKERS (N, default 1: see Scaling), REDOUBT_BENCH_WORKLOADS (which of "hot cold
+# signed" to run, default all three).
 #
-# Placement: each resolver runs with ONE worker thread (redoubt workers: 1, Unbound
+# Scaling: with REDOUBT_BENCH_WORKERS=N, redoubt runs N workers and Unbound N threads, both on
+# CPUs 0..N-1, and dnsperf on CPUs N..2N-1 when the machine has them, else on every CPU (on this
+# project's 2-core machine N=2 shares both cores with dnsperf: compare its figures with a run of
+# N=1 placed the same way, REDOUBT_BENCH_RESOLVER_CPU=0-1 REDOUBT_BENCH_LOAD_CPU=0-1). Knot
+# Resolver scales by processes, not threads, and is left out when N > 1.
+#
+# Placement (REDOUBT_BENCH_WORKERS changes it: Scaling, below): each resolver runs with ONE
+# worker thread (redoubt workers: 1, Unbound
 # num-threads: 1, one kresd process) and every thread of it pinned to CPU 0 (taskset); dnsperf
 # (and perf, when profiling) is pinned to CPU 1. The lab's authoritative servers are not pinned.
 # All three resolvers stay up for the whole run, but only one is under load at a time.
@@ -49,7 +58,8 @@
 #                    measured 3.8-6.5 ms with dnsperf on CPU 1 and 0.14 ms with it unpinned, on
 #                    this project's 2-core machine. Compare the columns of one run, not absolute
 #                    tails (REDOUBT_BENCH_LOAD_CPU=0-1 unpins dnsperf, at the resolver's expense);
-#   resident memory, MB: VmRSS after the workload's runs;
+#   resident memory, MB: VmRSS after the workload's runs, and the same without the resident
+#                    pages of an LMDB cache file (redoubt's and kresd's data.mdb mappings);
 # and, for every figure, the ratio redoubt/peer (queries/s: above 1 is better for redoubt;
 # every other figure: below 1 is). At the end, the LMDB cache alone (redoubt-cache-bench), the
 # cost and heap allocations of one cache hit inside a worker, full path against the packet
@@ -75,7 +85,17 @@ build=${REDOUBT_BUILD_DIR:-build}
 [[ $build = /* ]] || build=$root/$build
 bin=${REDOUBT_BIN:-$build/resolver/redoubt}
 hot_qps=${REDOUBT_BENCH_HOT_QPS:-20000} cold_qps=${REDOUBT_BENCH_COLD_QPS:-2000}
-resolver_cpu=${REDOUBT_BENCH_RESOLVER_CPU:-0} load_cpu=${REDOUBT_BENCH_LOAD_CPU:-1}
+workers=${REDOUBT_BENCH_WORKERS:-1}
+workloads=${REDOUBT_BENCH_WORKLOADS:-hot cold signed}
+if [ "$workers" -eq 1 ]; then
+  default_resolver_cpu=0 default_load_cpu=1
+elif [ "$(nproc)" -ge $((2 * workers)) ]; then
+  default_resolver_cpu=0-$((workers - 1)) default_load_cpu=$workers-$((2 * workers - 1))
+else
+  default_resolver_cpu=0-$((workers - 1)) default_load_cpu=0-$(($(nproc) - 1))
+fi
+resolver_cpu=${REDOUBT_BENCH_RESOLVER_CPU:-$default_resolver_cpu}
+load_cpu=${REDOUBT_BENCH_LOAD_CPU:-$default_load_cpu}
 profile=${REDOUBT_BENCH_PERF:-0}
 cold_latency_names=10000
 work=$(mktemp -d /tmp/redoubt-bench.XXXXXX)
@@ -108,7 +128,7 @@ add_address() {
 
 start_redoubt() {
   add_address "${address[redoubt]}"
-  printf '%s\n' "listen: [\"${address[redoubt]}:53\"]" "workers: 1" "root-hints: $LAB_DIR/root.hints" \
+  printf '%s\n' "listen: [\"${address[redoubt]}:53\"]" "workers: $workers" "root-hints: $LAB_DIR/root.hints" \
     "allow-loopback-upstreams: true" "trust-anchors: [\"$LAB_DIR/root.ds\"]" \
     "builtin-root-anchor: false" "cache: {directory: \"$work/redoubt-cache\"}" >"$work/redoubt.yaml"
   taskset -c "$resolver_cpu" "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
@@ -120,7 +140,7 @@ start_unbound() {
   cat >"$work/unbound.conf" <<CONF
 server:
   interface: ${address[unbound]}
-  num-threads: 1
+  num-threads: $workers
   do-ip6: no
   do-daemonize: no
   chroot: ""
@@ -226,6 +246,14 @@ placement() {
 }
 
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+# rss_without_cache_mb PID: VmRSS less the resident pages of the process's LMDB cache files
+# (mappings of a data.mdb: redoubt's and kresd's caches; Unbound keeps its cache on the heap),
+# the figure the issue's memory target is about ("the LMDB map aside").
+rss_without_cache_mb() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { cache = ($NF ~ /data\.mdb$/) }
+       /^Rss:/ { total += $2; if (cache) mapped += $2 }
+       END { if (NR == 0) print "?"; else printf "%.1f", (total - mapped) / 1024 }' "/proc/$1/smaps" 2>/dev/null || echo "?"
+}
 
 # throughput RESOLVER WORKLOAD FILE ARGS...: a run at the maximum rate; queries/s, answered,
 # lost, NOERROR share and CPU per answered query into fig[].
@@ -310,6 +338,7 @@ main() {
     echo "bench: REDOUBT_BENCH_PERF=1 needs perf (linux-perf)"; exit 1
   fi
   command -v kresd >/dev/null || { echo "bench: kresd is missing (knot-resolver): its columns stay empty"; resolvers=(redoubt unbound); }
+  [ "$workers" -gt 1 ] && resolvers=(redoubt unbound)  # kresd scales by processes (see Scaling).
   if ! dig +time=1 +tries=1 +short @"$(zone_address .)" . SOA 2>/dev/null | grep -q .; then
     "$root/tests/lab/lab" up >/dev/null || { echo "bench: the lab did not come up"; exit 1; }
     started_lab=1
@@ -347,26 +376,38 @@ main() {
   done
 
   local cold_seconds=$(( cold_latency_names / cold_qps + 30 ))
-  for r in "${resolvers[@]}"; do throughput "$r" hot "$work/hot.txt" -l "$seconds"; done
-  for r in "${resolvers[@]}"; do latency "$r" hot "$work/hot.txt" -Q "$hot_qps" -l "$seconds"; done
-  for r in "${resolvers[@]}"; do fig[$r,hot,rss]=$(rss_mb "${pid_of[$r]}"); done
-  for r in "${resolvers[@]}"; do throughput "$r" cold "$work/cold.txt" -n 1 -l 120; done
-  for r in "${resolvers[@]}"; do latency "$r" cold "$work/cold-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
-  for r in "${resolvers[@]}"; do fig[$r,cold,rss]=$(rss_mb "${pid_of[$r]}"); done
-  for r in "${resolvers[@]}"; do throughput "$r" signed "$work/signed.txt" -n 1 -l 120; done
-  for r in "${resolvers[@]}"; do latency "$r" signed "$work/signed-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
-  for r in "${resolvers[@]}"; do fig[$r,signed,rss]=$(rss_mb "${pid_of[$r]}"); done
+  if [[ " $workloads " = *" hot "* ]]; then
+    for r in "${resolvers[@]}"; do throughput "$r" hot "$work/hot.txt" -l "$seconds"; done
+    for r in "${resolvers[@]}"; do latency "$r" hot "$work/hot.txt" -Q "$hot_qps" -l "$seconds"; done
+    for r in "${resolvers[@]}"; do
+      fig[$r,hot,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,hot,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
+    done
+  fi
+  if [[ " $workloads " = *" cold "* ]]; then
+    for r in "${resolvers[@]}"; do throughput "$r" cold "$work/cold.txt" -n 1 -l 120; done
+    for r in "${resolvers[@]}"; do latency "$r" cold "$work/cold-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
+    for r in "${resolvers[@]}"; do
+      fig[$r,cold,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,cold,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
+    done
+  fi
+  if [[ " $workloads " = *" signed "* ]]; then
+    for r in "${resolvers[@]}"; do throughput "$r" signed "$work/signed.txt" -n 1 -l 120; done
+    for r in "${resolvers[@]}"; do latency "$r" signed "$work/signed-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
+    for r in "${resolvers[@]}"; do
+      fig[$r,signed,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,signed,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
+    done
+  fi
 
   local kresd_version=none
   command -v kresd >/dev/null && kresd_version=$(kresd --version | sed 's/.*version //')
   echo "bench: redoubt $bin ($(git -C "$root" rev-parse --short HEAD 2>/dev/null) source tree) vs Unbound $(unbound -V | sed -n 's/^Version //p') vs Knot Resolver $kresd_version"
-  echo "bench: lab on loopback, all validating; each resolver one worker thread on CPU $resolver_cpu, dnsperf -c 4 -q 64 on CPU $load_cpu"
+  echo "bench: lab on loopback, all validating; each resolver $workers worker thread(s) on CPU $resolver_cpu, dnsperf -c 4 -q 64 on CPU $load_cpu"
   local placed=()
   for r in "${resolvers[@]}"; do placed+=("$r $(placement "${pid_of[$r]}")"); done
   echo "bench: placement: $(IFS=,; echo "${placed[*]}" | sed 's/,/, /g')"
   printf '%-12s %-30s %11s %11s %11s %16s %14s\n' workload figure redoubt unbound kresd redoubt/unbound redoubt/kresd
   local w rate
-  for w in hot cold signed; do
+  for w in $workloads; do
     case $w in
       hot) rate=$hot_qps; row $w "queries/s (max rate, ${seconds} s)" qps ;;
       cold) rate=$cold_qps; row $w "queries/s (max, 20,000 names)" qps ;;
@@ -380,6 +421,7 @@ main() {
     row $w "  answered/lost @ $rate qps" fixed_answered
     row $w "  NOERROR of answered" fixed_noerror
     row $w "resident memory after, MB" rss
+    row $w "  without the LMDB cache map, MB" rss_heap
   done
   echo "bench: workloads: hot = 8 cached names; cold = big.gamma. (unsigned, insecure); signed = bigsec.alpha. (ECDSA P-256, secure)."
   echo "bench: ratios are redoubt/peer: above 1 is better for redoubt in queries/s, below 1 in every other figure."
