@@ -155,6 +155,24 @@ TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
   EXPECT_EQ(stats.send_failures, 0u);
 }
 
+// A reply finished by a timer (here the handler's 100 ms sleep; in the daemon, a resolution
+// ending on an upstream timeout) leaves before the loop waits again, not at the next event.
+TEST(IoTest, UdpListenerSendsAReplyQueuedFromATimerAtOnce) {
+  ListenerStats stats;
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    UdpOptions options;
+    options.timeout_ms = 3000;
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("Slow"), AcceptAll(), options);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kReply);
+  EXPECT_EQ(result.reply, Bytes(">Slow"));
+  EXPECT_LT(result.elapsed_ms, 1000u);
+}
+
 TEST(IoTest, RefusedDatagramEndsTheExchange) {
   ListenerStats stats;
   ExchangeResult result;

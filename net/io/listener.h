@@ -59,7 +59,8 @@ class UdpListener {
   // wait for them to end), or detached when `scope` is null; `scope` must outlive those tasks.
   // Fails with kIo (detail: errno) when the socket cannot be bound.
   // `fast`, when set, is tried on each query first, on the loop thread, before any copy of it.
-  // Replies are queued and leave together at the end of the loop turn (a uv_check), in as few
+  // Replies are queued and leave together at the end of the loop turn (a uv_prepare handle,
+  // which runs before the loop next waits for I/O, whichever phase queued them), in as few
   // sendmmsg calls as the kernel takes (at once when 64 wait): one system call, and one wakeup
   // of a client reading them, for a turn's replies instead of one each.
   static Result<std::unique_ptr<UdpListener>> Open(uv_loop_t* loop, const Endpoint& address,

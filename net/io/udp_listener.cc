@@ -21,7 +21,7 @@ struct QueuedReply {
 
 struct UdpListener::State {
   uv_udp_t udp{};
-  uv_check_t turn_end{};  // Sends the queued replies with one sendmmsg.
+  uv_prepare_t turn_end{};  // Sends the queued replies with one sendmmsg.
   int open_handles = 2;
   std::vector<QueuedReply> queued;  // The first `queued_count` are waiting; the rest are spare.
   size_t queued_count = 0;
@@ -80,10 +80,10 @@ void SendQueued(State& state) {
   state.queued_count = 0;
 }
 
-void OnTurnEnd(uv_check_t* check) {
-  auto* state = static_cast<State*>(check->data);
+void OnTurnEnd(uv_prepare_t* prepare) {
+  auto* state = static_cast<State*>(prepare->data);
   SendQueued(*state);
-  uv_check_stop(check);
+  uv_prepare_stop(prepare);
 }
 
 // Queues a reply for the end of this loop turn (sent at once when kMaxQueued are waiting).
@@ -93,7 +93,7 @@ void Send(State& state, std::span<const uint8_t> reply, const sockaddr* to, sock
   slot.bytes.assign(reply.begin(), reply.end());
   std::memcpy(&slot.to, to, to_length);
   slot.to_length = to_length;
-  if (state.queued_count == 1) uv_check_start(&state.turn_end, OnTurnEnd);
+  if (state.queued_count == 1) uv_prepare_start(&state.turn_end, OnTurnEnd);
   if (state.queued_count == kMaxQueued) SendQueued(state);
 }
 
@@ -165,7 +165,7 @@ Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const En
   state->scope = scope;
   uv_udp_init(loop, &state->udp);
   state->udp.data = state.get();
-  uv_check_init(loop, &state->turn_end);
+  uv_prepare_init(loop, &state->turn_end);
   state->turn_end.data = state.get();
   state->self = state;
   Endpoint local = BoundAddress(fd);

@@ -74,9 +74,9 @@ Result<void, std::string> Worker::Start() {
   }
   uv_async_init(&loop_, &stop_, [](uv_async_t* async) { static_cast<Worker*>(async->data)->OnStop(); });
   stop_.data = this;
-  uv_check_init(&loop_, &turn_end_);
+  uv_prepare_init(&loop_, &turn_end_);
   turn_end_.data = this;
-  uv_check_start(&turn_end_, [](uv_check_t* check) { static_cast<Worker*>(check->data)->WriteResolvedAnswers(); });
+  uv_prepare_start(&turn_end_, [](uv_prepare_t* prepare) { static_cast<Worker*>(prepare->data)->WriteResolvedAnswers(); });
   uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));  // Never what keeps the loop running.
   engine_->store->DeferWrites(true);
   thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });

@@ -118,7 +118,7 @@ class Worker {
   uv_async_t posted_signal_{};
   // At the end of every loop turn: the engines' answer stores write what that turn resolved, in
   // one LMDB transaction each (AnswerStore::DeferWrites).
-  uv_check_t turn_end_{};
+  uv_prepare_t turn_end_{};
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;  // Guarded by posted_mutex_.
   bool accepting_posts_ = false;               // Guarded by posted_mutex_.

@@ -280,6 +280,19 @@ latency() {
   fig[$r,$w,fixed_noerror]=$noerror
 }
 
+# run_workload WORKLOAD FILE MAX_ARGS FIXED_ARGS [FIXED_FILE]: for every resolver, the run at the
+# maximum rate, the run at a fixed rate (on FIXED_FILE, default FILE), then resident memory.
+run_workload() {
+  local w=$1 file=$2 max_args=$3 fixed_args=$4 fixed_file=${5:-$2} r
+  # shellcheck disable=SC2086  # The argument lists are split on purpose.
+  for r in "${resolvers[@]}"; do throughput "$r" "$w" "$file" $max_args; done
+  # shellcheck disable=SC2086
+  for r in "${resolvers[@]}"; do latency "$r" "$w" "$fixed_file" $fixed_args; done
+  for r in "${resolvers[@]}"; do
+    fig[$r,$w,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,$w,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
+  done
+}
+
 # profile_run TITLE FILE ARGS...: one more run against redoubt at the maximum rate under perf
 # record, then the top 25 symbols by self time.
 profile_run() {
@@ -376,27 +389,14 @@ main() {
   done
 
   local cold_seconds=$(( cold_latency_names / cold_qps + 30 ))
-  if [[ " $workloads " = *" hot "* ]]; then
-    for r in "${resolvers[@]}"; do throughput "$r" hot "$work/hot.txt" -l "$seconds"; done
-    for r in "${resolvers[@]}"; do latency "$r" hot "$work/hot.txt" -Q "$hot_qps" -l "$seconds"; done
-    for r in "${resolvers[@]}"; do
-      fig[$r,hot,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,hot,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
-    done
-  fi
-  if [[ " $workloads " = *" cold "* ]]; then
-    for r in "${resolvers[@]}"; do throughput "$r" cold "$work/cold.txt" -n 1 -l 120; done
-    for r in "${resolvers[@]}"; do latency "$r" cold "$work/cold-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
-    for r in "${resolvers[@]}"; do
-      fig[$r,cold,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,cold,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
-    done
-  fi
-  if [[ " $workloads " = *" signed "* ]]; then
-    for r in "${resolvers[@]}"; do throughput "$r" signed "$work/signed.txt" -n 1 -l 120; done
-    for r in "${resolvers[@]}"; do latency "$r" signed "$work/signed-fixed.txt" -Q "$cold_qps" -n 1 -l "$cold_seconds"; done
-    for r in "${resolvers[@]}"; do
-      fig[$r,signed,rss]=$(rss_mb "${pid_of[$r]}") fig[$r,signed,rss_heap]=$(rss_without_cache_mb "${pid_of[$r]}")
-    done
-  fi
+  local w
+  for w in $workloads; do
+    case $w in
+      hot) run_workload hot "$work/hot.txt" "-l $seconds" "-Q $hot_qps -l $seconds" ;;
+      cold) run_workload cold "$work/cold.txt" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/cold-fixed.txt" ;;
+      signed) run_workload signed "$work/signed.txt" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/signed-fixed.txt" ;;
+    esac
+  done
 
   local kresd_version=none
   command -v kresd >/dev/null && kresd_version=$(kresd --version | sed 's/.*version //')
@@ -406,7 +406,7 @@ main() {
   for r in "${resolvers[@]}"; do placed+=("$r $(placement "${pid_of[$r]}")"); done
   echo "bench: placement: $(IFS=,; echo "${placed[*]}" | sed 's/,/, /g')"
   printf '%-12s %-30s %11s %11s %11s %16s %14s\n' workload figure redoubt unbound kresd redoubt/unbound redoubt/kresd
-  local w rate
+  local rate
   for w in $workloads; do
     case $w in
       hot) rate=$hot_qps; row $w "queries/s (max rate, ${seconds} s)" qps ;;
