@@ -30,6 +30,10 @@ struct UdpOp : UdpPoller::Watch {
   int open_handles = 0;
   bool poll_open = false;
   bool watched = false;  // By a UdpPoller: the socket is closed as the exchange finishes.
+  // The query, for a send the poller makes at the end of the turn; the awaiting coroutine's
+  // frame holds the bytes until the exchange finishes, and a finished exchange sends nothing.
+  std::span<const uint8_t> query;
+  UdpPoller* poller = nullptr;  // Set when watched.
   bool done = false;
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
@@ -63,6 +67,7 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
     --op->open_handles;  // The poll handle was never initialised.
   }
   if (op->watched) {  // Closing the socket takes it out of the poller's epoll set.
+    op->poller->Unqueue(op);  // Freed by a close callback, maybe before the queued send.
     close(op->fd);
     op->fd = -1;
   }
@@ -124,6 +129,17 @@ void OnReadable(uv_poll_t* handle, int status, int) {
 void OnWatchedReady(UdpPoller::Watch* watch, uint32_t) {
   auto* op = static_cast<UdpOp*>(watch);
   if (!op->done) ReadReply(op);
+}
+
+void SendQuery(UdpOp* op) {
+  if (send(op->fd, op->query.data(), op->query.size(), MSG_DONTWAIT) < 0) {
+    Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
+  }
+}
+
+void OnQueuedSend(UdpPoller::Watch* watch) {
+  auto* op = static_cast<UdpOp*>(watch);
+  if (!op->done) SendQuery(op);
 }
 
 void OnTimeout(uv_timer_t* timer) {
@@ -191,7 +207,10 @@ void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
   if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
   op->fd = fd;
   op->ready = OnWatchedReady;
+  op->send = OnQueuedSend;
+  op->query = query;
   op->watched = options.poller != nullptr && options.poller->Add(fd, op);
+  if (op->watched) op->poller = options.poller;
   if (!op->watched) {
     if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {
       return Finish(op, ExchangeStatus::kNetworkError, rc);
@@ -201,11 +220,10 @@ void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
   }
   if (options.stop.stop_requested()) return Finish(op, ExchangeStatus::kCancelled);
   op->on_stop.emplace(options.stop, std::function<void()>([op] { Finish(op, ExchangeStatus::kCancelled); }));
-  if (send(fd, query.data(), query.size(), MSG_DONTWAIT) < 0) {
-    return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(errno));
-  }
-  if (op->poll_open) uv_poll_start(&op->poll, UV_READABLE, OnReadable);
   uv_timer_start(&op->timer, OnTimeout, options.timeout_ms, 0);
+  if (op->watched && options.poller->QueueSend(op)) return;
+  if (op->poll_open) uv_poll_start(&op->poll, UV_READABLE, OnReadable);
+  SendQuery(op);
 }
 
 struct UdpAwaiter {

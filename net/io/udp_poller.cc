@@ -3,7 +3,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <utility>
 
 namespace redoubt::io {
 namespace {
@@ -11,6 +13,7 @@ namespace {
 constexpr int kEventsPerCall = 64;
 
 void OnHandleClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
+void OnPrepareClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_prepare_t*>(handle); }
 
 }  // namespace
 
@@ -24,6 +27,40 @@ void UdpPoller::OnEpollReadable(uv_poll_t* handle, int status, int) {
     auto* watch = static_cast<Watch*>(events[i].data.ptr);
     watch->ready(watch, events[i].events);
   }
+}
+
+void UdpPoller::OnTurnEnd(uv_prepare_t* prepare) {
+  auto* poller = static_cast<UdpPoller*>(prepare->data);
+  uv_prepare_stop(prepare);
+  if (poller != nullptr) poller->SendQueued();
+}
+
+void UdpPoller::SendQueued() {
+  std::vector<Watch*> sends;
+  sends.swap(sends_);  // A send that fails may end an exchange and start another.
+  for (Watch* watch : sends) {
+    // Still alive even if an earlier send ended its exchange: ops are freed by close callbacks,
+    // which run after this phase.
+    watch->queued = false;
+    watch->send(watch);
+  }
+  sends.clear();
+  if (sends_.empty()) sends_.swap(sends);  // Keep the capacity.
+}
+
+bool UdpPoller::QueueSend(Watch* watch) {
+  if (turn_end_ == nullptr) return false;
+  if (sends_.empty()) uv_prepare_start(turn_end_, OnTurnEnd);
+  sends_.push_back(watch);
+  watch->queued = true;
+  ++queued_sends_;
+  return true;
+}
+
+void UdpPoller::Unqueue(Watch* watch) {
+  if (!watch->queued) return;
+  std::erase(sends_, watch);
+  watch->queued = false;
 }
 
 UdpPoller::UdpPoller(uv_loop_t* loop) : loop_(loop) {}
@@ -48,6 +85,10 @@ bool UdpPoller::Open() {
   handle->data = this;
   epoll_fd_ = fd;
   handle_ = handle;
+  turn_end_ = new uv_prepare_t;
+  uv_prepare_init(loop_, turn_end_);
+  uv_unref(reinterpret_cast<uv_handle_t*>(turn_end_));
+  turn_end_->data = this;
   return true;
 }
 
@@ -56,6 +97,10 @@ UdpPoller::~UdpPoller() { Shutdown(); }
 void UdpPoller::Shutdown() {
   shut_down_ = true;
   if (handle_ == nullptr) return;
+  uv_prepare_t* turn_end = std::exchange(turn_end_, nullptr);  // Later sends go at once.
+  SendQueued();
+  turn_end->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(turn_end), OnPrepareClosed);
   handle_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(handle_), OnHandleClosed);
   handle_ = nullptr;

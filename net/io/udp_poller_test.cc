@@ -156,3 +156,65 @@ TEST(UdpPollerTest, WatchedExchangesTimeOutAndCancel) {
 
 }  // namespace
 }  // namespace redoubt::io
+
+namespace redoubt::io {
+namespace {
+
+// Queries of one turn leave together at its end: every exchange started in the turn was queued
+// (none sent on the spot), and each still gets its reply.
+TEST(UdpPollerTest, QueriesOfATurnAreQueuedAndEachAnswered) {
+  ListenerStats stats;
+  std::vector<ExchangeResult> results;
+  uint64_t queued = 0;
+  RunWithPoller([&](uv_loop_t* loop, UdpPoller& poller) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), Echo(), &stats);
+    if (!listener) co_return;
+    std::vector<Task<ExchangeResult>> exchanges;
+    for (int i = 0; i < 10; ++i) {
+      UdpOptions options;
+      options.poller = &poller;
+      exchanges.push_back(UdpExchange(loop, (*listener)->local(), Bytes("t" + std::to_string(i)),
+                                      AcceptAll(), std::move(options)));
+    }
+    results = co_await WhenAll(std::move(exchanges));
+    queued = poller.queued_sends();
+    (*listener)->Close();
+  });
+  ASSERT_EQ(results.size(), 10u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].reply, Bytes(">t" + std::to_string(i)));
+  }
+  EXPECT_EQ(queued, 10u);
+}
+
+// An exchange cancelled before the end of its turn sends nothing: the server sees no query.
+TEST(UdpPollerTest, AnExchangeCancelledBeforeItsSendSendsNothing) {
+  ListenerStats stats;
+  ExchangeResult cancelled, later;
+  RunWithPoller([&](uv_loop_t* loop, UdpPoller& poller) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), Echo(), &stats);
+    if (!listener) co_return;
+    std::stop_source stop;
+    UdpOptions options;
+    options.poller = &poller;
+    options.stop = stop.get_token();
+    std::vector<Task<ExchangeResult>> both;
+    both.push_back(UdpExchange(loop, (*listener)->local(), Bytes("gone"), AcceptAll(), options));
+    both.push_back([](std::stop_source& s) -> Task<ExchangeResult> {
+      s.request_stop();  // In the same turn, before the queued send.
+      co_return ExchangeResult{};
+    }(stop));
+    std::vector<ExchangeResult> results = co_await WhenAll(std::move(both));
+    cancelled = results[0];
+    UdpOptions fresh;
+    fresh.poller = &poller;
+    later = co_await UdpExchange(loop, (*listener)->local(), Bytes("next"), AcceptAll(), fresh);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(cancelled.status, ExchangeStatus::kCancelled);
+  EXPECT_EQ(later.reply, Bytes(">next"));
+  EXPECT_EQ(stats.queries, 1u);  // Only "next" reached the server.
+}
+
+}  // namespace
+}  // namespace redoubt::io
