@@ -3,8 +3,9 @@
 //
 // - Reads go through a CacheReader, one per worker, whose read transaction is reset after each
 //   lookup and renewed for the next (LMDB's cheap path); nothing is held across a co_await.
-// - Writes: one write transaction per WriteBatch (one resolved query). Lower-ranked data never
-//   replaces higher-ranked data that is still alive (RFC 2181 section 5.4.1).
+// - Writes: one write transaction per WriteBatch (a worker's loop turn of resolved queries:
+//   LmdbAnswerStore::DeferWrites). Lower-ranked data never replaces higher-ranked data that
+//   is still alive (RFC 2181 section 5.4.1).
 // - Bounded: the map size is the configured maximum. A background thread evicts the oldest
 //   entries when live pages pass 75% of the map, down to 60%; a write that still meets
 //   MDB_MAP_FULL evicts a batch itself and retries once, and is dropped (counted) if it still
