@@ -50,6 +50,21 @@ QueryHandler EchoHandler(uv_loop_t* loop) {
 std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
 ReplyFilter AcceptAll() { return [](std::span<const uint8_t>) { return true; }; }
 
+// One UDP exchange of `query` with an echo listener on its own loop, within `timeout_ms`.
+ExchangeResult EchoOverUdp(const std::string& query, uint32_t timeout_ms, ListenerStats& stats) {
+  ExchangeResult result;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    EXPECT_TRUE(listener.has_value());
+    if (!listener) co_return;
+    UdpOptions options;
+    options.timeout_ms = timeout_ms;
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes(query), AcceptAll(), options);
+    (*listener)->Close();
+  });
+  return result;
+}
+
 // In a new network namespace (root only): loopback up with an MTU of 1280.
 bool LoopbackWithSmallMtu() {
   if (unshare(CLONE_NEWNET) != 0) return false;
@@ -103,23 +118,34 @@ TEST(IoTest, ReassembledUdpReplyIsReportedWithItsFragmentSize) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// No source port given: the kernel chooses one, and the exchange reports it (getsockname).
 TEST(IoTest, UdpExchangeGetsTheReplyFromTheChosenSourcePort) {
   ListenerStats stats;
-  ExchangeResult result;
-  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
-    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
-    EXPECT_TRUE(listener.has_value());
-    if (!listener) co_return;
-    UdpOptions options;
-    options.source_ports = {0};
-    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("hello"), AcceptAll(), options);
-    (*listener)->Close();
-  });
+  ExchangeResult result = EchoOverUdp("hello", 1000, stats);
   EXPECT_EQ(result.status, ExchangeStatus::kReply);
   EXPECT_EQ(result.reply, Bytes(">hello"));
   EXPECT_NE(result.source_port, 0);
   EXPECT_EQ(stats.queries, 1u);
   EXPECT_EQ(stats.replies, 1u);
+}
+
+// Source ports given by the caller (the CSPRNG's, in the daemon): the first that binds is the
+// one reported, without asking the kernel.
+TEST(IoTest, UdpExchangeReportsTheCallersPortThatBound) {
+  ListenerStats stats;
+  ExchangeResult result;
+  std::vector<uint16_t> ports = {static_cast<uint16_t>(20000 + getpid() % 20000),
+                                 static_cast<uint16_t>(41000 + getpid() % 20000)};
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    if (!listener) co_return;
+    UdpOptions options;
+    options.source_ports = ports;
+    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("port"), AcceptAll(), options);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(result.status, ExchangeStatus::kReply);
+  EXPECT_TRUE(result.source_port == ports[0] || result.source_port == ports[1]) << result.source_port;
 }
 
 // Replies queued for the end of the loop turn: 150 queries sent at once from one socket (more
@@ -159,15 +185,7 @@ TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
 // ending on an upstream timeout) leaves before the loop waits again, not at the next event.
 TEST(IoTest, UdpListenerSendsAReplyQueuedFromATimerAtOnce) {
   ListenerStats stats;
-  ExchangeResult result;
-  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
-    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
-    if (!listener) co_return;
-    UdpOptions options;
-    options.timeout_ms = 3000;
-    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("Slow"), AcceptAll(), options);
-    (*listener)->Close();
-  });
+  ExchangeResult result = EchoOverUdp("Slow", 3000, stats);
   EXPECT_EQ(result.status, ExchangeStatus::kReply);
   EXPECT_EQ(result.reply, Bytes(">Slow"));
   EXPECT_LT(result.elapsed_ms, 1000u);
@@ -268,15 +286,7 @@ TEST(IoTest, WithoutKeepWaitingTheForgeryEndsTheExchange) {
 
 TEST(IoTest, SilentServerTimesOut) {
   ListenerStats stats;
-  ExchangeResult result;
-  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
-    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
-    if (!listener) co_return;
-    UdpOptions options;
-    options.timeout_ms = 150;
-    result = co_await UdpExchange(loop, (*listener)->local(), Bytes("N"), AcceptAll(), options);
-    (*listener)->Close();
-  });
+  ExchangeResult result = EchoOverUdp("N", 150, stats);
   EXPECT_EQ(result.status, ExchangeStatus::kTimeout);
   EXPECT_GE(result.elapsed_ms, 140u);
 }

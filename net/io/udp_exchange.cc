@@ -67,7 +67,7 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
     --op->open_handles;  // The poll handle was never initialised.
   }
   if (op->watched) {  // Closing the socket takes it out of the poller's epoll set.
-    op->poller->Unqueue(op);  // Freed by a close callback, maybe before the queued send.
+    if (op->queued) op->poller->Unqueue(op);  // Freed by a close callback, maybe before the send.
     close(op->fd);
     op->fd = -1;
   }
