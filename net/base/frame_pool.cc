@@ -31,9 +31,14 @@ class Lists {
  public:
   ~Lists() {
     gone_ = true;  // A frame freed later in this thread's exit goes straight to the heap.
+    Release();
+  }
+
+  void Release() noexcept {
     for (FreeBlock*& head : heads_) {
       while (head != nullptr) ::operator delete(std::exchange(head, head->next));
     }
+    cached_ = 0;
   }
 
   void* Take(size_t c) noexcept {
@@ -80,6 +85,8 @@ void Free(void* block, size_t size) noexcept {
 }
 
 size_t CachedBytes() noexcept { return lists.cached(); }
+
+void ReleaseCached() noexcept { lists.Release(); }
 
 bool Enabled() noexcept { return kPooling; }
 

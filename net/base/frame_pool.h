@@ -26,6 +26,8 @@ void Free(void* block, size_t size) noexcept;
 
 // This thread's free frames, in octets (for tests).
 size_t CachedBytes() noexcept;
+// Gives this thread's free frames back to the heap (tests start from empty lists with it).
+void ReleaseCached() noexcept;
 // False in AddressSanitizer builds, where every frame goes to the heap.
 bool Enabled() noexcept;
 
