@@ -1,6 +1,9 @@
 #include "resolver/server/packet_cache.h"
 
 #include <algorithm>
+#include <functional>
+#include <new>
+#include <utility>
 
 namespace redoubt::resolver {
 namespace {
@@ -11,8 +14,6 @@ constexpr uint16_t kTypeRrsig = 46;
 constexpr uint16_t kClassIn = 1;
 constexpr uint16_t kFirstMetaType = 128;  // RFC 6895 section 3.1: 128-255 are meta/q types.
 constexpr uint16_t kLastMetaType = 255;
-// Per entry, beyond the reply and key: the map node, the recency node, the vectors' headers.
-constexpr size_t kEntryOverhead = 160;
 
 uint16_t Read16(std::span<const uint8_t> bytes, size_t at) noexcept {
   return static_cast<uint16_t>(bytes[at] << 8 | bytes[at + 1]);
@@ -101,58 +102,115 @@ std::optional<CacheableQuery> ParseCacheableQuery(std::span<const uint8_t> q, ui
   return query;
 }
 
-std::optional<std::vector<uint16_t>> ReplyTtlOffsets(std::span<const uint8_t> reply) {
-  if (reply.size() < kHeaderSize || reply.size() > UINT16_MAX) return std::nullopt;
+bool ReplyTtlOffsetsInto(std::span<const uint8_t> reply, std::vector<uint16_t>& offsets) {
+  offsets.clear();
+  if (reply.size() < kHeaderSize || reply.size() > UINT16_MAX) return false;
   size_t at = kHeaderSize;
   for (uint16_t i = 0; i < Read16(reply, 4); ++i) {
     auto after = SkipName(reply, at);
-    if (!after || *after + 4 > reply.size()) return std::nullopt;
+    if (!after || *after + 4 > reply.size()) return false;
     at = *after + 4;
   }
   uint32_t records = uint32_t{Read16(reply, 6)} + Read16(reply, 8) + Read16(reply, 10);
-  std::vector<uint16_t> offsets;
   for (uint32_t i = 0; i < records; ++i) {
     auto after = SkipName(reply, at);
-    if (!after || *after + 10 > reply.size()) return std::nullopt;
+    if (!after || *after + 10 > reply.size()) return false;
     uint16_t type = Read16(reply, *after);
     size_t rdata = *after + 10, end = rdata + Read16(reply, *after + 8);
-    if (end > reply.size()) return std::nullopt;
+    if (end > reply.size()) return false;
     if (type != kTypeOpt) offsets.push_back(static_cast<uint16_t>(*after + 4));
     at = end;
   }
-  if (at != reply.size()) return std::nullopt;
+  return at == reply.size();
+}
+
+std::optional<std::vector<uint16_t>> ReplyTtlOffsets(std::span<const uint8_t> reply) {
+  std::vector<uint16_t> offsets;
+  if (!ReplyTtlOffsetsInto(reply, offsets)) return std::nullopt;
   return offsets;
 }
+
+// The block is this header, then ttl_count TTLs (uint32_t, as stored), ttl_count offsets
+// (uint16_t), the key and the reply: one allocation, freed with the entry.
+struct PacketCache::Entry {
+  Entry* newer = nullptr;
+  Entry* older = nullptr;
+  size_t hash = 0;
+  int64_t stored_ms = 0;
+  int64_t expires_ms = 0;
+  uint64_t generation = 0;
+  size_t cost = 0;
+  uint16_t ttl_count = 0;
+  uint16_t key_size = 0;
+  uint16_t reply_size = 0;
+
+  static size_t BlockSize(size_t ttls, size_t key, size_t reply) noexcept {
+    static_assert(sizeof(Entry) % alignof(uint32_t) == 0, "the TTLs follow the header");
+    return sizeof(Entry) + ttls * (sizeof(uint32_t) + sizeof(uint16_t)) + key + reply;
+  }
+  uint32_t* Ttls() noexcept { return reinterpret_cast<uint32_t*>(this + 1); }
+  uint16_t* Offsets() noexcept { return reinterpret_cast<uint16_t*>(Ttls() + ttl_count); }
+  char* KeyData() noexcept { return reinterpret_cast<char*>(Offsets() + ttl_count); }
+  std::string_view Key() noexcept { return {KeyData(), key_size}; }
+  std::span<uint8_t> Reply() noexcept { return {reinterpret_cast<uint8_t*>(KeyData() + key_size), reply_size}; }
+};
+
+namespace {
+
+constexpr size_t kFirstSlots = 64;
+constexpr size_t kMallocOverhead = 16;  // What the allocator keeps beside each block.
+
+size_t HashKey(std::string_view key) noexcept { return std::hash<std::string_view>()(key); }
+
+}  // namespace
 
 PacketCache::PacketCache(size_t max_bytes, PacketCacheStats* stats)
     : max_bytes_(max_bytes), stats_(stats != nullptr ? stats : &own_stats_) {}
 
+PacketCache::~PacketCache() {
+  for (Entry* entry = newest_; entry != nullptr;) {
+    Entry* older = entry->older;
+    ::operator delete(entry);
+    entry = older;
+  }
+}
+
+size_t PacketCache::Find(std::string_view key, size_t hash) const noexcept {
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    Entry* entry = slots_[slot];
+    if (entry == nullptr || (entry->hash == hash && entry->Key() == key)) return slot;
+  }
+}
+
 bool PacketCache::Lookup(const CacheableQuery& query, std::span<const uint8_t> query_bytes, bool tcp, int64_t now_ms,
                          uint64_t generation, std::vector<uint8_t>& out) {
-  auto it = entries_.find(query.Key());
-  if (it == entries_.end()) {
+  size_t slot = slots_.empty() ? 0 : Find(query.Key(), HashKey(query.Key()));
+  Entry* entry = slots_.empty() ? nullptr : slots_[slot];
+  if (entry == nullptr) {
     ++stats_->misses;
     return false;
   }
-  Entry& entry = it->second;
-  if (entry.generation != generation || now_ms >= entry.expires_ms) {
-    Erase(it);
+  if (entry->generation != generation || now_ms >= entry->expires_ms) {
+    Erase(slot);
     ++stats_->misses;
     return false;
   }
-  if (!tcp && entry.reply.size() > query.udp_limit) {  // The full path truncates it.
+  std::span<const uint8_t> reply = entry->Reply();
+  if (!tcp && reply.size() > query.udp_limit) {  // The full path truncates it.
     ++stats_->misses;
     return false;
   }
-  recent_.splice(recent_.begin(), recent_, entry.recent);
-  out.assign(entry.reply.begin(), entry.reply.end());
+  Unlink(entry);
+  LinkNewest(entry);
+  out.assign(reply.begin(), reply.end());
   out[0] = query_bytes[0];  // The client's ID,
   out[1] = query_bytes[1];
   std::copy_n(query_bytes.begin() + kHeaderSize, query.qname_size, out.begin() + kHeaderSize);  // its case.
-  auto elapsed = static_cast<uint32_t>((now_ms - entry.stored_ms) / 1000);
-  for (size_t i = 0; i < entry.ttl_offsets.size(); ++i) {
-    Write32(out, entry.ttl_offsets[i], entry.ttls[i] > elapsed ? entry.ttls[i] - elapsed : 0);
-  }
+  auto elapsed = static_cast<uint32_t>((now_ms - entry->stored_ms) / 1000);
+  const uint32_t* ttls = entry->Ttls();
+  const uint16_t* offsets = entry->Offsets();
+  for (size_t i = 0; i < entry->ttl_count; ++i) Write32(out, offsets[i], ttls[i] > elapsed ? ttls[i] - elapsed : 0);
   ++stats_->hits;
   return true;
 }
@@ -160,36 +218,80 @@ bool PacketCache::Lookup(const CacheableQuery& query, std::span<const uint8_t> q
 void PacketCache::Insert(const CacheableQuery& query, std::span<const uint8_t> reply, int64_t now_ms,
                          uint64_t generation) {
   if (max_bytes_ == 0) return;
-  auto offsets = ReplyTtlOffsets(reply);
-  if (!offsets || offsets->empty()) return;
-  std::vector<uint32_t> ttls;
+  if (!ReplyTtlOffsetsInto(reply, offsets_scratch_) || offsets_scratch_.empty()) return;
   uint32_t smallest = UINT32_MAX;
-  for (uint16_t offset : *offsets) {
-    uint32_t ttl = Read32(reply, offset) & 0x7FFFFFFF;  // RFC 2181 section 8: at most 2^31 - 1.
-    ttls.push_back(ttl);
-    smallest = std::min(smallest, ttl);
-  }
+  for (uint16_t offset : offsets_scratch_) smallest = std::min(smallest, Read32(reply, offset) & 0x7FFFFFFF);
   if (smallest == 0) return;
-  size_t cost = reply.size() + query.key_size + offsets->size() * 6 + kEntryOverhead;
+  size_t block = Entry::BlockSize(offsets_scratch_.size(), query.key_size, reply.size());
+  size_t cost = block + kMallocOverhead + 2 * sizeof(Entry*);  // Two slots: the table is at most half full.
   if (cost > max_bytes_) return;
-  if (auto old = entries_.find(query.Key()); old != entries_.end()) Erase(old);
-  while (bytes_ + cost > max_bytes_ && !recent_.empty()) {
-    Erase(entries_.find(*recent_.back()));
+  size_t hash = HashKey(query.Key());
+  if (!slots_.empty()) {
+    if (size_t old = Find(query.Key(), hash); slots_[old] != nullptr) Erase(old);
+  }
+  while (bytes_ + cost > max_bytes_ && oldest_ != nullptr) {
+    Erase(Find(oldest_->Key(), oldest_->hash));
     ++stats_->evictions;
   }
-  Entry entry{std::vector<uint8_t>(reply.begin(), reply.end()), std::move(*offsets), std::move(ttls), now_ms,
-              now_ms + int64_t{smallest} * 1000, generation, cost, {}};
-  auto [it, inserted] = entries_.emplace(std::string(query.Key()), std::move(entry));
-  recent_.push_front(&it->first);
-  it->second.recent = recent_.begin();
+  if (2 * (count_ + 1) > slots_.size()) Grow();
+  auto* entry = new (::operator new(block)) Entry();
+  entry->hash = hash;
+  entry->stored_ms = now_ms;
+  entry->expires_ms = now_ms + int64_t{smallest} * 1000;
+  entry->generation = generation;
+  entry->cost = cost;
+  entry->ttl_count = static_cast<uint16_t>(offsets_scratch_.size());
+  entry->key_size = query.key_size;
+  entry->reply_size = static_cast<uint16_t>(reply.size());
+  for (size_t i = 0; i < offsets_scratch_.size(); ++i) {  // RFC 2181 section 8: at most 2^31 - 1.
+    entry->Ttls()[i] = Read32(reply, offsets_scratch_[i]) & 0x7FFFFFFF;
+    entry->Offsets()[i] = offsets_scratch_[i];
+  }
+  std::copy_n(query.key.data(), query.key_size, entry->KeyData());
+  std::copy(reply.begin(), reply.end(), entry->Reply().begin());
+  slots_[Find(entry->Key(), hash)] = entry;
+  ++count_;
+  LinkNewest(entry);
   bytes_ += cost;
   ++stats_->inserts;
 }
 
-void PacketCache::Erase(Map::iterator it) {
-  bytes_ -= it->second.cost;
-  recent_.erase(it->second.recent);
-  entries_.erase(it);
+void PacketCache::Erase(size_t slot) noexcept {
+  Entry* entry = slots_[slot];
+  bytes_ -= entry->cost;
+  Unlink(entry);
+  ::operator delete(entry);
+  --count_;
+  // Backward-shift deletion: pull later entries of the run into the hole when their home slot
+  // is not between the hole and them, so every run stays unbroken.
+  size_t mask = slots_.size() - 1, hole = slot;
+  for (size_t next = (hole + 1) & mask; slots_[next] != nullptr; next = (next + 1) & mask) {
+    size_t home = slots_[next]->hash & mask;
+    bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+    if (stays) continue;
+    slots_[hole] = slots_[next];
+    hole = next;
+  }
+  slots_[hole] = nullptr;
+}
+
+void PacketCache::Grow() {
+  std::vector<Entry*> old = std::exchange(slots_, std::vector<Entry*>(std::max(kFirstSlots, 2 * slots_.size())));
+  for (Entry* entry : old) {
+    if (entry != nullptr) slots_[Find(entry->Key(), entry->hash)] = entry;
+  }
+}
+
+void PacketCache::Unlink(Entry* entry) noexcept {
+  (entry->newer != nullptr ? entry->newer->older : newest_) = entry->older;
+  (entry->older != nullptr ? entry->older->newer : oldest_) = entry->newer;
+  entry->newer = entry->older = nullptr;
+}
+
+void PacketCache::LinkNewest(Entry* entry) noexcept {
+  entry->older = newest_;
+  (newest_ != nullptr ? newest_->newer : oldest_) = entry;
+  newest_ = entry;
 }
 
 }  // namespace redoubt::resolver

@@ -19,12 +19,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "net/base/counter.h"
@@ -69,6 +66,9 @@ class PacketCache {
   // `max_bytes` bounds the replies, keys and bookkeeping held (0: keeps nothing). `stats` may
   // be null.
   PacketCache(size_t max_bytes, PacketCacheStats* stats);
+  ~PacketCache();
+  PacketCache(const PacketCache&) = delete;
+  PacketCache& operator=(const PacketCache&) = delete;
 
   // A hit writes into `out` (reused: no allocation once it is large enough) the stored reply
   // with the query's ID and question name octets (so its 0x20 case is echoed, as the full path
@@ -80,37 +80,37 @@ class PacketCache {
   // Keeps `reply`, a complete (not truncated) reply built for `query`, until its smallest TTL
   // has run out; `generation` is the value read before the answer was looked up or resolved.
   // Replies without a record with a TTL above 0, or that do not walk (ReplyTtlOffsets), are not
-  // kept. The least recently used entries go to make room.
+  // kept. The least recently used entries go to make room. One heap block per entry.
   void Insert(const CacheableQuery& query, std::span<const uint8_t> reply, int64_t now_ms, uint64_t generation);
 
-  size_t size() const noexcept { return entries_.size(); }
+  size_t size() const noexcept { return count_; }
+  // What the entries cost against max_bytes: their blocks and their share of the table.
   size_t bytes() const noexcept { return bytes_; }
 
  private:
-  struct Entry {
-    std::vector<uint8_t> reply;
-    std::vector<uint16_t> ttl_offsets;
-    std::vector<uint32_t> ttls;  // As stored, one per offset.
-    int64_t stored_ms = 0;
-    int64_t expires_ms = 0;
-    uint64_t generation = 0;
-    size_t cost = 0;
-    std::list<const std::string*>::iterator recent;
-  };
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>()(key); }
-  };
-  using Map = std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>>;
+  struct Entry;  // One block: bookkeeping, the TTLs, their offsets, the key, the reply.
 
-  void Erase(Map::iterator it);
+  // The slot of the entry with `key` (hashed to `hash`), else of the empty slot ending its run.
+  size_t Find(std::string_view key, size_t hash) const noexcept;
+  void Erase(size_t slot) noexcept;
+  void Grow();
+  void Unlink(Entry* entry) noexcept;
+  void LinkNewest(Entry* entry) noexcept;
 
   size_t max_bytes_;
   PacketCacheStats* stats_;
   PacketCacheStats own_stats_;
-  Map entries_;
-  std::list<const std::string*> recent_;  // Most recently used first; points at map keys.
+  // Open addressing with linear probing, at most half full; deletion shifts back (no
+  // tombstones). Each slot holds an entry or null.
+  std::vector<Entry*> slots_;
+  size_t count_ = 0;
+  Entry* newest_ = nullptr;  // The recency list, most recently used first.
+  Entry* oldest_ = nullptr;
+  std::vector<uint16_t> offsets_scratch_;  // Insert's TTL offsets, reused.
   size_t bytes_ = 0;
 };
+
+// As ReplyTtlOffsets, into `offsets` (cleared first, reused); false when it does not walk.
+bool ReplyTtlOffsetsInto(std::span<const uint8_t> reply, std::vector<uint16_t>& offsets);
 
 }  // namespace redoubt::resolver

@@ -256,7 +256,11 @@ TEST(PacketCacheSizeTest, LeastRecentlyUsedGoFirst) {
   PacketCacheStats stats;
   std::vector<uint8_t> reply_a = Reply(QueryShape().Named("a.example.")), reply_b = Reply(QueryShape().Named("b.example.")),
                        reply_c = Reply(QueryShape().Named("c.example."));
-  PacketCache cache(2 * (reply_a.size() + 200), &stats);  // Room for two entries (about 184 octets each beyond the reply), not three.
+  PacketCache one(1 << 20, nullptr);
+  one.Insert(*ParseCacheableQuery(Query(QueryShape().Named("a.example.")), kOurSize), reply_a, 0, 1);
+  size_t entry_cost = one.bytes();
+  ASSERT_GT(entry_cost, reply_a.size()) << "the reply, its key and bookkeeping count";
+  PacketCache cache(2 * entry_cost + entry_cost / 2, &stats);  // Room for two entries, not three.
   auto keep = [&](const char* name, const std::vector<uint8_t>& reply) {
     cache.Insert(*ParseCacheableQuery(Query(QueryShape().Named(name)), kOurSize), reply, 0, 1);
   };
@@ -272,10 +276,41 @@ TEST(PacketCacheSizeTest, LeastRecentlyUsedGoFirst) {
   EXPECT_FALSE(has("b.example.")) << "the least recently used entry should have gone";
   EXPECT_TRUE(has("c.example."));
   EXPECT_EQ(stats.evictions.load(), 1u);
-  EXPECT_LE(cache.bytes(), 2 * (reply_a.size() + 200));
+  EXPECT_LE(cache.bytes(), 2 * entry_cost + entry_cost / 2);
   PacketCache off(0, nullptr);
   off.Insert(*ParseCacheableQuery(Query(), kOurSize), reply_a, 0, 1);
   EXPECT_EQ(off.size(), 0u);
+}
+
+// The table's runs must survive deletions from their middle (backward shift), growth and
+// eviction: a broken run would hide a live entry (a miss) or keep a dead one.
+TEST(PacketCacheSizeTest, ThousandsOfEntriesStayFindableThroughEvictionAndExpiry) {
+  PacketCacheStats stats;
+  std::vector<std::string> names;
+  for (int i = 0; i < 2000; ++i) names.push_back("n" + std::to_string(i) + ".example.");
+  auto name = [&](int i) { return names[static_cast<size_t>(i)].c_str(); };
+  std::vector<uint8_t> first = Reply(QueryShape().Named(name(0)));
+  PacketCache probe(1 << 20, nullptr);
+  probe.Insert(*ParseCacheableQuery(Query(QueryShape().Named(name(0))), kOurSize), first, 0, 1);
+  PacketCache cache(300 * probe.bytes(), &stats);  // About 300 entries.
+  auto ask = [&](int i, int64_t now_ms) {
+    std::vector<uint8_t> query = Query(QueryShape().Named(name(i))), out;
+    return cache.Lookup(*ParseCacheableQuery(query, kOurSize), query, false, now_ms, 1, out);
+  };
+  for (int i = 0; i < 2000; ++i) {
+    cache.Insert(*ParseCacheableQuery(Query(QueryShape().Named(name(i))), kOurSize), Reply(QueryShape().Named(name(i))),
+                 i % 2 == 0 ? 0 : 1'000'000, 1);  // Odd ones stored later: they outlive the even ones.
+  }
+  size_t kept = cache.size();
+  EXPECT_GE(kept, 250u);
+  EXPECT_LE(kept, 300u);
+  EXPECT_EQ(stats.evictions.load(), 2000u - kept);
+  for (int i = 0; i < 2000; ++i) EXPECT_EQ(ask(i, 1'000), i >= static_cast<int>(2000 - kept)) << name(i);
+  for (int i = 0; i < 2000; ++i) ask(i, 1'000'000 + 59'000);  // The even ones have expired: dropped when met.
+  size_t odd_kept = 0;
+  for (int i = 2000 - static_cast<int>(kept); i < 2000; ++i) odd_kept += i % 2;
+  EXPECT_EQ(cache.size(), odd_kept);
+  for (int i = 2000 - static_cast<int>(kept); i < 2000; ++i) EXPECT_EQ(ask(i, 1'000'000 + 59'000), i % 2 == 1) << name(i);
 }
 
 }  // namespace
