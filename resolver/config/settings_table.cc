@@ -148,7 +148,8 @@ std::vector<SettingDefinition> CacheSettings() {
        Num<&Config::cache_max_size>()},
       {"cache.packet-cache-size", SettingType::kSize, "`4M`",
        0, 1ull << 30, {}, kLive, "",
-       "each worker's packet cache: the replies it built for plain queries, answered again as "
+       "each worker's packet cache: the replies it built for plain queries from the answer cache "
+         "(a name's second query: admission on second use), answered again as "
          "bytes (TTLs counted down) without reading LMDB, until their smallest TTL runs out or a "
          "flush; the least recently used go first. `0` is off; off too without `cache.enabled` "
          "and with `log-queries`",

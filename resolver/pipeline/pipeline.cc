@@ -23,6 +23,7 @@ Task<Resolution> Pipeline::Resolve(RequestContext context) {
   // Stage 1: the cache.
   if (std::optional<Resolution> stored = store_.Lookup(context.question())) {
     ++stats_->from_store;
+    stored->upstream_queries = 0;  // None sent for this query (the responder's packet cache admits on this).
     co_return std::move(*stored);
   }
   // A question whose answer was just found bogus is not resolved again (RFC 9520 section 3).

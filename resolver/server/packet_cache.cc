@@ -178,15 +178,15 @@ PacketCache::~PacketCache() {
 size_t PacketCache::Find(std::string_view key, size_t hash) const noexcept {
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    Entry* entry = slots_[slot];
-    if (entry == nullptr || (entry->hash == hash && entry->Key() == key)) return slot;
+    const Slot& at = slots_[slot];
+    if (at.entry == nullptr || (at.hash == hash && at.entry->Key() == key)) return slot;
   }
 }
 
 bool PacketCache::Lookup(const CacheableQuery& query, std::span<const uint8_t> query_bytes, bool tcp, int64_t now_ms,
                          uint64_t generation, std::vector<uint8_t>& out) {
   size_t slot = slots_.empty() ? 0 : Find(query.Key(), HashKey(query.Key()));
-  Entry* entry = slots_.empty() ? nullptr : slots_[slot];
+  Entry* entry = slots_.empty() ? nullptr : slots_[slot].entry;
   if (entry == nullptr) {
     ++stats_->misses;
     return false;
@@ -223,11 +223,11 @@ void PacketCache::Insert(const CacheableQuery& query, std::span<const uint8_t> r
   for (uint16_t offset : offsets_scratch_) smallest = std::min(smallest, Read32(reply, offset) & 0x7FFFFFFF);
   if (smallest == 0) return;
   size_t block = Entry::BlockSize(offsets_scratch_.size(), query.key_size, reply.size());
-  size_t cost = block + kMallocOverhead + 2 * sizeof(Entry*);  // Two slots: the table is at most half full.
+  size_t cost = block + kMallocOverhead + 2 * sizeof(Slot);  // Two slots: the table is at most half full.
   if (cost > max_bytes_) return;
   size_t hash = HashKey(query.Key());
   if (!slots_.empty()) {
-    if (size_t old = Find(query.Key(), hash); slots_[old] != nullptr) Erase(old);
+    if (size_t old = Find(query.Key(), hash); slots_[old].entry != nullptr) Erase(old);
   }
   while (bytes_ + cost > max_bytes_ && oldest_ != nullptr) {
     Erase(Find(oldest_->Key(), oldest_->hash));
@@ -249,7 +249,7 @@ void PacketCache::Insert(const CacheableQuery& query, std::span<const uint8_t> r
   }
   std::copy_n(query.key.data(), query.key_size, entry->KeyData());
   std::copy(reply.begin(), reply.end(), entry->Reply().begin());
-  slots_[Find(entry->Key(), hash)] = entry;
+  slots_[Find(entry->Key(), hash)] = Slot{hash, entry};
   ++count_;
   LinkNewest(entry);
   bytes_ += cost;
@@ -257,7 +257,7 @@ void PacketCache::Insert(const CacheableQuery& query, std::span<const uint8_t> r
 }
 
 void PacketCache::Erase(size_t slot) noexcept {
-  Entry* entry = slots_[slot];
+  Entry* entry = slots_[slot].entry;
   bytes_ -= entry->cost;
   Unlink(entry);
   ::operator delete(entry);
@@ -265,20 +265,24 @@ void PacketCache::Erase(size_t slot) noexcept {
   // Backward-shift deletion: pull later entries of the run into the hole when their home slot
   // is not between the hole and them, so every run stays unbroken.
   size_t mask = slots_.size() - 1, hole = slot;
-  for (size_t next = (hole + 1) & mask; slots_[next] != nullptr; next = (next + 1) & mask) {
-    size_t home = slots_[next]->hash & mask;
+  for (size_t next = (hole + 1) & mask; slots_[next].entry != nullptr; next = (next + 1) & mask) {
+    size_t home = slots_[next].hash & mask;
     bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
     if (stays) continue;
     slots_[hole] = slots_[next];
     hole = next;
   }
-  slots_[hole] = nullptr;
+  slots_[hole] = Slot{};
 }
 
 void PacketCache::Grow() {
-  std::vector<Entry*> old = std::exchange(slots_, std::vector<Entry*>(std::max(kFirstSlots, 2 * slots_.size())));
-  for (Entry* entry : old) {
-    if (entry != nullptr) slots_[Find(entry->Key(), entry->hash)] = entry;
+  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max(kFirstSlots, 2 * slots_.size())));
+  size_t mask = slots_.size() - 1;
+  for (const Slot& moved : old) {  // Keys are distinct: each goes to the first free slot of its run.
+    if (moved.entry == nullptr) continue;
+    size_t slot = moved.hash & mask;
+    while (slots_[slot].entry != nullptr) slot = (slot + 1) & mask;
+    slots_[slot] = moved;
   }
 }
 

@@ -13,6 +13,9 @@
 // name in lower case, the type, and the bits that change the reply: DO, CD, AD and whether EDNS
 // was there. Everything else a reply depends on is the same for every client of one engine.
 //
+// The responder offers only replies the answer cache gave (no upstream query for them):
+// admission on second use, so names asked once never displace hot entries.
+//
 // Single-threaded: one per worker engine, used on its loop thread.
 #pragma once
 
@@ -101,8 +104,13 @@ class PacketCache {
   PacketCacheStats* stats_;
   PacketCacheStats own_stats_;
   // Open addressing with linear probing, at most half full; deletion shifts back (no
-  // tombstones). Each slot holds an entry or null.
-  std::vector<Entry*> slots_;
+  // tombstones). Each slot holds an entry (null when empty) and its key's hash, so a probe
+  // touches the entry only when the hashes match.
+  struct Slot {
+    size_t hash = 0;
+    Entry* entry = nullptr;
+  };
+  std::vector<Slot> slots_;
   size_t count_ = 0;
   Entry* newest_ = nullptr;  // The recency list, most recently used first.
   Entry* oldest_ = nullptr;

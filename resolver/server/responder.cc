@@ -279,7 +279,10 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
   constexpr uint8_t kTcBit = 0x02;  // RFC 1035 section 4.1.1: TC in octet 2.
   bool truncated = reply->size() >= 3 && ((*reply)[2] & kTcBit);
   if (truncated) ++stats_->truncated;
+  // Admission on second use: a reply is kept when the answer cache gave it (no upstream query),
+  // so a name asked once (a cold scan, a random-subdomain flood) never displaces hot entries.
   bool keep = cacheable && !truncated && !resolution.ede && resolution.security != dns::Security::kBogus &&
+              resolution.upstream_queries == 0 &&
               (resolution.rcode == Rcode::NOERROR || resolution.rcode == Rcode::NXDOMAIN);
   if (keep) packets_->Insert(*cacheable, *reply, MonotonicMs(std::chrono::steady_clock::now()), generation);
   co_return *reply;
