@@ -36,16 +36,63 @@ bool Alive(const CacheEntry& e, uint64_t now) { return now < e.stored + e.ttl; }
 // --- Reading -------------------------------------------------------------------------------
 
 CacheReader::~CacheReader() {
+  if (cursor_ != nullptr) mdb_cursor_close(cursor_);
   if (txn_ != nullptr) mdb_txn_abort(txn_);
 }
 
 MDB_txn* CacheReader::Begin() {
   int rc = txn_ == nullptr ? mdb_txn_begin(cache_.env_, nullptr, MDB_RDONLY, &txn_) : mdb_txn_renew(txn_);
   if (rc != 0) {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+    cursor_ = nullptr;
     if (txn_ != nullptr) mdb_txn_abort(txn_);
     txn_ = nullptr;
   }
   return txn_;
+}
+
+MDB_cursor* CacheReader::Cursor(MDB_txn* txn) {
+  // A read-only transaction's cursor outlives it and is renewed with the next one.
+  int rc = cursor_ == nullptr ? mdb_cursor_open(txn, cache_.entries_, &cursor_) : mdb_cursor_renew(txn, cursor_);
+  if (rc != 0 && cursor_ != nullptr) {
+    mdb_cursor_close(cursor_);
+    cursor_ = nullptr;
+  }
+  return cursor_;
+}
+
+std::optional<CacheEntry> CacheReader::Decode(std::string_view key, const MDB_val& value) {
+  auto entry = DecodeEntry(Span(value));
+  if (!entry) {
+    cache_.QueueCorrupt(std::string(key));
+    return std::nullopt;
+  }
+  return std::move(*entry);
+}
+
+void CacheReader::GetSorted(std::span<const std::string> keys, std::span<std::optional<CacheEntry>> found) {
+  for (auto& entry : found) entry.reset();
+  MDB_txn* txn = keys.empty() || keys.size() != found.size() ? nullptr : Begin();
+  MDB_cursor* cursor = txn == nullptr ? nullptr : Cursor(txn);
+  if (cursor == nullptr) {
+    if (txn != nullptr) End();
+    return;
+  }
+  MDB_val k = Val(keys[0]), v;
+  size_t next = 0;  // keys[next] is the first not yet settled.
+  int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+  for (size_t steps = 0; rc == 0 && next < keys.size(); ++steps) {
+    std::string_view at(static_cast<const char*>(k.mv_data), k.mv_size);
+    while (next < keys.size() && std::string_view(keys[next]) < at) ++next;  // Absent: passed by.
+    if (next < keys.size() && keys[next] == at) found[next++] = Decode(at, v);
+    if (steps == kMaxWalk) break;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  }
+  for (; rc == 0 && next < keys.size(); ++next) {  // The walk went too far: one by one.
+    MDB_val key = Val(keys[next]);
+    if (mdb_get(txn, cache_.entries_, &key, &v) == 0) found[next] = Decode(keys[next], v);
+  }
+  End();
 }
 
 void CacheReader::End() {
@@ -72,9 +119,8 @@ std::optional<std::pair<std::string, CacheEntry>> CacheReader::GetAtOrBefore(con
                                                                              const std::string& key) {
   MDB_txn* txn = Begin();
   if (txn == nullptr) return std::nullopt;
-  MDB_cursor* cursor = nullptr;
   std::optional<std::pair<std::string, CacheEntry>> out;
-  if (mdb_cursor_open(txn, cache_.entries_, &cursor) == 0) {
+  if (MDB_cursor* cursor = Cursor(txn)) {
     MDB_val k = Val(key), v;
     int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
     if (rc != 0 || Str(k) != key) rc = mdb_cursor_get(cursor, &k, &v, rc == 0 ? MDB_PREV : MDB_LAST);
@@ -85,7 +131,6 @@ std::optional<std::pair<std::string, CacheEntry>> CacheReader::GetAtOrBefore(con
         cache_.QueueCorrupt(Str(k));
       }
     }
-    mdb_cursor_close(cursor);
   }
   End();
   return out;
@@ -190,11 +235,16 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
   int rc = 0;
   uint64_t written = 0, refused = 0;  // Counted only once the transaction commits.
   for (const auto& [key, entry] : batch.puts) {
-    MDB_val k = Val(key), old;
-    if (mdb_get(txn, entries_, &k, &old) == 0) {
-      auto existing = DecodeEntryHeader(Span(old));
+    auto value = EncodeEntry(entry);
+    if (!value) continue;
+    MDB_val k = Val(key), v = Val(*value);
+    // One descent for a new key: MDB_NOOVERWRITE puts it, or hands back what is there.
+    rc = mdb_put(txn, entries_, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
+      auto existing = DecodeEntryHeader(Span(v));
       if (existing && Alive(*existing, now) && !dns::MayReplace(existing->trust, entry.trust)) {
         ++refused;
+        rc = 0;
         continue;
       }
       if (existing) {
@@ -202,13 +252,11 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
         MDB_val a = Val(age);
         mdb_del(txn, ages_, &a, nullptr);
       }
+      v = Val(*value);
+      rc = mdb_put(txn, entries_, &k, &v, 0);
     }
-    auto value = EncodeEntry(entry);
-    if (!value) continue;
-    MDB_val v = Val(*value);
     std::string age = AgeKey(entry.stored, key);
     MDB_val a = Val(age), empty{0, nullptr};
-    rc = mdb_put(txn, entries_, &k, &v, 0);
     if (rc == 0) rc = mdb_put(txn, ages_, &a, &empty, 0);
     if (rc != 0) break;
     ++written;

@@ -26,7 +26,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -69,12 +71,22 @@ class CacheReader {
   // lookups, RFC 8198), with its key.
   std::optional<std::pair<std::string, CacheEntry>> GetAtOrBefore(const std::string& prefix,
                                                                   const std::string& key);
+  // The entries at `keys` (ascending, distinct: keys of one name, CACHE_KEY_LAYOUT, lie next
+  // to each other) into `found` (same size; nothing where absent or damaged), in one read
+  // transaction and one descent of the tree: the cursor walks forward from the first key, and
+  // looks up the rest one by one only when more than kMaxWalk other entries lie between.
+  void GetSorted(std::span<const std::string> keys, std::span<std::optional<CacheEntry>> found);
+  static constexpr size_t kMaxWalk = 16;
 
  private:
   MDB_txn* Begin();
   void End();
+  // `txn_`'s cursor on the entries, kept across transactions (mdb_cursor_renew).
+  MDB_cursor* Cursor(MDB_txn* txn);
+  std::optional<CacheEntry> Decode(std::string_view key, const MDB_val& value);
   LmdbCache& cache_;
   MDB_txn* txn_ = nullptr;
+  MDB_cursor* cursor_ = nullptr;
 };
 
 // Entries to write together, in one transaction.

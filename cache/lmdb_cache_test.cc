@@ -267,6 +267,44 @@ TEST_F(LmdbCacheTest, CoveringNsecIsTheLastKeyAtOrBeforeTheName) {
   EXPECT_EQ(reader.GetAtOrBefore(NsecPrefix(N("none.")), NsecKey(N("none."), N("x.none."))).has_value(), false);
 }
 
+// GetSorted reads a name's keys with one cursor walk; whatever it finds must be what Get finds,
+// present or absent, however many other entries lie between the keys (the walk gives up after
+// kMaxWalk and looks the rest up one by one), at the end of the tree, and when damaged.
+TEST_F(LmdbCacheTest, SortedKeysReadTogetherMatchOneByOne) {
+  auto cache = Open();
+  std::vector<std::string> keys;  // www.example. A, CNAME (absent), TXT, NXDOMAIN; zz.example. A at the end.
+  keys.push_back(RRsetKey(N("www.example."), dns::RrType::A));
+  keys.push_back(RRsetKey(N("www.example."), dns::RrType::CNAME));
+  keys.push_back(RRsetKey(N("www.example."), dns::RrType::TXT));
+  keys.push_back(NxDomainKey(N("www.example.")));
+  keys.push_back(RRsetKey(N("zz.example."), dns::RrType::A));
+  Put(*cache, keys[0], AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  for (uint16_t type = 6; type < 6 + 2 * CacheReader::kMaxWalk; ++type) {  // Between CNAME (5) and TXT (16), TXT too, and past it.
+    Put(*cache, RRsetKey(N("www.example."), static_cast<dns::RrType>(type)), AEntry("www.example.", 9, dns::Trust::kAnswerAuth));
+  }
+  Put(*cache, keys[3], AEntry("www.example.", 4, dns::Trust::kAnswerAuth));
+  Put(*cache, keys[4], AEntry("zz.example.", 5, dns::Trust::kAnswerAuth));
+  CacheReader reader(*cache);
+  auto read = [&](std::vector<std::string> some) {
+    std::vector<std::optional<CacheEntry>> found(some.size());
+    reader.GetSorted(some, found);
+    std::vector<int> octets;  // 0: absent.
+    for (size_t i = 0; i < some.size(); ++i) {
+      EXPECT_EQ(found[i].has_value(), reader.Get(some[i]).has_value()) << i;
+      octets.push_back(LastOctet(found[i]));
+    }
+    return octets;
+  };
+  EXPECT_EQ(read(keys), (std::vector<int>{1, 0, 9, 4, 5})) << "the walk passes kMaxWalk entries before TXT";
+  EXPECT_EQ(read({keys[1], keys[3]}), (std::vector<int>{0, 4}));
+  EXPECT_EQ(read({keys[4], RRsetKey(N("zzz.example."), dns::RrType::A)}), (std::vector<int>{5, 0})) << "past the last key";
+  auto damaged = *EncodeEntry(AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
+  damaged[damaged.size() - 1] ^= 0x01;
+  cache->WriteRawForTest(keys[0], damaged);
+  EXPECT_EQ(read({keys[0], keys[3]}), (std::vector<int>{0, 4})) << "a damaged entry is never served";
+  EXPECT_GE(cache->stats().corrupt.load(), 1u);
+}
+
 TEST_F(LmdbCacheTest, DamagedFileIsMovedAsideAndReplaced) {
   std::filesystem::create_directories(dir_);
   std::ofstream(dir_ / "data.mdb") << std::string(100000, 'x');

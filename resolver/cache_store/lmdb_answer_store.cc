@@ -77,12 +77,10 @@ const CacheEntry* LmdbAnswerStore::PendingEntry(const std::string& key) const {
   return it == pending_index_.end() ? nullptr : &pending_.puts[it->second].second;
 }
 
-std::optional<CacheEntry> LmdbAnswerStore::Usable(const std::string& key, uint64_t now, bool stale) {
-  auto entry = reader_.Get(key);
-  if (entry && !cache::RemainingTtl(entry->stored, entry->ttl, now)) {
-    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;  // Fresher than LMDB's.
-  } else if (!entry) {
-    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;
+std::optional<CacheEntry> LmdbAnswerStore::Usable(const std::string& key, std::optional<CacheEntry> entry, uint64_t now,
+                                                  bool stale) const {
+  if (!entry || !cache::RemainingTtl(entry->stored, entry->ttl, now)) {
+    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;  // Not in LMDB yet, or fresher.
   }
   if (!entry) return std::nullopt;
   if (cache::RemainingTtl(entry->stored, entry->ttl, now)) return entry;
@@ -98,9 +96,12 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
   auto ttl_of = [&](const CacheEntry& e) {
     return stale ? kStaleTtl : cache::RemainingTtl(e.stored, e.ttl, now).value_or(kStaleTtl);
   };
+  bool follow_cname = question.qtype != dns::RrType::CNAME;
   for (int hop = 0; hop <= kMaxChain; ++hop) {
-    // CACHE_KEY_LAYOUT: the RRset (or NODATA) entry, then NXDOMAIN, then a CNAME to follow.
-    if (auto e = Usable(cache::RRsetKey(name, question.qtype), now, stale)) {
+    // CACHE_KEY_LAYOUT: the RRset (or NODATA) entry, then NXDOMAIN, then a CNAME to follow; all
+    // three keys of the name lie together ('E' + type < 'X'), read with one descent.
+    NameEntries found = ReadName(name, question.qtype, follow_cname);
+    if (auto e = Usable(found.keys[found.data], std::move(found.entries[found.data]), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
       out.rcode = dns::Rcode::NOERROR;
       out.security = Weakest(out, e->kind == EntryKind::kPositive && !e->rrsets.empty() ? e->rrsets[0].security : e->security);
@@ -108,15 +109,15 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
       section.insert(section.end(), e->rrsets.begin(), e->rrsets.end());
       return out;
     }
-    if (auto e = Usable(cache::NxDomainKey(name), now, stale)) {
+    if (auto e = Usable(found.keys[found.nxdomain], std::move(found.entries[found.nxdomain]), now, stale)) {
       SetTtl(e->rrsets, ttl_of(*e));
       out.rcode = dns::Rcode::NXDOMAIN;
       out.security = Weakest(out, e->security);
       out.authority = std::move(e->rrsets);
       return out;
     }
-    if (question.qtype == dns::RrType::CNAME) return std::nullopt;
-    auto e = Usable(cache::RRsetKey(name, dns::RrType::CNAME), now, stale);
+    if (!follow_cname) return std::nullopt;
+    auto e = Usable(found.keys[found.cname], std::move(found.entries[found.cname]), now, stale);
     if (!e || e->kind != EntryKind::kPositive || e->rrsets.empty()) return std::nullopt;
     auto target = CnameTarget(e->rrsets[0]);
     if (!target) return std::nullopt;
@@ -126,6 +127,21 @@ std::optional<Resolution> LmdbAnswerStore::Find(const dns::Question& question, b
     name = *target;
   }
   return std::nullopt;
+}
+
+LmdbAnswerStore::NameEntries LmdbAnswerStore::ReadName(const dns::Name& name, dns::RrType qtype, bool with_cname) {
+  NameEntries out;
+  size_t count = with_cname ? 3 : 2;
+  // Ascending: the two 'E' keys by type, then 'X' (CACHE_KEY_LAYOUT).
+  bool cname_first = with_cname && dns::RrType::CNAME < qtype;
+  out.cname = cname_first ? 0 : 1;
+  out.data = cname_first ? 1 : 0;
+  out.nxdomain = count - 1;
+  out.keys[out.data] = cache::RRsetKey(name, qtype);
+  if (with_cname) out.keys[out.cname] = cache::RRsetKey(name, dns::RrType::CNAME);
+  out.keys[out.nxdomain] = cache::NxDomainKey(name);
+  reader_.GetSorted(std::span(out.keys.data(), count), std::span(out.entries.data(), count));
+  return out;
 }
 
 std::optional<Resolution> LmdbAnswerStore::Lookup(const dns::Question& question) {

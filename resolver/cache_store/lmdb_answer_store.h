@@ -21,6 +21,7 @@
 // ago, with a TTL of 30 s (RFC 8767 section 4), for when resolution has failed.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <optional>
 #include <string>
@@ -70,7 +71,18 @@ class LmdbAnswerStore final : public AnswerStore {
                    const dns::Name& final_name, uint64_t now, cache::WriteBatch& batch);
   std::optional<Resolution> Find(const dns::Question& question, bool stale);
   // The entry at `key` if it may be served at `now` (alive, or within the stale window).
-  std::optional<cache::CacheEntry> Usable(const std::string& key, uint64_t now, bool stale);
+  // `entry` (read from LMDB at `key`) or the pending one at `key` when LMDB has nothing alive,
+  // if alive at `now` (or, with `stale`, within the serve-stale window).
+  std::optional<cache::CacheEntry> Usable(const std::string& key, std::optional<cache::CacheEntry> entry, uint64_t now,
+                                          bool stale) const;
+  // A name's data entry for `qtype`, its NXDOMAIN entry and (with `with_cname`) its CNAME
+  // entry, read together (CacheReader::GetSorted); the indexes say which is which.
+  struct NameEntries {
+    std::array<std::string, 3> keys;
+    std::array<std::optional<cache::CacheEntry>, 3> entries;
+    size_t data = 0, nxdomain = 0, cname = 0;
+  };
+  NameEntries ReadName(const dns::Name& name, dns::RrType qtype, bool with_cname);
 
   // The waiting entry at `key`, if any (the latest stored).
   const cache::CacheEntry* PendingEntry(const std::string& key) const;
