@@ -1,13 +1,20 @@
 #include "resolver/pipeline/chain_resolver.h"
 
+#include <iterator>
+
 namespace redoubt::resolver {
 namespace {
 
+// Appends `from` to `to`, moving the RRsets (the step they come from is spent).
+void MoveAppend(std::vector<dns::RRset>& to, std::vector<dns::RRset>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
+}
+
 // Adds a final link's negative answer or wildcard proofs to the authority section.
-void AddProofs(const ClassifiedReply& reply, Resolution& out) {
-  if (reply.soa && reply.kind != ReplyKind::kAnswer) out.authority.push_back(*reply.soa);
-  out.authority.insert(out.authority.end(), reply.negative_proofs.begin(),
-                       reply.negative_proofs.end());
+void AddProofs(ClassifiedReply& reply, Resolution& out) {
+  if (reply.soa && reply.kind != ReplyKind::kAnswer) out.authority.push_back(std::move(*reply.soa));
+  MoveAppend(out.authority, reply.negative_proofs);
 }
 
 }  // namespace
@@ -42,11 +49,10 @@ Task<Resolution> ChainResolver::Resolve(RequestContext context) {
     out.unverified_fragments = out.unverified_fragments || step.unverified_fragments;
     if (step.server) out.answered_by.push_back(*step.server);
     ClassifiedReply& reply = step.reply;
-    out.answer.insert(out.answer.end(), reply.chain.begin(), reply.chain.end());
+    MoveAppend(out.answer, reply.chain);
     if (reply.kind == ReplyKind::kCname) {
       // A link expanded from a wildcard needs its zone's proof too (RFC 4035 section 5.3.4).
-      out.authority.insert(out.authority.end(), reply.negative_proofs.begin(),
-                           reply.negative_proofs.end());
+      MoveAppend(out.authority, reply.negative_proofs);
       if (!context.budget().TryCnameHop()) {
         out = FailedResolution(dns::EdeCode::kOther,
                                "CNAME/DNAME chain longer than " +
@@ -56,7 +62,7 @@ Task<Resolution> ChainResolver::Resolve(RequestContext context) {
       question.qname = reply.next_name;
       continue;
     }
-    out.answer.insert(out.answer.end(), reply.answer.begin(), reply.answer.end());
+    MoveAppend(out.answer, reply.answer);
     out.rcode = reply.kind == ReplyKind::kNxDomain ? dns::Rcode::NXDOMAIN : dns::Rcode::NOERROR;
     out.zone_ns = std::move(reply.zone_ns);
     AddProofs(reply, out);

@@ -5,6 +5,7 @@ namespace redoubt::resolver {
 std::string Coalescer::KeyFor(const RequestContext& context) {
   const dns::Question& q = context.question();
   std::string key = q.qname.LookupKey();
+  key.reserve(key.size() + 20);  // Two numbers of up to 5 digits and the flags follow.
   key += '/';
   key += std::to_string(static_cast<uint16_t>(q.qtype));
   key += '/';
@@ -31,7 +32,8 @@ void Coalescer::Finish(const std::string& key, const std::shared_ptr<Entry>& ent
   if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == entry) {
     in_flight_.erase(it);
   }
-  entry->result = result;
+  // Only a joined waiter (who holds the entry too) reads the result: nobody joined, no copy.
+  if (entry.use_count() > 1) entry->result = result;
   entry->waiters.NotifyAll();
 }
 
