@@ -114,6 +114,22 @@ TEST_F(PipelineTest, OneClientQueryWalksEveryStageWithItsContext) {
   for (uint32_t t : rig_.network.timeouts()) EXPECT_LE(t, 4000u);
 }
 
+// The responder's packet cache admits a reply only when no upstream query was sent for it
+// (Responder::Answer): an answer from the store must say so, whatever the stored copy says.
+TEST_F(PipelineTest, AnswerFromTheStoreReportsNoUpstreamQueries) {
+  MapStore store;
+  rig_.Build(&store);
+  Resolution first = rig_.Resolve(Q("www.example."));
+  ASSERT_EQ(first.rcode, Rcode::NOERROR);
+  EXPECT_GT(first.upstream_queries, 0u);
+  EXPECT_GT(store.results["www.example."].upstream_queries, 0u) << "the stored copy keeps its count";
+  size_t asked = rig_.network.log().size();
+  Resolution second = rig_.Resolve(Q("www.example."));
+  EXPECT_EQ(rig_.network.log().size(), asked);
+  EXPECT_EQ(second.upstream_queries, 0u);
+  EXPECT_EQ(rig_.stats.from_store, 1u);
+}
+
 TEST_F(PipelineTest, ExchangeTimeoutsNeverRunPastTheDeadline) {
   rig_.pipeline_options.limits.deadline_ms = 150;  // Less than the iterator's 200 ms floor.
   rig_.Build();
