@@ -6,17 +6,35 @@ namespace redoubt::cache {
 
 // CACHE_KEY_LAYOUT: every function here.
 
-std::string NameKeyPrefix(const dns::Name& name) { return name.LookupKey() + '\0'; }
+namespace {
+
+// NameKeyPrefix(name) with room for `suffix` more octets: one allocation per key.
+std::string PrefixWithRoom(const dns::Name& name, size_t suffix) {
+  std::string key;
+  key.reserve(name.WireLength() + suffix);  // LookupKey is WireLength() - 1 octets, then 0x00.
+  name.AppendLookupKey(key);
+  key.push_back('\0');
+  return key;
+}
+
+}  // namespace
+
+std::string NameKeyPrefix(const dns::Name& name) { return PrefixWithRoom(name, 0); }
 
 std::string RRsetKey(const dns::Name& owner, dns::RrType type) {
-  std::string key = NameKeyPrefix(owner) + 'E';
+  std::string key = PrefixWithRoom(owner, 3);
   auto t = static_cast<uint16_t>(type);
+  key.push_back('E');
   key.push_back(static_cast<char>(t >> 8));
   key.push_back(static_cast<char>(t & 0xFF));
   return key;
 }
 
-std::string NxDomainKey(const dns::Name& owner) { return NameKeyPrefix(owner) + 'X'; }
+std::string NxDomainKey(const dns::Name& owner) {
+  std::string key = PrefixWithRoom(owner, 1);
+  key.push_back('X');
+  return key;
+}
 
 std::string NsecPrefix(const dns::Name& zone) { return NameKeyPrefix(zone) + '1'; }
 

@@ -272,12 +272,16 @@ std::string Name::ToText() const {
 std::string Name::LookupKey() const {
   std::string key;
   key.reserve(size_);
+  AppendLookupKey(key);
+  return key;
+}
+
+void Name::AppendLookupKey(std::string& out) const {
   for (size_t k = labels_; k > 0; --k) {
     auto label = Label(k - 1);
-    for (uint8_t c : label) key.push_back(static_cast<char>(AsciiLower(c)));
-    key.push_back('\0');
+    for (uint8_t c : label) out.push_back(static_cast<char>(AsciiLower(c)));
+    out.push_back('\0');
   }
-  return key;
 }
 
 }  // namespace redoubt::dns

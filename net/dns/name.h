@@ -87,6 +87,8 @@ class Name {
   // so that a zone's key is a prefix of the keys of all names below it (after Knot Resolver).
   // Root gives an empty key. "www.example." gives "example\0www\0".
   std::string LookupKey() const;
+  // Appends LookupKey() to `out` (no allocation when `out` has room: WireLength() octets).
+  void AppendLookupKey(std::string& out) const;
 
  private:
   static constexpr size_t kInline = 64;
