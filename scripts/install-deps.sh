@@ -11,7 +11,7 @@ what=${1:-test}
 build_pkgs=(
   build-essential g++ clang libclang-rt-14-dev llvm meson ninja-build pkg-config
   libgtest-dev libgmock-dev libssl-dev libyaml-cpp-dev libuv1-dev libcli11-dev liblmdb-dev
-  libidn2-dev libkrb5-dev prometheus-cpp-dev libsystemd-dev libjemalloc-dev
+  libidn2-dev libkrb5-dev prometheus-cpp-dev libsystemd-dev libmimalloc-dev
 )
 # Real DNS software the tests run against: authoritative servers, clients, signers, peer resolvers
 # (Unbound; Knot Resolver for tests/bench/resolver_bench.sh);
