@@ -85,7 +85,7 @@ void CacheReader::GetSorted(std::span<const std::string> keys, std::span<std::op
     std::string_view at(static_cast<const char*>(k.mv_data), k.mv_size);
     while (next < keys.size() && std::string_view(keys[next]) < at) ++next;  // Absent: passed by.
     if (next < keys.size() && keys[next] == at) found[next++] = Decode(at, v);
-    if (steps == kMaxWalk) break;
+    if (next == keys.size() || steps == kMaxWalk) break;
     rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
   }
   for (; rc == 0 && next < keys.size(); ++next) {  // The walk went too far: one by one.
