@@ -104,13 +104,7 @@ std::optional<CacheEntry> CacheReader::Get(const std::string& key) {
   if (txn == nullptr) return std::nullopt;
   MDB_val k = Val(key), v;
   std::optional<CacheEntry> out;
-  if (mdb_get(txn, cache_.entries_, &k, &v) == 0) {
-    if (auto entry = DecodeEntry(Span(v))) {
-      out = std::move(*entry);
-    } else {
-      cache_.QueueCorrupt(key);
-    }
-  }
+  if (mdb_get(txn, cache_.entries_, &k, &v) == 0) out = Decode(key, v);
   End();
   return out;
 }
@@ -125,11 +119,7 @@ std::optional<std::pair<std::string, CacheEntry>> CacheReader::GetAtOrBefore(con
     int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
     if (rc != 0 || Str(k) != key) rc = mdb_cursor_get(cursor, &k, &v, rc == 0 ? MDB_PREV : MDB_LAST);
     if (rc == 0 && Str(k).starts_with(prefix)) {
-      if (auto entry = DecodeEntry(Span(v))) {
-        out.emplace(Str(k), std::move(*entry));
-      } else {
-        cache_.QueueCorrupt(Str(k));
-      }
+      if (auto entry = Decode(Str(k), v)) out.emplace(Str(k), std::move(*entry));
     }
   }
   End();

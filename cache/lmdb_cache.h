@@ -83,6 +83,7 @@ class CacheReader {
   void End();
   // `txn_`'s cursor on the entries, kept across transactions (mdb_cursor_renew).
   MDB_cursor* Cursor(MDB_txn* txn);
+  // The entry in `value` (read at `key`), or nothing when damaged: then counted and queued for deletion.
   std::optional<CacheEntry> Decode(std::string_view key, const MDB_val& value);
   LmdbCache& cache_;
   MDB_txn* txn_ = nullptr;

@@ -186,7 +186,7 @@ size_t PacketCache::Find(std::string_view key, size_t hash) const noexcept {
 bool PacketCache::Lookup(const CacheableQuery& query, std::span<const uint8_t> query_bytes, bool tcp, int64_t now_ms,
                          uint64_t generation, std::vector<uint8_t>& out) {
   size_t slot = slots_.empty() ? 0 : Find(query.Key(), HashKey(query.Key()));
-  Entry* entry = slots_.empty() ? nullptr : slots_[slot].entry;
+  Entry* entry = slots_.empty() ? nullptr : slots_[slot].entry;  // Nothing kept yet: no table.
   if (entry == nullptr) {
     ++stats_->misses;
     return false;
