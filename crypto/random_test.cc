@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <thread>
@@ -29,6 +30,35 @@ TEST(RandomTest, RangeBoundsAreRespectedAndCovered) {
   }
   EXPECT_EQ(seen.size(), 16u);  // 2000 draws over 16 values reach every one.
   EXPECT_EQ(RandomInRange(7, 7), 7u);
+}
+
+// Source ports (RFC 5452 section 9.2) come from 2-octet draws: the whole range is reached, both
+// ends, and nothing outside it (a wrong rejection limit would skew or overflow here).
+TEST(RandomTest, NarrowDrawsCoverTheirWholeRange) {
+  uint64_t lowest = 65535, highest = 0;
+  int upper_half = 0;
+  for (int i = 0; i < 4000; ++i) {
+    uint64_t port = RandomInRange(1024, 65535);
+    ASSERT_GE(port, 1024u);
+    ASSERT_LE(port, 65535u);
+    lowest = std::min(lowest, port);
+    highest = std::max(highest, port);
+    upper_half += port > 33279;  // Midpoint of [1024, 65535].
+  }
+  EXPECT_LT(lowest, 1024u + 200);
+  EXPECT_GT(highest, 65535u - 200);
+  EXPECT_NEAR(upper_half, 2000, 200);  // ~6 standard deviations.
+  int high = 0;                        // One past 16 bits takes the 4-octet width.
+  for (int i = 0; i < 2000; ++i) high += RandomInRange(0, 65536) > 32768;
+  EXPECT_NEAR(high, 1000, 150);
+  // Ranges of exactly 2^16 and 2^32 values fill their width and reject nothing (a limit
+  // computed as 0 there loops forever).
+  int top_half = 0;
+  for (int i = 0; i < 2000; ++i) top_half += RandomInRange(0, 65535) > 32767;
+  EXPECT_NEAR(top_half, 1000, 150);
+  uint64_t wide_highest = 0;
+  for (int i = 0; i < 200; ++i) wide_highest = std::max(wide_highest, RandomInRange(0, 0xffffffffu));
+  EXPECT_GT(wide_highest, 0xf0000000u);  // Fails with chance (15/16)^200.
 }
 
 TEST(RandomTest, RangeIsRoughlyUniform) {

@@ -33,7 +33,7 @@ TEST(FramePoolTest, FreeFramesNeverExceedTheCap) {
   size_t cached = 0;
   std::thread([&cached] {
     std::vector<void*> blocks;
-    for (int i = 0; i < 2000; ++i) blocks.push_back(frame_pool::Allocate(512));
+    for (size_t i = 0; i < frame_pool::kMaxCachedBytes / 512 + 100; ++i) blocks.push_back(frame_pool::Allocate(512));
     for (void* block : blocks) frame_pool::Free(block, 512);
     cached = frame_pool::CachedBytes();
   }).join();

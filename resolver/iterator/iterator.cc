@@ -56,7 +56,7 @@ std::vector<NameServer> ServersOf(const dns::RRset& ns, const std::vector<dns::R
   return servers;
 }
 
-uint32_t RandomBelow(uint32_t n) { return n == 0 ? 0 : static_cast<uint32_t>(crypto::RandomU64() % n); }
+uint32_t RandomBelow(uint32_t n) { return n == 0 ? 0 : static_cast<uint32_t>(crypto::RandomInRange(0, n - 1)); }
 
 // True when `parent_side` names an address that `asked` did not (the parent's glue differs
 // from what the child's own records or a lookup gave).
