@@ -14,20 +14,17 @@ namespace {
 
 constexpr char kFormatKey[] = "format";
 constexpr char kTrustKey[] = "trust";
-constexpr char kFormat[] = "redoubt-cache-1";  // Changes with entry.h's kEntryFormat or cache_key.h.
+// Changes with entry.h's kEntryFormat, cache_key.h, or the databases in the environment.
+constexpr char kFormat[] = "redoubt-cache-2";
+// Format 1 kept an age index ("ages": stored time then key, for oldest-first eviction) beside
+// the entries; format 2 has the same entries and no index, so a format-1 file is upgraded in
+// place by dropping it (CheckVersion).
+constexpr char kFormatWithAgeIndex[] = "redoubt-cache-1";
 
 MDB_val Val(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
 MDB_val Val(const std::vector<uint8_t>& v) { return {v.size(), const_cast<uint8_t*>(v.data())}; }
 std::string Str(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
 std::span<const uint8_t> Span(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
-
-// The age index key: stored time (8 octets, big-endian) then the entry's key, so the oldest
-// entries come first.
-std::string AgeKey(uint64_t stored, const std::string& key) {
-  std::string age(8, '\0');
-  for (int i = 0; i < 8; ++i) age[static_cast<size_t>(i)] = static_cast<char>(stored >> (56 - 8 * i));
-  return age + key;
-}
 
 bool Alive(const CacheEntry& e, uint64_t now) { return now < e.stored + e.ttl; }
 
@@ -161,7 +158,6 @@ Result<void, std::string> LmdbCache::OpenEnvironment(bool retry_after_moving_asi
   MDB_txn* txn = nullptr;
   rc = mdb_txn_begin(env_, nullptr, 0, &txn);
   if (rc == 0) rc = mdb_dbi_open(txn, "entries", MDB_CREATE, &entries_);
-  if (rc == 0) rc = mdb_dbi_open(txn, "ages", MDB_CREATE, &ages_);
   if (rc == 0) rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta_);
   if (rc == 0) rc = mdb_txn_commit(txn);
   else if (txn != nullptr) mdb_txn_abort(txn);
@@ -176,6 +172,7 @@ Result<void, std::string> LmdbCache::CheckVersion() {
   std::string key = kFormatKey, format = kFormat;
   MDB_val k = Val(key), v;
   int rc = mdb_get(txn, meta_, &k, &v);
+  if (rc == 0 && Str(v) == kFormatWithAgeIndex) return UpgradeDroppingAgeIndex(txn);
   if (rc == 0 && Str(v) != format) {
     mdb_txn_abort(txn);
     return Unexpected<std::string>("written by another format (" + Str(v) + ", this is " + format + ")");
@@ -194,6 +191,22 @@ Result<void, std::string> LmdbCache::CheckVersion() {
                                                                      : Unexpected<std::string>("commit failed");
   mdb_txn_abort(txn);
   return Unexpected<std::string>(mdb_strerror(rc));
+}
+
+Result<void, std::string> LmdbCache::UpgradeDroppingAgeIndex(MDB_txn* txn) {
+  MDB_dbi ages = 0;
+  int rc = mdb_dbi_open(txn, "ages", 0, &ages);
+  if (rc == 0) rc = mdb_drop(txn, ages, 1);  // Its pages go to the free list; the name goes too.
+  if (rc == MDB_NOTFOUND) rc = 0;
+  std::string key = kFormatKey, format = kFormat;
+  MDB_val k = Val(key), value = Val(format);
+  if (rc == 0) rc = mdb_put(txn, meta_, &k, &value, 0);
+  if (rc == 0) rc = mdb_txn_commit(txn);
+  else mdb_txn_abort(txn);
+  if (rc != 0) return Unexpected<std::string>(std::string("upgrading from ") + kFormatWithAgeIndex + ": " + mdb_strerror(rc));
+  log_("cache " + options_.directory + " upgraded from " + kFormatWithAgeIndex + " to " + format +
+       " (entries kept, age index dropped)");
+  return {};
 }
 
 void LmdbCache::MoveAside(const std::string& why) {
@@ -237,17 +250,9 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
         rc = 0;
         continue;
       }
-      if (existing) {
-        std::string age = AgeKey(existing->stored, key);
-        MDB_val a = Val(age);
-        mdb_del(txn, ages_, &a, nullptr);
-      }
       v = Val(*value);
       rc = mdb_put(txn, entries_, &k, &v, 0);
     }
-    std::string age = AgeKey(entry.stored, key);
-    MDB_val a = Val(age), empty{0, nullptr};
-    if (rc == 0) rc = mdb_put(txn, ages_, &a, &empty, 0);
     if (rc != 0) break;
     ++written;
   }
@@ -266,6 +271,7 @@ void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
   int rc = WriteOnce(batch, now);
   if (rc == MDB_MAP_FULL) {
     ++stats_.map_full;
+    if (MakeRoomInFullMap()) rc = WriteOnce(batch, now);
   }
   if (rc != 0) ++stats_.dropped_writes;
   if ((stats_.writes.load() & 63) == 0) evictor_wake_.notify_one();
@@ -274,7 +280,7 @@ void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
 bool LmdbCache::MakeRoomInFullMap() {
   // Deleting needs copy-on-write pages too: when a large batch cannot commit, smaller ones may.
   for (size_t batch : {std::max<size_t>(256, EntryCount() / 10), size_t{32}, size_t{4}}) {
-    if (EvictOldest(batch) > 0) return true;
+    if (Evict(batch) > 0) return true;
   }
   if (EntryCount() == 0) return false;
   // Not even eviction fits: the one case where everything goes.
@@ -285,12 +291,12 @@ bool LmdbCache::MakeRoomInFullMap() {
 }
 
 void LmdbCache::EvictDownTo(double share) {
-  // A delete copies every page it touches, and the oldest entries are scattered over the name
-  // tree: a batch may touch one page per entry. Batches are sized to the map's free pages.
+  // A delete copies every page it touches (a sweep's victims share pages, but a batch may still
+  // touch one page per few entries). Batches are sized to the map's free pages.
   const double map_pages = static_cast<double>(options_.max_size) / 4096.0;
   for (double usage = Usage(); usage > share; usage = Usage()) {
     auto batch = static_cast<size_t>(std::clamp((1.0 - usage) * map_pages / 4.0, 4.0, 1000.0));
-    if (EvictOldest(batch) == 0) break;
+    if (Evict(batch) == 0) break;
   }
 }
 
@@ -305,28 +311,77 @@ void LmdbCache::WriteRawForTest(const std::string& key, const std::vector<uint8_
   }
 }
 
-size_t LmdbCache::EvictOldest(size_t count) {
+size_t LmdbCache::Evict(size_t count) {
+  if (count == 0) return 0;
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
-  MDB_cursor* cursor = nullptr;
+  // sweep_from_ is touched only inside a write transaction: LMDB's writer lock orders it.
+  std::vector<EvictionCandidate> window = SweepWindow(txn, count * kSweepWindowPerVictim);
+  std::vector<std::string> victims = ChooseVictims(std::move(window), count);
   size_t evicted = 0;
-  if (mdb_cursor_open(txn, ages_, &cursor) == 0) {
-    MDB_val a, v;
-    int rc = mdb_cursor_get(cursor, &a, &v, MDB_FIRST);
-    while (rc == 0 && evicted < count) {
-      std::string key = Str(a).substr(8);
-      MDB_val k = Val(key);
-      mdb_del(txn, entries_, &k, nullptr);
-      if (mdb_cursor_del(cursor, 0) != 0) break;
-      ++evicted;
-      rc = mdb_cursor_get(cursor, &a, &v, MDB_GET_CURRENT);
-      if (rc != 0) rc = mdb_cursor_get(cursor, &a, &v, MDB_NEXT);
-    }
-    mdb_cursor_close(cursor);
+  for (const std::string& key : victims) {
+    MDB_val k = Val(key);
+    if (mdb_del(txn, entries_, &k, nullptr) == 0) ++evicted;
   }
   if (mdb_txn_commit(txn) != 0) return 0;
   stats_.evicted += evicted;
   return evicted;
+}
+
+std::vector<EvictionCandidate> LmdbCache::SweepWindow(MDB_txn* txn, size_t size) {
+  std::vector<EvictionCandidate> window;
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(txn, entries_, &cursor) != 0) return window;
+  MDB_val k = Val(sweep_from_), v;
+  // LMDB refuses an empty key: an empty sweep position (the start, or after the last key) means
+  // the first entry; so does a position past the last key.
+  bool mid_way = !sweep_from_.empty();
+  int rc = mdb_cursor_get(cursor, &k, &v, mid_way ? MDB_SET_RANGE : MDB_FIRST);
+  if (rc == MDB_NOTFOUND && mid_way) {
+    mid_way = false;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST);
+  }
+  std::string first;    // Where this window began...
+  bool wrapped = false;  // ...and whether it went round past the last key: then it stops there.
+  while (rc == 0 && window.size() < size) {
+    std::string key = Str(k);
+    if (wrapped && key >= first) break;
+    if (window.empty()) first = key;
+    auto header = DecodeEntryHeader(Span(v));
+    // A damaged header counts as expired at 0: it goes before anything that could be served.
+    window.push_back({std::move(key), header ? header->stored + header->ttl : 0});
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+    if (rc == MDB_NOTFOUND && mid_way && !wrapped) {
+      wrapped = true;
+      rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST);
+    }
+  }
+  // The next sweep starts after the last entry looked at (or from the start, past the end).
+  sweep_from_ = rc == 0 ? Str(k) : std::string();
+  mdb_cursor_close(cursor);
+  return window;
+}
+
+std::vector<std::string> ChooseVictims(std::vector<EvictionCandidate> window, size_t count) {
+  count = std::min(count, window.size());
+  size_t best = 0;  // Where the run of `count` with the smallest sum of expiries starts.
+  if (count > 0) {
+    uint64_t sum = 0, best_sum = 0;  // Expiries are below 2^34: a run of 2^20 cannot overflow.
+    for (size_t i = 0; i < window.size(); ++i) {
+      sum += window[i].expires;
+      if (i >= count) sum -= window[i - count].expires;
+      if (i + 1 < count) continue;
+      if (i + 1 == count || sum < best_sum) {
+        best_sum = sum;
+        best = i + 1 - count;
+      }
+    }
+  }
+  std::vector<std::string> victims;
+  victims.reserve(count);
+  for (size_t i = best; i < best + count; ++i) victims.push_back(std::move(window[i].key));
+  std::sort(victims.begin(), victims.end());  // A run that went round the last key is two runs.
+  return victims;
 }
 
 // --- Flushing ------------------------------------------------------------------------------
@@ -344,11 +399,6 @@ size_t LmdbCache::DeletePrefix(const std::string& prefix,
     while (rc == 0 && Str(k).starts_with(prefix)) {
       std::string key = Str(k);
       if (!keep(key, Span(v))) {
-        if (auto header = DecodeEntryHeader(Span(v))) {
-          std::string age = AgeKey(header->stored, key);
-          MDB_val a = Val(age);
-          mdb_del(txn, ages_, &a, nullptr);
-        }
         if (mdb_cursor_del(cursor, 0) != 0) break;
         ++removed;
         rc = mdb_cursor_get(cursor, &k, &v, MDB_GET_CURRENT);
@@ -402,7 +452,6 @@ size_t LmdbCache::FlushAll() {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
   mdb_drop(txn, entries_, 0);
-  mdb_drop(txn, ages_, 0);
   size_t result = mdb_txn_commit(txn) == 0 ? before : 0;
   generation_.fetch_add(1, std::memory_order_acq_rel);  // After the commit (generation()).
   return result;
@@ -449,7 +498,7 @@ uint64_t LmdbCache::UsedBytes() {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
   uint64_t pages = 0, page_size = 4096;
-  for (MDB_dbi dbi : {entries_, ages_}) {
+  for (MDB_dbi dbi : {entries_}) {
     MDB_stat stat;
     if (mdb_stat(txn, dbi, &stat) == 0) {
       pages += stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;

@@ -6,15 +6,20 @@
 // - Writes: one write transaction per WriteBatch (a worker's loop turn of resolved queries:
 //   LmdbAnswerStore::DeferWrites). Lower-ranked data never replaces higher-ranked data that
 //   is still alive (RFC 2181 section 5.4.1).
-// - Bounded: the map size is the configured maximum. A background thread evicts the oldest
-//   entries when live pages pass 75% of the map, down to 60%; a write that still meets
-//   MDB_MAP_FULL evicts a batch itself and retries once, and is dropped (counted) if it still
-//   does not fit. Clients never see an error because the cache is full.
-// - Damage: every value carries a checksum; a value that fails it is never served and is
-//   deleted. A file LMDB cannot open, or one written by another format version, is moved aside
-//   (data.mdb.bad-<time>) and a new one created, with a log line saying why.
-// - Crash safety: LMDB's copy-on-write B-tree survives kill -9 at any moment (MDB_NOSYNC only
-//   risks the last transactions on an operating-system crash, which the damage rule covers).
+// - Bounded: the map size is the configured maximum. A background thread evicts when live pages
+//   pass 75% of the map, down to 60%; a writer that finds the map past 85% evicts itself first,
+//   and a write that still meets MDB_MAP_FULL evicts a batch and retries once, and is dropped
+//   (counted) if it still does not fit. Clients never see an error because the cache is full.
+// - Eviction sweeps the entries in key order, like a clock hand: each batch reads the next
+//   window of kSweepWindowPerVictim entries per victim after where the last one stopped, and
+//   deletes the run of consecutive entries in it that expires first (smallest sum of expiry
+//   times, so expired and damaged entries pull the run to them; ChooseVictims). A run, because
+//   LMDB frees a page only when it empties or merges below a quarter full, and eviction stops
+//   on live pages. No index is kept, so a write is one B-tree insert, not two (format 1 kept an
+//   age index, whose insert cost as much as the entry's). The cost: the choice is the best run
+//   of a window, not the oldest entry of the cache. Measured, 60,000 random names with random
+//   TTLs through a 4 MiB map: 11,689 entries kept against 4,707 with the index; names written
+//   in key order (the lab's h0..h19999 through 1 MiB): 2,957 against 5,005.
 #pragma once
 
 #include <lmdb.h>
@@ -90,6 +95,22 @@ class CacheReader {
   MDB_cursor* cursor_ = nullptr;
 };
 
+// An entry the evictor looked at: its key and when it expires (stored + ttl; 0 when its header
+// is damaged).
+struct EvictionCandidate {
+  std::string key;
+  uint64_t expires = 0;
+};
+
+// The keys of the run of `count` consecutive entries of `window` (in sweep order) whose
+// expiries add up to the least (the first such run on a tie), in key order; all of `window`
+// when it is no longer than `count`. The eviction rule, a pure function (lmdb_cache_test.cc: its
+// truth table).
+std::vector<std::string> ChooseVictims(std::vector<EvictionCandidate> window, size_t count);
+
+// Entries looked at per entry evicted: each batch picks the best run of one in eight.
+inline constexpr size_t kSweepWindowPerVictim = 8;
+
 // Entries to write together, in one transaction.
 struct WriteBatch {
   std::vector<std::pair<std::string, CacheEntry>> puts;
@@ -143,11 +164,12 @@ class LmdbCache {
   // Stores raw octets at `key`, bypassing encoding and ranks: for tests that damage a value.
   void WriteRawForTest(const std::string& key, const std::vector<uint8_t>& value);
 
-  // Removes up to `count` of the oldest entries; returns how many went.
-  size_t EvictOldest(size_t count);
+  // Removes up to `count` entries, those that expire first in the sweep's next window (see
+  // the top of this file); returns how many went.
+  size_t Evict(size_t count);
   // Live pages as a share of the map (what eviction watches).
   double Usage();
-  // Those live pages in bytes (the entries and their age index; not LMDB's free list). Any
+  // Those live pages in bytes (the entries' B-tree; not LMDB's free list). Any
   // thread may ask (a short read transaction).
   uint64_t UsedBytes();
   size_t EntryCount();
@@ -159,10 +181,15 @@ class LmdbCache {
   LmdbCache(CacheOptions options, std::function<void(const std::string&)> log);
   Result<void, std::string> OpenEnvironment(bool retry_after_moving_aside);
   Result<void, std::string> CheckVersion();
-  // After MDB_MAP_FULL: evicts the oldest entries in ever smaller batches, flushing everything
+  // Drops format 1's age index and records format 2, in `txn` (committed or aborted here).
+  Result<void, std::string> UpgradeDroppingAgeIndex(MDB_txn* txn);
+  // The next `size` entries from sweep_from_, going round past the last key at most once
+  // (never looking at an entry twice); moves sweep_from_ past them. Inside a write transaction.
+  std::vector<EvictionCandidate> SweepWindow(MDB_txn* txn, size_t size);
+  // After MDB_MAP_FULL: evicts in ever smaller batches, flushing everything
   // only if not even 4 entries can be deleted; false when nothing could be freed.
   bool MakeRoomInFullMap();
-  // Evicts the oldest entries until live pages are at most `share` of the map.
+  // Evicts until live pages are at most `share` of the map.
   void EvictDownTo(double share);
   void MoveAside(const std::string& why);
   int WriteOnce(const WriteBatch& batch, uint64_t now);
@@ -175,7 +202,8 @@ class LmdbCache {
   CacheOptions options_;
   std::function<void(const std::string&)> log_;
   MDB_env* env_ = nullptr;
-  MDB_dbi entries_ = 0, ages_ = 0, meta_ = 0;
+  MDB_dbi entries_ = 0, meta_ = 0;
+  std::string sweep_from_;  // Where the next eviction window starts (empty: the first key).
   CacheStats stats_;
   std::mutex corrupt_mutex_;
   std::vector<std::string> corrupt_keys_;

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "cache/cache_key.h"
 
@@ -67,11 +69,13 @@ class LmdbCacheTest : public ::testing::Test {
 
   static void ExpectOldestEvictedNothingLost(LmdbCache& cache, const std::filesystem::path& dir) {
     CacheReader reader(cache);
-    // The newest entry is there; the oldest went; nothing was dropped for good, nor flushed wholesale.
+    // The newest entry is there (it expires last, so no window gives it up); the oldest went;
+    // nothing was dropped for good, nor flushed wholesale.
     EXPECT_TRUE(reader.Get(RRsetKey(N("host19999.big.example."), dns::RrType::TXT)).has_value());
     EXPECT_FALSE(reader.Get(RRsetKey(N("host0.big.example."), dns::RrType::TXT)).has_value());
     EXPECT_EQ(cache.stats().evicted.load() + cache.EntryCount(), cache.stats().writes.load());
     EXPECT_GT(cache.EntryCount(), 1000u);
+    fprintf(stderr, "DEBUG entries %zu used %lu evicted %lu\n", cache.EntryCount(), (unsigned long)cache.UsedBytes(), (unsigned long)cache.stats().evicted.load());
     EXPECT_EQ(cache.stats().dropped_writes.load(), 0u);
     EXPECT_LE(std::filesystem::file_size(dir / "data.mdb"), uint64_t{1} << 20);
   }
@@ -178,18 +182,96 @@ TEST_F(LmdbCacheTest, DamagedValueIsNeverServedAndIsRemoved) {
   EXPECT_EQ(cache->EntryCount(), 0u);
 }
 
-TEST_F(LmdbCacheTest, OldestEntriesAreEvictedFirst) {
+// Within a sweep window, the run that expires first goes first: here the window holds all 100
+// entries, and the 30 stored first are consecutive in key order.
+TEST_F(LmdbCacheTest, RunThatExpiresFirstIsEvictedFirst) {
   auto cache = Open();
+  auto owner = [](int i) { return "n" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".example."; };
   for (int i = 0; i < 100; ++i) {
-    std::string owner = "n" + std::to_string(i) + ".example.";
-    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth, kNow + i));
+    Put(*cache, RRsetKey(N(owner(i)), dns::RrType::A), AEntry(owner(i), 1, dns::Trust::kAnswerAuth, kNow + i));
   }
-  EXPECT_EQ(cache->EvictOldest(30), 30u);
+  EXPECT_EQ(cache->Evict(30), 30u);
   EXPECT_EQ(cache->EntryCount(), 70u);
   CacheReader reader(*cache);
-  EXPECT_FALSE(reader.Get(RRsetKey(N("n0.example."), dns::RrType::A)).has_value());
-  EXPECT_FALSE(reader.Get(RRsetKey(N("n29.example."), dns::RrType::A)).has_value());
-  EXPECT_TRUE(reader.Get(RRsetKey(N("n30.example."), dns::RrType::A)).has_value());
+  EXPECT_FALSE(reader.Get(RRsetKey(N(owner(0)), dns::RrType::A)).has_value());
+  EXPECT_FALSE(reader.Get(RRsetKey(N(owner(29)), dns::RrType::A)).has_value());
+  EXPECT_TRUE(reader.Get(RRsetKey(N(owner(30)), dns::RrType::A)).has_value());
+  EXPECT_EQ(cache->stats().evicted.load(), 30u);
+}
+
+// The sweep moves on like a clock hand: each batch looks at the next kSweepWindowPerVictim
+// entries per victim, and after the last key goes round to the first, never looking at one
+// entry twice in a window. Equal expiry, so each window gives up its first keys.
+TEST_F(LmdbCacheTest, EvictionSweepsOnAndGoesRound) {
+  ASSERT_EQ(kSweepWindowPerVictim, 8u);
+  auto cache = Open();
+  for (int i = 0; i < 20; ++i) {
+    std::string owner = "s" + std::to_string(i) + ".example.";
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), AEntry(owner, 1, dns::Trust::kAnswerAuth));
+  }
+  auto keys = [&cache] {
+    std::vector<std::string> out;
+    cache->ForEach([&out](std::string_view key, const CacheEntry&) {
+      out.emplace_back(key);
+      return true;
+    });
+    return out;
+  };
+  std::vector<std::string> k = keys();
+  ASSERT_EQ(k.size(), 20u);
+  auto gone = [&](std::vector<std::string> expected_gone) {
+    std::vector<std::string> left = keys(), expected;
+    for (const std::string& key : k) {
+      if (std::find(expected_gone.begin(), expected_gone.end(), key) == expected_gone.end()) expected.push_back(key);
+    }
+    return left == expected;
+  };
+  EXPECT_EQ(cache->Evict(1), 1u);  // Window k0..k7.
+  EXPECT_TRUE(gone({k[0]}));
+  EXPECT_EQ(cache->Evict(1), 1u);  // Window k8..k15.
+  EXPECT_TRUE(gone({k[0], k[8]}));
+  EXPECT_EQ(cache->Evict(1), 1u);  // Window k16..k19, then round to k1..k4.
+  EXPECT_TRUE(gone({k[0], k[8], k[16]}));
+  EXPECT_EQ(cache->Evict(3), 3u);  // A window of 24 from k5 holds all 17 left, each once.
+  EXPECT_TRUE(gone({k[0], k[8], k[16], k[5], k[6], k[7]}));
+  EXPECT_EQ(cache->Evict(100), 14u);  // More than there is: all go, none twice.
+  EXPECT_EQ(cache->EntryCount(), 0u);
+  EXPECT_EQ(cache->Evict(1), 0u);
+}
+
+// The eviction rule's truth table: the run of consecutive entries (in sweep order) whose
+// expiries add up to the least, the first on a tie; expired and damaged entries pull the run to
+// them; the victims come back in key order.
+TEST(ChooseVictimsTest, RunThatExpiresFirstGoesAndVictimsComeInKeyOrder) {
+  std::vector<EvictionCandidate> window = {
+      {"a", kNow + 600}, {"b", kNow - 10}, {"c", 0}, {"d", kNow + 60}, {"e", kNow + 60}, {"f", kNow + 3600}};
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(ChooseVictims(window, 0), Keys{});
+  EXPECT_EQ(ChooseVictims(window, 1), Keys{"c"});  // Damaged: expires at 0.
+  EXPECT_EQ(ChooseVictims(window, 2), (Keys{"b", "c"}));
+  EXPECT_EQ(ChooseVictims(window, 3), (Keys{"b", "c", "d"}));  // Not c, d, e: d and e live longer than b.
+  EXPECT_EQ(ChooseVictims(window, 5), (Keys{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(ChooseVictims(window, 9), (Keys{"a", "b", "c", "d", "e", "f"}));
+  EXPECT_EQ(ChooseVictims({}, 4), Keys{});
+  EXPECT_EQ(ChooseVictims({{"x", 5}, {"y", 5}, {"z", 5}}, 2), (Keys{"x", "y"}));  // Tie: the first run.
+  // A window that went round the last key: the run is found in sweep order, returned sorted.
+  EXPECT_EQ(ChooseVictims({{"y", kNow + 9}, {"z", kNow + 1}, {"a", kNow}, {"b", kNow + 900}}, 2), (Keys{"a", "z"}));
+  EXPECT_EQ(ChooseVictims({{"y", kNow}, {"z", kNow + 9}, {"a", kNow}, {"b", kNow + 900}}, 2), (Keys{"y", "z"}));  // Tie.
+}
+
+TEST_F(LmdbCacheTest, ZzExperiment) {
+  auto cache = Open(4 << 20);
+  uint64_t x = 88172645463325252ull;
+  std::vector<uint8_t> rd(40, 7);
+  for (int i = 0; i < 60000; ++i) {
+    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+    std::string owner = "h" + std::to_string(x % 1000000) + ".z" + std::to_string(x % 97) + ".example.";
+    uint32_t ttl = 60 + static_cast<uint32_t>((x >> 20) % 3600);
+    CacheEntry e = AEntry(owner, 1, dns::Trust::kAnswerAuth, kNow + static_cast<uint64_t>(i / 10), ttl);
+    e.rrsets[0].rdatas = {rd};
+    Put(*cache, RRsetKey(N(owner), dns::RrType::A), e, kNow + static_cast<uint64_t>(i / 10));
+  }
+  fprintf(stderr, "DEBUG random entries %zu used %lu evicted %lu dropped %lu\n", cache->EntryCount(), (unsigned long)cache->UsedBytes(), (unsigned long)cache->stats().evicted.load(), (unsigned long)cache->stats().dropped_writes.load());
 }
 
 TEST_F(LmdbCacheTest, FullMapEvictsInsteadOfFailing) {
@@ -314,6 +396,57 @@ TEST_F(LmdbCacheTest, DamagedFileIsMovedAsideAndReplaced) {
   EXPECT_NE(log_[0].find("moved aside"), std::string::npos);
   Put(*cache, RRsetKey(N("www.example."), dns::RrType::A), AEntry("www.example.", 1, dns::Trust::kAnswerAuth));
   EXPECT_EQ(cache->EntryCount(), 1u);
+}
+
+// Format 1 kept an age index beside the entries: such a file is upgraded in place (entries
+// kept, the index and its pages dropped), not moved aside.
+TEST_F(LmdbCacheTest, FormatWithAgeIndexIsUpgradedKeepingEntries) {
+  std::string key = RRsetKey(N("www.example."), dns::RrType::A);
+  {
+    auto cache = Open();
+    Put(*cache, key, AEntry("www.example.", 7, dns::Trust::kAnswerAuth));
+  }
+  auto raw = [this](const std::function<void(MDB_txn*)>& work) {
+    MDB_env* env = nullptr;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0640), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    work(txn);
+    EXPECT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  };
+  raw([](MDB_txn* txn) {  // As format 1 left it: its format key and an age index.
+    MDB_dbi meta, ages;
+    mdb_dbi_open(txn, "meta", 0, &meta);
+    ASSERT_EQ(mdb_dbi_open(txn, "ages", MDB_CREATE, &ages), 0);
+    std::string format_key = "format", format = "redoubt-cache-1", age = "12345678key";
+    MDB_val k{format_key.size(), format_key.data()}, v{format.size(), format.data()};
+    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
+    MDB_val a{age.size(), age.data()}, empty{0, nullptr};
+    ASSERT_EQ(mdb_put(txn, ages, &a, &empty, 0), 0);
+  });
+  {
+    auto cache = Open();
+    ASSERT_NE(cache, nullptr);
+    ASSERT_EQ(log_.size(), 1u);
+    EXPECT_NE(log_[0].find("upgraded from redoubt-cache-1"), std::string::npos) << log_[0];
+    CacheReader reader(*cache);
+    EXPECT_EQ(LastOctet(reader.Get(key)), 7);
+  }
+  raw([](MDB_txn* txn) {
+    MDB_dbi meta, ages;
+    EXPECT_EQ(mdb_dbi_open(txn, "ages", 0, &ages), MDB_NOTFOUND);
+    mdb_dbi_open(txn, "meta", 0, &meta);
+    std::string format_key = "format";
+    MDB_val k{format_key.size(), format_key.data()}, v;
+    ASSERT_EQ(mdb_get(txn, meta, &k, &v), 0);
+    EXPECT_EQ(std::string(static_cast<const char*>(v.mv_data), v.mv_size), "redoubt-cache-2");
+  });
+  log_.clear();
+  auto again = Open();  // Upgraded once: the next start says nothing.
+  EXPECT_TRUE(log_.empty());
 }
 
 TEST_F(LmdbCacheTest, OtherFormatIsMovedAside) {

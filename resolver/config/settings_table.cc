@@ -143,8 +143,8 @@ std::vector<SettingDefinition> CacheSettings() {
        Text(&Config::cache_directory)},
       {"cache.max-size", SettingType::kSize, "`512M`",
        1, kMaxCacheSize, {}, kRestart, "",
-       "the LMDB map size: the cache never grows past it; the oldest entries are evicted from "
-         "75% full down to 60% (`data.mdb` is a sparse file of this size)",
+       "the LMDB map size: the cache never grows past it; from 75% full down to 60% the runs of "
+         "entries that expire first are evicted (a sweep in key order; `data.mdb` is a sparse file of this size)",
        Num<&Config::cache_max_size>()},
       {"cache.packet-cache-size", SettingType::kSize, "`4M`",
        0, 1ull << 30, {}, kLive, "",
