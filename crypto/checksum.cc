@@ -60,9 +60,10 @@ Status SealChecksumOption(std::span<uint8_t> message, uint16_t option_code) {
   return SealChecksum(message, (*found)->digest_offset, (*found)->algorithm);
 }
 
-ChecksumVerdict CheckReply(std::span<const uint8_t> message, uint16_t option_code,
-                           const dns::ChecksumNonce& expected_nonce) {
-  auto found = dns::FindChecksumOption(message, option_code);
+namespace {
+
+ChecksumVerdict Judge(const Result<std::optional<dns::ChecksumLocation>>& found,
+                      std::span<const uint8_t> message, const dns::ChecksumNonce& expected_nonce) {
   if (!found) return ChecksumVerdict::kMalformed;
   if (!*found || (*found)->count > 1) return ChecksumVerdict::kAbsent;
   const auto& loc = **found;
@@ -72,6 +73,18 @@ ChecksumVerdict CheckReply(std::span<const uint8_t> message, uint16_t option_cod
   }
   Status ok = VerifyChecksumDigest(message, loc.digest_offset, loc.digest_length, loc.algorithm);
   return ok ? ChecksumVerdict::kVerified : ChecksumVerdict::kDigestMismatch;
+}
+
+}  // namespace
+
+ChecksumVerdict CheckReply(std::span<const uint8_t> message, uint16_t option_code,
+                           const dns::ChecksumNonce& expected_nonce) {
+  return Judge(dns::FindChecksumOption(message, option_code), message, expected_nonce);
+}
+
+ChecksumVerdict CheckReply(const dns::MessageView& view, std::span<const uint8_t> message,
+                           uint16_t option_code, const dns::ChecksumNonce& expected_nonce) {
+  return Judge(dns::FindChecksumOption(view, option_code), message, expected_nonce);
 }
 
 }  // namespace redoubt::crypto

@@ -43,5 +43,9 @@ enum class ChecksumVerdict : uint8_t {
 };
 ChecksumVerdict CheckReply(std::span<const uint8_t> message, uint16_t option_code,
                            const dns::ChecksumNonce& expected_nonce);
+// The same, for a reply already parsed into `view` from `message` (the upstream's reply match
+// filter parses every reply once and judges its CHECKSUM from that parse).
+ChecksumVerdict CheckReply(const dns::MessageView& view, std::span<const uint8_t> message,
+                           uint16_t option_code, const dns::ChecksumNonce& expected_nonce);
 
 }  // namespace redoubt::crypto

@@ -7,6 +7,7 @@
 
 #include "net/dns/base_encoding.h"
 #include "net/dns/checksum_option.h"
+#include "net/dns/message_view.h"
 
 namespace redoubt::crypto {
 namespace {
@@ -74,6 +75,36 @@ TEST(ChecksumTest, VerdictsForNonceAlgorithmAndCount) {
   EXPECT_EQ(CheckReply(bad_digest, kCode, kNonce), ChecksumVerdict::kDigestMismatch);
   std::vector<uint8_t> garbage = {1, 2, 3};
   EXPECT_EQ(CheckReply(garbage, kCode, kNonce), ChecksumVerdict::kMalformed);
+}
+
+// The upstream judges a reply from the parse its match filter made (CheckReply over a view):
+// every verdict the same as from the bytes, and the digest still over the bytes themselves.
+TEST(ChecksumTest, VerdictFromAParsedViewIsTheVerdictFromTheBytes) {
+  auto msg = FromHex(kSha256Reply);
+  ASSERT_TRUE(SealChecksum(msg, msg.size() - 32, 2).has_value());
+  dns::ChecksumNonce other = kNonce;
+  other[0] ^= 1;
+  auto bad_digest = msg;
+  bad_digest.back() ^= 0x80;
+  auto unknown_alg = msg;
+  unknown_alg[msg.size() - 33] = 7;
+  struct Case {
+    std::vector<uint8_t> message;
+    uint16_t code;
+    dns::ChecksumNonce nonce;
+    ChecksumVerdict expected;
+  };
+  std::vector<Case> cases = {{msg, kCode, kNonce, ChecksumVerdict::kVerified},
+                             {msg, kCode, other, ChecksumVerdict::kNonceMismatch},
+                             {msg, 65434, kNonce, ChecksumVerdict::kAbsent},
+                             {bad_digest, kCode, kNonce, ChecksumVerdict::kDigestMismatch},
+                             {unknown_alg, kCode, kNonce, ChecksumVerdict::kAbsent}};
+  for (const Case& c : cases) {
+    auto view = dns::MessageView::Parse(c.message);
+    ASSERT_TRUE(view.has_value());
+    EXPECT_EQ(CheckReply(*view, c.message, c.code, c.nonce), c.expected);
+    EXPECT_EQ(CheckReply(c.message, c.code, c.nonce), c.expected);
+  }
 }
 
 TEST(ChecksumTest, RejectsBadLengthsAndOffsetsWithoutReadingOutside) {

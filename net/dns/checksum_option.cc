@@ -32,6 +32,10 @@ EdnsOption MakeChecksumReplyOption(uint16_t option_code, const ChecksumNonce& no
 Result<std::optional<ChecksumLocation>> FindChecksumOption(std::span<const uint8_t> message,
                                                            uint16_t option_code) {
   ASSIGN_OR_RETURN(MessageView view, MessageView::Parse(message));
+  return FindChecksumOption(view, option_code);
+}
+
+Result<std::optional<ChecksumLocation>> FindChecksumOption(const MessageView& view, uint16_t option_code) {
   const RecordView* opt = view.opt();
   if (!opt) return std::optional<ChecksumLocation>();
   // Walk the options in the raw RDATA so offsets are absolute; Parse() already checked that

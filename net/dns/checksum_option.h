@@ -19,6 +19,8 @@
 
 namespace redoubt::dns {
 
+class MessageView;  // net/dns/message_view.h
+
 inline constexpr size_t kChecksumNonceSize = 8;
 using ChecksumNonce = std::array<uint8_t, kChecksumNonceSize>;
 
@@ -49,5 +51,8 @@ struct ChecksumLocation {
 // is that of the first option; `count` tells how many there were.
 Result<std::optional<ChecksumLocation>> FindChecksumOption(std::span<const uint8_t> message,
                                                            uint16_t option_code);
+// The same, for a message already parsed into `view` (offsets within the buffer `view` was
+// parsed from): no second parse of a reply the caller has read.
+Result<std::optional<ChecksumLocation>> FindChecksumOption(const MessageView& view, uint16_t option_code);
 
 }  // namespace redoubt::dns

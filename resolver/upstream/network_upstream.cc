@@ -54,18 +54,33 @@ std::optional<IpAddress> PickSource(const std::vector<IpAddress>& interfaces,
   return std::nullopt;
 }
 
+// Where a UDP match filter leaves the CHECKSUM verdict of the reply it accepted, judged from
+// the parse it made to match it (one parse of the reply, not two). Lives in the asking
+// coroutine's frame, which outlives the exchange and so every call of the filter.
+struct ChecksumJudgement {
+  uint16_t option_code = 0;
+  dns::ChecksumNonce nonce{};
+  std::optional<crypto::ChecksumVerdict> verdict;  // Set when a reply was accepted.
+};
+
 // Accepts a message only if it parses and answers exactly the query sent; with
 // `case_mismatch` set, a reply differing only in letter case is accepted and reported there.
-io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
-  return [sent, case_mismatch](std::span<const uint8_t> bytes) {
+// With `checksum` set, the accepted reply's CHECKSUM is judged there (CheckReply).
+io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr,
+                            ChecksumJudgement* checksum = nullptr) {
+  return [sent, case_mismatch, checksum](std::span<const uint8_t> bytes) {
     auto view = dns::MessageView::Parse(bytes);
     if (!view) return false;
     dns::ReplyMatch match = dns::MatchReply(*view, sent);
+    bool accepted = match == dns::ReplyMatch::kMatch;
     if (match == dns::ReplyMatch::kCaseMismatch && case_mismatch) {
       *case_mismatch = true;
-      return true;
+      accepted = true;
     }
-    return match == dns::ReplyMatch::kMatch;
+    if (accepted && checksum != nullptr) {
+      checksum->verdict = crypto::CheckReply(*view, bytes, checksum->option_code, checksum->nonce);
+    }
+    return accepted;
   };
 }
 
@@ -161,9 +176,12 @@ void Count(ChecksumOutcome outcome, uint16_t fragment_size, bool to_validate, Up
 }  // namespace
 
 ChecksumOutcome NetworkUpstream::JudgeUdp(const Endpoint& server, const Sent& sent,
-                                          const io::ExchangeResult& udp, bool accept_unverified_fragments) {
-  auto verdict = sent.nonce ? crypto::CheckReply(udp.reply, options_.checksum_option_code, *sent.nonce)
-                            : crypto::ChecksumVerdict::kAbsent;
+                                          const io::ExchangeResult& udp, bool accept_unverified_fragments,
+                                          std::optional<crypto::ChecksumVerdict> judged) {
+  crypto::ChecksumVerdict verdict = crypto::ChecksumVerdict::kAbsent;
+  if (sent.nonce) {
+    verdict = judged ? *judged : crypto::CheckReply(udp.reply, options_.checksum_option_code, *sent.nonce);
+  }
   bool capable = sent.nonce && checksum_capable_->Contains(server.address);
   ChecksumOutcome outcome = JudgeUdpReply(verdict, udp.fragment_size, capable);
   bool to_validate = accept_unverified_fragments && outcome == ChecksumOutcome::kFragmentedUnverified;
@@ -198,14 +216,19 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
 }
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
-                                                  uint32_t timeout_ms, std::stop_token stop) {
+                                                  uint32_t timeout_ms, std::stop_token stop,
+                                                  std::optional<crypto::ChecksumVerdict>* verdict) {
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   udp.poller = &udp_poller_;
-  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match) : MatchFilter(sent.match);
+  ChecksumJudgement checksum{options_.checksum_option_code, sent.nonce.value_or(dns::ChecksumNonce{}), {}};
+  bool judge = verdict != nullptr && sent.nonce && !sent.tsig;
+  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match)
+                                     : MatchFilter(sent.match, nullptr, judge ? &checksum : nullptr);
   MonoTime started = std::chrono::steady_clock::now();
   io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
   ObserveRtt(stats_->rtt, started, result);
+  if (judge && result.status == io::ExchangeStatus::kReply) *verdict = checksum.verdict;
   co_return result;
 }
 
@@ -287,7 +310,8 @@ Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question que
                         std::move(checksum));
   if (!wire) co_return UpstreamReply{};
   sent.wire = std::move(*wire);
-  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop);
+  std::optional<crypto::ChecksumVerdict> verdict;  // Judged by the match filter, from its parse.
+  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop, &verdict);
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
     Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt, sent.source};
@@ -299,13 +323,14 @@ Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question que
         if (no_edns_.insert(server.address).second) ++stats_->edns_fallbacks;
         sent = std::move(plain);
         udp = std::move(retry);
+        verdict.reset();  // The plain query carries no CHECKSUM.
       }
     }
   }
   bool rejected = udp.status == io::ExchangeStatus::kRejected;
   if (rejected) ++stats_->mismatched;
   ChecksumOutcome outcome = udp.status == io::ExchangeStatus::kReply
-                                ? JudgeUdp(server, sent, udp, options.accept_unverified_fragments)
+                                ? JudgeUdp(server, sent, udp, options.accept_unverified_fragments, verdict)
                                 : ChecksumOutcome::kNotOffered;
   bool to_validate = options.accept_unverified_fragments && outcome == ChecksumOutcome::kFragmentedUnverified;
   bool dropped = udp.status == io::ExchangeStatus::kReply && !Accepted(outcome) && !to_validate;

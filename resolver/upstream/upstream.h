@@ -133,8 +133,11 @@ class NetworkUpstream final : public Upstream {
   // RFC 8145 section 5.3: `signal` (a key tag query) to `server`, one UDP try of at most
   // kKeyTagSignalTimeoutMs; the reply, or its absence, changes nothing.
   Task<UpstreamReply> SendKeyTagSignal(Endpoint server, dns::Question signal, AskOptions options);
+  // With `verdict`, the accepted reply's CHECKSUM verdict is left there, judged from the parse
+  // that matched it (plain queries with a nonce only; otherwise it stays empty).
   Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms,
-                                   std::stop_token stop);
+                                   std::stop_token stop,
+                                   std::optional<crypto::ChecksumVerdict>* verdict = nullptr);
   Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
                               std::stop_token stop);
   // What the signed UDP exchange's filter found: the accepted reply's verification, or why
@@ -179,8 +182,11 @@ class NetworkUpstream final : public Upstream {
   NetworkUpstreamOptions options_;
   // Judges a UDP reply's CHECKSUM and fragmentation (counted; the kind of reply the caller
   // takes under `accept_unverified_fragments` is counted as given out, not dropped).
+  // `judged`: the verdict OverUdp's filter already reached for this reply; without it the
+  // reply is parsed again (CheckReply).
   ChecksumOutcome JudgeUdp(const Endpoint& server, const Sent& sent, const io::ExchangeResult& udp,
-                           bool accept_unverified_fragments);
+                           bool accept_unverified_fragments,
+                           std::optional<crypto::ChecksumVerdict> judged = std::nullopt);
   void NoteTcpReply(const Endpoint& server, const Sent& sent, const UpstreamReply& reply);
 
   std::set<IpAddress> no_case_, no_edns_;
