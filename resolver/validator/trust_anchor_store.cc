@@ -9,6 +9,50 @@
 
 namespace redoubt::resolver {
 
+namespace {
+
+// True when `name` is `zone` or below it (RFC 4034 section 6.1: labels compared without case),
+// without building a Name for each ancestor.
+bool AtOrBelow(const dns::Name& name, const dns::Name& zone) {
+  std::span<const uint8_t> n = name.wire(), z = zone.wire();
+  if (z.size() > n.size() || zone.LabelCount() > name.LabelCount()) return false;
+  size_t start = n.size() - z.size(), pos = 0;
+  while (pos < start) pos += 1u + n[pos];
+  if (pos != start) return false;  // The tail does not begin at a label.
+  for (size_t i = 0; i < z.size(); ++i) {
+    if (dns::AsciiLower(n[start + i]) != dns::AsciiLower(z[i])) return false;
+  }
+  return true;
+}
+
+// The deepest of `zones` (deepest first) that `name` is at or below; `name` and its ancestors
+// looked up one by one in `map` when there are too many zones to try each.
+template <class Map>
+const typename Map::mapped_type* ClosestIn(const Map& map, const std::vector<dns::Name>& zones,
+                                           const dns::Name& name) {
+  if (zones.size() <= TrustAnchorStore::kScanAtMost) {
+    for (const dns::Name& zone : zones) {
+      if (AtOrBelow(name, zone)) return &map.find(zone)->second;
+    }
+    return nullptr;
+  }
+  for (dns::Name n = name;; n = n.Parent()) {
+    if (auto it = map.find(n); it != map.end()) return &it->second;
+    if (n.IsRoot()) return nullptr;
+  }
+}
+
+template <class Map>
+std::vector<dns::Name> DeepestFirst(const Map& map) {
+  std::vector<dns::Name> zones;
+  for (const auto& entry : map) zones.push_back(entry.first);
+  std::sort(zones.begin(), zones.end(),
+            [](const dns::Name& a, const dns::Name& b) { return a.LabelCount() > b.LabelCount(); });
+  return zones;
+}
+
+}  // namespace
+
 TrustAnchorStore::TrustAnchorStore(const std::vector<dns::Record>& anchors,
                                    std::vector<dns::Name> negative)
     : negative_(std::move(negative)) {
@@ -28,6 +72,8 @@ TrustAnchorStore::TrustAnchorStore(const std::vector<dns::Record>& anchors,
   std::erase_if(anchors_, [](const auto& entry) {
     return entry.second.ds.empty() && entry.second.dnskey_rdatas.empty();
   });
+  anchor_zones_ = DeepestFirst(anchors_);
+  legacy_zones_ = DeepestFirst(legacy_);
 }
 
 const TrustAnchor* TrustAnchorStore::At(const dns::Name& zone) const {
@@ -35,18 +81,13 @@ const TrustAnchor* TrustAnchorStore::At(const dns::Name& zone) const {
   return it == anchors_.end() ? nullptr : &it->second;
 }
 
+
 const TrustAnchor* TrustAnchorStore::Closest(const dns::Name& name) const {
-  for (dns::Name n = name;; n = n.Parent()) {
-    if (const TrustAnchor* anchor = At(n)) return anchor;
-    if (n.IsRoot()) return nullptr;
-  }
+  return ClosestIn(anchors_, anchor_zones_, name);
 }
 
 const LegacyAnchor* TrustAnchorStore::ClosestLegacy(const dns::Name& name) const {
-  for (dns::Name n = name;; n = n.Parent()) {
-    if (auto it = legacy_.find(n); it != legacy_.end()) return &it->second;
-    if (n.IsRoot()) return nullptr;
-  }
+  return ClosestIn(legacy_, legacy_zones_, name);
 }
 
 bool TrustAnchorStore::UnderNegativeAnchor(const dns::Name& name) const {

@@ -52,6 +52,10 @@ class TrustAnchorStore {
   // names (RFC 7646).
   TrustAnchorStore(const std::vector<dns::Record>& anchors, std::vector<dns::Name> negative);
 
+  // Up to this many anchors, Closest tries each zone (deepest first) rather than looking up
+  // `name` and each of its ancestors in turn.
+  static constexpr size_t kScanAtMost = 8;
+
   // The anchor whose zone is `name` or its closest ancestor; null when none covers it (the name
   // can only be insecure: RFC 4035 section 4.3 "no trust anchor").
   const TrustAnchor* Closest(const dns::Name& name) const;
@@ -80,6 +84,7 @@ class TrustAnchorStore {
  private:
   std::unordered_map<dns::Name, TrustAnchor, dns::NameHash> anchors_;
   std::unordered_map<dns::Name, LegacyAnchor, dns::NameHash> legacy_;
+  std::vector<dns::Name> anchor_zones_, legacy_zones_;  // The maps' zones, deepest first.
   std::vector<dns::Name> negative_;
   const RuntimeNegativeAnchors* runtime_negative_ = nullptr;
 };
