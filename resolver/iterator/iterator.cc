@@ -256,27 +256,32 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
     }
     cache_.Rtt(address).Update(reply.rtt_ms);
     tries[address] = options_.tries_per_server;  // Answered: whatever it said, not again.
-    auto view = dns::MessageView::Parse(reply.wire);
-    if (!view) continue;
-    auto classified = ClassifyReply(*view, question, cut.zone);
-    if (!classified || classified->kind == ReplyKind::kLame ||
-        classified->kind == ReplyKind::kServerError) {
-      if (classified && classified->kind == ReplyKind::kLame) cache_.MarkLame(cut.zone, address);
-      continue;
-    }
-    if (reply.unverified_fragments && !EndsTheName(classified->kind)) {
+    ReplyUse use = TakeReply(reply, question, cut.zone, address, attempt);
+    if (use == ReplyUse::kTaken) co_return attempt;
+    if (use == ReplyUse::kAskStrictly) {
       strict = true;
       tries[address] = 0;  // Ask it again, strictly (the upstream then insists on TCP).
-      continue;
     }
-    attempt.ok = true;
-    attempt.server = address;
-    attempt.unverified_fragments = reply.unverified_fragments;
-    attempt.reply = std::move(*classified);
-    attempt.wire = std::move(reply.wire);
-    co_return attempt;
   }
   co_return attempt;
+}
+
+Iterator::ReplyUse Iterator::TakeReply(UpstreamReply& reply, const dns::Question& question,
+                                       const dns::Name& zone, const IpAddress& address, Attempt& attempt) {
+  auto view = dns::MessageView::Parse(reply.wire);
+  if (!view) return ReplyUse::kSkip;
+  auto classified = ClassifyReply(*view, question, zone);
+  if (!classified || classified->kind == ReplyKind::kLame || classified->kind == ReplyKind::kServerError) {
+    if (classified && classified->kind == ReplyKind::kLame) cache_.MarkLame(zone, address);
+    return ReplyUse::kSkip;
+  }
+  if (reply.unverified_fragments && !EndsTheName(classified->kind)) return ReplyUse::kAskStrictly;
+  attempt.ok = true;
+  attempt.server = address;
+  attempt.unverified_fragments = reply.unverified_fragments;
+  attempt.reply = std::move(*classified);
+  attempt.wire = std::move(reply.wire);
+  return ReplyUse::kTaken;
 }
 
 Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, RequestContext& context) {
