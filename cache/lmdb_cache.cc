@@ -498,12 +498,10 @@ uint64_t LmdbCache::UsedBytes() {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
   uint64_t pages = 0, page_size = 4096;
-  for (MDB_dbi dbi : {entries_}) {
-    MDB_stat stat;
-    if (mdb_stat(txn, dbi, &stat) == 0) {
-      pages += stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
-      page_size = stat.ms_psize;
-    }
+  MDB_stat stat;
+  if (mdb_stat(txn, entries_, &stat) == 0) {
+    pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+    page_size = stat.ms_psize;
   }
   mdb_txn_abort(txn);
   return pages * page_size;
