@@ -269,9 +269,13 @@ void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
   if (batch.puts.empty()) return;
   if (Usage() > options_.evict_inline_above) EvictDownTo(options_.evict_above);
   int rc = WriteOnce(batch, now);
-  if (rc == MDB_MAP_FULL) {
+  // LMDB reuses a freed page only once no reader can still see it, so while a reader stays on an
+  // older snapshot (another worker's lookup, the evictor's usage check) the pages an eviction
+  // freed may not serve the retry: a few rounds, not one.
+  for (int round = 0; rc == MDB_MAP_FULL && round < kFullMapRounds; ++round) {
     ++stats_.map_full;
-    if (MakeRoomInFullMap()) rc = WriteOnce(batch, now);
+    if (!MakeRoomInFullMap()) break;
+    rc = WriteOnce(batch, now);
   }
   if (rc != 0) ++stats_.dropped_writes;
   if ((stats_.writes.load() & 63) == 0) evictor_wake_.notify_one();

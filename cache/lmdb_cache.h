@@ -8,8 +8,8 @@
 //   is still alive (RFC 2181 section 5.4.1).
 // - Bounded: the map size is the configured maximum. A background thread evicts when live pages
 //   pass 75% of the map, down to 60%; a writer that finds the map past 85% evicts itself first,
-//   and a write that still meets MDB_MAP_FULL evicts a batch and retries once, and is dropped
-//   (counted) if it still does not fit. Clients never see an error because the cache is full.
+//   and a write that still meets MDB_MAP_FULL evicts a batch and retries, up to kFullMapRounds
+//   times, and is dropped (counted) if it still does not fit. Clients never see an error because the cache is full.
 // - Eviction sweeps the entries in key order, like a clock hand: each batch reads the next
 //   window of kSweepWindowPerVictim entries per victim after where the last one stopped, and
 //   deletes the run of consecutive entries in it that expires first (smallest sum of expiry
@@ -110,6 +110,10 @@ std::vector<std::string> ChooseVictims(std::vector<EvictionCandidate> window, si
 
 // Entries looked at per entry evicted: each batch picks the best run of one in eight.
 inline constexpr size_t kSweepWindowPerVictim = 8;
+
+// Rounds of "evict, then write again" a write batch that meets MDB_MAP_FULL gets before it is
+// dropped (each round: MakeRoomInFullMap, which may itself try three batch sizes).
+inline constexpr int kFullMapRounds = 3;
 
 // Entries to write together, in one transaction.
 struct WriteBatch {

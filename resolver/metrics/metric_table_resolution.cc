@@ -62,7 +62,7 @@ std::vector<MetricDefinition> CacheMetrics() {
        "Cache entries evicted to make room (the run that expires first in each sweep window).", "",
        {{"", nullptr, CacheCounter<&C::evicted>}}},
       {"redoubt_cache_full_total", MetricKind::kCounter,
-       "Cache writes that found the LMDB map full and evicted inline.", "",
+       "Times a cache write found the LMDB map full and evicted inline (up to 3 rounds per write).", "",
        {{"", nullptr, CacheCounter<&C::map_full>}}},
       {"redoubt_cache_dropped_writes_total", MetricKind::kCounter,
        "Cache write batches dropped after eviction could not make room.", "",
