@@ -1,5 +1,7 @@
 #include "net/dns/message_view.h"
 
+#include <cstring>
+
 namespace redoubt::dns {
 namespace {
 uint32_t Off(size_t v) { return static_cast<uint32_t>(v); }
@@ -70,6 +72,33 @@ Result<MessageView> MessageView::Parse(std::span<const uint8_t> message) {
   }
   if (!reader.AtEnd()) return Fail(Errc::kTrailingData, Off(reader.offset()));
   return view;
+}
+
+bool MessageView::Rebase(std::span<const uint8_t> copy) noexcept {
+  if (copy.size() != buffer_.size()) return false;
+  if (copy.data() != buffer_.data() && std::memcmp(copy.data(), buffer_.data(), copy.size()) != 0) {
+    return false;
+  }
+  buffer_ = copy;
+  return true;
+}
+
+namespace {
+bool Reads(const MessageView& view, const std::vector<uint8_t>& bytes) {
+  return view.buffer().data() == bytes.data() && view.buffer().size() == bytes.size();
+}
+}  // namespace
+
+void CarriedView::Keep(MessageView view, const std::vector<uint8_t>& bytes) noexcept {
+  if (Reads(view, bytes)) {
+    view_.emplace(std::move(view));
+  } else {
+    view_.reset();
+  }
+}
+
+const MessageView* CarriedView::For(const std::vector<uint8_t>& bytes) const noexcept {
+  return view_ && Reads(*view_, bytes) ? &*view_ : nullptr;
 }
 
 WireReader MessageView::RdataReader(const RecordView& record) const {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -57,6 +58,10 @@ class MessageView {
   // The TSIG record (always the last record), or null.
   const RecordView* tsig() const noexcept { return tsig_ ? &records_.back() : nullptr; }
   std::span<const uint8_t> buffer() const noexcept { return buffer_; }
+  // Points the view at `copy`, the same message copied elsewhere (a receive buffer copied
+  // into the reply's own storage), so it need not be parsed again. Returns false, and changes
+  // nothing, unless `copy` holds exactly the octets parsed.
+  bool Rebase(std::span<const uint8_t> copy) noexcept;
 
   // The record's RDATA in uncompressed storage form.
   Result<std::vector<uint8_t>> UncompressedRdata(const RecordView& record) const;
@@ -76,6 +81,31 @@ class MessageView {
   size_t section_end_[3] = {0, 0, 0};
   int opt_ = -1;
   bool tsig_ = false;
+};
+
+// A MessageView travelling with the vector of octets it was parsed from (or Rebase()d onto), so
+// that code further on need not parse the message again. It hands the view out only for that
+// very vector: a copy of the vector lives elsewhere, so copying a CarriedView carries nothing.
+// Moving the vector keeps its storage, and the view with it. The vector must not be changed
+// in place while the view is kept.
+class CarriedView {
+ public:
+  CarriedView() = default;
+  CarriedView(const CarriedView&) noexcept {}
+  CarriedView& operator=(const CarriedView&) noexcept {
+    view_.reset();
+    return *this;
+  }
+  CarriedView(CarriedView&&) noexcept = default;
+  CarriedView& operator=(CarriedView&&) noexcept = default;
+
+  // Keeps `view`, which must read `bytes`; refused (nothing kept) when it reads other storage.
+  void Keep(MessageView view, const std::vector<uint8_t>& bytes) noexcept;
+  // The kept view, if it reads exactly `bytes`; null otherwise.
+  const MessageView* For(const std::vector<uint8_t>& bytes) const noexcept;
+
+ private:
+  std::optional<MessageView> view_;
 };
 
 }  // namespace redoubt::dns

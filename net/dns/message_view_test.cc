@@ -129,6 +129,55 @@ TEST(MessageViewTest, UncompressedRdataExpandsPointers) {
   EXPECT_EQ(*rdata, (Bytes{1, 'b', 1, 'a', 0}));
 }
 
+// A receive buffer is reused for the next datagram: a view handed on with the reply must read
+// the reply's own copy, and only a copy of exactly the parsed octets.
+TEST(MessageViewTest, RebaseReadsTheCopyAndRefusesOtherBytes) {
+  Bytes received = Concat({Header(1, 1, 0, 0), kQuestion, kAnswerA});
+  auto view = *MessageView::Parse(received);
+  Bytes copy = received;
+  ASSERT_TRUE(view.Rebase(copy));
+  EXPECT_EQ(view.buffer().data(), copy.data());
+  received[received.size() - 1] = 99;  // The receive buffer is overwritten.
+  EXPECT_EQ(*view.UncompressedRdata(view.records()[0]), (Bytes{192, 0, 2, 1}));
+
+  Bytes forged = copy;
+  forged.back() = 7;  // Same length, one octet changed: not the parsed message.
+  EXPECT_FALSE(view.Rebase(forged));
+  Bytes longer = copy;
+  longer.push_back(0);
+  EXPECT_FALSE(view.Rebase(longer));
+  EXPECT_FALSE(view.Rebase(std::span<const uint8_t>(copy).first(copy.size() - 1)));
+  EXPECT_EQ(view.buffer().data(), copy.data());  // Refusals change nothing.
+}
+
+// A parse handed on with a reply must never describe other octets than the ones it read.
+TEST(CarriedViewTest, HandsTheViewOutOnlyForTheVectorItReads) {
+  Bytes wire = Concat({Header(1, 1, 0, 0), kQuestion, kAnswerA});
+  CarriedView carried;
+  carried.Keep(*MessageView::Parse(wire), wire);
+  ASSERT_NE(carried.For(wire), nullptr);
+  EXPECT_EQ(carried.For(wire)->records().size(), 1u);
+
+  Bytes copy = wire;  // Same octets, other storage.
+  EXPECT_EQ(carried.For(copy), nullptr);
+  CarriedView copied = carried;
+  EXPECT_EQ(copied.For(wire), nullptr);  // A copy carries nothing.
+  CarriedView assigned;
+  assigned.Keep(*MessageView::Parse(copy), copy);
+  assigned = carried;
+  EXPECT_EQ(assigned.For(copy), nullptr);
+
+  Bytes moved = std::move(wire);  // Moving keeps the storage, so the view still reads it.
+  CarriedView moved_view = std::move(carried);
+  ASSERT_NE(moved_view.For(moved), nullptr);
+  EXPECT_EQ(moved_view.For(moved)->buffer().data(), moved.data());
+
+  CarriedView refused;
+  refused.Keep(*MessageView::Parse(copy), moved);  // A view of other storage is not kept.
+  EXPECT_EQ(refused.For(moved), nullptr);
+  EXPECT_EQ(refused.For(copy), nullptr);
+}
+
 TEST(MessageViewTest, RoundTripThroughBuilderKeepsRecords) {
   auto original = Concat({Header(1, 1, 0, 1), kQuestion, kAnswerA, kOpt});
   auto view = *MessageView::Parse(original);

@@ -268,8 +268,13 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
 
 Iterator::ReplyUse Iterator::TakeReply(UpstreamReply& reply, const dns::Question& question,
                                        const dns::Name& zone, const IpAddress& address, Attempt& attempt) {
-  auto view = dns::MessageView::Parse(reply.wire);
-  if (!view) return ReplyUse::kSkip;
+  std::optional<dns::MessageView> own_parse;
+  const dns::MessageView* view = reply.parsed.For(reply.wire);  // The upstream's parse.
+  if (view == nullptr) {
+    auto parsed = dns::MessageView::Parse(reply.wire);
+    if (!parsed) return ReplyUse::kSkip;
+    view = &own_parse.emplace(std::move(*parsed));
+  }
   auto classified = ClassifyReply(*view, question, zone);
   if (!classified || classified->kind == ReplyKind::kLame || classified->kind == ReplyKind::kServerError) {
     if (classified && classified->kind == ReplyKind::kLame) cache_.MarkLame(zone, address);

@@ -28,6 +28,10 @@ struct UpstreamReply {
   // unsigned, did not verify, or the server answered with a TSIG error), for the Extended DNS
   // Error text; empty otherwise. Such a reply is never given out.
   std::string tsig_failure = {};
+  // The upstream's own parse of `wire`, when it made one (a plain UDP reply, parsed to match it
+  // to the query): `parsed.For(wire)` spares the caller a second parse. Never set for a reply
+  // that is not given out.
+  dns::CarriedView parsed = {};
 };
 
 // A server reached with GSS-TSIG (RFC 3645): which forward zone's settings apply, and the host

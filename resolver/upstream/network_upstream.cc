@@ -54,21 +54,25 @@ std::optional<IpAddress> PickSource(const std::vector<IpAddress>& interfaces,
   return std::nullopt;
 }
 
-// Where a UDP match filter leaves the CHECKSUM verdict of the reply it accepted, judged from
-// the parse it made to match it (one parse of the reply, not two). Lives in the asking
-// coroutine's frame, which outlives the exchange and so every call of the filter.
-struct ChecksumJudgement {
+// Where a UDP match filter leaves what it learnt of the reply it accepted: its parse, and the
+// CHECKSUM verdict judged from that parse (one parse of the reply, not two). Lives in the
+// asking coroutine's frame, which outlives the exchange and so every call of the filter.
+struct MatchJudgement {
+  bool judge_checksum = false;
   uint16_t option_code = 0;
   dns::ChecksumNonce nonce{};
   std::optional<crypto::ChecksumVerdict> verdict;  // Set when a reply was accepted.
+  std::optional<dns::MessageView> view;            // The accepted reply's parse; reads the
+                                                   // receive buffer until rebased.
 };
 
 // Accepts a message only if it parses and answers exactly the query sent; with
 // `case_mismatch` set, a reply differing only in letter case is accepted and reported there.
-// With `checksum` set, the accepted reply's CHECKSUM is judged there (CheckReply).
+// With `judgement` set, the accepted reply's parse is kept there and, when asked for, its
+// CHECKSUM judged (CheckReply).
 io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr,
-                            ChecksumJudgement* checksum = nullptr) {
-  return [sent, case_mismatch, checksum](std::span<const uint8_t> bytes) {
+                            MatchJudgement* judgement = nullptr) {
+  return [sent, case_mismatch, judgement](std::span<const uint8_t> bytes) {
     auto view = dns::MessageView::Parse(bytes);
     if (!view) return false;
     dns::ReplyMatch match = dns::MatchReply(*view, sent);
@@ -77,8 +81,11 @@ io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mism
       *case_mismatch = true;
       accepted = true;
     }
-    if (accepted && checksum != nullptr) {
-      checksum->verdict = crypto::CheckReply(*view, bytes, checksum->option_code, checksum->nonce);
+    if (accepted && judgement != nullptr) {
+      if (judgement->judge_checksum) {
+        judgement->verdict = crypto::CheckReply(*view, bytes, judgement->option_code, judgement->nonce);
+      }
+      judgement->view = std::move(*view);
     }
     return accepted;
   };
@@ -217,18 +224,24 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
 
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop,
-                                                  std::optional<crypto::ChecksumVerdict>* verdict) {
+                                                  MatchedReply* matched) {
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   udp.poller = &udp_poller_;
-  ChecksumJudgement checksum{options_.checksum_option_code, sent.nonce.value_or(dns::ChecksumNonce{}), {}};
-  bool judge = verdict != nullptr && sent.nonce && !sent.tsig;
+  MatchJudgement judgement{matched != nullptr && sent.nonce && !sent.tsig, options_.checksum_option_code,
+                           sent.nonce.value_or(dns::ChecksumNonce{}), {}, {}};
   io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match)
-                                     : MatchFilter(sent.match, nullptr, judge ? &checksum : nullptr);
+                                     : MatchFilter(sent.match, nullptr, matched ? &judgement : nullptr);
   MonoTime started = std::chrono::steady_clock::now();
   io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
   ObserveRtt(stats_->rtt, started, result);
-  if (judge && result.status == io::ExchangeStatus::kReply) *verdict = checksum.verdict;
+  if (matched != nullptr && result.status == io::ExchangeStatus::kReply) {
+    matched->verdict = judgement.verdict;
+    // The filter parsed the datagram in the receive buffer; the result holds its copy.
+    if (judgement.view && judgement.view->Rebase(result.reply)) {
+      matched->view.Keep(std::move(*judgement.view), result.reply);
+    }
+  }
   co_return result;
 }
 
@@ -310,8 +323,8 @@ Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question que
                         std::move(checksum));
   if (!wire) co_return UpstreamReply{};
   sent.wire = std::move(*wire);
-  std::optional<crypto::ChecksumVerdict> verdict;  // Judged by the match filter, from its parse.
-  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop, &verdict);
+  MatchedReply matched;  // The match filter's parse and CHECKSUM verdict.
+  io::ExchangeResult udp = co_await OverUdp(server, sent, options.timeout_ms, options.stop, &matched);
   if (udp.status == io::ExchangeStatus::kReply && edns && FormErr(udp.reply)) {
     // RFC 6891 section 7: a server that does not know EDNS may answer FORMERR; ask plainly.
     Sent plain{{crypto::RandomU16(), sent.match.question}, {}, std::nullopt, sent.source};
@@ -323,14 +336,14 @@ Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question que
         if (no_edns_.insert(server.address).second) ++stats_->edns_fallbacks;
         sent = std::move(plain);
         udp = std::move(retry);
-        verdict.reset();  // The plain query carries no CHECKSUM.
+        matched = {};  // The plain query carries no CHECKSUM; its reply is parsed later.
       }
     }
   }
   bool rejected = udp.status == io::ExchangeStatus::kRejected;
   if (rejected) ++stats_->mismatched;
   ChecksumOutcome outcome = udp.status == io::ExchangeStatus::kReply
-                                ? JudgeUdp(server, sent, udp, options.accept_unverified_fragments, verdict)
+                                ? JudgeUdp(server, sent, udp, options.accept_unverified_fragments, matched.verdict)
                                 : ChecksumOutcome::kNotOffered;
   bool to_validate = options.accept_unverified_fragments && outcome == ChecksumOutcome::kFragmentedUnverified;
   bool dropped = udp.status == io::ExchangeStatus::kReply && !Accepted(outcome) && !to_validate;
@@ -339,6 +352,7 @@ Task<UpstreamReply> NetworkUpstream::AskPlain(Endpoint server, dns::Question que
   if (!rejected && !dropped && !truncated) {
     UpstreamReply reply = FromExchange(std::move(udp), false, stats_);
     reply.unverified_fragments = to_validate;
+    reply.parsed = std::move(matched.view);  // Moving the reply's octets kept their storage.
     co_return reply;
   }
   ++stats_->tcp_retries;

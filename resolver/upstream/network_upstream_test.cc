@@ -138,6 +138,34 @@ TEST_F(NetworkUpstreamTest, GoodServerAnswersOverUdpWithRandomCase) {
   EXPECT_EQ(stats_.tcp_queries, 0u);
 }
 
+// The match filter's parse of a UDP reply is handed on with it (the iterator does not parse it
+// again), and it describes exactly the reply's octets; a reply fetched over TCP, and one after
+// the EDNS fallback, carry none, and are parsed by their taker.
+TEST_F(NetworkUpstreamTest, UdpReplyCarriesTheParseThatMatchedIt) {
+  auto replies = AskServer(FakeServer::Mode::kGood, 1);
+  ASSERT_EQ(replies.size(), 1u);
+  const dns::MessageView* carried = replies[0].parsed.For(replies[0].wire);
+  ASSERT_NE(carried, nullptr);
+  auto fresh = dns::MessageView::Parse(replies[0].wire);
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(carried->header().id, fresh->header().id);
+  EXPECT_EQ(carried->questions(), fresh->questions());
+  ASSERT_EQ(carried->records().size(), fresh->records().size());
+  for (size_t i = 0; i < fresh->records().size(); ++i) {
+    EXPECT_EQ(carried->UncompressedRdata(carried->records()[i]).value(),
+              fresh->UncompressedRdata(fresh->records()[i]).value());
+  }
+  auto verified = AskServer(FakeServer::Mode::kGood, 1, FakeServer::Checksum::kGood);
+  EXPECT_EQ(stats_.checksum_verified, 1u);
+  EXPECT_NE(verified[0].parsed.For(verified[0].wire), nullptr);
+  auto over_tcp = AskServer(FakeServer::Mode::kTruncateUdp, 1);
+  EXPECT_TRUE(over_tcp[0].over_tcp);
+  EXPECT_EQ(over_tcp[0].parsed.For(over_tcp[0].wire), nullptr);
+  auto plain = AskServer(FakeServer::Mode::kFormErrOnEdns, 1);
+  EXPECT_EQ(plain[0].status, UpstreamReply::Status::kReply);
+  EXPECT_EQ(plain[0].parsed.For(plain[0].wire), nullptr);
+}
+
 // redoubt_upstream_rtt_seconds: one observation per exchange that got a reply the filter took,
 // over UDP (a TC reply too) and over TCP; none for a datagram refused as not ours.
 TEST_F(NetworkUpstreamTest, RoundTripsOfExchangesWithAReplyAreTimed) {

@@ -133,11 +133,16 @@ class NetworkUpstream final : public Upstream {
   // RFC 8145 section 5.3: `signal` (a key tag query) to `server`, one UDP try of at most
   // kKeyTagSignalTimeoutMs; the reply, or its absence, changes nothing.
   Task<UpstreamReply> SendKeyTagSignal(Endpoint server, dns::Question signal, AskOptions options);
-  // With `verdict`, the accepted reply's CHECKSUM verdict is left there, judged from the parse
-  // that matched it (plain queries with a nonce only; otherwise it stays empty).
+  // What OverUdp's match filter learnt from its one parse of the reply it accepted.
+  struct MatchedReply {
+    // The CHECKSUM verdict (plain queries with a nonce only; otherwise empty).
+    std::optional<crypto::ChecksumVerdict> verdict;
+    dns::CarriedView view;  // The parse, reading the exchange result's reply.
+  };
+  // With `matched`, what the filter learnt of the accepted reply is left there (unsigned
+  // queries only; otherwise it stays empty).
   Task<io::ExchangeResult> OverUdp(const Endpoint& server, const Sent& sent, uint32_t timeout_ms,
-                                   std::stop_token stop,
-                                   std::optional<crypto::ChecksumVerdict>* verdict = nullptr);
+                                   std::stop_token stop, MatchedReply* matched = nullptr);
   Task<UpstreamReply> OverTcp(Endpoint server, const Sent& sent, uint32_t timeout_ms,
                               std::stop_token stop);
   // What the signed UDP exchange's filter found: the accepted reply's verification, or why
