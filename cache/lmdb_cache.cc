@@ -163,6 +163,7 @@ Result<void, std::string> LmdbCache::OpenEnvironment(bool retry_after_moving_asi
   else if (txn != nullptr) mdb_txn_abort(txn);
   if (rc != 0) return fail(mdb_strerror(rc));
   if (auto version = CheckVersion(); !version) return fail(version.error());
+  ReadSize();
   return {};
 }
 
@@ -256,7 +257,7 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
     if (rc != 0) break;
     ++written;
   }
-  if (rc == 0) rc = mdb_txn_commit(txn);
+  if (rc == 0) rc = CommitWrite(txn);
   else mdb_txn_abort(txn);
   if (rc == 0) {
     stats_.writes += written;
@@ -287,6 +288,9 @@ bool LmdbCache::MakeRoomInFullMap() {
     if (Evict(batch) > 0) return true;
   }
   if (EntryCount() == 0) return false;
+  // Full with few live pages: the free ones wait for a reader to leave an older snapshot, and a
+  // flush could not help (it needs pages too). This write is dropped instead; later ones fit.
+  if (Usage() < options_.evict_below) return false;
   // Not even eviction fits: the one case where everything goes.
   log_("cache full and eviction impossible; flushing it");
   size_t flushed = FlushAll();
@@ -309,7 +313,7 @@ void LmdbCache::WriteRawForTest(const std::string& key, const std::vector<uint8_
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return;
   MDB_val k = Val(key), v = Val(value);
   if (mdb_put(txn, entries_, &k, &v, 0) == 0) {
-    mdb_txn_commit(txn);
+    CommitWrite(txn);
   } else {
     mdb_txn_abort(txn);
   }
@@ -327,7 +331,7 @@ size_t LmdbCache::Evict(size_t count) {
     MDB_val k = Val(key);
     if (mdb_del(txn, entries_, &k, nullptr) == 0) ++evicted;
   }
-  if (mdb_txn_commit(txn) != 0) return 0;
+  if (CommitWrite(txn) != 0) return 0;
   stats_.evicted += evicted;
   return evicted;
 }
@@ -412,7 +416,7 @@ size_t LmdbCache::DeletePrefix(const std::string& prefix,
     }
     mdb_cursor_close(cursor);
   }
-  size_t result = mdb_txn_commit(txn) == 0 ? removed : 0;
+  size_t result = CommitWrite(txn) == 0 ? removed : 0;
   generation_.fetch_add(1, std::memory_order_acq_rel);  // After the commit (generation()).
   return result;
 }
@@ -456,7 +460,7 @@ size_t LmdbCache::FlushAll() {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return 0;
   mdb_drop(txn, entries_, 0);
-  size_t result = mdb_txn_commit(txn) == 0 ? before : 0;
+  size_t result = CommitWrite(txn) == 0 ? before : 0;
   generation_.fetch_add(1, std::memory_order_acq_rel);  // After the commit (generation()).
   return result;
 }
@@ -489,29 +493,33 @@ bool LmdbCache::RecordTrustFingerprint(const std::string& fingerprint) {
 
 // --- Housekeeping --------------------------------------------------------------------------
 
-size_t LmdbCache::EntryCount() {
-  MDB_txn* txn = nullptr;
-  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
-  MDB_stat stat;
-  size_t count = mdb_stat(txn, entries_, &stat) == 0 ? stat.ms_entries : 0;
-  mdb_txn_abort(txn);
-  return count;
+int LmdbCache::CommitWrite(MDB_txn* txn) {
+  MDB_stat stat{};
+  if (mdb_stat(txn, entries_, &stat) == 0) Record(stat);  // Under the writer lock: in order.
+  int rc = mdb_txn_commit(txn);
+  if (rc != 0) ReadSize();  // The transaction's figures never happened.
+  return rc;
 }
 
-uint64_t LmdbCache::UsedBytes() {
-  MDB_txn* txn = nullptr;
-  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
-  uint64_t pages = 0, page_size = 4096;
-  MDB_stat stat;
-  if (mdb_stat(txn, entries_, &stat) == 0) {
-    pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
-    page_size = stat.ms_psize;
-  }
-  mdb_txn_abort(txn);
-  return pages * page_size;
+void LmdbCache::Record(const MDB_stat& stat) {
+  uint64_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+  used_bytes_.store(pages * stat.ms_psize, std::memory_order_relaxed);
+  entry_count_.store(stat.ms_entries, std::memory_order_relaxed);
 }
 
-double LmdbCache::Usage() {
+void LmdbCache::ReadSize() {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return;
+  MDB_stat stat{};
+  if (mdb_stat(txn, entries_, &stat) == 0) Record(stat);
+  mdb_txn_abort(txn);
+}
+
+size_t LmdbCache::EntryCount() const { return entry_count_.load(std::memory_order_relaxed); }
+
+uint64_t LmdbCache::UsedBytes() const { return used_bytes_.load(std::memory_order_relaxed); }
+
+double LmdbCache::Usage() const {
   return static_cast<double>(UsedBytes()) / static_cast<double>(options_.max_size);
 }
 

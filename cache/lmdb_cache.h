@@ -172,11 +172,12 @@ class LmdbCache {
   // the top of this file); returns how many went.
   size_t Evict(size_t count);
   // Live pages as a share of the map (what eviction watches).
-  double Usage();
-  // Those live pages in bytes (the entries' B-tree; not LMDB's free list). Any
-  // thread may ask (a short read transaction).
-  uint64_t UsedBytes();
-  size_t EntryCount();
+  double Usage() const;
+  // Those live pages in bytes (the entries' B-tree; not LMDB's free list), and the entries,
+  // as this process's last write transaction left them. Any thread may ask; no reader is
+  // opened, so asking never pins a snapshot whose freed pages a writer is waiting for.
+  uint64_t UsedBytes() const;
+  size_t EntryCount() const;
   const CacheStats& stats() const { return stats_; }
   const CacheOptions& options() const { return options_; }
 
@@ -197,6 +198,10 @@ class LmdbCache {
   void EvictDownTo(double share);
   void MoveAside(const std::string& why);
   int WriteOnce(const WriteBatch& batch, uint64_t now);
+  // Commits a write transaction, recording the entries' size from inside it (UsedBytes).
+  int CommitWrite(MDB_txn* txn);
+  void Record(const MDB_stat& stat);
+  void ReadSize();  // The same from a read transaction: at open, and after a failed commit.
   // Deletes the entries under `prefix` that `keep` (given the key and the value) rejects.
   size_t DeletePrefix(const std::string& prefix,
                       const std::function<bool(const std::string&, std::span<const uint8_t>)>& keep);
@@ -216,6 +221,7 @@ class LmdbCache {
   bool stopping_ = false;
   std::thread evictor_;
   std::atomic<uint64_t> generation_{0};  // generation(); bumped after each flush commits.
+  std::atomic<uint64_t> used_bytes_{0}, entry_count_{0};  // UsedBytes(), EntryCount().
 };
 
 }  // namespace redoubt::cache
