@@ -70,19 +70,32 @@ class LmdbCacheTest : public ::testing::Test {
     }
   }
 
-  static void ExpectOldestEvictedNothingLost(LmdbCache& cache, const std::filesystem::path& dir) {
+  // How many of host<from>..host<from+count-1> (FillPastTheMap's names) are still cached.
+  static int Surviving(LmdbCache& cache, int from, int count) {
     CacheReader reader(cache);
-    // The newest entry is there (it expires last, so no window gives it up); the oldest went;
-    // nothing was dropped for good, nor flushed wholesale.
-    EXPECT_TRUE(reader.Get(RRsetKey(N("host19999.big.example."), dns::RrType::TXT)).has_value());
-    EXPECT_FALSE(reader.Get(RRsetKey(N("host0.big.example."), dns::RrType::TXT)).has_value());
+    int kept = 0;
+    for (int i = from; i < from + count; ++i) {
+      std::string owner = "host" + std::to_string(i) + ".big.example.";
+      kept += reader.Get(RRsetKey(N(owner), dns::RrType::TXT)).has_value() ? 1 : 0;
+    }
+    return kept;
+  }
+
+  // Eviction took the entries that expire first, not the newest, and nothing was dropped for
+  // good nor flushed wholesale. Batches take runs of consecutive keys (ChooseVictims), so a
+  // new entry among old ones may go with them: the check is on the newest and oldest hundred.
+  void ExpectOldestEvictedNothingLost(LmdbCache& cache) {
+    EXPECT_GE(Surviving(cache, 19900, 100), 60);  // Measured 79-100 under load; 6 if chosen at random.
+    EXPECT_LE(Surviving(cache, 0, 100), 10);
     // The background evictor may be between its commit and its count: wait for it (bounded).
     auto accounted = [&cache] { return cache.stats().evicted.load() + cache.EntryCount() == cache.stats().writes.load(); };
     for (int i = 0; i < 200 && !accounted(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_EQ(cache.stats().evicted.load() + cache.EntryCount(), cache.stats().writes.load());
-    EXPECT_GT(cache.EntryCount(), 1000u);
+    // Background eviction stops at 60% of the map, about a thousand of these entries.
+    EXPECT_GT(cache.EntryCount(), 500u);
     EXPECT_EQ(cache.stats().dropped_writes.load(), 0u);
-    EXPECT_LE(std::filesystem::file_size(dir / "data.mdb"), uint64_t{1} << 20);
+    for (const std::string& line : log_) EXPECT_EQ(line.find("flushing"), std::string::npos) << line;
+    EXPECT_LE(std::filesystem::file_size(dir_ / "data.mdb"), uint64_t{1} << 20);
   }
 
   static uint8_t LastOctet(const std::optional<CacheEntry>& e) {
@@ -282,7 +295,7 @@ TEST_F(LmdbCacheTest, ZzExperiment) {
 TEST_F(LmdbCacheTest, FullMapEvictsInsteadOfFailing) {
   auto cache = Open(1 << 20);  // 1 MiB: far less than what is written.
   FillPastTheMap(*cache);
-  ExpectOldestEvictedNothingLost(*cache, dir_);
+  ExpectOldestEvictedNothingLost(*cache);
 }
 
 // A background evictor starved of CPU (a loaded machine) must not let the map fill to the point
@@ -290,7 +303,7 @@ TEST_F(LmdbCacheTest, FullMapEvictsInsteadOfFailing) {
 TEST_F(LmdbCacheTest, WritersEvictInlineWhenTheBackgroundEvictorLags) {
   auto cache = Open(1 << 20, /*background_eviction=*/false);
   FillPastTheMap(*cache);
-  ExpectOldestEvictedNothingLost(*cache, dir_);
+  ExpectOldestEvictedNothingLost(*cache);
   EXPECT_EQ(cache->stats().map_full.load(), 0u);
 }
 
