@@ -86,6 +86,9 @@ MinimisedOutcome OutcomeOf(ReplyKind kind) {
   return MinimisedOutcome::kExists;
 }
 
+// Why a zone's servers gave no usable answer (built only when that is so).
+std::string NoServerAnswered(const dns::Name& zone) { return "no server of " + zone.ToText() + " answered"; }
+
 }  // namespace
 
 Delegation DelegationFromReferral(const ClassifiedReply& referral) {
@@ -193,8 +196,7 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
 
 Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question question,
                                              RequestContext& context) {
-  Attempt attempt;
-  attempt.why = "no server of " + cut.zone.ToText() + " answered";
+  Attempt attempt;  // Its `why` is written only on the way out without an answer.
   // Tries per address: a server that timed out may be asked again (with its back-off), one
   // that answered badly or could not be reached is not.
   std::map<IpAddress, uint32_t> tries;
@@ -232,6 +234,7 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
       // Awaited into a named local: GCC 12 can miscompile co_await in an if condition.
       bool found = co_await LookUpOneServerAddress(cut, context);
       if (found) continue;
+      attempt.why = NoServerAnswered(cut.zone);
       co_return attempt;
     }
     IpAddress address = addresses[*pick];
@@ -263,6 +266,7 @@ Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question ques
       tries[address] = 0;  // Ask it again, strictly (the upstream then insists on TCP).
     }
   }
+  attempt.why = NoServerAnswered(cut.zone);
   co_return attempt;
 }
 

@@ -50,8 +50,8 @@ class Iterator final : public NameSource {
   Task<Attempt> AskServers(Delegation& cut, dns::Question question, RequestContext& context);
   // What AskServers does with a server's reply (TakeReply).
   enum class ReplyUse : uint8_t { kSkip, kAskStrictly, kTaken };
-  // Parses and classifies `reply` from `address` for `question` at `zone` (RFC 1034 section
-  // 5.3.3 step 4); a lame server is marked. kTaken fills `attempt` (the reply's bytes moved
+  // Classifies `reply` from `address` for `question` at `zone` (RFC 1034 section 5.3.3 step
+  // 4), from the upstream's parse when the reply carries one; a lame server is marked. kTaken fills `attempt` (the reply's bytes moved
   // there); kAskStrictly: an unverified reassembled reply that does not end the name. A plain
   // function, so the parse and the classification live on the stack, not in AskServers's frame.
   ReplyUse TakeReply(UpstreamReply& reply, const dns::Question& question, const dns::Name& zone,

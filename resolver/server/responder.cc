@@ -31,8 +31,8 @@ constexpr size_t kMaxTcpMessage = 65535;
 // What the query's CHECKSUM options ask of the reply (specs/checksum.md section 7): nothing,
 // an echo of the nonce, or FORMERR (several options, or one too short to hold a nonce).
 enum class ChecksumRequest : uint8_t { kNone, kEcho, kFormErr };
-ChecksumRequest ReadChecksum(std::span<const uint8_t> bytes, uint16_t code, ParsedQuery& query) {
-  auto found = dns::FindChecksumOption(bytes, code);
+ChecksumRequest ReadChecksum(const dns::MessageView& view, uint16_t code, ParsedQuery& query) {
+  auto found = dns::FindChecksumOption(view, code);
   if (!found) return ChecksumRequest::kFormErr;
   if (!*found) return ChecksumRequest::kNone;
   if ((*found)->count > 1) return ChecksumRequest::kFormErr;
@@ -229,7 +229,7 @@ Task<std::vector<uint8_t>> Responder::Answer(std::vector<uint8_t> bytes, io::Que
     co_return FormErr(bytes);
   }
   query.edns = *edns;
-  if (ReadChecksum(bytes, options_.checksum_option_code, query) == ChecksumRequest::kFormErr) {
+  if (ReadChecksum(*view, options_.checksum_option_code, query) == ChecksumRequest::kFormErr) {
     ++stats_->formerr;
     co_return FormErr(bytes);
   }

@@ -115,6 +115,7 @@ size_t DnssecValidator::Forget() {
 
 std::optional<Resolution> DnssecValidator::KnownFailure(const RequestContext& context) {
   if (!options_.enabled || context.client().checking_disabled) return std::nullopt;
+  if (bogus_.size() == 0) return std::nullopt;  // The common case: no key to build.
   std::string key = BogusKey(context.question());
   Remembered* found = bogus_.Find(key);
   if (found == nullptr) return std::nullopt;
