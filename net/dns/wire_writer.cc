@@ -8,30 +8,6 @@
 
 namespace redoubt::dns {
 
-Status WireWriter::Ensure(size_t n) const {
-  if (n > Available()) return Fail(Errc::kBufferFull, static_cast<uint32_t>(buf_.size()));
-  return {};
-}
-
-Status WireWriter::U8(uint8_t v) {
-  RETURN_IF_ERROR(Ensure(1));
-  buf_.push_back(v);
-  return {};
-}
-
-Status WireWriter::U16(uint16_t v) {
-  RETURN_IF_ERROR(Ensure(2));
-  buf_.push_back(static_cast<uint8_t>(v >> 8));
-  buf_.push_back(static_cast<uint8_t>(v));
-  return {};
-}
-
-Status WireWriter::U32(uint32_t v) {
-  RETURN_IF_ERROR(Ensure(4));
-  for (int shift = 24; shift >= 0; shift -= 8) buf_.push_back(static_cast<uint8_t>(v >> shift));
-  return {};
-}
-
 Status WireWriter::U48(uint64_t v) {
   RETURN_IF_ERROR(Ensure(6));
   for (int shift = 40; shift >= 0; shift -= 8) buf_.push_back(static_cast<uint8_t>(v >> shift));

@@ -31,9 +31,26 @@ class WireWriter {
   std::span<uint8_t> mutable_data() noexcept { return buf_; }
   std::vector<uint8_t> Release() && { return std::move(buf_); }
 
-  Status U8(uint8_t v);
-  Status U16(uint16_t v);
-  Status U32(uint32_t v);
+  // The fixed-size writes are inline: building a message calls them for every field, and an
+  // out-of-line call each was about 2% of a cold query's CPU.
+  Status U8(uint8_t v) {
+    RETURN_IF_ERROR(Ensure(1));
+    buf_.push_back(v);
+    return {};
+  }
+  Status U16(uint16_t v) {
+    RETURN_IF_ERROR(Ensure(2));
+    const uint8_t octets[2] = {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+    buf_.insert(buf_.end(), octets, octets + 2);
+    return {};
+  }
+  Status U32(uint32_t v) {
+    RETURN_IF_ERROR(Ensure(4));
+    const uint8_t octets[4] = {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+                               static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+    buf_.insert(buf_.end(), octets, octets + 4);
+    return {};
+  }
   Status U48(uint64_t v);  // Low 48 bits (RFC 8945 Time Signed).
   Status Bytes(std::span<const uint8_t> bytes);
   // Writes a name. With compress=true, the longest suffix already written (with compress=true)
@@ -59,7 +76,10 @@ class WireWriter {
     bool used = false;
   };
 
-  Status Ensure(size_t n) const;
+  Status Ensure(size_t n) const {
+    if (n > Available()) [[unlikely]] return Fail(Errc::kBufferFull, static_cast<uint32_t>(buf_.size()));
+    return {};
+  }
   // The offset of a written name equal (ASCII case-insensitively) to the suffix of `wire` that
   // starts at `start`, or -1.
   int FindTarget(std::span<const uint8_t> wire, size_t start, uint32_t hash) const;
