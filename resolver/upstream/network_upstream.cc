@@ -54,10 +54,12 @@ std::optional<IpAddress> PickSource(const std::vector<IpAddress>& interfaces,
   return std::nullopt;
 }
 
-// Where a UDP match filter leaves what it learnt of the reply it accepted: its parse, and the
-// CHECKSUM verdict judged from that parse (one parse of the reply, not two). Lives in the
-// asking coroutine's frame, which outlives the exchange and so every call of the filter.
+// A plain UDP exchange's match: the query sent, and where the filter leaves what it learnt of
+// the reply it accepted, its parse and the CHECKSUM verdict judged from that parse (one parse of
+// the reply, not two). Lives in the asking coroutine's frame, which outlives the exchange and so
+// every call of the filter; the filter holds only its address (no heap copy of the query).
 struct MatchJudgement {
+  const dns::SentQuery* sent = nullptr;
   bool judge_checksum = false;
   uint16_t option_code = 0;
   dns::ChecksumNonce nonce{};
@@ -66,28 +68,36 @@ struct MatchJudgement {
                                                    // receive buffer until rebased.
 };
 
-// Accepts a message only if it parses and answers exactly the query sent; with
-// `case_mismatch` set, a reply differing only in letter case is accepted and reported there.
-// With `judgement` set, the accepted reply's parse is kept there and, when asked for, its
-// CHECKSUM judged (CheckReply).
-io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr,
-                            MatchJudgement* judgement = nullptr) {
-  return [sent, case_mismatch, judgement](std::span<const uint8_t> bytes) {
+// Whether `view` answers exactly the query sent; with `case_mismatch` set, a reply differing
+// only in letter case is accepted and reported there.
+bool Matches(const dns::MessageView& view, const dns::SentQuery& sent, bool* case_mismatch) {
+  dns::ReplyMatch match = dns::MatchReply(view, sent);
+  if (match == dns::ReplyMatch::kCaseMismatch && case_mismatch != nullptr) {
+    *case_mismatch = true;
+    return true;
+  }
+  return match == dns::ReplyMatch::kMatch;
+}
+
+// Accepts a message only if it parses and answers exactly the query sent (Matches).
+io::ReplyFilter MatchFilter(dns::SentQuery sent, std::shared_ptr<bool> case_mismatch = nullptr) {
+  return [sent, case_mismatch](std::span<const uint8_t> bytes) {
     auto view = dns::MessageView::Parse(bytes);
-    if (!view) return false;
-    dns::ReplyMatch match = dns::MatchReply(*view, sent);
-    bool accepted = match == dns::ReplyMatch::kMatch;
-    if (match == dns::ReplyMatch::kCaseMismatch && case_mismatch) {
-      *case_mismatch = true;
-      accepted = true;
+    return view && Matches(*view, sent, case_mismatch.get());
+  };
+}
+
+// MatchFilter for `judgement->sent`, keeping the accepted reply's parse in `judgement` and,
+// when asked for, judging its CHECKSUM there (CheckReply).
+io::ReplyFilter JudgingMatchFilter(MatchJudgement* judgement) {
+  return [judgement](std::span<const uint8_t> bytes) {
+    auto view = dns::MessageView::Parse(bytes);
+    if (!view || !Matches(*view, *judgement->sent, nullptr)) return false;
+    if (judgement->judge_checksum) {
+      judgement->verdict = crypto::CheckReply(*view, bytes, judgement->option_code, judgement->nonce);
     }
-    if (accepted && judgement != nullptr) {
-      if (judgement->judge_checksum) {
-        judgement->verdict = crypto::CheckReply(*view, bytes, judgement->option_code, judgement->nonce);
-      }
-      judgement->view = std::move(*view);
-    }
-    return accepted;
+    judgement->view = std::move(*view);
+    return true;
   };
 }
 
@@ -228,10 +238,9 @@ Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const 
   ++stats_->udp_queries;
   io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
   udp.poller = &udp_poller_;
-  MatchJudgement judgement{matched != nullptr && sent.nonce && !sent.tsig, options_.checksum_option_code,
-                           sent.nonce.value_or(dns::ChecksumNonce{}), {}, {}};
-  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match)
-                                     : MatchFilter(sent.match, nullptr, matched ? &judgement : nullptr);
+  MatchJudgement judgement{&sent.match, matched != nullptr && sent.nonce && !sent.tsig,
+                           options_.checksum_option_code, sent.nonce.value_or(dns::ChecksumNonce{}), {}, {}};
+  io::ReplyFilter filter = sent.tsig ? SignedMatchFilter(sent.match) : JudgingMatchFilter(&judgement);
   MonoTime started = std::chrono::steady_clock::now();
   io::ExchangeResult result = co_await io::UdpExchange(loop_, server, sent.wire, std::move(filter), std::move(udp));
   ObserveRtt(stats_->rtt, started, result);
