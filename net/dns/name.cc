@@ -1,5 +1,7 @@
 #include "net/dns/name.h"
 
+#include <array>
+
 #include <algorithm>
 #include <cstring>
 
@@ -134,6 +136,7 @@ bool operator==(const Name& a, const Name& b) noexcept {
   if (a.size_ != b.size_ || a.labels_ != b.labels_) return false;
   const uint8_t* x = a.data();
   const uint8_t* y = b.data();
+  if (std::memcmp(x, y, a.size_) == 0) return true;  // Most equal names agree in case too.
   for (size_t i = 0; i < a.size_; ++i) {
     if (AsciiLower(x[i]) != AsciiLower(y[i])) return false;
   }
@@ -277,10 +280,20 @@ std::string Name::LookupKey() const {
 }
 
 void Name::AppendLookupKey(std::string& out) const {
-  for (size_t k = labels_; k > 0; --k) {
-    auto label = Label(k - 1);
-    for (uint8_t c : label) out.push_back(static_cast<char>(AsciiLower(c)));
-    out.push_back('\0');
+  // One pass to find the labels, one to write them right to left: each label's octets and a 0
+  // take as much room as its length octet and octets did, so the key is size_ - 1 long.
+  const uint8_t* wire = data();
+  constexpr size_t kMaxLabelCount = (kMaxNameLength - 1) / 2;  // 127 one-octet labels and the root.
+  std::array<uint8_t, kMaxLabelCount> starts;
+  size_t count = 0;
+  for (size_t pos = 0; wire[pos] != 0; pos += 1 + wire[pos]) starts[count++] = static_cast<uint8_t>(pos);
+  size_t at = out.size();
+  out.resize(at + size_ - 1);
+  char* write = out.data() + at;
+  for (size_t k = count; k > 0; --k) {
+    const uint8_t* label = wire + starts[k - 1];
+    for (size_t i = 1; i <= label[0]; ++i) *write++ = static_cast<char>(AsciiLower(label[i]));
+    *write++ = '\0';
   }
 }
 

@@ -133,6 +133,26 @@ TEST(NameTest, LookupKeyReversesAndLowercases) {
   EXPECT_EQ(N("deep.below.example.").LookupKey().rfind(zone, 0), 0u);
 }
 
+// The key is persisted (cache_key.h): the longest names, stored out of line, keep its form:
+// each label lowercased, right to left, each followed by a 0 octet.
+TEST(NameTest, LookupKeyOfTheLongestNames) {
+  std::string many_labels, expected_many;
+  for (int i = 0; i < 127; ++i) many_labels += std::string(1, static_cast<char>('A' + i % 26)) + ".";
+  for (int i = 126; i >= 0; --i) expected_many += std::string(1, static_cast<char>('a' + i % 26)) + '\0';
+  Name deepest = N(many_labels);
+  ASSERT_EQ(deepest.wire().size(), 255u);
+  EXPECT_EQ(deepest.LookupKey(), expected_many);
+
+  std::string label63(63, 'X');
+  Name long_labels = N(label63 + "." + label63 + "." + label63 + ".Example.");
+  std::string expected_long = std::string("example") + '\0' + std::string(63, 'x') + '\0' + std::string(63, 'x') + '\0' +
+                              std::string(63, 'x') + '\0';
+  EXPECT_EQ(long_labels.LookupKey(), expected_long);
+  std::string prefixed = "p";
+  long_labels.AppendLookupKey(prefixed);  // Appends after what is there.
+  EXPECT_EQ(prefixed, "p" + expected_long);
+}
+
 TEST(NameTest, FromLabels) {
   std::vector<std::string_view> labels = {"www", "example"};
   EXPECT_EQ(Name::FromLabels(labels).value(), N("www.example."));
