@@ -1,8 +1,7 @@
 #include "net/dns/name.h"
 
-#include <array>
-
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace redoubt::dns {
