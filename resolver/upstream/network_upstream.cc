@@ -64,8 +64,7 @@ struct MatchJudgement {
   uint16_t option_code = 0;
   dns::ChecksumNonce nonce{};
   std::optional<crypto::ChecksumVerdict> verdict;  // Set when a reply was accepted.
-  std::optional<dns::MessageView> view;            // The accepted reply's parse; reads the
-                                                   // receive buffer until rebased.
+  std::optional<dns::MessageView> view;  // The accepted reply's parse (of the receive buffer).
 };
 
 // Whether `view` answers exactly the query sent; with `case_mismatch` set, a reply differing
