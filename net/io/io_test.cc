@@ -181,6 +181,50 @@ TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
   EXPECT_EQ(stats.send_failures, 0u);
 }
 
+// The listener reads client queries in batches (recvmmsg, kDatagramsPerRead per call): 40
+// queries waiting at once, one of them 60,000 octets (almost a whole slot) among small ones,
+// are each read whole, once, and answered: no datagram spills into its neighbour's slot or is
+// cut short (a cut query is dropped, as UV_UDP_PARTIAL).
+TEST(IoTest, UdpListenerTakesABatchOfQueriesOfEverySizeWhole) {
+  ListenerStats stats;
+  constexpr int kCount = 40;
+  auto query_of = [](int i) {
+    size_t size = i == 7 ? 60000 : i == 23 ? 1500 : 12 + static_cast<size_t>(i);
+    std::string query(size, '\0');
+    for (size_t j = 0; j < size; ++j) query[j] = static_cast<char>('a' + (i + j) % 26);
+    return query;
+  };
+  std::set<std::string> replies;
+  RunOnLoop([&](uv_loop_t* loop) -> Task<void> {
+    auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
+    EXPECT_TRUE(listener.has_value());
+    if (!listener) co_return;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int receive_buffer = 1 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+    sockaddr_storage address;
+    socklen_t length = ToSockaddr((*listener)->local(), address);
+    connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+    for (int i = 0; i < kCount; ++i) {
+      std::string query = query_of(i);
+      EXPECT_EQ(send(fd, query.data(), query.size(), 0), static_cast<ssize_t>(query.size()));
+    }
+    std::vector<char> buffer(65536);
+    for (int wait = 0; wait < 200 && replies.size() < kCount; ++wait) {
+      co_await Sleep(loop, 5);
+      for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0;) {
+        replies.emplace(buffer.data(), static_cast<size_t>(n));
+      }
+    }
+    close(fd);
+    (*listener)->Close();
+  });
+  EXPECT_EQ(replies.size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) EXPECT_TRUE(replies.contains(">" + query_of(i))) << "query " << i;
+  EXPECT_EQ(stats.queries, static_cast<uint64_t>(kCount));
+  EXPECT_EQ(stats.replies, static_cast<uint64_t>(kCount));
+}
+
 // A reply finished by a timer (here the handler's 100 ms sleep; in the daemon, a resolution
 // ending on an upstream timeout) leaves before the loop waits again, not at the next event.
 TEST(IoTest, UdpListenerSendsAReplyQueuedFromATimerAtOnce) {

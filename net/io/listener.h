@@ -1,6 +1,8 @@
 // Client-facing listeners: UDP and TCP sockets on one loop, each bound with SO_REUSEPORT so that
 // every worker thread has its own and the kernel spreads clients across them (design guide
-// section 4). Each query runs as its own coroutine; replies go back whenever they are ready, so
+// section 4). A UDP listener reads a burst of queries with one recvmmsg(2) (up to
+// kDatagramsPerRead, net/io/receive_buffer.h) and sends a loop turn's replies with one
+// sendmmsg(2). Each query runs as its own coroutine; replies go back whenever they are ready, so
 // TCP queries are pipelined and answered out of order (RFC 7766 sections 6.2.1 and 7).
 #pragma once
 

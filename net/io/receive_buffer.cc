@@ -11,4 +11,10 @@ std::span<char> ReceiveBuffer() {
   return {buffer.get(), kMaxMessageSize};
 }
 
+std::span<char> ReceiveBatchBuffer() {
+  constexpr size_t kSize = kDatagramSlot * kDatagramsPerRead;
+  thread_local std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kSize);
+  return {buffer.get(), kSize};
+}
+
 }  // namespace redoubt::io

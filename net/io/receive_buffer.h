@@ -23,4 +23,15 @@ inline constexpr size_t kMaxMessageSize = 65535;
 // the callback (a coroutine resumed later, a write request).
 std::span<char> ReceiveBuffer();
 
+// A client listener's batch read (recvmmsg(2) through libuv's UV_UDP_RECVMMSG): libuv cuts the
+// buffer it is given into slots of kDatagramSlot octets, one datagram per slot, and reads as
+// many datagrams in one system call as there are slots.
+inline constexpr size_t kDatagramSlot = 64 * 1024;  // libuv's UV__UDP_DGRAM_MAXSIZE.
+inline constexpr size_t kDatagramsPerRead = 16;
+
+// The calling thread's batch buffer of kDatagramsPerRead slots (1 MiB of address space; a slot
+// touches only the pages its datagram fills). The same lifetime rules as ReceiveBuffer, and a
+// separate buffer, so a listener's batch never shares octets with an upstream read.
+std::span<char> ReceiveBatchBuffer();
+
 }  // namespace redoubt::io

@@ -38,10 +38,10 @@ namespace {
 
 using State = UdpListener::State;
 
-// libuv calls OnReceive before it asks for another buffer, and OnReceive copies the query
-// out, so every listener of the loop can share one buffer.
+// libuv hands every datagram of a batch to OnReceive before it asks for another buffer, and
+// OnReceive copies each query out, so every listener of the loop can share one batch buffer.
 void OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-  std::span<char> buffer = ReceiveBuffer();
+  std::span<char> buffer = ReceiveBatchBuffer();
   *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
 }
 
@@ -163,7 +163,9 @@ Result<std::unique_ptr<UdpListener>> UdpListener::Open(uv_loop_t* loop, const En
   state->fast = std::move(fast);
   state->stats = stats;
   state->scope = scope;
-  uv_udp_init(loop, &state->udp);
+  // UV_UDP_RECVMMSG: one recvmmsg(2) takes up to kDatagramsPerRead queries (each reported to
+  // OnReceive, then one empty call that frees the batch, which OnReceive ignores).
+  uv_udp_init_ex(loop, &state->udp, AF_UNSPEC | UV_UDP_RECVMMSG);
   state->udp.data = state.get();
   uv_prepare_init(loop, &state->turn_end);
   state->turn_end.data = state.get();
