@@ -11,7 +11,8 @@
 # redoubt, below), REDOUBT_BENCH_HOT_QPS / REDOUBT_BENCH_COLD_QPS (the fixed rates of the latency
 # runs, default 20000 and 2000), REDOUBT_BENCH_RESOLVER_CPU / REDOUBT_BENCH_LOAD_CPU (0 and 1),
 # REDOUBT_BENCH_WORKERS (N, default 1: see Scaling), REDOUBT_BENCH_WORKLOADS (which of "hot cold
-# signed" to run, default all three).
+# signed" to run, default all three), REDOUBT_BENCH_ROUNDS (the maximum-rate runs of each
+# workload, default 3: below).
 #
 # Scaling: with REDOUBT_BENCH_WORKERS=N, redoubt runs N workers and Unbound N threads, both on
 # CPUs 0..N-1, and dnsperf on CPUs N..2N-1 when the machine has them, else on every CPU (on this
@@ -41,9 +42,16 @@
 # gets the same names (the authoritative servers keep nothing per client, so a name costs each
 # resolver the same upstream work, and each resolver has its own fresh cache).
 #
+# Rounds: the runs at the maximum rate are repeated ROUNDS times (cold: at most 3, as big.gamma.
+# has names for three rounds of 20,000 and the other runs; cold signed: once, as bigsec.alpha.'s
+# names are all used by one round and the latency run), the resolvers taking turns within each
+# round (redoubt, Unbound, kresd, redoubt, ...), so that a slow spell of this shared machine falls
+# on all of them alike; the table shows the median round of each figure, and the range of
+# queries/s over the rounds in a row of its own.
+#
 # Figures, per workload and resolver:
 #   queries/s        throughput at the maximum rate dnsperf reaches (hot: SECONDS s; cold:
-#                    20,000 names; cold signed: 10,000 names);
+#                    20,000 names; cold signed: 10,000 names), the median of the rounds;
 #   answered / lost, NOERROR share of the answers (every name asked exists: all should be
 #                    NOERROR; the full response codes are printed under the table otherwise);
 #   CPU per answered query, us: user + system time of the whole process (every thread, from
@@ -87,6 +95,8 @@ bin=${REDOUBT_BIN:-$build/resolver/redoubt}
 hot_qps=${REDOUBT_BENCH_HOT_QPS:-20000} cold_qps=${REDOUBT_BENCH_COLD_QPS:-2000}
 workers=${REDOUBT_BENCH_WORKERS:-1}
 workloads=${REDOUBT_BENCH_WORKLOADS:-hot cold signed}
+rounds=${REDOUBT_BENCH_ROUNDS:-3}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench: REDOUBT_BENCH_ROUNDS must be a positive whole number"; exit 1; }
 if [ "$workers" -eq 1 ]; then
   default_resolver_cpu=0 default_load_cpu=1
 elif [ "$(nproc)" -ge $((2 * workers)) ]; then
@@ -255,17 +265,42 @@ rss_without_cache_mb() {
        END { if (NR == 0) print "?"; else printf "%.1f", (total - mapped) / 1024 }' "/proc/$1/smaps" 2>/dev/null || echo "?"
 }
 
-# throughput RESOLVER WORKLOAD FILE ARGS...: a run at the maximum rate; queries/s, answered,
-# lost, NOERROR share and CPU per answered query into fig[].
+# throughput RESOLVER WORKLOAD ROUND FILE ARGS...: a run at the maximum rate; queries/s,
+# answered/lost, NOERROR share and CPU per answered query of the round into fig[...,KEY#ROUND].
 throughput() {
-  local r=$1 w=$2 file=$3; shift 3
-  local out=$work/out-$r-$w-max before after qps completed lost noerror
+  local r=$1 w=$2 k=$3 file=$4; shift 4
+  local out=$work/out-$r-$w-max-$k before after qps completed lost noerror
   before=$(cpu_ticks "${pid_of[$r]}")
   dnsperf_run "$out" "${address[$r]}" "$file" "$@"
   after=$(cpu_ticks "${pid_of[$r]}")
   read -r qps completed lost noerror < <(summary "$out")
-  fig[$r,$w,qps]=$qps fig[$r,$w,answered]="$completed/$lost" fig[$r,$w,noerror]=$noerror
-  fig[$r,$w,cpu]=$(cpu_us_per_query "$before" "$after" "$completed")
+  fig[$r,$w,qps#$k]=$qps fig[$r,$w,answered#$k]="$completed/$lost" fig[$r,$w,noerror#$k]=$noerror
+  fig[$r,$w,cpu#$k]=$(cpu_us_per_query "$before" "$after" "$completed")
+}
+
+# median VALUES...: the middle value (the lower middle of an even count), numbers sorted as
+# numbers; "?" when a value is not a number (a failed run).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '
+    { v[NR] = $1; if ($1 !~ /^[0-9]+(\.[0-9]+)?$/) bad = 1 }
+    END { if (NR == 0 || bad) print "?"; else print v[int((NR + 1) / 2)] }'
+}
+
+# sum_up RESOLVER WORKLOAD ROUNDS: the table's figures from the rounds: the median of queries/s
+# and of CPU per answered query, the range of queries/s, every round's answered/lost summed
+# and the lowest NOERROR share.
+sum_up() {
+  local r=$1 w=$2 n=$3 k
+  local qps=() cpu=() answered=0 lost=0 noerror=() a
+  for ((k = 0; k < n; k++)); do
+    qps+=("${fig[$r,$w,qps#$k]}") cpu+=("${fig[$r,$w,cpu#$k]}") noerror+=("${fig[$r,$w,noerror#$k]%\%}")
+    a=${fig[$r,$w,answered#$k]}
+    answered=$((answered + ${a%/*})); [[ ${a#*/} =~ ^[0-9]+$ ]] && lost=$((lost + ${a#*/}))
+  done
+  fig[$r,$w,qps]=$(median "${qps[@]}") fig[$r,$w,cpu]=$(median "${cpu[@]}")
+  fig[$r,$w,qps_range]="$(printf '%s\n' "${qps[@]}" | sort -g | head -1)-$(printf '%s\n' "${qps[@]}" | sort -g | tail -1)"
+  fig[$r,$w,answered]="$answered/$lost"
+  fig[$r,$w,noerror]="$(printf '%s\n' "${noerror[@]}" | sort -g | head -1)%"
 }
 
 # latency RESOLVER WORKLOAD FILE ARGS...: a run at a fixed rate (-Q in ARGS) with per-query
@@ -280,12 +315,20 @@ latency() {
   fig[$r,$w,fixed_noerror]=$noerror
 }
 
-# run_workload WORKLOAD FILE MAX_ARGS FIXED_ARGS [FIXED_FILE]: for every resolver, the run at the
-# maximum rate, the run at a fixed rate (on FIXED_FILE, default FILE), then resident memory.
+# run_workload WORKLOAD ROUNDS FILES MAX_ARGS FIXED_ARGS FIXED_FILE: ROUNDS rounds of runs at the
+# maximum rate, every resolver in turn within a round (round K on the K-th of the
+# comma-separated FILES, or on the only one), the run at a fixed rate on FIXED_FILE, then
+# resident memory.
 run_workload() {
-  local w=$1 file=$2 max_args=$3 fixed_args=$4 fixed_file=${5:-$2} r
-  # shellcheck disable=SC2086  # The argument lists are split on purpose.
-  for r in "${resolvers[@]}"; do throughput "$r" "$w" "$file" $max_args; done
+  local w=$1 n=$2 files=$3 max_args=$4 fixed_args=$5 fixed_file=$6 r k file
+  local -a list
+  IFS=, read -r -a list <<<"$files"
+  for ((k = 0; k < n; k++)); do
+    file=${list[$k]:-${list[0]}}
+    # shellcheck disable=SC2086  # The argument lists are split on purpose.
+    for r in "${resolvers[@]}"; do throughput "$r" "$w" "$k" "$file" $max_args; done
+  done
+  for r in "${resolvers[@]}"; do sum_up "$r" "$w" "$n"; done
   # shellcheck disable=SC2086
   for r in "${resolvers[@]}"; do latency "$r" "$w" "$fixed_file" $fixed_args; done
   for r in "${resolvers[@]}"; do
@@ -367,10 +410,13 @@ main() {
 
   printf '%s A\n' www.alpha. www.beta. www.gamma. www.plain. www.sec.alpha. www.n3.beta. \
     c1.sec.alpha. www.insecure.alpha. >"$work/hot.txt"
-  # big.gamma.: the names h(i * 4999 mod 100000), distinct for i below 100,000; 0-19,999 for the
-  # throughput run, the next 10,000 for the latency run, the next 20,000 for the profile.
-  local spec name from count
-  for spec in cold:0:20000 cold-fixed:20000:$cold_latency_names cold-profile:30000:20000; do
+  # big.gamma.: the names h(i * 4999 mod 100000), distinct for i below 100,000; 0-9,999 for the
+  # latency run, the next 20,000 for the profile, then 20,000 for each throughput round.
+  local spec name from count k
+  local cold_rounds=$(( rounds < 3 ? rounds : 3 )) cold_files=""
+  for ((k = 0; k < cold_rounds; k++)); do cold_files+="${cold_files:+,}$work/cold-$k.txt"; done
+  for spec in cold-fixed:0:$cold_latency_names cold-profile:10000:20000 \
+      cold-0:30000:20000 cold-1:50000:20000 cold-2:70000:20000; do
     IFS=: read -r name from count <<<"$spec"
     awk -v from="$from" -v n="$count" \
       'BEGIN { for (i = from; i < from + n; i++) printf "h%d.big.gamma. A\n", (i * 4999) % 100000 }' >"$work/$name.txt"
@@ -392,9 +438,9 @@ main() {
   local w
   for w in $workloads; do
     case $w in
-      hot) run_workload hot "$work/hot.txt" "-l $seconds" "-Q $hot_qps -l $seconds" ;;
-      cold) run_workload cold "$work/cold.txt" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/cold-fixed.txt" ;;
-      signed) run_workload signed "$work/signed.txt" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/signed-fixed.txt" ;;
+      hot) run_workload hot "$rounds" "$work/hot.txt" "-l $seconds" "-Q $hot_qps -l $seconds" "$work/hot.txt" ;;
+      cold) run_workload cold "$cold_rounds" "$cold_files" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/cold-fixed.txt" ;;
+      signed) run_workload signed 1 "$work/signed.txt" "-n 1 -l 120" "-Q $cold_qps -n 1 -l $cold_seconds" "$work/signed-fixed.txt" ;;
     esac
   done
 
@@ -402,17 +448,19 @@ main() {
   command -v kresd >/dev/null && kresd_version=$(kresd --version | sed 's/.*version //')
   echo "bench: redoubt $bin ($(git -C "$root" rev-parse --short HEAD 2>/dev/null) source tree) vs Unbound $(unbound -V | sed -n 's/^Version //p') vs Knot Resolver $kresd_version"
   echo "bench: lab on loopback, all validating; each resolver $workers worker thread(s) on CPU $resolver_cpu, dnsperf -c 4 -q 64 on CPU $load_cpu"
+  echo "bench: maximum-rate figures are the median of $rounds round(s) (cold: $cold_rounds, signed: 1), the resolvers in turn within each round"
   local placed=()
   for r in "${resolvers[@]}"; do placed+=("$r $(placement "${pid_of[$r]}")"); done
   echo "bench: placement: $(IFS=,; echo "${placed[*]}" | sed 's/,/, /g')"
   printf '%-12s %-30s %11s %11s %11s %16s %14s\n' workload figure redoubt unbound kresd redoubt/unbound redoubt/kresd
-  local rate
+  local rate n
   for w in $workloads; do
     case $w in
-      hot) rate=$hot_qps; row $w "queries/s (max rate, ${seconds} s)" qps ;;
-      cold) rate=$cold_qps; row $w "queries/s (max, 20,000 names)" qps ;;
-      signed) rate=$cold_qps; row $w "queries/s (max, 10,000 names)" qps ;;
+      hot) rate=$hot_qps; row $w "queries/s (max rate, ${seconds} s)" qps; n=$rounds ;;
+      cold) rate=$cold_qps; row $w "queries/s (max, 20,000 names)" qps; n=$cold_rounds ;;
+      signed) rate=$cold_qps; row $w "queries/s (max, 10,000 names)" qps; n=1 ;;
     esac
+    row $w "  range over $n round(s)" qps_range
     row $w "  answered/lost" answered
     row $w "  NOERROR of answered" noerror
     row $w "  CPU per answered query, us" cpu
