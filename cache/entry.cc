@@ -131,7 +131,10 @@ uint64_t EntryChecksum(std::span<const uint8_t> value) {
   return hash;
 }
 
-Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& e) {
+Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& e) { return EncodeEntry(e, e.rrsets); }
+
+Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& e, std::span<const dns::RRset> first,
+                                         std::span<const dns::RRset> second) {
   dns::WireWriter w;
   RETURN_IF_ERROR(w.U8(kEntryFormat));
   RETURN_IF_ERROR(w.U8(static_cast<uint8_t>(e.kind)));
@@ -144,9 +147,11 @@ Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& e) {
   RETURN_IF_ERROR(w.U32(e.signature_expiry));
   RETURN_IF_ERROR(w.U32(0));
   RETURN_IF_ERROR(w.U32(0));
-  if (e.rrsets.size() > 0xFFFF) return Fail(Errc::kBufferFull);
-  RETURN_IF_ERROR(w.U16(static_cast<uint16_t>(e.rrsets.size())));
-  for (const dns::RRset& set : e.rrsets) RETURN_IF_ERROR(WriteRRset(w, set));
+  size_t count = first.size() + second.size();
+  if (count > 0xFFFF) return Fail(Errc::kBufferFull);
+  RETURN_IF_ERROR(w.U16(static_cast<uint16_t>(count)));
+  for (const dns::RRset& set : first) RETURN_IF_ERROR(WriteRRset(w, set));
+  for (const dns::RRset& set : second) RETURN_IF_ERROR(WriteRRset(w, set));
   std::vector<uint8_t> out = std::move(w).Release();
   uint64_t sum = EntryChecksum(out);
   for (size_t i = 0; i < 8; ++i) out[kChecksumAt + i] = static_cast<uint8_t>(sum >> (56 - 8 * i));

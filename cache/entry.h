@@ -42,6 +42,18 @@ struct CacheEntry {
 // The value's octets. Fails with kBufferFull for an entry over 64 KiB of RDATA per record.
 Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& entry);
 
+// The same octets for an entry with `header`'s fields (its rrsets left aside) and the RRsets of
+// `first` then `second`: an entry encoded straight from an answer's RRsets, without copying them
+// into a CacheEntry first (LmdbAnswerStore::Store).
+Result<std::vector<uint8_t>> EncodeEntry(const CacheEntry& header, std::span<const dns::RRset> first,
+                                         std::span<const dns::RRset> second = {});
+
+// An entry already encoded, with the trust its write is ranked by (RFC 2181 section 5.4.1).
+struct EncodedEntry {
+  dns::Trust trust = dns::Trust::kNone;
+  std::vector<uint8_t> value;
+};
+
 // Decodes and checks a value. kCorruptEntry for a wrong checksum, an unknown format or
 // octets that do not decode; never reads outside `value`.
 Result<CacheEntry> DecodeEntry(std::span<const uint8_t> value);

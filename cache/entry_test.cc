@@ -63,6 +63,30 @@ TEST(EntryTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(header->ttl, 300u);
 }
 
+// The answer store encodes straight from an answer's RRsets (header fields, then `first` and
+// `second`): the octets must be those of the same entry built whole, or an entry written one way
+// would read back differently from one written the other (and its checksum would fail).
+TEST(EntryTest, EncodingFromSeparateRRsetsGivesTheWholeEntrysOctets) {
+  CacheEntry whole = Entry();
+  dns::RRset soa = ARRset();
+  soa.type = dns::RrType::SOA;
+  soa.rdatas = {{1, 2, 3}};
+  whole.rrsets.push_back(soa);
+  CacheEntry header = Entry();
+  header.rrsets.clear();
+  auto expected = EncodeEntry(whole);
+  auto from_parts = EncodeEntry(header, std::span(&whole.rrsets[0], 1), std::span(&soa, 1));
+  ASSERT_TRUE(expected.has_value());
+  ASSERT_TRUE(from_parts.has_value());
+  EXPECT_EQ(*from_parts, *expected);
+  auto back = DecodeEntry(*from_parts);
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->rrsets.size(), 2u);
+  EXPECT_EQ(back->rrsets[1].type, dns::RrType::SOA);
+  // Only the header's fields count, not RRsets it may still hold.
+  EXPECT_EQ(*EncodeEntry(Entry(), whole.rrsets), *expected);
+}
+
 TEST(EntryTest, AnyDamagedOctetFailsTheChecksum) {
   auto bytes = *EncodeEntry(Entry());
   for (size_t i = 0; i < bytes.size(); ++i) {

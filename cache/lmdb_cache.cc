@@ -22,7 +22,7 @@ constexpr char kFormat[] = "redoubt-cache-2";
 constexpr char kFormatWithAgeIndex[] = "redoubt-cache-1";
 
 MDB_val Val(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
-MDB_val Val(const std::vector<uint8_t>& v) { return {v.size(), const_cast<uint8_t*>(v.data())}; }
+MDB_val Val(std::span<const uint8_t> v) { return {v.size(), const_cast<uint8_t*>(v.data())}; }
 std::string Str(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
 std::span<const uint8_t> Span(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
 
@@ -241,21 +241,11 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
   for (const auto& [key, entry] : batch.puts) {
     auto value = EncodeEntry(entry);
     if (!value) continue;
-    MDB_val k = Val(key), v = Val(*value);
-    // One descent for a new key: MDB_NOOVERWRITE puts it, or hands back what is there.
-    rc = mdb_put(txn, entries_, &k, &v, MDB_NOOVERWRITE);
-    if (rc == MDB_KEYEXIST) {
-      auto existing = DecodeEntryHeader(Span(v));
-      if (existing && Alive(*existing, now) && !dns::MayReplace(existing->trust, entry.trust)) {
-        ++refused;
-        rc = 0;
-        continue;
-      }
-      v = Val(*value);
-      rc = mdb_put(txn, entries_, &k, &v, 0);
-    }
-    if (rc != 0) break;
-    ++written;
+    if ((rc = PutRanked(txn, key, *value, entry.trust, now, written, refused)) != 0) break;
+  }
+  for (size_t i = 0; rc == 0 && i < batch.encoded.size(); ++i) {
+    const auto& [key, entry] = batch.encoded[i];
+    rc = PutRanked(txn, key, entry.value, entry.trust, now, written, refused);
   }
   if (rc == 0) rc = CommitWrite(txn);
   else mdb_txn_abort(txn);
@@ -266,8 +256,26 @@ int LmdbCache::WriteOnce(const WriteBatch& batch, uint64_t now) {
   return rc;
 }
 
+int LmdbCache::PutRanked(MDB_txn* txn, const std::string& key, std::span<const uint8_t> value,
+                         dns::Trust trust, uint64_t now, uint64_t& written, uint64_t& refused) {
+  MDB_val k = Val(key), v = Val(value);
+  // One descent for a new key: MDB_NOOVERWRITE puts it, or hands back what is there.
+  int rc = mdb_put(txn, entries_, &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) {
+    auto existing = DecodeEntryHeader(Span(v));
+    if (existing && Alive(*existing, now) && !dns::MayReplace(existing->trust, trust)) {
+      ++refused;
+      return 0;
+    }
+    v = Val(value);
+    rc = mdb_put(txn, entries_, &k, &v, 0);
+  }
+  if (rc == 0) ++written;
+  return rc;
+}
+
 void LmdbCache::Write(const WriteBatch& batch, uint64_t now) {
-  if (batch.puts.empty()) return;
+  if (batch.empty()) return;
   if (Usage() > options_.evict_inline_above) EvictDownTo(options_.evict_above);
   int rc = WriteOnce(batch, now);
   // LMDB reuses a freed page only once no reader can still see it, so while a reader stays on an

@@ -115,9 +115,13 @@ inline constexpr size_t kSweepWindowPerVictim = 8;
 // dropped (each round: MakeRoomInFullMap, which may itself try three batch sizes).
 inline constexpr int kFullMapRounds = 3;
 
-// Entries to write together, in one transaction.
+// Entries to write together, in one transaction: `puts` are encoded by the write, `encoded`
+// were encoded by their producer (the answer store encodes an answer's RRsets when it is stored,
+// without copying them); both are ranked and written alike.
 struct WriteBatch {
   std::vector<std::pair<std::string, CacheEntry>> puts;
+  std::vector<std::pair<std::string, EncodedEntry>> encoded;
+  bool empty() const noexcept { return puts.empty() && encoded.empty(); }
 };
 
 class LmdbCache {
@@ -198,6 +202,10 @@ class LmdbCache {
   void EvictDownTo(double share);
   void MoveAside(const std::string& why);
   int WriteOnce(const WriteBatch& batch, uint64_t now);
+  // One put of WriteOnce: `value` at `key` unless a live entry there outranks `trust`
+  // (then counted in `refused`); an LMDB error code, 0 otherwise.
+  int PutRanked(MDB_txn* txn, const std::string& key, std::span<const uint8_t> value, dns::Trust trust,
+                uint64_t now, uint64_t& written, uint64_t& refused);
   // Commits a write transaction, recording the entries' size from inside it (UsedBytes).
   int CommitWrite(MDB_txn* txn);
   void Record(const MDB_stat& stat);

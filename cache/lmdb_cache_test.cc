@@ -187,6 +187,32 @@ TEST_F(LmdbCacheTest, LowerTrustNeverReplacesLiveHigherTrust) {
   EXPECT_EQ(LastOctet(reader.Get(key)), 4);
 }
 
+// Entries encoded by their producer (WriteBatch::encoded, the answer store's) are ranked like
+// the ones the write encodes: glue cannot displace a live answer either way (RFC 2181 section
+// 5.4.1), and both kinds land in the one transaction.
+TEST_F(LmdbCacheTest, PreEncodedEntriesAreRankedAndWrittenLikeTheOthers) {
+  auto cache = Open();
+  std::string ns = RRsetKey(N("ns.example."), dns::RrType::A);
+  std::string www = RRsetKey(N("www.example."), dns::RrType::A);
+  auto encoded = [](const CacheEntry& e) { return EncodedEntry{e.trust, *EncodeEntry(e)}; };
+  WriteBatch first;
+  first.encoded.emplace_back(ns, encoded(AEntry("ns.example.", 1, dns::Trust::kAnswerAuth)));
+  first.puts.emplace_back(www, AEntry("www.example.", 7, dns::Trust::kAnswerAuth));
+  cache->Write(first, kNow);
+  EXPECT_EQ(cache->EntryCount(), 2u);
+  WriteBatch glue;
+  glue.encoded.emplace_back(ns, encoded(AEntry("ns.example.", 2, dns::Trust::kGlue)));
+  cache->Write(glue, kNow);
+  CacheReader reader(*cache);
+  EXPECT_EQ(LastOctet(reader.Get(ns)), 1);
+  EXPECT_EQ(LastOctet(reader.Get(www)), 7);
+  EXPECT_EQ(cache->stats().rank_refusals.load(), 1u);
+  WriteBatch answer;
+  answer.encoded.emplace_back(ns, encoded(AEntry("ns.example.", 3, dns::Trust::kAnswerAuth)));
+  cache->Write(answer, kNow);
+  EXPECT_EQ(LastOctet(reader.Get(ns)), 3);
+}
+
 TEST_F(LmdbCacheTest, DamagedValueIsNeverServedAndIsRemoved) {
   auto cache = Open();
   std::string key = RRsetKey(N("www.example."), dns::RrType::A);

@@ -65,22 +65,34 @@ dns::Security Weakest(const Resolution& so_far, dns::Security next) {
   return so_far.answer.empty() ? next : dns::Weaker(so_far.security, next);
 }
 
+// Adds the entry with `header`'s fields and the RRsets of `first` then `second` to `batch`,
+// encoded from the resolution's own RRsets (no copy of them; an entry that cannot be encoded,
+// over 64 KiB of RDATA per record, is left out).
+void Put(cache::WriteBatch& batch, std::string key, const CacheEntry& header,
+         std::span<const dns::RRset> first, std::span<const dns::RRset> second = {}) {
+  auto value = cache::EncodeEntry(header, first, second);
+  if (value) batch.encoded.emplace_back(std::move(key), cache::EncodedEntry{header.trust, std::move(*value)});
+}
+
 }  // namespace
 
 LmdbAnswerStore::LmdbAnswerStore(cache::LmdbCache& cache, const Clock& clock, cache::TtlBounds bounds,
                                  AnswerStoreStats* stats)
     : cache_(cache), reader_(cache), clock_(clock), bounds_(bounds), stats_(stats) {}
 
-const CacheEntry* LmdbAnswerStore::PendingEntry(const std::string& key) const {
-  if (pending_index_.empty()) return nullptr;
+std::optional<CacheEntry> LmdbAnswerStore::PendingEntry(const std::string& key) const {
+  if (pending_index_.empty()) return std::nullopt;
   auto it = pending_index_.find(key);
-  return it == pending_index_.end() ? nullptr : &pending_.puts[it->second].second;
+  if (it == pending_index_.end()) return std::nullopt;
+  auto entry = cache::DecodeEntry(pending_.encoded[it->second].second.value);
+  if (!entry) return std::nullopt;
+  return std::move(*entry);
 }
 
 std::optional<CacheEntry> LmdbAnswerStore::Usable(const std::string& key, std::optional<CacheEntry> entry, uint64_t now,
                                                   bool stale) const {
   if (!entry || !cache::RemainingTtl(entry->stored, entry->ttl, now)) {
-    if (const CacheEntry* waiting = PendingEntry(key)) entry = *waiting;  // Not in LMDB yet, or fresher.
+    if (auto waiting = PendingEntry(key)) entry = std::move(waiting);  // Not in LMDB yet, or fresher.
   }
   if (!entry) return std::nullopt;
   if (cache::RemainingTtl(entry->stored, entry->ttl, now)) return entry;
@@ -178,10 +190,9 @@ void LmdbAnswerStore::AddNegative(const dns::Question& question, const Resolutio
   e.ttl = cache::TtlOnInsert(in, bounds_, now);
   if (e.ttl == 0) return;
   AddProofs(resolution, *soa, e, now, batch);
-  e.rrsets = resolution.authority;
   std::string key = resolution.rcode == dns::Rcode::NXDOMAIN ? cache::NxDomainKey(final_name)
                                           : cache::RRsetKey(final_name, question.qtype);
-  batch.puts.emplace_back(std::move(key), std::move(e));
+  Put(batch, std::move(key), e, resolution.authority);
 }
 
 // CACHE_KEY_LAYOUT: the proofs also go under their zone, for range lookups (RFC 8198), each
@@ -201,12 +212,11 @@ void LmdbAnswerStore::AddProofs(const Resolution& resolution, const dns::RRset& 
     if (!key) continue;
     cache::TtlInputs in = InputsFor(proof);
     in.negative = true;
-    CacheEntry n = negative;  // The header; its RRsets are not set yet.
+    CacheEntry n = negative;  // The header; it has no RRsets.
     n.kind = EntryKind::kPositive;
     n.security = proof.security;
     n.ttl = std::min(negative.ttl, cache::TtlOnInsert(in, bounds_, now));
-    n.rrsets = {proof, soa};
-    if (n.ttl > 0) batch.puts.emplace_back(std::move(*key), std::move(n));
+    if (n.ttl > 0) Put(batch, std::move(*key), n, std::span(&proof, 1), std::span(&soa, 1));
   }
 }
 
@@ -254,23 +264,22 @@ void LmdbAnswerStore::Store(const dns::Question& question, const Resolution& res
     e.ttl = cache::TtlOnInsert(in, bounds_, now);
     e.original_ttl = in.original_ttl.value_or(0);
     e.signature_expiry = in.signature_expiry.value_or(0);
-    e.rrsets = {set};
     if (set.owner == final_name && set.type == dns::RrType::CNAME && question.qtype != dns::RrType::CNAME) {
       if (auto target = CnameTarget(set)) final_name = *target;
     }
     if (set.owner == final_name && set.type == question.qtype) has_data = true;
-    if (e.ttl > 0) batch.puts.emplace_back(cache::RRsetKey(set.owner, set.type), std::move(e));
+    if (e.ttl > 0) Put(batch, cache::RRsetKey(set.owner, set.type), e, std::span(&set, 1));
   }
   if (!has_data) AddNegative(question, resolution, final_name, now, batch);
-  if (batch.puts.empty()) return;
+  if (batch.empty()) return;
   ++stats_->stored;
   if (!defer_) return cache_.Write(batch, now);
-  if (pending_.puts.empty()) pending_generation_ = cache_.generation();
-  for (auto& put : batch.puts) {
-    pending_index_[put.first] = pending_.puts.size();
-    pending_.puts.push_back(std::move(put));
+  if (pending_.empty()) pending_generation_ = cache_.generation();
+  for (auto& put : batch.encoded) {
+    pending_index_[put.first] = pending_.encoded.size();
+    pending_.encoded.push_back(std::move(put));
   }
-  if (pending_.puts.size() >= kMaxPending) WritePending();
+  if (pending_.encoded.size() >= kMaxPending) WritePending();
 }
 
 void LmdbAnswerStore::DeferWrites(bool on) {
@@ -279,11 +288,11 @@ void LmdbAnswerStore::DeferWrites(bool on) {
 }
 
 void LmdbAnswerStore::WritePending() {
-  if (pending_.puts.empty()) return;
+  if (pending_.empty()) return;
   if (cache_.generation() == pending_generation_) {
     cache_.Write(pending_, static_cast<uint64_t>(clock_.WallSeconds()));
   }
-  pending_.puts.clear();
+  pending_.encoded.clear();
   pending_index_.clear();
 }
 

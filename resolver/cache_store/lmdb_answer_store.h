@@ -84,8 +84,8 @@ class LmdbAnswerStore final : public AnswerStore {
   };
   NameEntries ReadName(const dns::Name& name, dns::RrType qtype, bool with_cname);
 
-  // The waiting entry at `key`, if any (the latest stored).
-  const cache::CacheEntry* PendingEntry(const std::string& key) const;
+  // The waiting entry at `key`, if any (the latest stored), decoded from the batch's octets.
+  std::optional<cache::CacheEntry> PendingEntry(const std::string& key) const;
 
   cache::LmdbCache& cache_;
   cache::CacheReader reader_;

@@ -26,7 +26,7 @@ NameSource& ChainResolver::SourceFor(const dns::Name& name) const {
 
 // One link: a forward zone first (an operator's forward zone inside a mirrored root wins), then
 // a local copy, then the network.
-Task<NameStep> ChainResolver::ResolveLink(RequestContext& context, dns::Question question) {
+Task<NameStep> ChainResolver::ResolveLink(const RequestContext& context, dns::Question question) {
   bool forwarded = forwarder_ != nullptr && forwarder_->Covers(question.qname);
   if (!forwarded && local_zones_ != nullptr) {
     if (std::optional<NameStep> local = local_zones_->Answer(context, question)) co_return *local;
@@ -35,7 +35,7 @@ Task<NameStep> ChainResolver::ResolveLink(RequestContext& context, dns::Question
   co_return co_await SourceFor(question.qname).ResolveName(context, std::move(link));
 }
 
-Task<Resolution> ChainResolver::Resolve(RequestContext context) {
+Task<Resolution> ChainResolver::Resolve(const RequestContext& context) {
   Resolution out;
   dns::Question question = context.question();
   for (;;) {

@@ -20,13 +20,14 @@ class ChainResolver {
   // name (RFC 6604: the RCODE is the last link's), or SERVFAIL with an Extended DNS Error when a
   // link fails or the chain is longer than the budget's cname_hops. A failure carries no
   // partial chain.
-  Task<Resolution> Resolve(RequestContext context);
+  // `context` is read, not kept: the caller awaits the result while it lives.
+  Task<Resolution> Resolve(const RequestContext& context);
 
   // Where a name is resolved: the forwarder when a forward zone covers it.
   NameSource& SourceFor(const dns::Name& name) const;
 
  private:
-  Task<NameStep> ResolveLink(RequestContext& context, dns::Question question);
+  Task<NameStep> ResolveLink(const RequestContext& context, dns::Question question);
 
   NameSource& iterator_;
   Forwarder* forwarder_;

@@ -91,7 +91,7 @@ Task<Resolution> Pipeline::ResolveAndKeep(RequestContext context) {
 }
 
 // Stages 3 and 4, and the fragment defence's refetch.
-Task<Resolution> Pipeline::ResolveAndValidate(RequestContext context) {
+Task<Resolution> Pipeline::ResolveAndValidate(const RequestContext& context) {
   Resolution resolved = co_await chain_.Resolve(context);
   bool unverified = resolved.unverified_fragments;
   Resolution validated = co_await validator_.Validate(context, std::move(resolved));

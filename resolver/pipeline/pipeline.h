@@ -78,7 +78,7 @@ class Pipeline final : public Resolver {
  private:
   Task<Resolution> ResolveClient(RequestContext context);
   Task<Resolution> ResolveAndKeep(RequestContext context);
-  Task<Resolution> ResolveAndValidate(RequestContext context);
+  Task<Resolution> ResolveAndValidate(const RequestContext& context);
 
   ChainResolver chain_;
   AnswerStore& store_;
