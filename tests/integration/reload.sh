@@ -194,7 +194,7 @@ queries=$(( $(stat_of 'redoubt_queries_total{transport="udp"}') - queries_before
 responses=$(( $(responses_sum) - responses_before ))
 check "9. the daemon received 200 queries over UDP meanwhile and answered each ($queries, $responses)" \
   [ "$queries $responses" = "200 200" ]
-check "9. no reply was refused by the kernel ($(stat_of redoubt_udp_send_failures_total))" \
-  [ "$(stat_of redoubt_udp_send_failures_total)" = 0 ]
+send_failures=$(stat_of redoubt_udp_send_failures_total)
+check "9. no reply was refused by the kernel ($send_failures)" [ "$send_failures" = 0 ]
 check "9. the daemon is still running" kill -0 "$redoubt_pid"
 finish
