@@ -148,6 +148,17 @@ TEST(IoTest, UdpExchangeReportsTheCallersPortThatBound) {
   EXPECT_TRUE(result.source_port == ports[0] || result.source_port == ports[1]) << result.source_port;
 }
 
+// A non-blocking UDP client socket connected to `server` (with a receive buffer of
+// `receive_buffer` octets when it is not 0).
+int ConnectedClient(const Endpoint& server, int receive_buffer = 0) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  if (receive_buffer > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+  sockaddr_storage address;
+  socklen_t length = ToSockaddr(server, address);
+  connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+  return fd;
+}
+
 // Replies queued for the end of the loop turn: 150 queries sent at once from one socket (more
 // than one sendmmsg batch of 64) all get their own reply, each counted once.
 TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
@@ -157,10 +168,7 @@ TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
     auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
     EXPECT_TRUE(listener.has_value());
     if (!listener) co_return;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    sockaddr_storage address;
-    socklen_t length = ToSockaddr((*listener)->local(), address);
-    connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+    int fd = ConnectedClient((*listener)->local());
     for (int i = 0; i < 150; ++i) {
       std::string query = "q" + std::to_string(i);
       send(fd, query.data(), query.size(), 0);
@@ -199,12 +207,7 @@ TEST(IoTest, UdpListenerTakesABatchOfQueriesOfEverySizeWhole) {
     auto listener = UdpListener::Open(loop, Loopback(), EchoHandler(loop), &stats);
     EXPECT_TRUE(listener.has_value());
     if (!listener) co_return;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    int receive_buffer = 1 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
-    sockaddr_storage address;
-    socklen_t length = ToSockaddr((*listener)->local(), address);
-    connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+    int fd = ConnectedClient((*listener)->local(), 1 << 20);
     for (int i = 0; i < kCount; ++i) {
       std::string query = query_of(i);
       EXPECT_EQ(send(fd, query.data(), query.size(), 0), static_cast<ssize_t>(query.size()));
