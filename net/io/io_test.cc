@@ -159,6 +159,18 @@ int ConnectedClient(const Endpoint& server, int receive_buffer = 0) {
   return fd;
 }
 
+// Reads the datagrams waiting at `fd` into `replies` every 5 ms, until `want` distinct ones
+// have come or `waits` rounds have passed.
+Task<void> CollectReplies(uv_loop_t* loop, int fd, size_t want, int waits, std::set<std::string>& replies) {
+  std::vector<char> buffer(65536);
+  for (int wait = 0; wait < waits && replies.size() < want; ++wait) {
+    co_await Sleep(loop, 5);
+    for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0;) {
+      replies.emplace(buffer.data(), static_cast<size_t>(n));
+    }
+  }
+}
+
 // Replies queued for the end of the loop turn: 150 queries sent at once from one socket (more
 // than one sendmmsg batch of 64) all get their own reply, each counted once.
 TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
@@ -173,11 +185,7 @@ TEST(IoTest, UdpListenerSendsEveryQueuedReplyOfATurn) {
       std::string query = "q" + std::to_string(i);
       send(fd, query.data(), query.size(), 0);
     }
-    for (int wait = 0; wait < 100 && replies.size() < 150; ++wait) {
-      co_await Sleep(loop, 5);
-      char buffer[64];
-      for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT)) > 0;) replies.emplace(buffer, n);
-    }
+    co_await CollectReplies(loop, fd, 150, 100, replies);
     close(fd);
     (*listener)->Close();
   });
@@ -212,13 +220,7 @@ TEST(IoTest, UdpListenerTakesABatchOfQueriesOfEverySizeWhole) {
       std::string query = query_of(i);
       EXPECT_EQ(send(fd, query.data(), query.size(), 0), static_cast<ssize_t>(query.size()));
     }
-    std::vector<char> buffer(65536);
-    for (int wait = 0; wait < 200 && replies.size() < kCount; ++wait) {
-      co_await Sleep(loop, 5);
-      for (ssize_t n; (n = recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0;) {
-        replies.emplace(buffer.data(), static_cast<size_t>(n));
-      }
-    }
+    co_await CollectReplies(loop, fd, kCount, 200, replies);
     close(fd);
     (*listener)->Close();
   });
