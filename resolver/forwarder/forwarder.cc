@@ -31,7 +31,7 @@ const ForwardZone* Forwarder::ZoneFor(const dns::Name& name) const {
 
 Task<std::optional<NameStep>> Forwarder::TryServers(const ForwardZone& zone,
                                                     const std::vector<GssCandidate>& servers,
-                                                    RequestContext& context, const dns::Question& question,
+                                                    const RequestContext& context, const dns::Question& question,
                                                     std::string& failure) {
   for (const GssCandidate& candidate : servers) {
     uint32_t remaining = context.RemainingMs(clock_.Now());
@@ -58,7 +58,7 @@ Task<std::optional<NameStep>> Forwarder::TryServers(const ForwardZone& zone,
   co_return std::nullopt;
 }
 
-Task<NameStep> Forwarder::ResolveName(RequestContext context, dns::Question question) {
+Task<NameStep> Forwarder::ResolveName(const RequestContext& context, dns::Question question) {
   const ForwardZone* zone = ZoneFor(question.qname);
   if (zone == nullptr) co_return FailedStep(dns::EdeCode::kOther, "not in a forward zone");
   std::string failure;  // The last reason a keyed server's reply was refused.

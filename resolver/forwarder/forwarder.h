@@ -39,7 +39,7 @@ class Forwarder final : public NameSource {
   // on to the next. Fails with EDE 22 (No Reachable Authority) when none answers (its text
   // carries the TSIG reason when a keyed server's replies were refused), and with
   // EDE 0 when `question` is not in a forward zone.
-  Task<NameStep> ResolveName(RequestContext context, dns::Question question) override;
+  Task<NameStep> ResolveName(const RequestContext& context, dns::Question question) override;
 
   bool empty() const noexcept { return zones_.empty(); }
 
@@ -47,7 +47,7 @@ class Forwarder final : public NameSource {
   // Asks `servers` in order, RD set, until one gives a usable reply; `failure` keeps the last
   // TSIG or GSS-TSIG reason a reply was refused.
   Task<std::optional<NameStep>> TryServers(const ForwardZone& zone, const std::vector<GssCandidate>& servers,
-                                           RequestContext& context, const dns::Question& question,
+                                           const RequestContext& context, const dns::Question& question,
                                            std::string& failure);
 
   Upstream& upstream_;

@@ -88,7 +88,7 @@ std::vector<GssCandidate> GssServerDirectory::Configured(const ForwardZone& zone
 }
 
 Task<std::vector<GssCandidate>> GssServerDirectory::Discovered(const ForwardZone& zone,
-                                                              RequestContext context,
+                                                              const RequestContext& context,
                                                               uint32_t timeout_ms) {
   if (!zone.gss_tsig->discover) co_return std::vector<GssCandidate>{};
   std::string key = GssHostText(zone.name);
@@ -101,7 +101,7 @@ Task<std::vector<GssCandidate>> GssServerDirectory::Discovered(const ForwardZone
 }
 
 Task<GssServerDirectory::Discovery> GssServerDirectory::Discover(const ForwardZone& zone,
-                                                                  RequestContext& context,
+                                                                  const RequestContext& context,
                                                                   uint32_t timeout_ms) {
   const GssTsigConfig& gss = *zone.gss_tsig;
   const GssDiscovery& discovery = *gss.discover;
@@ -150,7 +150,7 @@ Task<GssServerDirectory::Discovery> GssServerDirectory::Discover(const ForwardZo
 
 Task<std::optional<std::vector<uint8_t>>> GssServerDirectory::AskSources(const GssDiscovery& discovery,
                                                                         dns::Question question,
-                                                                        RequestContext& context,
+                                                                        const RequestContext& context,
                                                                         uint32_t timeout_ms) {
   for (const Endpoint& source : discovery.from) {
     uint32_t remaining = context.RemainingMs(clock_.Now());

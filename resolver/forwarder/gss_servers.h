@@ -62,7 +62,7 @@ class GssServerDirectory {
   static std::vector<GssCandidate> Configured(const ForwardZone& zone);
   // The servers discovery finds for `zone` (none without discover), remembered as the file
   // comment says. Its queries count against the request's budget and deadline.
-  Task<std::vector<GssCandidate>> Discovered(const ForwardZone& zone, RequestContext context,
+  Task<std::vector<GssCandidate>> Discovered(const ForwardZone& zone, const RequestContext& context,
                                              uint32_t timeout_ms);
 
  private:
@@ -70,10 +70,10 @@ class GssServerDirectory {
     std::vector<GssCandidate> servers;
     MonoTime refresh_at{};
   };
-  Task<Discovery> Discover(const ForwardZone& zone, RequestContext& context, uint32_t timeout_ms);
+  Task<Discovery> Discover(const ForwardZone& zone, const RequestContext& context, uint32_t timeout_ms);
   // Asks the discovery sources in turn; the first parsed reply.
   Task<std::optional<std::vector<uint8_t>>> AskSources(const GssDiscovery& discovery, dns::Question question,
-                                                       RequestContext& context, uint32_t timeout_ms);
+                                                       const RequestContext& context, uint32_t timeout_ms);
 
   Upstream& upstream_;
   const Clock& clock_;

@@ -120,7 +120,7 @@ bool Iterator::Usable(const IpAddress& address) const {
                              options_.do_ip6);
 }
 
-Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question question) {
+Task<NameStep> Iterator::ResolveName(const RequestContext& context, dns::Question question) {
   if (!cache_.primed()) co_await Prime(context);
   // RFC 4035 section 3.1.4.1: a DS RRset lives at the parent side of the cut, so a DS question
   // starts from the closest cut above its name, never from the child zone itself.
@@ -183,7 +183,7 @@ Task<NameStep> Iterator::ResolveName(RequestContext context, dns::Question quest
 // parent did not give (the child's own NS records, looked up), the parent's glue for the same
 // names is tried before giving up (RFC 1034 section 5.3.3 step 4: "the SLIST").
 Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question question,
-                                          RequestContext& context) {
+                                          const RequestContext& context) {
   Attempt attempt = co_await AskServers(cut, question, context);
   if (attempt.ok || context.Over(clock_.Now()) || context.budget().hit() != LimitHit::kNone) {
     co_return attempt;
@@ -195,7 +195,7 @@ Task<Iterator::Attempt> Iterator::AskZone(Delegation& cut, dns::Question questio
 }
 
 Task<Iterator::Attempt> Iterator::AskServers(Delegation& cut, dns::Question question,
-                                             RequestContext& context) {
+                                             const RequestContext& context) {
   Attempt attempt;  // Its `why` is written only on the way out without an answer.
   // Tries per address: a server that timed out may be asked again (with its back-off), one
   // that answered badly or could not be reached is not.
@@ -293,7 +293,7 @@ Iterator::ReplyUse Iterator::TakeReply(UpstreamReply& reply, const dns::Question
   return ReplyUse::kTaken;
 }
 
-Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, RequestContext& context) {
+Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, const RequestContext& context) {
   Resolver* sub = context.work().sub_resolver;
   size_t considered = std::min<size_t>(cut.servers.size(), context.budget().limits().ns_per_delegation);
   for (size_t i = 0; i < considered && sub != nullptr; ++i) {
@@ -326,7 +326,7 @@ Task<bool> Iterator::LookUpOneServerAddress(Delegation& cut, RequestContext& con
   co_return false;
 }
 
-Task<void> Iterator::Prime(RequestContext& context) {
+Task<void> Iterator::Prime(const RequestContext& context) {
   cache_.MarkPrimed();
   std::optional<Delegation> root = cache_.Closest(Name::Root());
   if (!root) co_return;

@@ -41,13 +41,13 @@ class Iterator final : public NameSource {
   // Resolves `question` (one link of the context's chain) from the closest known zone cut.
   // Sub-resolutions (NS addresses) go to context.work().sub_resolver with a nested context;
   // without one, glueless delegations cannot be followed. The stop token ends it at once.
-  Task<NameStep> ResolveName(RequestContext context, dns::Question question) override;
+  Task<NameStep> ResolveName(const RequestContext& context, dns::Question question) override;
 
   struct Attempt;  // One question asked of a zone's servers (internal).
 
  private:
-  Task<Attempt> AskZone(Delegation& cut, dns::Question question, RequestContext& context);
-  Task<Attempt> AskServers(Delegation& cut, dns::Question question, RequestContext& context);
+  Task<Attempt> AskZone(Delegation& cut, dns::Question question, const RequestContext& context);
+  Task<Attempt> AskServers(Delegation& cut, dns::Question question, const RequestContext& context);
   // What AskServers does with a server's reply (TakeReply).
   enum class ReplyUse : uint8_t { kSkip, kAskStrictly, kTaken };
   // Classifies `reply` from `address` for `question` at `zone` (RFC 1034 section 5.3.3 step
@@ -56,8 +56,8 @@ class Iterator final : public NameSource {
   // function, so the parse and the classification live on the stack, not in AskServers's frame.
   ReplyUse TakeReply(UpstreamReply& reply, const dns::Question& question, const dns::Name& zone,
                      const IpAddress& address, Attempt& attempt);
-  Task<bool> LookUpOneServerAddress(Delegation& cut, RequestContext& context);
-  Task<void> Prime(RequestContext& context);
+  Task<bool> LookUpOneServerAddress(Delegation& cut, const RequestContext& context);
+  Task<void> Prime(const RequestContext& context);
   void AdoptChildSide(const Delegation& cut, const ClassifiedReply& reply);
   bool Usable(const IpAddress& address) const;
 

@@ -94,7 +94,7 @@ class Pipeline final : public Resolver {
 // `validation: false`, and in tests of the other stages.
 class PassThroughValidator final : public Validator {
  public:
-  Task<Resolution> Validate(RequestContext, Resolution resolution) override {
+  Task<Resolution> Validate(const RequestContext&, Resolution resolution) override {
     co_return resolution;
   }
 };

@@ -53,7 +53,7 @@ struct Seen {
 class RecordingValidator final : public Validator {
  public:
   explicit RecordingValidator(Seen& seen) : seen_(seen) {}
-  Task<Resolution> Validate(RequestContext context, Resolution resolution) override {
+  Task<Resolution> Validate(const RequestContext& context, Resolution resolution) override {
     seen_.flags.push_back(context.client());
     seen_.depths.push_back(context.depth());
     seen_.upstream_queries.push_back(context.budget().upstream_queries());
@@ -163,7 +163,7 @@ TEST_F(PipelineTest, TheStoreIsAskedFirstAndGivenEveryResult) {
 // A validator that proves "nx.example." absent without resolving (as RFC 8198 synthesis does).
 class SynthesisingValidator final : public Validator {
  public:
-  Task<Resolution> Validate(RequestContext, Resolution resolution) override { co_return resolution; }
+  Task<Resolution> Validate(const RequestContext&, Resolution resolution) override { co_return resolution; }
   std::optional<Resolution> Synthesise(const RequestContext& context) override {
     ++asked;
     if (!(context.question().qname == N("nx.example."))) return std::nullopt;

@@ -49,11 +49,13 @@ inline NameStep FailedStep(dns::EdeCode ede, std::string why) {
 
 // A source of answers for one name: the iterator (RFC 1034 section 5.3.3) or the forwarder.
 // `question` is the current link of the chain (the client's question at first). It spends
-// `context`'s budget, stops at its deadline, and never throws.
+// `context`'s budget, stops at its deadline, and never throws. `context` is read, not kept:
+// the caller awaits the task while the context lives (a reference, so a cold query does not
+// copy the context at every level of the chain).
 class NameSource {
  public:
   virtual ~NameSource() = default;
-  virtual Task<NameStep> ResolveName(RequestContext context, dns::Question question) = 0;
+  virtual Task<NameStep> ResolveName(const RequestContext& context, dns::Question question) = 0;
 };
 
 // Zones held as whole local copies (mirror-zones: a local root, RFC 8806, or an internal zone
@@ -77,10 +79,11 @@ class LocalZones {
 // Sets the security status of every RRset of a resolution (RFC 4035 section 5) and turns a
 // bogus one into SERVFAIL with an Extended DNS Error (RFC 8914 section 4.7). With CD set in the
 // context, statuses are still computed but nothing is withheld (RFC 4035 section 3.2.2).
+// `context` is read, not kept: the caller awaits Validate while the context lives.
 class Validator {
  public:
   virtual ~Validator() = default;
-  virtual Task<Resolution> Validate(RequestContext context, Resolution resolution) = 0;
+  virtual Task<Resolution> Validate(const RequestContext& context, Resolution resolution) = 0;
   // A failure this validator still remembers for the context's question (a bogus answer within
   // its bogus TTL, RFC 9520 section 3.2): the pipeline serves it instead of resolving again.
   // Never for a client that set CD. None by default.

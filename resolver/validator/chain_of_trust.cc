@@ -63,12 +63,12 @@ ChainOfTrust::ChainOfTrust(const TrustAnchorStore& anchors, const Clock& clock,
                            ChainOptions options, AnswerStore* store)
     : anchors_(anchors), clock_(clock), options_(options), store_(store), zones_(options.max_zones) {}
 
-Task<ZoneTrust> ChainOfTrust::TrustAt(RequestContext& context, Name name) {
+Task<ZoneTrust> ChainOfTrust::TrustAt(const RequestContext& context, Name name) {
   ZoneTrust trust = co_await Walk(context, name, false);
   co_return trust;
 }
 
-Task<ZoneTrust> ChainOfTrust::KeysOf(RequestContext& context, Name zone) {
+Task<ZoneTrust> ChainOfTrust::KeysOf(const RequestContext& context, Name zone) {
   ZoneTrust trust = co_await Walk(context, zone, true);
   co_return trust;
 }
@@ -115,7 +115,7 @@ std::optional<ZoneTrust> ChainOfTrust::DeepestRemembered(const Name& target, con
   return std::nullopt;
 }
 
-Task<ZoneTrust> ChainOfTrust::Walk(RequestContext& context, const Name& target, bool must_be_apex) {
+Task<ZoneTrust> ChainOfTrust::Walk(const RequestContext& context, const Name& target, bool must_be_apex) {
   int64_t now = clock_.WallSeconds();
   if (anchors_.UnderNegativeAnchor(target)) {
     co_return InsecureZone(target, now + 60, std::nullopt, "negative trust anchor");
@@ -151,7 +151,7 @@ Task<ZoneTrust> ChainOfTrust::Walk(RequestContext& context, const Name& target, 
   co_return std::move(*trust);
 }
 
-Task<ZoneTrust> ChainOfTrust::Descend(RequestContext& context, const Name& target, ZoneTrust trust) {
+Task<ZoneTrust> ChainOfTrust::Descend(const RequestContext& context, const Name& target, ZoneTrust trust) {
   Name position = trust.zone;
   while (trust.security == Security::kSecure && !(position == target)) {
     Name child = target.Suffix(position.LabelCount() + 1);
@@ -170,7 +170,7 @@ Task<ZoneTrust> ChainOfTrust::Descend(RequestContext& context, const Name& targe
   co_return trust;
 }
 
-Task<ZoneTrust> ChainOfTrust::AnchorTrust(RequestContext& context, const TrustAnchor& anchor) {
+Task<ZoneTrust> ChainOfTrust::AnchorTrust(const RequestContext& context, const TrustAnchor& anchor) {
   if (anchor.dnskey_rdatas.empty()) {
     if (std::optional<EdeCode> unusable = UnusableDs(anchor.ds)) {
       co_return InsecureZone(anchor.zone, clock_.WallSeconds() + options_.max_trust_ttl, unusable,
@@ -188,7 +188,7 @@ Task<ZoneTrust> ChainOfTrust::AnchorTrust(RequestContext& context, const TrustAn
   co_return trust;
 }
 
-Task<ChainOfTrust::Step> ChainOfTrust::StepDown(RequestContext& context, const Name& child) {
+Task<ChainOfTrust::Step> ChainOfTrust::StepDown(const RequestContext& context, const Name& child) {
   int64_t now = clock_.WallSeconds();
   dns::Question question{child, RrType::DS, dns::RrClass::IN};
   Resolution ds = co_await FetchForValidation(context, question, false);
@@ -234,7 +234,7 @@ Task<ChainOfTrust::Step> ChainOfTrust::StepDown(RequestContext& context, const N
   co_return step;
 }
 
-Task<ZoneTrust> ChainOfTrust::ChildKeys(RequestContext& context, const Name& child, const dns::RRset& ds_set) {
+Task<ZoneTrust> ChainOfTrust::ChildKeys(const RequestContext& context, const Name& child, const dns::RRset& ds_set) {
   std::vector<dns::rdata::DS> ds = DecodeDs(ds_set);
   if (std::optional<EdeCode> unusable = UnusableDs(ds)) {
     co_return InsecureZone(child, clock_.WallSeconds() + std::min(ds_set.ttl, options_.max_trust_ttl),
@@ -247,7 +247,7 @@ Task<ZoneTrust> ChainOfTrust::ChildKeys(RequestContext& context, const Name& chi
   co_return trust;
 }
 
-Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(RequestContext& context, const Name& zone,
+Task<ZoneTrust> ChainOfTrust::KeysVouchedFor(const RequestContext& context, const Name& zone,
                                              std::function<bool(std::span<const uint8_t>)> vouched) {
   int64_t now = clock_.WallSeconds();
   dns::Question question{zone, RrType::DNSKEY, dns::RrClass::IN};
@@ -293,7 +293,7 @@ ZoneTrust Legacy(ZoneTrust trust) {
 
 }  // namespace
 
-Task<ZoneTrust> ChainOfTrust::LegacyAnchorTrust(RequestContext& context, const LegacyAnchor& anchor) {
+Task<ZoneTrust> ChainOfTrust::LegacyAnchorTrust(const RequestContext& context, const LegacyAnchor& anchor) {
   int64_t now = clock_.WallSeconds();
   dns::RRset configured;
   configured.owner = anchor.zone;
@@ -318,7 +318,7 @@ Task<ZoneTrust> ChainOfTrust::LegacyAnchorTrust(RequestContext& context, const L
   co_return trust;
 }
 
-Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(RequestContext& context, const ZoneTrust& parent,
+Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(const RequestContext& context, const ZoneTrust& parent,
                                                       const Name& child) {
   int64_t now = clock_.WallSeconds();
   Resolution fetched = co_await FetchForValidation(context, {child, RrType::KEY, dns::RrClass::IN}, true);
@@ -342,7 +342,7 @@ Task<ChainOfTrust::Step> ChainOfTrust::LegacyStepDown(RequestContext& context, c
   co_return step;
 }
 
-Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
+Task<ZoneTrust> ChainOfTrust::LegacyKeysSignedBy(const RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
                                                  const ZoneTrust& signer) {
   int64_t now = clock_.WallSeconds();
   co_await FetchLegacySigs(context, keys);

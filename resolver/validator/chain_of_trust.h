@@ -66,10 +66,10 @@ class ChainOfTrust {
 
   // The trust of the zone that holds `name`: the deepest zone the walk from the closest anchor
   // reaches on the way to `name`. Insecure under a negative trust anchor or without an anchor.
-  Task<ZoneTrust> TrustAt(RequestContext& context, dns::Name name);
+  Task<ZoneTrust> TrustAt(const RequestContext& context, dns::Name name);
   // The trust of the zone whose apex is `zone` (an RRSIG's signer). Bogus when the walk proves
   // that `zone` is not a zone apex although it is inside a secure zone.
-  Task<ZoneTrust> KeysOf(RequestContext& context, dns::Name zone);
+  Task<ZoneTrust> KeysOf(const RequestContext& context, dns::Name zone);
 
   // The zone holding `name` as far as the zone table already knows, asking nothing: the
   // deepest remembered, unexpired zone at or above `name`, when it is Secure. Nothing under a
@@ -92,17 +92,17 @@ class ChainOfTrust {
     ZoneTrust trust;  // kCut: the child's trust.
   };
 
-  Task<ZoneTrust> Walk(RequestContext& context, const dns::Name& target, bool must_be_apex);
-  Task<ZoneTrust> Descend(RequestContext& context, const dns::Name& target, ZoneTrust trust);
+  Task<ZoneTrust> Walk(const RequestContext& context, const dns::Name& target, bool must_be_apex);
+  Task<ZoneTrust> Descend(const RequestContext& context, const dns::Name& target, ZoneTrust trust);
   std::optional<ZoneTrust> DeepestRemembered(const dns::Name& target, const dns::Name& top, int64_t now);
-  Task<ZoneTrust> LegacyAnchorTrust(RequestContext& context, const LegacyAnchor& anchor);
-  Task<Step> LegacyStepDown(RequestContext& context, const ZoneTrust& parent, const dns::Name& child);
-  Task<ZoneTrust> LegacyKeysSignedBy(RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
+  Task<ZoneTrust> LegacyAnchorTrust(const RequestContext& context, const LegacyAnchor& anchor);
+  Task<Step> LegacyStepDown(const RequestContext& context, const ZoneTrust& parent, const dns::Name& child);
+  Task<ZoneTrust> LegacyKeysSignedBy(const RequestContext& context, dns::RRset keys, LegacyKeySet parsed,
                                      const ZoneTrust& signer);
-  Task<ZoneTrust> AnchorTrust(RequestContext& context, const TrustAnchor& anchor);
-  Task<Step> StepDown(RequestContext& context, const dns::Name& child);
-  Task<ZoneTrust> ChildKeys(RequestContext& context, const dns::Name& child, const dns::RRset& ds);
-  Task<ZoneTrust> KeysVouchedFor(RequestContext& context, const dns::Name& zone,
+  Task<ZoneTrust> AnchorTrust(const RequestContext& context, const TrustAnchor& anchor);
+  Task<Step> StepDown(const RequestContext& context, const dns::Name& child);
+  Task<ZoneTrust> ChildKeys(const RequestContext& context, const dns::Name& child, const dns::RRset& ds);
+  Task<ZoneTrust> KeysVouchedFor(const RequestContext& context, const dns::Name& zone,
                                  std::function<bool(std::span<const uint8_t>)> vouched);
 
   std::optional<ZoneTrust> Remembered(const dns::Name& zone, int64_t now);

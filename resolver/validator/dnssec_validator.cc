@@ -154,7 +154,7 @@ std::optional<Resolution> DnssecValidator::Synthesise(const RequestContext& cont
   return made;
 }
 
-Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRset& set) {
+Task<RRsetVerdict> DnssecValidator::JudgeRRset(const RequestContext& context, dns::RRset& set) {
   RRsetVerdict verdict;
   std::optional<Name> signer = SignerOf(set);
   bool legacy_signed = false;
@@ -193,7 +193,7 @@ Task<RRsetVerdict> DnssecValidator::JudgeRRset(RequestContext& context, dns::RRs
   co_return verdict;
 }
 
-Task<void> DnssecValidator::JudgeAnswer(RequestContext& context, Resolution& resolution,
+Task<void> DnssecValidator::JudgeAnswer(const RequestContext& context, Resolution& resolution,
                                         Judgement& judgement) {
   for (size_t i = 0; i < resolution.answer.size(); ++i) {
     dns::RRset& set = resolution.answer[i];
@@ -225,7 +225,7 @@ Task<void> DnssecValidator::JudgeAnswer(RequestContext& context, Resolution& res
   }
 }
 
-Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& resolution,
+Task<void> DnssecValidator::JudgeNegative(const RequestContext& context, Resolution& resolution,
                                           const Name& final_name, Judgement& judgement) {
   const dns::RRset* soa = nullptr;
   for (const dns::RRset& set : resolution.authority) {
@@ -259,7 +259,7 @@ Task<void> DnssecValidator::JudgeNegative(RequestContext& context, Resolution& r
                 DenialWhy(proof, final_name, nxdomain ? "NXDOMAIN" : "NODATA", legacy ? "NXT" : "NSEC/NSEC3"));
 }
 
-Task<Resolution> DnssecValidator::Validate(RequestContext context, Resolution resolution) {
+Task<Resolution> DnssecValidator::Validate(const RequestContext& context, Resolution resolution) {
   // Signatures asked for as data (QTYPE=RRSIG) are passed on, never validated (RFC 4035 3.2.1).
   if (!options_.enabled || context.unvalidated() || context.question().qtype == RrType::RRSIG) {
     co_return resolution;

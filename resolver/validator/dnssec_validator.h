@@ -64,7 +64,7 @@ class DnssecValidator final : public Validator {
   DnssecValidator(const TrustAnchorStore& anchors, const Clock& clock, ValidatorOptions options,
                   AnswerStore* store, ValidatorStats* stats = nullptr);
 
-  Task<Resolution> Validate(RequestContext context, Resolution resolution) override;
+  Task<Resolution> Validate(const RequestContext& context, Resolution resolution) override;
   std::optional<Resolution> KnownFailure(const RequestContext& context) override;
   // Without a single trust anchor nothing can be Secure, so nothing unverified is let through.
   void Remember(const RequestContext& context, const Resolution& resolution) override;
@@ -89,9 +89,9 @@ class DnssecValidator final : public Validator {
     int64_t expires;
   };
 
-  Task<RRsetVerdict> JudgeRRset(RequestContext& context, dns::RRset& set);
-  Task<void> JudgeAnswer(RequestContext& context, Resolution& resolution, Judgement& judgement);
-  Task<void> JudgeNegative(RequestContext& context, Resolution& resolution, const dns::Name& final_name,
+  Task<RRsetVerdict> JudgeRRset(const RequestContext& context, dns::RRset& set);
+  Task<void> JudgeAnswer(const RequestContext& context, Resolution& resolution, Judgement& judgement);
+  Task<void> JudgeNegative(const RequestContext& context, Resolution& resolution, const dns::Name& final_name,
                            Judgement& judgement);
   Resolution Conclude(const RequestContext& context, Resolution resolution, const Judgement& judgement);
 

@@ -22,7 +22,7 @@ std::optional<Name> WildcardAt(const Name& encloser) {
 
 }  // namespace
 
-LegacyProofs::LegacyProofs(RequestContext& context, const ZoneTrust& zone, const Clock& clock, VerifyLimits limits)
+LegacyProofs::LegacyProofs(const RequestContext& context, const ZoneTrust& zone, const Clock& clock, VerifyLimits limits)
     : context_(context), zone_(zone), clock_(clock), limits_(limits) {
   starts_.push_back(zone.zone);
 }

@@ -33,7 +33,7 @@ class LegacyProofs {
 
   // `zone` is the legacy zone (TrustFamily::kLegacy, Secure) whose NXT chain proves the answer;
   // `context`, `zone` and `clock` must outlive this object.
-  LegacyProofs(RequestContext& context, const ZoneTrust& zone, const Clock& clock, VerifyLimits limits);
+  LegacyProofs(const RequestContext& context, const ZoneTrust& zone, const Clock& clock, VerifyLimits limits);
 
   // NXDOMAIN (`nxdomain`) or NODATA for `qname`/`qtype` (RFC 2535 section 5.3, 5.4), from the
   // NXT RRsets of `authority` and those fetched.
@@ -56,7 +56,7 @@ class LegacyProofs {
   bool Verified(dns::RRset& set);
   void AddStart(const dns::Name& name);
 
-  RequestContext& context_;
+  const RequestContext& context_;
   const ZoneTrust& zone_;
   const Clock& clock_;
   VerifyLimits limits_;

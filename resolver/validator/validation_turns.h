@@ -16,7 +16,7 @@ inline constexpr uint32_t kChecksBetweenYields = 8;
 
 // Yields when the request has made kChecksBetweenYields verifications since it last did, and
 // the context has a yielder; returns at once otherwise.
-inline Task<void> YieldIfDue(RequestContext& context) {
+inline Task<void> YieldIfDue(const RequestContext& context) {
   Yielder* yielder = context.work().yielder;
   if (yielder != nullptr && context.validation().YieldDue(kChecksBetweenYields)) {
     co_await yielder->Yield();

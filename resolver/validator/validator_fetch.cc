@@ -4,7 +4,7 @@
 
 namespace redoubt::resolver {
 
-Task<Resolution> FetchForValidation(RequestContext& context, dns::Question question, bool unvalidated) {
+Task<Resolution> FetchForValidation(const RequestContext& context, dns::Question question, bool unvalidated) {
   Resolver* resolver = context.work().sub_resolver;
   if (resolver == nullptr) co_return FailedResolution(dns::EdeCode::kOther, "no resolver for DNSSEC records");
   // An unvalidated fetch cannot loop (nothing validates it through the chain walker again), and
@@ -21,7 +21,7 @@ Task<Resolution> FetchForValidation(RequestContext& context, dns::Question quest
   co_return found;
 }
 
-Task<void> FetchLegacySigs(RequestContext& context, dns::RRset& set) {
+Task<void> FetchLegacySigs(const RequestContext& context, dns::RRset& set) {
   if (!set.legacy_sigs.empty()) co_return;
   dns::Question question{set.owner, dns::RrType::SIG, set.klass};
   Resolution fetched = co_await FetchForValidation(context, question, true);

@@ -15,13 +15,13 @@ namespace redoubt::resolver {
 // the answer comes back validated. A validated question already in progress in this request is a
 // loop (SERVFAIL, EDE 6); each fetch is one dependency of the request's budget (SERVFAIL when
 // they nest too deep). Never throws.
-Task<Resolution> FetchForValidation(RequestContext& context, dns::Question question, bool unvalidated);
+Task<Resolution> FetchForValidation(const RequestContext& context, dns::Question question, bool unvalidated);
 
 // RFC 2065 section 2.3.1: "If a server does not support the protocol, the resolver must retrieve
 // all the SIG records for a name and select the one or ones that sign the resource record(s) that
 // resolver is interested in." When `set` carries no legacy SIG, asks for the SIGs of its owner
 // (QTYPE SIG, unvalidated) and attaches those that cover its type (never a transaction SIG, type
 // covered 0). Leaves `set` as it was when none comes back.
-Task<void> FetchLegacySigs(RequestContext& context, dns::RRset& set);
+Task<void> FetchLegacySigs(const RequestContext& context, dns::RRset& set);
 
 }  // namespace redoubt::resolver
