@@ -96,7 +96,8 @@ class Name {
   // Takes already-validated wire bytes.
   static Name FromValidatedWire(std::span<const uint8_t> wire, size_t labels);
 
-  std::array<uint8_t, kInline> inline_{};
+  // Octets past size_ are never read (left unset: a name is made for every record parsed).
+  std::array<uint8_t, kInline> inline_;
   std::vector<uint8_t> heap_;  // Used only for names longer than kInline octets.
   uint16_t size_ = 1;
   uint8_t labels_ = 0;

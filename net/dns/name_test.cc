@@ -35,6 +35,37 @@ TEST(NameTest, EqualityAndHashIgnoreAsciiCase) {
   EXPECT_NE(N("a.example."), N("b.example."));
 }
 
+// Equality, hashing and lookup keys fold case eight octets at a time: at every offset of the
+// wire form (the word-sized tail included) only 'A'..'Z' fold; the octets next to them in ASCII
+// ('@' '[' '`' '{') and their high-bit twins (0xC1 against 0xE1) stay distinct, as RFC 4343
+// section 3 asks. A mistake in the word trick would make unequal names equal (cache poisoning
+// through a lookalike name) or equal names unequal (0x20-randomised replies rejected).
+TEST(NameTest, CaseFoldingTouchesOnlyAsciiLettersAtEveryOffset) {
+  const std::vector<std::pair<uint8_t, uint8_t>> pairs = {
+      {'A', 'a'}, {'Z', 'z'}, {'M', 'm'}, {'@', '`'}, {'[', '{'}, {0xC1, 0xE1}, {0xDA, 0xFA}, {'a', 'b'}};
+  for (size_t length = 1; length <= kMaxLabelLength; ++length) {  // Past 64 octets: stored out of line.
+    for (size_t at = 0; at < length; ++at) {
+      for (auto [upper, lower] : pairs) {
+        std::string left(length, 'q'), right(length, 'q');
+        left[at] = static_cast<char>(upper);
+        right[at] = static_cast<char>(lower);
+        std::vector<std::string_view> l = {left, "Example"}, r = {right, "eXAMPLE"};
+        Name a = Name::FromLabels(l).value(), b = Name::FromLabels(r).value();
+        bool fold = AsciiLower(upper) == AsciiLower(lower);
+        ASSERT_EQ(a == b, fold) << "length " << length << " offset " << at << " octets " << int(upper) << "/"
+                                << int(lower);
+        ASSERT_EQ(a.LookupKey() == b.LookupKey(), fold);
+        if (fold) {
+          ASSERT_EQ(a.Hash(), b.Hash());
+        }
+        std::string key = a.LookupKey();
+        ASSERT_EQ(key.substr(0, 7), std::string("example", 7));
+        ASSERT_EQ(static_cast<uint8_t>(key[8 + at]), AsciiLower(upper));
+      }
+    }
+  }
+}
+
 TEST(NameTest, EscapesRoundTrip) {
   Name n = N(R"(a\.b\\c\"\032\255.example.)");
   EXPECT_EQ(n.LabelCount(), 2u);

@@ -1,5 +1,6 @@
 #include "net/dns/rdata.h"
 
+#include <array>
 #include <utility>
 
 #include "net/dns/rdata/wire_codec.h"
@@ -15,9 +16,24 @@ constexpr RrType TypeAt(size_t index, std::index_sequence<I...>) {
   return kTypes[index];
 }
 
+// The alternative of each type code below 256 (kKnownCount for none), built at compile time:
+// every record parsed asks, so a lookup is one load, not a scan of the alternatives.
+constexpr std::array<uint8_t, 256> kIndexOfSmallType = [] {
+  static_assert(kKnownCount < 255);
+  std::array<uint8_t, 256> table{};
+  table.fill(static_cast<uint8_t>(kKnownCount));
+  for (size_t i = 0; i < kKnownCount; ++i) {
+    auto code = static_cast<uint16_t>(TypeAt(i, std::make_index_sequence<kKnownCount>()));
+    if (code < table.size()) table[code] = static_cast<uint8_t>(i);
+  }
+  return table;
+}();
+
 // Index of the alternative for `type`, or kKnownCount for Unknown.
 size_t AlternativeIndex(RrType type) noexcept {
-  for (size_t i = 0; i < kKnownCount; ++i) {
+  auto code = static_cast<uint16_t>(type);
+  if (code < kIndexOfSmallType.size()) return kIndexOfSmallType[code];
+  for (size_t i = 0; i < kKnownCount; ++i) {  // The few types past 255 (CAA, TA, DLV...).
     if (TypeAt(i, std::make_index_sequence<kKnownCount>()) == type) return i;
   }
   return kKnownCount;

@@ -34,7 +34,7 @@ namespace redoubt::resolver {
 // A query the packet cache may answer, as ParseCacheableQuery read it.
 struct CacheableQuery {
   static constexpr size_t kMaxKey = 255 + 2 + 1;  // Name (RFC 1035 section 3.1), type, flags.
-  std::array<char, kMaxKey> key{};
+  std::array<char, kMaxKey> key;  // Only the first key_size octets are set or read.
   uint16_t key_size = 0;
   uint16_t qname_size = 0;  // Wire octets of the question name, at offset 12.
   // The largest UDP reply this client may get (RFC 6891 section 6.2.5, RFC 1035 section 4.2.1):
