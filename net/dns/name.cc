@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace redoubt::dns {
@@ -16,10 +17,16 @@ uint64_t Load8(const uint8_t* p) noexcept {
   return w;
 }
 
-// The first n (< 8) octets at p in a word, the rest zero.
-uint64_t LoadUpTo8(const uint8_t* p, size_t n) noexcept {
+// The first n (1 to 7) octets at p in a word, the rest zero. `readable` says whether all of
+// p[0..8) lies inside the object (a name's inline array does: it is 64 octets and names end
+// at or before its end), which allows one load and a mask instead of n loads.
+uint64_t LoadUpTo8(const uint8_t* p, size_t n, bool readable) noexcept {
+  if (readable) {
+    static_assert(std::endian::native == std::endian::little, "the mask keeps the low-addressed octets");
+    return Load8(p) & ((uint64_t{1} << (8 * n)) - 1);
+  }
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  for (size_t k = 0; k < n; ++k) w |= static_cast<uint64_t>(p[k]) << (8 * k);
   return w;
 }
 
@@ -184,7 +191,9 @@ bool operator==(const Name& a, const Name& b) noexcept {
     if (AsciiLower8(Load8(x + i)) != AsciiLower8(Load8(y + i))) return false;
   }
   size_t rest = a.size_ - i;
-  return rest == 0 || AsciiLower8(LoadUpTo8(x + i, rest)) == AsciiLower8(LoadUpTo8(y + i, rest));
+  bool inline_store = a.size_ <= Name::kInline;  // Both: the sizes are equal.
+  return rest == 0 ||
+         AsciiLower8(LoadUpTo8(x + i, rest, inline_store)) == AsciiLower8(LoadUpTo8(y + i, rest, inline_store));
 }
 
 size_t Name::Hash() const noexcept {
@@ -198,7 +207,7 @@ size_t Name::Hash() const noexcept {
     h *= 1099511628211ULL;
   }
   if (i < size_) {
-    h ^= AsciiLower8(LoadUpTo8(p + i, size_ - i));
+    h ^= AsciiLower8(LoadUpTo8(p + i, size_ - i, size_ <= kInline));
     h *= 1099511628211ULL;
   }
   h ^= h >> 33;
