@@ -1,5 +1,6 @@
 #include "cache/entry.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "net/dns/rdata.h"
@@ -123,11 +124,15 @@ Result<dns::WireReader> CheckedReader(std::span<const uint8_t> value) {
 }  // namespace
 
 uint64_t EntryChecksum(std::span<const uint8_t> value) {
+  // FNV-1a over the value with the checksum field read as zeros, in three runs (before the
+  // field, the field, after it) rather than a test per octet; the same sum either way.
+  constexpr uint64_t kPrime = 0x100000001b3ull;
   uint64_t hash = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < value.size(); ++i) {
-    uint8_t octet = (i >= kChecksumAt && i < kChecksumAt + 8) ? 0 : value[i];
-    hash = (hash ^ octet) * 0x100000001b3ull;
-  }
+  size_t field = std::min(value.size(), kChecksumAt);
+  size_t after = std::min(value.size(), kChecksumAt + 8);
+  for (size_t i = 0; i < field; ++i) hash = (hash ^ value[i]) * kPrime;
+  for (size_t i = field; i < after; ++i) hash *= kPrime;  // (hash ^ 0) * kPrime.
+  for (size_t i = after; i < value.size(); ++i) hash = (hash ^ value[i]) * kPrime;
   return hash;
 }
 

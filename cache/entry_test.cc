@@ -99,6 +99,24 @@ TEST(EntryTest, AnyDamagedOctetFailsTheChecksum) {
   }
 }
 
+// The checksum is part of the stored format (cache_key.h, entry.h): entries written by an
+// earlier build must still check. Its definition, octet by octet, against the function at every
+// length from empty to past the field, so a faster loop cannot change a stored sum.
+TEST(EntryTest, ChecksumIsFnv1aWithTheFieldReadAsZerosAtEveryLength) {
+  std::vector<uint8_t> value;
+  for (size_t length = 0; length <= 80; ++length) {
+    uint64_t expected = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < value.size(); ++i) {
+      expected = (expected ^ (i >= 24 && i < 32 ? 0 : value[i])) * 0x100000001b3ull;
+    }
+    ASSERT_EQ(EntryChecksum(value), expected) << "length " << length;
+    value.push_back(static_cast<uint8_t>(length * 37 + 11));
+  }
+  // One stored sum, fixed: the FNV-1a of "redoubt" (the field lies past its end).
+  const std::vector<uint8_t> word = {'r', 'e', 'd', 'o', 'u', 'b', 't'};
+  EXPECT_EQ(EntryChecksum(word), 0xd8bf74291491b882ull);
+}
+
 TEST(EntryTest, UnknownFormatIsRefusedEvenWithAValidChecksum) {
   auto bytes = *EncodeEntry(Entry());
   bytes[0] = kEntryFormat + 1;
