@@ -14,13 +14,14 @@ build_pkgs=(
   libidn2-dev libkrb5-dev prometheus-cpp-dev libsystemd-dev libmimalloc-dev
 )
 # Real DNS software the tests run against: authoritative servers, clients, signers, peer resolvers
-# (Unbound; Knot Resolver for tests/bench/resolver_bench.sh);
+# (Unbound; Knot Resolver for tests/bench/resolver_bench.sh); Valgrind, whose callgrind counts
+# instructions per query for tests/bench/instructions_bench.sh;
 # faketime (libfaketime) moves redoubt's clock past RFC 5011 hold-downs (anchor_roll.sh).
 test_pkgs=(
   ldnsutils bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd faketime
   pdns-server pdns-backend-sqlite3 sqlite3 unbound dnsperf python3 python3-dnspython
   python3-cryptography openssl iproute2 procps lmdb-utils krb5-kdc krb5-admin-server krb5-user
-  prometheus python3-yaml python3-jsonschema dnsdist knot-resolver
+  prometheus python3-yaml python3-jsonschema dnsdist knot-resolver valgrind
 )
 
 # Building and checking the Debian package (debian/, tests/integration/package_install.sh).
