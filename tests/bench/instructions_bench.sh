@@ -8,7 +8,7 @@
 # Why: on this project's shared 2-core machine the CPU time per query of resolver_bench.sh moves
 # by 30% or more between runs of the same binary (a neighbour's load, frequency changes), which
 # hides a change of a few percent. An instruction count does not move with the machine's load:
-# two runs of one binary on the same names agree within about 0.1%, so a change to the code
+# two runs of one binary on the same names agree within about 0.5%, so a change to the code
 # shows as a change of the count. It is not the whole cost: the kernel's work (system calls,
 # the network stack: about half of a cold query's CPU time here) is not counted, nor memory
 # stalls (an instruction that misses the cache counts as one). Compare resolvers by
