@@ -18,8 +18,8 @@ uint64_t Load8(const uint8_t* p) noexcept {
 }
 
 // The first n (1 to 7) octets at p in a word, the rest zero. `readable` says whether all of
-// p[0..8) lies inside the object (a name's inline array does: it is 64 octets and names end
-// at or before its end), which allows one load and a mask instead of n loads.
+// p[0..8) is set memory of the object (a name's inline array: Name() and FromValidatedWire set
+// the whole word that holds the last octet), which allows one load and a mask, not n loads.
 uint64_t LoadUpTo8(const uint8_t* p, size_t n, bool readable) noexcept {
   if (readable) {
     static_assert(std::endian::native == std::endian::little, "the mask keeps the low-addressed octets");
@@ -54,13 +54,17 @@ void LowerInPlace(uint8_t* p, size_t n) noexcept {
 
 }  // namespace
 
-Name::Name() noexcept { inline_[0] = 0; }
+// The inline array is set only up to the end of the eight-octet word holding the name's last
+// octet (zeros after the name): the word-at-a-time reads below never read an unset octet.
+Name::Name() noexcept { std::memset(inline_.data(), 0, 8); }
 
 Name Name::FromValidatedWire(std::span<const uint8_t> wire, size_t labels) {
   Name n;
   n.size_ = static_cast<uint16_t>(wire.size());
   n.labels_ = static_cast<uint8_t>(labels);
   if (wire.size() <= kInline) {
+    size_t last_word = (wire.size() - 1) & ~size_t{7};
+    std::memset(n.inline_.data() + last_word, 0, 8);
     std::memcpy(n.inline_.data(), wire.data(), wire.size());
   } else {
     n.heap_.assign(wire.begin(), wire.end());

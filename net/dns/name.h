@@ -96,7 +96,8 @@ class Name {
   // Takes already-validated wire bytes.
   static Name FromValidatedWire(std::span<const uint8_t> wire, size_t labels);
 
-  // Octets past size_ are never read (left unset: a name is made for every record parsed).
+  // Set up to the end of the eight-octet word holding the last octet (zeros past size_), not
+  // beyond: a name is made for every record parsed.
   std::array<uint8_t, kInline> inline_;
   std::vector<uint8_t> heap_;  // Used only for names longer than kInline octets.
   uint16_t size_ = 1;
