@@ -9,8 +9,8 @@
 // spends its parent's budget and ends at its parent's deadline instead of making fresh ones.
 // Contexts are cheap to copy. A stage that keeps one past its caller's await (a detached
 // task, a stored coroutine) takes it by value (design guide section 4); the stages on the
-// cold path that are always awaited at once (the chain, the name sources, their helpers)
-// take `const RequestContext&` to save the copy at every level.
+// cold path that are always awaited at once (the chain, the name sources, the validator and
+// their helpers) take `const RequestContext&` to save the copy at every level.
 #pragma once
 
 #include <algorithm>
