@@ -37,6 +37,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/tests/lab/lib/common.sh"
+source "$here/lib/resolver_configs.sh"
 names=${1:-1000}
 [[ $names =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [NAMES]" >&2; exit 2; }
 bin=${REDOUBT_BIN:-$root/build/resolver/redoubt}
@@ -65,33 +66,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# configure RESOLVER DIR: writes the resolver's configuration into DIR and prints its command.
+# configure RESOLVER DIR: writes the resolver's configuration (lib/resolver_configs.sh) into DIR
+# and prints its command.
 configure() {
   local r=$1 dir=$2
   case $r in
-    redoubt)
-      printf '%s\n' "listen: [\"${address[redoubt]}:53\"]" "workers: 1" "root-hints: $LAB_DIR/root.hints" \
-        "allow-loopback-upstreams: true" "trust-anchors: [\"$LAB_DIR/root.ds\"]" \
-        "builtin-root-anchor: false" "cache: {directory: \"$dir/cache\"}" >"$dir/redoubt.yaml"
+    redoubt) redoubt_config "$dir/redoubt.yaml" "${address[redoubt]}" 1 "$dir/cache"
       echo "$bin -c $dir/redoubt.yaml" ;;
-    unbound)
-      printf '%s\n' "server:" "  interface: ${address[unbound]}" "  num-threads: 1" "  do-ip6: no" \
-        "  do-daemonize: no" '  chroot: ""' '  username: ""' "  directory: \"$dir\"" \
-        "  pidfile: \"$dir/unbound.pid\"" "  use-syslog: no" '  logfile: ""' "  verbosity: 0" \
-        "  access-control: 127.0.0.0/8 allow" "  do-not-query-localhost: no" \
-        "  root-hints: \"$LAB_DIR/root.hints\"" '  module-config: "validator iterator"' \
-        "  trust-anchor-file: \"$LAB_DIR/root.ds\"" "  qname-minimisation: yes" \
-        "  edns-buffer-size: 1232" "remote-control:" "  control-enable: no" >"$dir/unbound.conf"
+    unbound) unbound_config "$dir/unbound.conf" "${address[unbound]}" 1 "$dir"
       echo "unbound -d -c $dir/unbound.conf" ;;
-    kresd)  # As resolver_bench.sh's start_kresd explains.
-      mkdir -p "$dir/run" "$dir/cache"
-      local hints
-      hints=$(awk '{ for (i = 2; i < NF; i++) if ($i == "A") { printf "%s[\"%s\"] = \"%s\"", (n++ ? ", " : ""), $1, $(i + 1); break } }' \
-        "$LAB_DIR/root.hints")
-      printf '%s\n' "net.ipv6 = false" "net.listen('${address[kresd]}', 53, { kind = 'dns' })" \
-        "modules.load('hints > iterate')" "policy.add(policy.all(policy.FLAGS({'ALLOW_LOCAL'})))" \
-        "hints.root({ $hints })" "trust_anchors.add_file('$LAB_DIR/root.ds', true)" \
-        "cache.open(100 * MB, 'lmdb://$dir/cache')" >"$dir/kresd.conf"
+    kresd) mkdir -p "$dir/run"
+      kresd_config "$dir/kresd.conf" "${address[kresd]}" "$dir/cache"
       echo "kresd -n -c $dir/kresd.conf $dir/run" ;;
   esac
 }

@@ -88,6 +88,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/tests/lab/lib/common.sh"
+source "$here/lib/resolver_configs.sh"
 seconds=${1:-10}
 build=${REDOUBT_BUILD_DIR:-build}
 [[ $build = /* ]] || build=$root/$build
@@ -138,64 +139,25 @@ add_address() {
 
 start_redoubt() {
   add_address "${address[redoubt]}"
-  printf '%s\n' "listen: [\"${address[redoubt]}:53\"]" "workers: $workers" "root-hints: $LAB_DIR/root.hints" \
-    "allow-loopback-upstreams: true" "trust-anchors: [\"$LAB_DIR/root.ds\"]" \
-    "builtin-root-anchor: false" "cache: {directory: \"$work/redoubt-cache\"}" >"$work/redoubt.yaml"
+  redoubt_config "$work/redoubt.yaml" "${address[redoubt]}" "$workers" "$work/redoubt-cache"
   taskset -c "$resolver_cpu" "$bin" -c "$work/redoubt.yaml" >"$work/redoubt.log" 2>&1 &
   pids+=($!); pid_of[redoubt]=$!
   wait_for_resolver "${address[redoubt]}"
 }
 
 start_unbound() {
-  cat >"$work/unbound.conf" <<CONF
-server:
-  interface: ${address[unbound]}
-  num-threads: $workers
-  do-ip6: no
-  do-daemonize: no
-  chroot: ""
-  username: ""
-  directory: "$work"
-  pidfile: "$work/unbound.pid"
-  use-syslog: no
-  logfile: ""
-  verbosity: 0
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  root-hints: "$LAB_DIR/root.hints"
-  module-config: "validator iterator"
-  trust-anchor-file: "$LAB_DIR/root.ds"
-  qname-minimisation: yes
-  edns-buffer-size: 1232
-remote-control:
-  control-enable: no
-CONF
+  unbound_config "$work/unbound.conf" "${address[unbound]}" "$workers" "$work"
   taskset -c "$resolver_cpu" unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
   pids+=($!); pid_of[unbound]=$!
   wait_for_resolver "${address[unbound]}"
 }
 
 # Knot Resolver 5: one kresd process in the foreground (-n), its run directory and LMDB cache in
-# the work directory, root hints from the lab's file, the lab's root DS as a read-only anchor (no
-# RFC 5011 state to keep). kresd ignores glue and NS addresses in 127.0.0.0/8 ("ignoring invalid
-# glue") unless a query carries the ALLOW_LOCAL flag, which the policy rule sets for every request
-# (and so for every sub-query of it): the counterpart of Unbound's do-not-query-localhost: no and
-# redoubt's allow-loopback-upstreams: true.
+# the work directory (kresd_config says the rest).
 start_kresd() {
   add_address "${address[kresd]}"
   mkdir -p "$work/kresd" "$work/kresd-cache"
-  local hints
-  hints=$(awk '{ for (i = 2; i < NF; i++) if ($i == "A") { printf "%s[\"%s\"] = \"%s\"", (n++ ? ", " : ""), $1, $(i + 1); break } }' \
-    "$LAB_DIR/root.hints")
-  cat >"$work/kresd.conf" <<CONF
-net.ipv6 = false
-net.listen('${address[kresd]}', 53, { kind = 'dns' })
-modules.load('hints > iterate')
-policy.add(policy.all(policy.FLAGS({'ALLOW_LOCAL'})))
-hints.root({ $hints })
-trust_anchors.add_file('$LAB_DIR/root.ds', true)
-cache.open(100 * MB, 'lmdb://$work/kresd-cache')
-CONF
+  kresd_config "$work/kresd.conf" "${address[kresd]}" "$work/kresd-cache"
   taskset -c "$resolver_cpu" kresd -n -c "$work/kresd.conf" "$work/kresd" >"$work/kresd.log" 2>&1 </dev/null &
   pids+=($!); pid_of[kresd]=$!
   wait_for_resolver "${address[kresd]}"
