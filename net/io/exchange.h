@@ -34,7 +34,7 @@ struct ExchangeResult {
   std::vector<uint8_t> reply;
   uint32_t elapsed_ms = 0;
   int uv_error = 0;        // The libuv error code behind kNetworkError.
-  uint16_t source_port = 0;
+  uint16_t source_port = 0;  // 0 on a socket borrowed from a UdpPoller (not asked for).
   // UDP: the largest IP fragment the kernel reassembled the datagram from, 0 when it arrived
   // whole (IP_RECVFRAGSIZE). A reassembled reply may hold a forged fragment (security.md A5).
   uint16_t fragment_size = 0;
@@ -65,7 +65,9 @@ struct UdpOptions {
   // signed one (RFC 8945 section 5.4; specs/tsig.md section 6).
   bool keep_waiting_after_rejected = false;
   // Watches the socket in this poller's epoll set (udp_poller.h) instead of a uv_poll_t of its
-  // own: fewer system calls per exchange. Unset, or shut down: a uv_poll_t.
+  // own: fewer system calls per exchange. Unset, or shut down: a uv_poll_t. When the poller
+  // reuses sockets and neither source_ports nor source_address is given, the exchange borrows
+  // one of its sockets instead of opening its own (udp_poller.h, Socket reuse).
   UdpPoller* poller = nullptr;
 };
 

@@ -9,11 +9,13 @@
 #include <functional>
 #include <optional>
 #include <stop_token>
+#include <utility>
 
 #include "net/io/address.h"
 #include "net/io/exchange.h"
 #include "net/io/receive_buffer.h"
 #include "net/io/udp_poller.h"
+#include "net/io/udp_socket.h"
 
 namespace redoubt::io {
 namespace {
@@ -34,6 +36,9 @@ struct UdpOp : UdpPoller::Watch {
   // frame holds the bytes until the exchange finishes, and a finished exchange sends nothing.
   std::span<const uint8_t> query;
   UdpPoller* poller = nullptr;  // Set when watched.
+  // Borrowed from the poller (its socket reuse): connected for this exchange only, given back
+  // as the exchange finishes.
+  UdpPoller::PooledSocket* pooled = nullptr;
   bool done = false;
   uint64_t started = 0;
   std::coroutine_handle<> waiter;
@@ -68,7 +73,12 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
   }
   if (op->watched) {  // Closing the socket takes it out of the poller's epoll set.
     if (op->queued) op->poller->Unqueue(op);  // Freed by a close callback, maybe before the send.
-    close(op->fd);
+    if (op->pooled != nullptr) {
+      // Kept only after a clean reply: a timed-out or refused socket may still get datagrams.
+      op->poller->Release(std::exchange(op->pooled, nullptr), status == ExchangeStatus::kReply);
+    } else {
+      close(op->fd);
+    }
     op->fd = -1;
   }
   if (op->waiter) op->waiter.resume();
@@ -147,23 +157,16 @@ void OnTimeout(uv_timer_t* timer) {
   Finish(op, op->result.rejected > 0 ? ExchangeStatus::kRejected : ExchangeStatus::kTimeout);
 }
 
-// A UDP socket connected to `server`, bound to `source` (or the wildcard address) on the first
-// free port of `ports`, with path-MTU discovery off so replies are never fragmented by our
-// own PMTU guess (security.md section 5). Returns the descriptor or -errno.
+// A UDP socket (OpenUpstreamUdpSocket) connected to `server`, bound to `source` (or the
+// wildcard address) on the first free port of `ports`. Returns the descriptor or -errno.
 int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& ports,
                         const std::optional<IpAddress>& source, uint16_t& bound_port) {
   if (source && source->family() != server.address.family()) return -EAFNOSUPPORT;
   sockaddr_storage remote;
   socklen_t remote_length = ToSockaddr(server, remote);
   int family = remote.ss_family;
-  int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -errno;
-  int omit = family == AF_INET ? IP_PMTUDISC_OMIT : IPV6_PMTUDISC_OMIT;
-  int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
-  setsockopt(fd, level, family == AF_INET ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, &omit, sizeof(omit));
-  // Report reassembled replies (fragment defence, specs/checksum.md section 2).
-  int on = 1;
-  setsockopt(fd, level, family == AF_INET ? IP_RECVFRAGSIZE : IPV6_RECVFRAGSIZE, &on, sizeof(on));
+  int fd = OpenUpstreamUdpSocket(family);
+  if (fd < 0) return fd;
   Endpoint local{family == AF_INET ? IpAddress::V4({0, 0, 0, 0}) : IpAddress::V6({}), 0};
   if (source) local.address = *source;
   int error = 0;
@@ -196,21 +199,52 @@ int OpenConnectedSocket(const Endpoint& server, const std::vector<uint16_t>& por
   return fd;
 }
 
+constexpr int kNotBorrowed = 0;  // Descriptor 0 is never an upstream socket (stdin).
+
+// Borrows a socket of the poller's pool for the exchange and connects it to `server`: the
+// kernel binds it to a random port of its range at the connect. Returns its descriptor, -errno
+// when the connect failed (the socket is then the op's, given back by Finish), or kNotBorrowed
+// when the pool lends nothing or the exchange must choose its source (address or ports).
+int ConnectBorrowedSocket(UdpOp* op, const Endpoint& server, const UdpOptions& options) {
+  bool kernel_chooses_port = options.source_ports.empty() ||
+                             (options.source_ports.size() == 1 && options.source_ports[0] == 0);
+  if (options.poller == nullptr || options.source_address || !kernel_chooses_port) return kNotBorrowed;
+  sockaddr_storage address;
+  socklen_t length = ToSockaddr(server, address);
+  UdpPoller::PooledSocket* socket = options.poller->Acquire(address.ss_family, op);
+  if (socket == nullptr) return kNotBorrowed;
+  op->pooled = socket;
+  op->poller = options.poller;
+  op->watched = true;
+  op->fd = socket->fd;
+  if (connect(socket->fd, reinterpret_cast<sockaddr*>(&address), length) != 0) return -errno;
+  return socket->fd;
+}
+
+// Opens the exchange's own socket (OpenConnectedSocket), watched by the poller when there is
+// one. Returns its descriptor or -errno.
+int OpenOwnSocket(UdpOp* op, const Endpoint& server, const UdpOptions& options) {
+  int fd = OpenConnectedSocket(server, options.source_ports, options.source_address,
+                               op->result.source_port);
+  if (fd < 0) return fd;
+  op->fd = fd;
+  op->watched = options.poller != nullptr && options.poller->Add(fd, op);
+  if (op->watched) op->poller = options.poller;
+  return fd;
+}
+
 void Start(UdpOp* op, const Endpoint& server, const std::vector<uint8_t>& query,
            const UdpOptions& options) {
   uv_timer_init(op->loop, &op->timer);
   op->timer.data = op;
   op->open_handles = 2;
   op->started = uv_now(op->loop);
-  int fd = OpenConnectedSocket(server, options.source_ports, options.source_address,
-                               op->result.source_port);
-  if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
-  op->fd = fd;
   op->ready = OnWatchedReady;
   op->send = OnQueuedSend;
   op->query = query;
-  op->watched = options.poller != nullptr && options.poller->Add(fd, op);
-  if (op->watched) op->poller = options.poller;
+  int fd = ConnectBorrowedSocket(op, server, options);
+  if (fd == kNotBorrowed) fd = OpenOwnSocket(op, server, options);
+  if (fd < 0) return Finish(op, ExchangeStatus::kNetworkError, uv_translate_sys_error(-fd));
   if (!op->watched) {
     if (int rc = uv_poll_init(op->loop, &op->poll, fd); rc != 0) {
       return Finish(op, ExchangeStatus::kNetworkError, rc);

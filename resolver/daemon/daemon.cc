@@ -9,6 +9,7 @@
 #include <functional>
 #include <thread>
 
+#include "net/io/udp_socket.h"
 #include "resolver/daemon/log.h"
 #include "resolver/daemon/negative_anchor_file.h"
 #include "resolver/daemon/shutdown_report.h"
@@ -266,6 +267,10 @@ Result<std::vector<std::unique_ptr<Worker>>, std::string> StartWorkers(
   std::string addresses;
   for (const auto& endpoint : settings.config->listen) addresses += " " + endpoint.ToString();
   Log("listening on" + addresses + " with " + std::to_string(workers.size()) + " workers");
+  Log(io::KernelPortRangeIsWidest()
+          ? "upstream UDP: sockets reused, each query on a fresh port the kernel picks from 1024-65535"
+          : "upstream UDP: a socket per query on a random port; net.ipv4.ip_local_port_range = 1024 65535 "
+            "lets redoubt reuse sockets (docs/operations.md)");
   return workers;
 }
 

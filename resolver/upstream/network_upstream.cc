@@ -35,6 +35,7 @@ void ObserveRtt(LatencyHistogram& rtt, MonoTime started, const io::ExchangeResul
   rtt.Observe(static_cast<uint32_t>(std::min<int64_t>(elapsed.count(), std::numeric_limits<uint32_t>::max())));
 }
 
+// Candidate source ports from the CSPRNG in 1024-65535 (RFC 5452 section 9.2).
 std::vector<uint16_t> RandomSourcePorts() {
   std::vector<uint16_t> ports(8);
   for (uint16_t& port : ports) port = static_cast<uint16_t>(crypto::RandomInRange(1024, 65535));
@@ -224,18 +225,22 @@ NetworkUpstream::NetworkUpstream(uv_loop_t* loop, UpstreamStats* stats,
       options_(options),
       checksum_capable_(options.checksum_capable ? options.checksum_capable : &own_checksum_capable_),
       tcp_pool_(loop),
-      udp_poller_(loop) {
+      udp_poller_(loop, io::UdpPoller::SocketReuse::kWhenPortRangeIsWidest) {
   if (!options_.gss_zones.empty()) {
     gss_keys_ = std::make_unique<GssKeyRing>(loop, options_.gss_zones, &stats_->gss, options_.clock,
                                              options_.gss_factory, options_.log);
   }
 }
 
+std::vector<uint16_t> NetworkUpstream::SourcePorts() const {
+  return udp_poller_.reuses_sockets() ? std::vector<uint16_t>{} : RandomSourcePorts();
+}
+
 Task<io::ExchangeResult> NetworkUpstream::OverUdp(const Endpoint& server, const Sent& sent,
                                                   uint32_t timeout_ms, std::stop_token stop,
                                                   MatchedReply* matched) {
   ++stats_->udp_queries;
-  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
+  io::UdpOptions udp{timeout_ms, std::move(stop), SourcePorts(), sent.source};
   udp.poller = &udp_poller_;
   MatchJudgement judgement{&sent.match, matched != nullptr && sent.nonce && !sent.tsig,
                            options_.checksum_option_code, sent.nonce.value_or(dns::ChecksumNonce{}), {}, {}};
@@ -452,7 +457,7 @@ Task<io::ExchangeResult> NetworkUpstream::OverSignedUdp(const Endpoint& server, 
                                                         uint32_t timeout_ms, std::stop_token stop,
                                                         std::shared_ptr<SignedUdpOutcome> outcome) {
   ++stats_->udp_queries;
-  io::UdpOptions udp{timeout_ms, std::move(stop), RandomSourcePorts(), sent.source};
+  io::UdpOptions udp{timeout_ms, std::move(stop), SourcePorts(), sent.source};
   udp.keep_waiting_after_rejected = true;
   udp.poller = &udp_poller_;
   io::ReplyFilter match = SignedMatchFilter(sent.match);

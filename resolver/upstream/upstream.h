@@ -193,12 +193,18 @@ class NetworkUpstream final : public Upstream {
                            bool accept_unverified_fragments,
                            std::optional<crypto::ChecksumVerdict> judged = std::nullopt);
   void NoteTcpReply(const Endpoint& server, const Sent& sent, const UpstreamReply& reply);
+  // The candidate source ports of a UDP exchange: none when the poller reuses sockets (the
+  // kernel then picks each port from a range as wide as ours: udp_poller.h), else eight from
+  // the CSPRNG in 1024-65535 (RFC 5452 section 9.2).
+  std::vector<uint16_t> SourcePorts() const;
 
   std::set<IpAddress> no_case_, no_edns_;
   SharedServerFlags own_checksum_capable_;
   SharedServerFlags* checksum_capable_;
   io::TcpPool tcp_pool_;  // TCP connections to servers, reused (RFC 7766 section 6.2.1).
-  io::UdpPoller udp_poller_;  // One epoll set for the UDP exchanges' sockets.
+  // One epoll set for the UDP exchanges' sockets, which it reuses when the kernel's port range
+  // is 1024-65535 (SocketReuse::kWhenPortRangeIsWidest).
+  io::UdpPoller udp_poller_;
   std::unique_ptr<GssKeyRing> gss_keys_;  // Null without gss_zones.
 };
 

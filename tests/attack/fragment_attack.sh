@@ -14,7 +14,7 @@
 #      CHECKSUM option (a downgrade by forged fragment): nothing forged is ever served, and a
 #      second pass over the same names with the attack stopped shows nothing forged was kept;
 #   6. downgrade on the path: a capable server's option is stripped from small replies.
-# Counts come from ATTACK_COUNT (default 1000). Needs root (ip netns, raw sockets).
+# Counts come from ATTACK_COUNT (default 1000); ATTACK_PORT_RANGE below. Needs root (ip netns, raw sockets).
 # Ends with "attack: N passed, N failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +44,10 @@ setup() {
   inns ip link set lo up && inns ip link set lo mtu 1280 || return 1
   # Orphaned genuine last fragments (the forged one completed the datagram) expire quickly.
   inns sysctl -qw net.ipv4.ipfrag_time=2
+  # The widest ephemeral range (ATTACK_PORT_RANGE, default "1024 65535"; empty keeps the
+  # namespace's default): redoubt then reuses its upstream sockets (net/io/udp_poller.h), the
+  # deployment docs/operations.md recommends, so the attack meets the reused sockets.
+  [ -z "${ATTACK_PORT_RANGE-1024 65535}" ] || inns sysctl -qw net.ipv4.ip_local_port_range="${ATTACK_PORT_RANGE-1024 65535}"
   printf '. 3600 NS a.root.atk.\na.root.atk. 3600 A %s\n' "$auth_addr" >"$work/hints"
   # The attack tree is unsigned: no trust anchor, so every answer is insecure and an unverified
   # reassembled reply must be fetched again over TCP (docs/fragment-defence.md).

@@ -12,7 +12,7 @@
 # runs, default 20000 and 2000), REDOUBT_BENCH_RESOLVER_CPU / REDOUBT_BENCH_LOAD_CPU (0 and 1),
 # REDOUBT_BENCH_WORKERS (N, default 1: see Scaling), REDOUBT_BENCH_WORKLOADS (which of "hot cold
 # signed" to run, default all three), REDOUBT_BENCH_ROUNDS (the maximum-rate runs of each
-# workload, default 3: below).
+# workload, default 3: below), REDOUBT_BENCH_PORT_RANGE (widest or host: below).
 #
 # Scaling: with REDOUBT_BENCH_WORKERS=N, redoubt runs N workers and Unbound N threads, both on
 # CPUs 0..N-1, and dnsperf on CPUs N..2N-1 when the machine has them, else on every CPU (on this
@@ -84,9 +84,31 @@
 # is the alternative), so only self time is printed. The perf.data files are kept in
 # REDOUBT_BENCH_PERF_DIR when it is set (for perf report -G and the like), else removed with the
 # work directory.
+#
+# Port range: with REDOUBT_BENCH_PORT_RANGE=widest (the default) the whole benchmark, its own
+# lab included, runs in a network namespace the script creates, whose ephemeral port range is
+# 1024-65535 (net.ipv4.ip_local_port_range belongs to the namespace: the host's is not
+# touched). That is the deployment docs/operations.md recommends, where redoubt reuses its
+# upstream sockets (net/io/udp_poller.h); every resolver runs under the same range. With
+# REDOUBT_BENCH_PORT_RANGE=host it runs on the host's own stack, range and lab.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+port_range=${REDOUBT_BENCH_PORT_RANGE:-widest}
+case $port_range in
+  host) ;;
+  widest)
+    if [ -z "${REDOUBT_BENCH_IN_NAMESPACE:-}" ]; then
+      lab_dir=$(mktemp -d /tmp/redoubt-bench-lab.XXXXXX)
+      unshare -n env REDOUBT_BENCH_IN_NAMESPACE=1 REDOUBT_LAB_DIR="$lab_dir" bash -c \
+        'ip link set lo up && sysctl -qw net.ipv4.ip_local_port_range="1024 65535" && exec bash "$0" "$@"' \
+        "$0" "$@"
+      rc=$?
+      rm -rf "$lab_dir"
+      exit $rc
+    fi ;;
+  *) echo "bench: REDOUBT_BENCH_PORT_RANGE must be widest or host"; exit 1 ;;
+esac
 source "$root/tests/lab/lib/common.sh"
 source "$here/lib/resolver_configs.sh"
 seconds=${1:-10}
@@ -350,6 +372,8 @@ pin_lab() {
 
 main() {
   [ -x "$bin" ] || { echo "bench: $bin is missing (build first)"; exit 1; }
+  echo "bench: ephemeral port range $(tr -s '[:space:]' - </proc/sys/net/ipv4/ip_local_port_range | sed 's/-$//')" \
+    "($([ "$port_range" = widest ] && echo "a network namespace of the benchmark's own" || echo "the host's"))"
   command -v dnsperf >/dev/null || { echo "bench: dnsperf is missing (scripts/install-deps.sh test)"; exit 1; }
   command -v taskset >/dev/null || { echo "bench: taskset is missing (util-linux)"; exit 1; }
   if [ "$profile" = 1 ] && ! command -v perf >/dev/null; then
