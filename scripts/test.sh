@@ -67,6 +67,9 @@ integration "corpus" tests/corpus/run.sh build
 [ -x tests/lab/lab ] && integration "lab" --lab tests/lab/check
 integration "resolver" --lab tests/integration/resolve_lab.sh
 integration "cache" --lab tests/integration/cache_lab.sh
+# The resolver's lab checks again where upstream sockets are reused (issue #17): in a namespace
+# of their own with the ephemeral range 1024-65535, and a lab of their own.
+integration "resolver-reused-sockets" tests/integration/in_wide_port_range.sh tests/integration/resolve_lab.sh
 integration "attack" tests/attack/fragment_attack.sh
 integration "keytrap" --lab tests/attack/keytrap.sh
 integration "tsig-interop" tests/integration/tsig_interop.sh

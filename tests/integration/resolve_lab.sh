@@ -253,6 +253,22 @@ check_checksum_totals() {
   fi
 }
 
+# The upstream socket mode redoubt chose matches this namespace's ephemeral port range: reused
+# sockets when it is 1024-65535 (tests/integration/in_wide_port_range.sh), a socket per query
+# otherwise (net/io/udp_socket.h).
+check_upstream_mode() {
+  local range want low high
+  range=$(tr -s '[:space:]' ' ' </proc/sys/net/ipv4/ip_local_port_range | sed 's/ $//')
+  want="a socket per query"
+  read -r low high <<<"$range"
+  [ "$low" -le 1024 ] && [ "$high" -eq 65535 ] && want="sockets reused"
+  if grep -q "upstream UDP: $want" "$work/main.log"; then
+    pass "upstream UDP with the port range $range: $want"
+  else
+    fail "upstream UDP with the port range $range: wanted \"$want\", log: $(grep "upstream UDP" "$work/main.log")"
+  fi
+}
+
 check_shutdown() {
   local pid=${pids[0]}
   kill -TERM "$pid"
@@ -325,6 +341,7 @@ main() {
   else
     fail "the local-root instance did not start: $(cat "$work/localroot.log" 2>/dev/null)"
   fi
+  [ ${#pids[@]} -gt 0 ] && check_upstream_mode
   [ ${#pids[@]} -gt 0 ] && check_shutdown
   echo "resolver: checked in $((SECONDS - start)) s, $pending pending"
   echo "resolver: $passed passed, $failed failed"
