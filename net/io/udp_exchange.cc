@@ -75,7 +75,7 @@ void Finish(UdpOp* op, ExchangeStatus status, int error = 0) {
     if (op->queued) op->poller->Unqueue(op);  // Freed by a close callback, maybe before the send.
     if (op->pooled != nullptr) {
       // Kept only after a clean reply: a timed-out or refused socket may still get datagrams.
-      op->poller->Release(std::exchange(op->pooled, nullptr), status == ExchangeStatus::kReply);
+      UdpPoller::Release(std::exchange(op->pooled, nullptr), status == ExchangeStatus::kReply);
     } else {
       close(op->fd);
     }

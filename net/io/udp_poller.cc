@@ -144,6 +144,10 @@ void UdpPoller::Release(PooledSocket* socket, bool reusable) {
     delete socket;
     return;
   }
+  socket->owner->Keep(socket, reusable);
+}
+
+void UdpPoller::Keep(PooledSocket* socket, bool reusable) {
   TakeOutOfUse(socket);
   std::vector<PooledSocket*>& idle = IdleOf(socket->family);
   if (reusable && !shut_down_ && idle.size() < kMaxIdlePerFamily) {

@@ -91,8 +91,9 @@ class UdpPoller {
   PooledSocket* Acquire(int family, Watch* user);
   // Gives back a socket from Acquire. With `reusable` (its exchange took its reply) it is
   // disconnected and kept idle, up to kMaxIdlePerFamily of a family; otherwise, or when the
-  // disconnect fails, it is closed. The pointer must not be used afterwards.
-  void Release(PooledSocket* socket, bool reusable);
+  // disconnect fails, it is closed. The pointer must not be used afterwards. Static: the
+  // socket knows its poller, and closes and frees itself when that poller is gone.
+  static void Release(PooledSocket* socket, bool reusable);
   static constexpr size_t kMaxIdlePerFamily = 256;
 
   // Descriptors watched since the start (for tests).
@@ -114,6 +115,7 @@ class UdpPoller {
   void Retire(PooledSocket* socket);
   void Drain(PooledSocket* socket);
   void TakeOutOfUse(PooledSocket* socket);
+  void Keep(PooledSocket* socket, bool reusable);  // Release's part when the poller lives.
 
   uv_loop_t* loop_;
   bool reuse_ = false;

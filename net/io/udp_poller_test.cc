@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -387,6 +388,39 @@ TEST(UdpPollerTest, ConcurrentExchangesHoldSocketsOfTheirOwnAndTheNextWaveReuses
   EXPECT_EQ(reused, 30u);
   ASSERT_EQ(ports.size(), 60u);
   EXPECT_EQ(std::set<uint16_t>(ports.begin(), ports.begin() + 30).size(), 30u);  // At once: distinct.
+  EXPECT_EQ(OpenDescriptors(), before);
+}
+
+// A poller destroyed while an exchange holds one of its sockets (not what the daemon does: its
+// exchanges end first) leaves that socket to the exchange, which closes and frees it when it
+// ends: no descriptor is left open.
+TEST(UdpPollerTest, AnExchangeOutlivingItsPollerClosesItsBorrowedSocket) {
+  uv_loop_t warm;
+  uv_loop_init(&warm);
+  uv_loop_close(&warm);
+  size_t before = OpenDescriptors();
+  int silent = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_storage address;
+  socklen_t length = ToSockaddr(Loopback(), address);
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), length), 0);
+  Endpoint server = BoundAddress(silent);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  ExchangeResult result;
+  auto poller = std::make_unique<UdpPoller>(&loop, kReuse);
+  Detach([](uv_loop_t* loop, UdpPoller* poller, Endpoint server, ExchangeResult& out) -> Task<void> {
+    UdpOptions options;
+    options.poller = poller;
+    options.timeout_ms = 100;
+    out = co_await UdpExchange(loop, server, Bytes("q"), AcceptAll(), std::move(options));
+  }(&loop, poller.get(), server, result));
+  uv_run(&loop, UV_RUN_NOWAIT);
+  EXPECT_EQ(poller->added(), 1u);
+  poller.reset();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(uv_loop_close(&loop), 0);
+  close(silent);
+  EXPECT_EQ(result.status, ExchangeStatus::kTimeout);
   EXPECT_EQ(OpenDescriptors(), before);
 }
 
