@@ -21,8 +21,8 @@
 // range (udp_lib_get_port); when its reply is in, Release disconnects it (connect AF_UNSPEC),
 // which gives the port back: datagrams sent to it from then on are refused as to any closed
 // port. The next connect takes a new random port. What is saved per exchange is the socket's
-// creation and its options, the epoll registration and the close: about a sixth of the CPU of
-// a cold miss (issue #17). Every defence stays: a random port per query from the widest
+// creation and its options, the bind, the epoll registration and the close: about a quarter
+// of the CPU of a cold miss (issue #17). Every defence stays: a random port per query from the widest
 // range, a connected socket (SAD DNS), the port open only while its query is outstanding
 // (security.md A1, A7). Only sockets whose exchange ended with its reply are reused; after a
 // timeout, an error or a refused datagram the socket is closed. After the disconnect nothing
